@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+/**
+ * The contract schema: how a data domain is declared. A domain file reads like a description of the
+ * data (keys, PII, rules); workflows interpret it. Source types are written the way the system of
+ * record spells them (DB2), e.g. 'CHAR(3)', 'DECIMAL(31,8)', 'TIMESTAMP(6)', 'VARCHAR(120)'.
+ */
+
+export const piiClasses = ['none', 'contact', 'identity', 'financial', 'sensitive'] as const;
+export type PiiClass = (typeof piiClasses)[number];
+
+const upperName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'expected an upper-case SQL name like BOOKING_ID');
+const lowerName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a lower-case name like booking_line');
+
+export const personSchema = z.object({
+  /** SSO / LDAP user id: what approvals are checked against. */
+  id: z.string().min(1),
+  name: z.string().min(1),
+  email: z.string().email().optional(),
+});
+
+export const columnSchema = z.object({
+  name: upperName,
+  /** Source type as DB2 spells it. */
+  type: z.string().min(1),
+  nullable: z.boolean().default(false),
+  pii: z.enum(piiClasses).default('none'),
+  description: z.string().optional(),
+  /** Foreign key, as '<domain>.<table>.<COLUMN>'; the demo source keeps it consistent, quality checks it. */
+  references: z.string().regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[A-Z][A-Z0-9_]*$/, "expected '<domain>.<table>.<COLUMN>'").optional(),
+  /** Legacy encoding the qualified layer decodes, e.g. a DECIMAL(8,0) holding yyyymmdd. */
+  encoding: z.enum(['yyyymmdd']).optional(),
+  /** CHAR padding as landed in raw: keep the source bytes (default) or trim trailing blanks. */
+  padding: z.enum(['keep', 'trim']).default('keep'),
+  /** Column override: the warehouse type to use instead of the mapped one. */
+  warehouseType: z.string().optional(),
+});
+
+export const qualityRuleSchema = z.object({ id: z.string().min(1), kind: z.string().min(1), severity: z.enum(['warn', 'block']).default('warn') }).loose();
+export const businessRuleSchema = z.object({ id: z.string().min(1), kind: z.string().min(1) }).loose();
+
+export const tableSchema = z.object({
+  /** Warehouse name, lower case, unique within the domain. */
+  name: lowerName,
+  description: z.string().min(1),
+  source: z.object({ system: z.string().min(1), schema: upperName, table: upperName }),
+  /** Primary key columns; tables without one declare a uniqueKey (a unique index at the source). */
+  primaryKey: z.array(upperName).min(1).optional(),
+  uniqueKey: z.array(upperName).min(1).optional(),
+  columns: z.array(columnSchema).min(1),
+  qualityRules: z.array(qualityRuleSchema).default([]),
+  businessRules: z.array(businessRuleSchema).default([]),
+});
+
+export const dataProductSchema = z.object({
+  name: lowerName,
+  description: z.string().min(1),
+  /** Tables of this domain or '<domain>.<table>' of another. */
+  tables: z.array(z.string().min(1)).min(1),
+  consumers: z.array(z.string()).default([]),
+});
+
+export const approvalPolicySchema = z.object({
+  reminderHours: z.number().positive().default(24),
+  escalationHours: z.number().positive().default(72),
+  expiryDays: z.number().positive().default(14),
+  autoApproveNonBreaking: z.boolean().default(false),
+});
+
+export const domainSchema = z.object({
+  name: lowerName,
+  description: z.string().min(1),
+  dpo: personSchema,
+  deputies: z.array(personSchema).default([]),
+  approval: approvalPolicySchema.default({ reminderHours: 24, escalationHours: 72, expiryDays: 14, autoApproveNonBreaking: false }),
+  tables: z.array(tableSchema).min(1),
+  products: z.array(dataProductSchema).default([]),
+});
+
+export type Person = z.infer<typeof personSchema>;
+export type ColumnContract = z.infer<typeof columnSchema>;
+export type TableContract = z.infer<typeof tableSchema>;
+export type DataProductContract = z.infer<typeof dataProductSchema>;
+export type DomainContract = z.infer<typeof domainSchema>;
+/** What a domain file declares (defaults not yet applied). */
+export type DomainDeclaration = z.input<typeof domainSchema>;
