@@ -1,0 +1,24 @@
+// The `factory` command: `npx factory --help`.
+import { Command } from 'commander';
+import { registerDomainCommands } from './commands/domains.js';
+import { registerSelfCheckCommand } from './commands/selfcheck.js';
+import { registerStackCommands } from './commands/stack.js';
+import { registerWorkerCommand } from './commands/worker.js';
+
+const program = new Command()
+  .name('factory')
+  .description('Data Factory: backfill, change capture, quality gates and governed publication of operational data')
+  .showHelpAfterError();
+
+registerDomainCommands(program);
+registerStackCommands(program);
+registerWorkerCommand(program);
+registerSelfCheckCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // Expected failures (bad input, unknown names) print their message only; the stack trace adds nothing for a user.
+  console.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+  process.exit(1);
+}

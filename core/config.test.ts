@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from './config.js';
+
+describe('parseConfig', () => {
+  it('applies the local-stack defaults', () => {
+    const config = parseConfig({});
+    expect(config.TEMPORAL_ADDRESS).toBe('127.0.0.1:7233');
+    expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092']);
+    expect(config.FACTORY_WAREHOUSE).toBe('duckdb');
+    expect(config.FACTORY_CHUNK_ROWS).toBe(250_000);
+  });
+
+  it('reads a list of brokers and numbers', () => {
+    const config = parseConfig({ KAFKA_BROKERS: 'a:9092, b:9093', FACTORY_CHUNK_ROWS: '1000' });
+    expect(config.KAFKA_BROKERS).toEqual(['a:9092', 'b:9093']);
+    expect(config.FACTORY_CHUNK_ROWS).toBe(1000);
+  });
+
+  it('names the variable, the problem and the expected form', () => {
+    expect(() => parseConfig({ TEMPORAL_ADDRESS: 'localhost' })).toThrow(
+      new ConfigError('Invalid configuration (environment variables):\n  TEMPORAL_ADDRESS: expected host:port, e.g. 127.0.0.1:7233'),
+    );
+  });
+
+  it('reports every bad variable at once', () => {
+    expect(() => parseConfig({ FACTORY_WAREHOUSE: 'snowflake', FACTORY_CHUNK_ROWS: '-5', FACTORY_SOURCE_URL: 'mysql://x' })).toThrow(
+      'Invalid configuration (environment variables):\n' +
+        '  FACTORY_SOURCE_URL: expected a PostgreSQL URL, e.g. postgres://user:password@127.0.0.1:55432/dbname\n' +
+        '  FACTORY_WAREHOUSE: expected duckdb or bigquery\n' +
+        '  FACTORY_CHUNK_ROWS: expected a number above 0',
+    );
+  });
+
+  it('rejects a bad broker in the list', () => {
+    expect(() => parseConfig({ KAFKA_BROKERS: '127.0.0.1:9092,broker' })).toThrow(
+      'Invalid configuration (environment variables):\n  KAFKA_BROKERS: expected host:port, e.g. 127.0.0.1:7233',
+    );
+  });
+});

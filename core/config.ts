@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/**
+ * Every setting of Data Factory, as one zod schema over environment variables. Entry points
+ * (workers/, cli/) call `parseConfig(process.env)` once at start; nothing else reads the environment.
+ */
+
+const hostPort = z.string().regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:7233');
+const postgresUrl = z.string().regex(/^postgres(ql)?:\/\/[^\s]+$/, 'expected a PostgreSQL URL, e.g. postgres://user:password@127.0.0.1:55432/dbname');
+const positiveInt = z.coerce.number().int('expected a whole number').positive('expected a number above 0');
+
+export const configSchema = z.object({
+  TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected a namespace name such as default').default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('factory'),
+  /** The single process that owns the warehouse listens here (DuckDB allows one writer process). */
+  TEMPORAL_WAREHOUSE_TASK_QUEUE: z.string().min(1).default('factory-warehouse'),
+  KAFKA_BROKERS: z
+    .string()
+    .default('127.0.0.1:9092')
+    .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+    .pipe(z.array(hostPort).min(1, 'expected a comma-separated list of host:port')),
+  KAFKA_CLIENT_ID: z.string().min(1).default('data-factory'),
+  FACTORY_SOURCE_URL: postgresUrl.default('postgres://factory:factory@127.0.0.1:55432/factory_source'),
+  FACTORY_CATALOG_URL: postgresUrl.default('postgres://factory:factory@127.0.0.1:55432/factory_catalog'),
+  /** DB2 connection string (ibm_db form, DATABASE=…;HOSTNAME=…;PORT=…;UID=…;PWD=…); unset where there is no DB2. */
+  DB2_URL: z.string().regex(/DATABASE=/i, 'expected an ibm_db connection string: DATABASE=…;HOSTNAME=…;PORT=…;PROTOCOL=TCPIP;UID=…;PWD=…').optional(),
+  FACTORY_WAREHOUSE: z.enum(['duckdb', 'bigquery'], { message: 'expected duckdb or bigquery' }).default('duckdb'),
+  FACTORY_DUCKDB_PATH: z.string().min(1).default('.stack/warehouse/factory.duckdb'),
+  /** Where source workers leave staged chunk files for the warehouse owner (claim-check). */
+  FACTORY_STAGING_DIR: z.string().min(1).default('.stack/staging'),
+  FACTORY_CHUNK_ROWS: positiveInt.default(250_000),
+  FACTORY_CHUNK_CONCURRENCY: positiveInt.default(4),
+  GOOGLE_CLOUD_PROJECT: z.string().optional(),
+  BIGQUERY_LOCATION: z.string().default('EU'),
+  BIGQUERY_API_ENDPOINT: z.url({ message: 'expected a URL such as http://127.0.0.1:9050' }).optional(),
+  FACTORY_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { message: 'expected one of trace, debug, info, warn, error, fatal, silent' }).default('info'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws ConfigError naming each bad variable, its value's problem and the expected form. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const known = Object.fromEntries(Object.keys(configSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
+  const result = configSchema.safeParse(known);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const variable = String(issue.path[0] ?? '?');
+    return `${variable}: ${issue.message}`;
+  });
+  throw new ConfigError(`Invalid configuration (environment variables):\n  ${lines.join('\n  ')}`);
+}

@@ -1,0 +1,24 @@
+import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import type { createHealthActivities } from '../activities/health/index.js';
+import { shortIo } from '../core/activity-options.js';
+
+const { checkPostgres, checkKafka } = proxyActivities<ReturnType<typeof createHealthActivities>>(shortIo);
+
+export interface SelfCheckInput {
+  kafkaTopic: string;
+}
+
+export interface SelfCheckResult {
+  postgres: { serverVersion: string; walLevel: string };
+  kafka: { topic: string; offset: string; roundTripMs: number };
+}
+
+/** Proves the stack end to end: a worker runs real activities against PostgreSQL and Kafka. */
+export async function selfCheck(input: SelfCheckInput): Promise<SelfCheckResult> {
+  if (!input?.kafkaTopic) throw ApplicationFailure.nonRetryable('selfCheck input: kafkaTopic is required, e.g. { "kafkaTopic": "_factory.selfcheck" }', 'InvalidInputError');
+  const [postgres, kafka] = await Promise.all([checkPostgres(), checkKafka({ topic: input.kafkaTopic })]);
+  if (postgres.walLevel !== 'logical') {
+    throw ApplicationFailure.nonRetryable(`PostgreSQL wal_level is '${postgres.walLevel}', expected 'logical' (change capture needs it)`, 'InvalidInputError');
+  }
+  return { postgres, kafka };
+}
