@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createHealthActivities } from '../activities/health/index.js';
 import type { Config } from '../core/config.js';
 import { createKafka } from '../connectors/kafka/client.js';
@@ -25,6 +25,7 @@ const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta
  * owner of the warehouse), or `all` for a one-process setup.
  */
 export async function startWorkers({ config, role }: StartWorkersInput): Promise<RunningWorkers> {
+  installRuntimeOnce(config.FACTORY_LOG_LEVEL);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID });
   const workers: Worker[] = [];
@@ -46,4 +47,14 @@ export async function startWorkers({ config, role }: StartWorkersInput): Promise
     done,
     shutdown: () => workers.forEach((w) => w.shutdown()),
   };
+}
+
+let runtimeInstalled = false;
+
+/** The SDK logs every worker state change at INFO; keep its output at warnings unless asked for more. */
+function installRuntimeOnce(level: string): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  const sdkLevel = level === 'trace' ? 'TRACE' : level === 'debug' ? 'DEBUG' : 'WARN';
+  Runtime.install({ logger: new DefaultLogger(sdkLevel) });
 }

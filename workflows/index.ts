@@ -1,2 +1,4 @@
 // Every workflow the worker serves. The worker bundles this file for Temporal's deterministic sandbox.
 export { selfCheck } from './selfcheck.js';
+export { backfillTable } from './backfill-table.js';
+export { backfillDomain, backfillAll } from './backfill-many.js';

@@ -1,0 +1,95 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Context } from '@temporalio/activity';
+import type { ChunkBounds, SourceConnector } from '../../connectors/source/port.js';
+import { compareColumns, describeDrift, isBreaking } from '../../core/drift.js';
+import { ContractDriftError, InvalidInputError } from '../../core/errors.js';
+import { parseSourceType } from '../../core/source-types.js';
+import type { DomainRegistry } from '../../domains/registry.js';
+import type { TableContract } from '../../domains/contract.js';
+
+export interface SourceActivityDeps {
+  registry: DomainRegistry;
+  /** The connector serving a contract's source system ('db2', 'crm_pg', …), chosen by config in workers/. */
+  sourceFor(system: string): SourceConnector;
+  /** Shared folder where exported chunks wait for the warehouse owner (claim-check). */
+  stagingDir: string;
+}
+
+export interface TableRefInput { domain: string; table: string }
+
+export interface InspectSourceTableResult {
+  key: string[];
+  approxRows: number;
+  /** Taken before any chunk is read: CDC replays from here, so nothing changed during the backfill is lost. */
+  sourcePosition: string;
+  addedColumns: string[];
+}
+
+export interface PlanChunksActivityInput extends TableRefInput { chunkRows: number }
+export interface ExportChunkActivityInput extends TableRefInput { loadId: string; bounds: ChunkBounds }
+export interface ExportChunkActivityResult { file: string; rows: number; checksum: string; bytes: number }
+
+/** The key a backfill pages on: the primary key, else the declared unique key. */
+export function keyOf(qualified: string, table: TableContract): string[] {
+  const key = table.primaryKey ?? table.uniqueKey;
+  if (!key) throw new InvalidInputError(`${qualified}: no primary key and no declared unique key — declare uniqueKey in the contract to backfill it`);
+  return key;
+}
+
+export function createSourceActivities(deps: SourceActivityDeps) {
+  const lookup = ({ domain, table }: TableRefInput) => {
+    const qualified = `${domain}.${table}`;
+    const contract = deps.registry.table(qualified);
+    return { qualified, contract, connector: deps.sourceFor(contract.source.system), ref: { schema: contract.source.schema, table: contract.source.table } };
+  };
+  const stagingFolder = (input: TableRefInput & { loadId: string }) => join(deps.stagingDir, input.loadId, `${input.domain}.${input.table}`);
+
+  return {
+    /** Qualified names of the tables of one domain, or of all domains, in dependency order. */
+    async listTables(input: { domain?: string }): Promise<{ tables: string[] }> {
+      const domains = input.domain ? [deps.registry.domain(input.domain)] : deps.registry.domains;
+      return { tables: domains.flatMap((d) => d.tables.map((t) => `${d.name}.${t.name}`)) };
+    },
+
+    async inspectSourceTable(input: TableRefInput): Promise<InspectSourceTableResult> {
+      const { qualified, contract, connector, ref } = lookup(input);
+      const key = keyOf(qualified, contract);
+      const sourcePosition = await connector.currentPosition();
+      const discovered = await connector.discover(ref);
+      const drift = compareColumns(contract.columns, discovered.columns);
+      if (isBreaking(drift)) throw new ContractDriftError(describeDrift(qualified, drift));
+      return { key, approxRows: discovered.approxRows, sourcePosition, addedColumns: drift.added };
+    },
+
+    async planChunks(input: PlanChunksActivityInput): Promise<{ chunks: ChunkBounds[] }> {
+      const { qualified, contract, connector, ref } = lookup(input);
+      return { chunks: await connector.planChunks({ ref, key: keyOf(qualified, contract), chunkRows: input.chunkRows }) };
+    },
+
+    async exportChunk(input: ExportChunkActivityInput): Promise<ExportChunkActivityResult> {
+      const { qualified, contract, connector, ref } = lookup(input);
+      const folder = stagingFolder(input);
+      await mkdir(folder, { recursive: true });
+      const file = join(folder, `chunk-${String(input.bounds.index).padStart(5, '0')}.csv`);
+      const context = Context.current();
+      const result = await connector.exportChunk(
+        {
+          ref,
+          columns: contract.columns.map((c) => c.name),
+          key: keyOf(qualified, contract),
+          bounds: input.bounds,
+          file,
+          checksumColumns: contract.columns.map((c) => ({ name: c.name, type: parseSourceType(c.type) })),
+          signal: context.cancellationSignal,
+        },
+        (rows) => context.heartbeat({ rows }),
+      );
+      return { file, rows: result.rows, checksum: result.checksum, bytes: result.bytes };
+    },
+
+    async removeStagedFiles(input: TableRefInput & { loadId: string }): Promise<void> {
+      await rm(stagingFolder(input), { recursive: true, force: true });
+    },
+  };
+}

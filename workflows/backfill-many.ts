@@ -1,0 +1,161 @@
+import {
+  ApplicationFailure,
+  ParentClosePolicy,
+  condition,
+  continueAsNew,
+  defineQuery,
+  proxyActivities,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createSourceActivities } from '../activities/source/index.js';
+import { shortIo } from '../core/activity-options.js';
+import { factoryDomain, factoryStatus } from '../core/search-attributes.js';
+import { backfillTable, type BackfillTableInput } from './backfill-table.js';
+
+export interface BackfillManyInput {
+  /** Domain name for backfillDomain; ignored by backfillAll. */
+  domain?: string;
+  /** Child backfills in flight at once. */
+  tableConcurrency: number;
+  chunkRows: number;
+  chunkConcurrency: number;
+  warehouseTaskQueue: string;
+  /** Carried across continue-as-new; absent on the first run. */
+  state?: BackfillManyState;
+}
+
+export interface TableOutcome {
+  table: string;
+  rows: number;
+  checksum: string;
+  error?: string;
+}
+
+export interface BackfillManyState {
+  pending: string[];
+  outcomes: TableOutcome[];
+  startedAt: number;
+  runs: number;
+}
+
+export interface BackfillManyProgress {
+  tablesTotal: number;
+  tablesDone: number;
+  tablesFailed: number;
+  running: string[];
+  rows: number;
+  rowsPerSecond: number;
+  /** Estimate from the mean time per finished table so far. */
+  etaSeconds: number | null;
+  runs: number;
+}
+
+export interface BackfillManyResult {
+  tables: TableOutcome[];
+  rows: number;
+  durationMs: number;
+  runs: number;
+}
+
+export const backfillManyProgress = defineQuery<BackfillManyProgress>('progress');
+
+/** A run stops starting children past this many events and continues as new once they finish. */
+const historyBudget = 4000;
+
+/** Backfills every table of one domain, a child workflow per table. */
+export async function backfillDomain(input: BackfillManyInput): Promise<BackfillManyResult> {
+  if (!input?.domain) throw ApplicationFailure.nonRetryable('backfillDomain input: expected domain (e.g. "booking")', 'InvalidInputError');
+  return backfillMany(input, 'backfillDomain');
+}
+
+/** Backfills every table of every domain, a child workflow per table. */
+export async function backfillAll(input: BackfillManyInput): Promise<BackfillManyResult> {
+  return backfillMany({ ...input, domain: undefined }, 'backfillAll');
+}
+
+async function backfillMany(input: BackfillManyInput, workflowName: 'backfillDomain' | 'backfillAll'): Promise<BackfillManyResult> {
+  const source = proxyActivities<ReturnType<typeof createSourceActivities>>(shortIo);
+  const state: BackfillManyState = input.state ?? {
+    pending: (await source.listTables({ domain: input.domain })).tables,
+    outcomes: [],
+    startedAt: Date.now(),
+    runs: 0,
+  };
+  state.runs++;
+  const total = state.pending.length + state.outcomes.length;
+  const running = new Set<string>();
+  const rowsSoFar = () => state.outcomes.reduce((n, o) => n + o.rows, 0);
+  setHandler(backfillManyProgress, () => {
+    const elapsedS = (Date.now() - state.startedAt) / 1000;
+    const finished = state.outcomes.length;
+    return {
+      tablesTotal: total,
+      tablesDone: finished,
+      tablesFailed: state.outcomes.filter((o) => o.error).length,
+      running: [...running],
+      rows: rowsSoFar(),
+      rowsPerSecond: elapsedS > 0 ? Math.round(rowsSoFar() / elapsedS) : 0,
+      etaSeconds: finished > 0 ? Math.round((elapsedS / finished) * (total - finished)) : null,
+      runs: state.runs,
+    };
+  });
+  upsertSearchAttributes([
+    { key: factoryDomain, value: input.domain ?? '*' },
+    { key: factoryStatus, value: 'loading' },
+  ]);
+
+  const overBudget = () => workflowInfo().historyLength > historyBudget || workflowInfo().continueAsNewSuggested;
+  const inFlight: Promise<void>[] = [];
+  while (state.pending.length > 0 && !overBudget()) {
+    await condition(() => running.size < input.tableConcurrency);
+    if (overBudget()) break;
+    const qualified = state.pending.shift()!;
+    running.add(qualified);
+    const done = runChild(qualified, input).then((outcome) => {
+      state.outcomes.push(outcome);
+      running.delete(qualified);
+    });
+    inFlight.push(done);
+  }
+  await Promise.all(inFlight);
+
+  if (state.pending.length > 0) {
+    await continueAsNew<typeof backfillAll>({ ...input, state });
+  }
+  const failed = state.outcomes.filter((o) => o.error);
+  upsertSearchAttributes([{ key: factoryStatus, value: failed.length ? 'failed' : 'done' }]);
+  if (failed.length) {
+    throw ApplicationFailure.nonRetryable(
+      `${workflowName}: ${failed.length} of ${total} tables failed: ${failed.map((f) => `${f.table} (${f.error})`).join('; ')}`,
+      'BackfillFailedError',
+      { tables: state.outcomes },
+    );
+  }
+  return { tables: state.outcomes, rows: rowsSoFar(), durationMs: Date.now() - state.startedAt, runs: state.runs };
+}
+
+async function runChild(qualified: string, input: BackfillManyInput): Promise<TableOutcome> {
+  const [domain, table] = qualified.split('.') as [string, string];
+  const childInput: BackfillTableInput = {
+    domain,
+    table,
+    chunkRows: input.chunkRows,
+    concurrency: input.chunkConcurrency,
+    warehouseTaskQueue: input.warehouseTaskQueue,
+  };
+  try {
+    const handle = await startChild(backfillTable, {
+      workflowId: `backfill:${qualified}`,
+      args: [childInput],
+      parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+    });
+    const result = await handle.result();
+    return { table: qualified, rows: result.rows, checksum: result.checksum };
+  } catch (error) {
+    const cause = (error as { cause?: { message?: string } }).cause?.message;
+    return { table: qualified, rows: 0, checksum: '0', error: cause ?? (error as Error).message };
+  }
+}
