@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Local real stack without Docker: Temporal dev server (+ Web UI), Kafka (KRaft), PostgreSQL and,
+# on request, Kafka Connect with Debezium. Everything binds to 127.0.0.1; all state is in <repo>/.stack.
+#
+#   stack.sh up [--with connect[,bigquery]]   provision if needed, start, wait until healthy
+#   stack.sh down                             stop everything this script started
+#   stack.sh status                           one line per service: name, address, state
+#   stack.sh provision [--with connect]       install pinned versions only (skipped when done)
+#   stack.sh restart-service <temporal|kafka|postgres|connect>
+#   stack.sh env                              export lines with addresses and binary paths for tests
+set -euo pipefail
+
+STACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib/common.sh
+source "$STACK_DIR/lib/common.sh"
+# shellcheck source=lib/provision.sh
+source "$STACK_DIR/lib/provision.sh"
+# shellcheck source=lib/services.sh
+source "$STACK_DIR/lib/services.sh"
+
+usage() { sed -n '5,10p' "$STACK_DIR/stack.sh" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+# Parses "--with a,b" into the global WITH (comma list, validated).
+WITH=""
+parse_with() {
+  while (($#)); do
+    case "$1" in
+      --with) [[ $# -ge 2 ]] || die "--with needs a value: connect or bigquery"; WITH="$2"; shift 2 ;;
+      --with=*) WITH="${1#--with=}"; shift ;;
+      *) die "unknown option '$1' (expected --with connect[,bigquery])" ;;
+    esac
+  done
+  local item
+  for item in ${WITH//,/ }; do
+    case "$item" in
+      connect) ;;
+      # Placeholder: the BigQuery emulator is planned (see shared/DESIGN.md) but not built yet.
+      bigquery) die "bigquery: the BigQuery emulator is not provisioned yet in stack/ (planned: goccy/bigquery-emulator)" ;;
+      *) die "unknown optional service '$item' in --with (expected connect or bigquery)" ;;
+    esac
+  done
+}
+with_connect() { [[ ",$WITH," == *",connect,"* ]]; }
+
+print_addresses() {
+  cat <<EOF
+Temporal     $TEMPORAL_ADDR  (namespace default)
+Temporal UI  $TEMPORAL_UI
+Kafka        $KAFKA_ADDR
+PostgreSQL   $PG_URL_SOURCE
+             $PG_URL_CATALOG
+EOF
+  if connect_running; then echo "Connect      $CONNECT_URL"; fi
+  echo "Logs         $LOGS"
+}
+
+cmd_up() {
+  parse_with "$@"
+  provision_all "$WITH"
+  # Launch first, then wait: the three core services start in parallel on two cores.
+  postgres_start
+  kafka_start
+  temporal_start
+  postgres_wait
+  kafka_wait
+  temporal_wait
+  if with_connect; then
+    connect_start
+    connect_wait
+  fi
+  print_addresses
+}
+
+cmd_down() {
+  parse_with "$@"
+  # Reverse dependency order: Connect needs Kafka, so it goes first.
+  connect_stop
+  temporal_stop
+  kafka_stop
+  postgres_stop
+  log "stopped"
+}
+
+# running: process alive and its port answers; starting: alive, port not yet open; stopped: no process.
+state_of() {
+  local name="$1" port="$2"
+  if ! "${name}_running"; then echo stopped
+  elif tcp_open 127.0.0.1 "$port"; then echo running
+  else echo starting; fi
+}
+
+cmd_status() {
+  printf '%-10s %-58s %s\n' temporal "$TEMPORAL_ADDR (UI $TEMPORAL_UI)" "$(state_of temporal 7233)"
+  printf '%-10s %-58s %s\n' kafka "$KAFKA_ADDR" "$(state_of kafka 9092)"
+  printf '%-10s %-58s %s\n' postgres "127.0.0.1:$PG_PORT" "$(state_of postgres "$PG_PORT")"
+  printf '%-10s %-58s %s\n' connect "$CONNECT_URL" "$(state_of connect 8083)"
+}
+
+cmd_restart_service() {
+  local svc="${1:-}"
+  case "$svc" in
+    temporal | kafka | postgres) ;;
+    connect) WITH=connect ;;
+    *) die "restart-service needs one of: temporal, kafka, postgres, connect (got '${svc}')" ;;
+  esac
+  ensure_dirs
+  if [[ "$svc" == connect ]]; then provision_connect; fi
+  "${svc}_stop"
+  "${svc}_start"
+  "${svc}_wait"
+  log "$svc restarted"
+}
+
+cmd_env() {
+  cat <<EOF
+export TEMPORAL_ADDRESS=$TEMPORAL_ADDR
+export TEMPORAL_NAMESPACE=default
+export TEMPORAL_CLI=$BIN/temporal
+export TEMPORAL_TEST_SERVER=$BIN/temporal-test-server
+export KAFKA_BROKERS=$KAFKA_ADDR
+export KAFKA_CONNECT_URL=$CONNECT_URL
+export SOURCE_PG_URL=$PG_URL_SOURCE
+export CATALOG_PG_URL=$PG_URL_CATALOG
+EOF
+}
+
+main() {
+  local cmd="${1:-}"
+  shift || true
+  case "$cmd" in
+    up) cmd_up "$@" ;;
+    down) cmd_down "$@" ;;
+    status) cmd_status ;;
+    provision) parse_with "$@"; provision_all "$WITH"; log "provisioned" ;;
+    restart-service) cmd_restart_service "$@" ;;
+    env) cmd_env ;;
+    *) usage ;;
+  esac
+}
+
+main "$@"
