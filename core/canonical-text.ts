@@ -1,0 +1,118 @@
+import type { ChecksumColumn } from './checksum.js';
+import { md5Hex } from './md5.js';
+
+/**
+ * The checksum's canonical row text computed in JS, for sources whose SQL cannot hash (DB2 read
+ * through ibm_db). Accepts the shapes drivers hand back: strings (DB2 and pg text results, including
+ * DB2's 'YYYY-MM-DD-HH.MM.SS.ffffff' timestamps and 'HH.MM.SS' times), numbers, bigints, booleans,
+ * Dates (read as UTC), Buffers/Uint8Arrays. The canon itself is documented in checksum.ts.
+ */
+
+const NULL_MARKER = '\\N';
+const SEPARATOR = '\x1f';
+
+export function canonicalRowText(columns: ChecksumColumn[], values: unknown[]): string {
+  if (values.length !== columns.length) {
+    throw new Error(`canonicalRowText: expected ${columns.length} values (${columns.map((c) => c.name).join(', ')}), got ${values.length}`);
+  }
+  return columns.map((c, i) => canonicalValue(c, values[i])).join(SEPARATOR);
+}
+
+/** md5 of the UTF-8 text, first 15 hex digits as a 60-bit integer. */
+export function rowHash(text: string): bigint {
+  return BigInt(`0x${md5Hex(text).slice(0, 15)}`);
+}
+
+export function canonicalValue(column: ChecksumColumn, value: unknown): string {
+  if (value === null || value === undefined) return NULL_MARKER;
+  const t = column.type;
+  const fail = (expected: string): never => {
+    throw new Error(`column ${column.name} (${t.kind}): expected ${expected}, got ${describe(value)}`);
+  };
+  switch (t.kind) {
+    case 'SMALLINT': case 'INTEGER': case 'BIGINT': {
+      const text = typeof value === 'string' ? value.trim() : String(value);
+      return /^-?\d+$/.test(text) ? BigInt(text).toString() : fail('an integer');
+    }
+    case 'DECIMAL': {
+      const text = typeof value === 'number' ? value.toFixed(t.scale ?? 0) : String(value).trim();
+      return fixedScale(text, t.scale ?? 0) ?? fail(`a decimal number with scale ${t.scale ?? 0}`);
+    }
+    case 'DECFLOAT': return String(value);
+    case 'REAL': return floatText(toNumber(value) ?? fail('a number'), 8, true);
+    case 'DOUBLE': return floatText(toNumber(value) ?? fail('a number'), 16, false);
+    case 'CHAR': case 'GRAPHIC': {
+      const text = typeof value === 'string' ? value : fail('a string');
+      return column.padding === 'trim' ? text.replace(/ +$/, '') : text;
+    }
+    case 'VARCHAR': case 'VARGRAPHIC': case 'CLOB': case 'DBCLOB':
+      return typeof value === 'string' ? value : fail('a string');
+    case 'DATE': {
+      const text = value instanceof Date ? value.toISOString().slice(0, 10) : String(value).trim();
+      return /^\d{4}-\d{2}-\d{2}$/.test(text) ? text : fail('a date YYYY-MM-DD');
+    }
+    case 'TIME': {
+      const m = /^(\d{2})[:.](\d{2})[:.](\d{2})(?:\.(\d{1,6}))?$/.exec(String(value).trim()) ?? fail('a time HH:MM:SS[.ffffff]');
+      return `${m[1]}:${m[2]}:${m[3]}.${(m[4] ?? '').padEnd(6, '0')}`;
+    }
+    case 'TIMESTAMP': {
+      const digits = Math.max(6, t.fractionDigits ?? 6);
+      const text = value instanceof Date ? value.toISOString().replace('Z', '') : String(value).trim();
+      const m = /^(\d{4}-\d{2}-\d{2})[ T-](\d{2})[:.](\d{2})[:.](\d{2})(?:\.(\d{1,12}))?$/.exec(text)
+        ?? fail('a timestamp YYYY-MM-DD HH:MM:SS[.fraction]');
+      const fraction = m[5] ?? '';
+      if (fraction.length > digits && /[1-9]/.test(fraction.slice(digits))) fail(`at most ${digits} fraction digits`);
+      return `${m[1]} ${m[2]}:${m[3]}:${m[4]}.${fraction.slice(0, digits).padEnd(digits, '0')}`;
+    }
+    case 'BOOLEAN': {
+      if (value === true || value === 1 || value === 't' || value === 'true' || value === '1') return 't';
+      if (value === false || value === 0 || value === 'f' || value === 'false' || value === '0') return 'f';
+      return fail('a boolean');
+    }
+    case 'BLOB': {
+      if (value instanceof Uint8Array) return Array.from(value, (b) => b.toString(16).padStart(2, '0')).join('');
+      if (typeof value === 'string' && /^\\x([0-9a-fA-F]{2})*$/.test(value)) return value.slice(2).toLowerCase();
+      return fail("bytes, or text '\\x' + hex");
+    }
+  }
+}
+
+/** '12.5' with scale 2 → '12.50'; rounds half away from zero like numeric casts; null if not a number. */
+function fixedScale(text: string, scale: number): string | undefined {
+  const m = /^([+-])?(\d*)(?:\.(\d*))?$/.exec(text);
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
+  const negative = m[1] === '-';
+  let digits = BigInt((m[2] || '0') + (m[3] ?? '').padEnd(scale, '0').slice(0, scale));
+  if (Number((m[3] ?? '')[scale] ?? '0') >= 5) digits += 1n;
+  let body = digits.toString().padStart(scale + 1, '0');
+  if (scale > 0) body = `${body.slice(0, -scale)}.${body.slice(-scale)}`;
+  return negative && digits !== 0n ? `-${body}` : body;
+}
+
+function toNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const n = Number(value.trim().replace(/^(-?)inf(inity)?$/i, '$1Infinity'));
+    return Number.isNaN(n) && !/^nan$/i.test(value.trim()) ? undefined : n;
+  }
+  return undefined;
+}
+
+/** C printf '%.{digits}e' of a double (REAL: of the float32 value), with the engines' specials. */
+function floatText(n: number, digits: number, single: boolean): string {
+  if (Number.isNaN(n)) return 'NaN';
+  if (n === Infinity) return 'Infinity';
+  if (n === -Infinity) return '-Infinity';
+  const x = single ? Math.fround(n) : n;
+  const text = Math.abs(x).toExponential(digits);
+  const [mantissa, exponent = '0'] = text.split('e');
+  const exp = Number(exponent);
+  const sign = x < 0 || Object.is(x, -0) ? '-' : '';
+  return `${sign}${mantissa}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return `'${value.length > 40 ? `${value.slice(0, 40)}…` : value}'`;
+  if (value instanceof Uint8Array) return `${value.byteLength} bytes`;
+  return `${typeof value} ${String(value)}`;
+}

@@ -1,0 +1,170 @@
+import type { SourceType } from './source-types.js';
+
+/**
+ * Cross-engine content checksum. Each row is rendered as a canonical text (below), its MD5's first
+ * 15 hex digits are read as a 60-bit integer, and the integers are summed. A sum does not depend on
+ * row order and adds across chunks, so source and warehouse can be compared chunk by chunk or whole,
+ * in PostgreSQL, DuckDB, BigQuery, or in JS for sources whose SQL cannot hash (DB2 via ibm_db).
+ *
+ * Canonical text of a column value (the same in every dialect and in canonicalRowText):
+ *   NULL                  \N   (a text value that is literally '\N' collides with NULL; accepted)
+ *   SMALLINT/INTEGER/BIGINT  decimal digits, '-' for negatives
+ *   DECIMAL(p,s)          plain text with exactly s fraction digits, e.g. '-0.50', '7' for s = 0
+ *   DECFLOAT              the stored text unchanged (warehouses keep it as text)
+ *   REAL                  9 significant digits, C printf '%.8e'  (e.g. '3.14159012e+00')
+ *   DOUBLE                17 significant digits, '%.16e' (unique per double); 'NaN', 'Infinity', '-Infinity'
+ *   CHAR/GRAPHIC          the value with its padding (contract padding 'keep'), or right-trimmed ('trim')
+ *   VARCHAR/…/CLOB        the text unchanged
+ *   DATE                  YYYY-MM-DD
+ *   TIME                  HH:MM:SS.ffffff
+ *   TIMESTAMP(f)          YYYY-MM-DD HH:MM:SS.ffffff for f ≤ 6, else exactly f fraction digits
+ *   BOOLEAN               t / f
+ *   BLOB                  lower-case hex, no prefix
+ * Columns are joined with chr(31) (unit separator).
+ */
+
+export type Dialect = 'postgres' | 'duckdb' | 'bigquery' | 'db2';
+
+export interface ChecksumColumn {
+  name: string;
+  type: SourceType;
+  /** CHAR/GRAPHIC only: compare with the padding kept (default) or trailing blanks trimmed. */
+  padding?: 'keep' | 'trim';
+}
+
+export const NULL_MARKER = '\\N';
+export const COLUMN_SEPARATOR = '\x1f';
+
+export class ChecksumDialectError extends Error {
+  constructor(readonly dialect: Dialect) {
+    super(`checksum SQL for dialect '${dialect}' is not available: compute it in JS with canonicalRowText/rowHash`);
+    this.name = 'ChecksumDialectError';
+  }
+}
+
+/** Select list `count(*) AS row_count, <sum> AS checksum`; checksum is returned as decimal text. */
+export function checksumSelectList(dialect: Dialect, columns: ChecksumColumn[]): string {
+  if (columns.length === 0) throw new Error('checksumSelectList: expected at least one column');
+  const render = renderers[dialect];
+  if (!render) throw new ChecksumDialectError(dialect);
+  const nullMarker = dialect === 'bigquery' ? `'\\\\N'` : `'\\N'`;
+  const separator = dialect === 'bigquery' ? `'\\x1f'` : 'chr(31)';
+  const parts = columns.map((c) => {
+    const id = quoteIdent(dialect, c.name);
+    return `(CASE WHEN ${id} IS NULL THEN ${nullMarker} ELSE ${render(id, c)} END)`;
+  });
+  const rowText = parts.join(` || ${separator} || `);
+  return `count(*) AS row_count, ${sumOfHashes(dialect, rowText)} AS checksum`;
+}
+
+function sumOfHashes(dialect: Dialect, rowText: string): string {
+  switch (dialect) {
+    case 'postgres':
+      return `coalesce(sum(('x0' || substr(md5(${rowText}), 1, 15))::bit(64)::bigint), 0)::text`;
+    case 'duckdb':
+      return `CAST(coalesce(sum(CAST('0x' || substr(md5(${rowText}), 1, 15) AS BIGINT)), 0) AS VARCHAR)`;
+    case 'bigquery':
+      // SUM(INT64) raises on overflow past 2^63; BIGNUMERIC holds any realistic sum of 60-bit values.
+      return `CAST(COALESCE(SUM(CAST(CAST(CONCAT('0x', SUBSTR(TO_HEX(MD5(${rowText})), 1, 15)) AS INT64) AS BIGNUMERIC)), 0) AS STRING)`;
+    default:
+      throw new ChecksumDialectError(dialect);
+  }
+}
+
+type Renderer = (id: string, column: ChecksumColumn) => string;
+
+function fractionDigits(t: SourceType): number {
+  return Math.max(6, t.fractionDigits ?? 6);
+}
+
+const postgres: Renderer = (id, { type: t, padding }) => {
+  switch (t.kind) {
+    case 'DECIMAL': return `(${id})::numeric(${t.precision ?? 5},${t.scale ?? 0})::text`;
+    case 'REAL': return floatSql(id, `ltrim(to_char((${id})::float4, '9.99999999EEEE'))`, 'postgres');
+    case 'DOUBLE': return floatSql(id, `ltrim(to_char((${id})::float8, '9.9999999999999999EEEE'))`, 'postgres');
+    // concat() renders through the type's output function, which keeps bpchar padding (::text strips it).
+    case 'CHAR': case 'GRAPHIC': return padding === 'trim' ? `rtrim(concat(${id}), ' ')` : `concat(${id})`;
+    case 'DATE': return `to_char(${id}, 'YYYY-MM-DD')`;
+    case 'TIME': return `to_char(${id}, 'HH24:MI:SS.US')`;
+    case 'TIMESTAMP': {
+      // PostgreSQL stops at microseconds: wider source precisions compare with zero-filled digits.
+      const extra = fractionDigits(t) - 6;
+      return `to_char(${id}, 'YYYY-MM-DD HH24:MI:SS.US')${extra > 0 ? ` || '${'0'.repeat(extra)}'` : ''}`;
+    }
+    case 'BOOLEAN': return `(CASE WHEN ${id} THEN 't' ELSE 'f' END)`;
+    case 'BLOB': return `encode(${id}, 'hex')`;
+    default: return `(${id})::text`;
+  }
+};
+
+const duckdb: Renderer = (id, { type: t, padding }) => {
+  switch (t.kind) {
+    case 'DECIMAL': return `CAST(CAST(${id} AS DECIMAL(${t.precision ?? 5},${t.scale ?? 0})) AS VARCHAR)`;
+    case 'REAL': return floatSql(id, `printf('%.8e', CAST(${id} AS FLOAT))`, 'duckdb');
+    case 'DOUBLE': return floatSql(id, `printf('%.16e', CAST(${id} AS DOUBLE))`, 'duckdb');
+    case 'CHAR': case 'GRAPHIC': return padding === 'trim' ? `rtrim(CAST(${id} AS VARCHAR), ' ')` : `CAST(${id} AS VARCHAR)`;
+    case 'DATE': return `strftime(CAST(${id} AS DATE), '%Y-%m-%d')`;
+    case 'TIME': return padFraction(`CAST(CAST(${id} AS TIME) AS VARCHAR)`, 8, 6);
+    case 'TIMESTAMP': {
+      const f = fractionDigits(t);
+      if (f === 6) return `strftime(CAST(${id} AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f')`;
+      if (f <= 9) return `left(strftime(CAST(${id} AS TIMESTAMP_NS), '%Y-%m-%d %H:%M:%S.%n'), ${20 + f})`;
+      // TIMESTAMP(10..12) is kept as text; only the zero padding of the fraction is normalised.
+      return padFraction(`replace(CAST(${id} AS VARCHAR), 'T', ' ')`, 19, f);
+    }
+    case 'BOOLEAN': return `(CASE WHEN ${id} THEN 't' ELSE 'f' END)`;
+    case 'BLOB': return `lower(hex(${id}))`;
+    default: return `CAST(${id} AS VARCHAR)`;
+  }
+};
+
+/** BigQuery SQL written to the same canon; not yet run against BigQuery or its emulator. */
+const bigquery: Renderer = (id, { type: t, padding }) => {
+  switch (t.kind) {
+    case 'DECIMAL': return `FORMAT('%.${t.scale ?? 0}f', ${id})`;
+    case 'REAL': return floatSql(id, `FORMAT('%.8e', ${id})`, 'bigquery');
+    case 'DOUBLE': return floatSql(id, `FORMAT('%.16e', ${id})`, 'bigquery');
+    case 'CHAR': case 'GRAPHIC': return padding === 'trim' ? `RTRIM(${id}, ' ')` : `CAST(${id} AS STRING)`;
+    case 'DATE': return `FORMAT_DATE('%Y-%m-%d', ${id})`;
+    case 'TIME': return `FORMAT_TIME('%H:%M:%E6S', ${id})`;
+    case 'TIMESTAMP': {
+      const f = fractionDigits(t);
+      if (f === 6) return `FORMAT_DATETIME('%Y-%m-%d %H:%M:%E6S', ${id})`;
+      return padFraction(`REPLACE(CAST(${id} AS STRING), 'T', ' ')`, 19, f);
+    }
+    case 'BOOLEAN': return `IF(${id}, 't', 'f')`;
+    case 'BLOB': return `TO_HEX(${id})`;
+    default: return `CAST(${id} AS STRING)`;
+  }
+};
+
+const renderers: Partial<Record<Dialect, Renderer>> = { postgres, duckdb, bigquery };
+
+function floatSql(id: string, finite: string, dialect: Dialect): string {
+  const [nan, inf] = dialect === 'postgres' ? [`${id} = 'NaN'`, `'Infinity'`]
+    : dialect === 'duckdb' ? [`isnan(${id})`, `'inf'`] : [`IS_NAN(${id})`, `'inf'`];
+  const double = dialect === 'bigquery' ? 'FLOAT64' : 'DOUBLE PRECISION';
+  return `(CASE WHEN ${nan} THEN 'NaN' WHEN ${id} = CAST(${inf} AS ${double}) THEN 'Infinity' `
+    + `WHEN ${id} = -CAST(${inf} AS ${double}) THEN '-Infinity' ELSE ${finite} END)`;
+}
+
+/** Zero-fills the fraction of a text '…SS[.fff]' whose seconds end at `width` to exactly `digits`. */
+function padFraction(text: string, width: number, digits: number): string {
+  return `(CASE WHEN length(${text}) > ${width} THEN rpad(${text}, ${width + 1 + digits}, '0') ELSE ${text} || '.${'0'.repeat(digits)}' END)`;
+}
+
+function quoteIdent(dialect: Dialect, name: string): string {
+  return dialect === 'bigquery' ? `\`${name.replace(/`/g, '\\`')}\`` : `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Adds two checksums given as decimal text (the engines return sums beyond 2^53). */
+export function addChecksums(a: string, b: string): string {
+  return (parseChecksum(a) + parseChecksum(b)).toString();
+}
+
+function parseChecksum(value: string): bigint {
+  if (!/^-?\d+$/.test(value)) throw new Error(`checksum '${value}' is not a decimal integer`);
+  return BigInt(value);
+}
+
+export { canonicalRowText, canonicalValue, rowHash } from './canonical-text.js';
