@@ -1,0 +1,107 @@
+import type { SourceType } from '../../core/source-types.js';
+import type { KeyValue } from '../../core/keyset.js';
+
+export type { KeyValue } from '../../core/keyset.js';
+
+/**
+ * The source connector port: what backfill needs from a system of record (DB2, PostgreSQL…).
+ *
+ * Backfill plans keyset chunks, then any number of source workers export one chunk each to a
+ * **staged CSV file** (the claim-check), which the single warehouse-owner process loads.
+ *
+ * ## Staged file format (contract between every exporter and the warehouse loaders)
+ *
+ * - CSV per RFC 4180, UTF-8, no header, no BOM, one record per row terminated by `\n`, fields
+ *   separated by `,`, columns in the order of `ExportChunkInput.columns`. Row order is unspecified.
+ * - A field is quoted with `"` when it is the empty string or contains `,` `"` `\n` or `\r`; a `"`
+ *   inside is doubled. Leading and trailing blanks are data (never trimmed).
+ * - NULL is an empty unquoted field; the empty string is `""`. (DuckDB: `NULL ''`,
+ *   `ALLOW_QUOTED_NULLS false`, `QUOTE '"'`, `ESCAPE '"'`, `HEADER false`.)
+ * - DATE `YYYY-MM-DD`; TIME `HH:MM:SS[.ffffff]`; TIMESTAMP `YYYY-MM-DD HH:MM:SS[.ffffff]` with no
+ *   time zone (PostgreSQL sessions run with `TimeZone=UTC`, `DateStyle=ISO`; `timestamptz` columns
+ *   are exported as UTC wall-clock time). At most 6 fractional digits: DB2 TIMESTAMP(7..12) values
+ *   are truncated (not rounded, so a value never moves to the next second or day) to microseconds,
+ *   which is what DuckDB TIMESTAMP and BigQuery DATETIME hold.
+ * - DECIMAL as plain text with exactly its scale (`-0.05`, `12.50000000`), never exponent notation.
+ *   DECFLOAT as plain text too (exponents expanded); its NaN/Infinity spelled `NaN`, `Infinity`,
+ *   `-Infinity`. DOUBLE/REAL as the shortest text that reads back to the same binary value
+ *   (exponent notation allowed, e.g. `1e+21`).
+ * - BOOLEAN `t` / `f`.
+ * - Binary (BLOB, CHAR/VARCHAR FOR BIT DATA, bytea) as `\x` followed by lower-case hex, e.g.
+ *   `\x00ff`. DuckDB's CSV reader does not decode this into BLOB by itself: load the column as
+ *   VARCHAR and convert with `unhex(substr(v, 3))`.
+ * - CHAR(n) / GRAPHIC(n) keep their trailing blanks exactly as the source stores them (PostgreSQL
+ *   `character(n)` keeps them in COPY output; DB2 CLI returns them padded).
+ * - Files are written to `<file>.part` and renamed to `<file>` only when complete, so a file that
+ *   exists is whole.
+ */
+
+export interface SourceTableRef { schema: string; table: string }
+
+export interface DiscoveredColumn {
+  name: string;
+  type: SourceType;
+  nullable: boolean;
+  /** Canonical DB2-style spelling (formatSourceType), e.g. 'DECIMAL(31,8)'. */
+  typeText: string;
+}
+
+export interface DiscoveredTable {
+  ref: SourceTableRef;
+  columns: DiscoveredColumn[];
+  primaryKey: string[] | null;
+  uniqueKeys: string[][];
+  /** Statistics-based estimate (0 when the source has none); use countRows for exact counts. */
+  approxRows: number;
+}
+
+/** One chunk: rows with lower < key <= upper; null means open on that side. */
+export interface ChunkBounds {
+  index: number;
+  lower: KeyValue[] | null;
+  upper: KeyValue[] | null;
+}
+
+export interface ExportChunkInput {
+  ref: SourceTableRef;
+  columns: string[];
+  key: string[];
+  bounds: ChunkBounds;
+  /** Absolute path of the staged CSV file to write. */
+  file: string;
+}
+
+export interface ExportChunkResult { rows: number; bytes: number }
+
+export interface PlanChunksInput { ref: SourceTableRef; key: string[]; chunkRows: number }
+
+export interface CountRowsInput { ref: SourceTableRef; key: string[]; bounds?: ChunkBounds }
+
+export interface SourceConnector {
+  readonly system: string;
+  discover(ref: SourceTableRef): Promise<DiscoveredTable>;
+  /**
+   * One ordered index scan numbering rows with ROW_NUMBER() OVER (ORDER BY key); every chunkRows-th
+   * key becomes a boundary. Chunks cover the whole key space (first lower null, last upper null),
+   * without gaps or overlap, so rows inserted after planning still land in exactly one chunk.
+   */
+  planChunks(input: PlanChunksInput): Promise<ChunkBounds[]>;
+  /** Streams one chunk to `input.file` in the staged format; onProgress gets the rows written so far. */
+  exportChunk(input: ExportChunkInput, onProgress?: (rows: number) => void): Promise<ExportChunkResult>;
+  countRows(input: CountRowsInput): Promise<number>;
+  /** Position of the source's change stream now (PostgreSQL: pg_current_wal_lsn(); DB2: LSN and/or timestamp) — the backfill records it so CDC can start there. */
+  currentPosition(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Turns sorted boundary keys (each the inclusive upper end of a chunk) into chunks covering the key space. */
+export function chunksFromBoundaries(boundaries: KeyValue[][]): ChunkBounds[] {
+  const chunks: ChunkBounds[] = [];
+  let lower: KeyValue[] | null = null;
+  for (const upper of boundaries) {
+    chunks.push({ index: chunks.length, lower, upper });
+    lower = upper;
+  }
+  chunks.push({ index: chunks.length, lower, upper: null });
+  return chunks;
+}
