@@ -4,6 +4,13 @@ import { z } from 'zod';
  * The contract schema: how a data domain is declared. A domain file reads like a description of the
  * data (keys, PII, rules); workflows interpret it. Source types are written the way the system of
  * record spells them (DB2), e.g. 'CHAR(3)', 'DECIMAL(31,8)', 'TIMESTAMP(6)', 'VARCHAR(120)'.
+ *
+ * This schema checks each field on its own. Rules that span fields or domains (keys name declared
+ * columns, types parse, references resolve and form no cycle, names are unique) live in load.ts,
+ * which is the only supported way to turn a declaration into a DomainContract.
+ *
+ * Objects are strict: a misspelt field ('nulable: true') would otherwise be dropped silently and the
+ * column would land NOT NULL. Rule objects stay loose because each rule kind carries its own fields.
  */
 
 export const piiClasses = ['none', 'contact', 'identity', 'financial', 'sensitive'] as const;
@@ -12,14 +19,14 @@ export type PiiClass = (typeof piiClasses)[number];
 const upperName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'expected an upper-case SQL name like BOOKING_ID');
 const lowerName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a lower-case name like booking_line');
 
-export const personSchema = z.object({
+export const personSchema = z.strictObject({
   /** SSO / LDAP user id: what approvals are checked against. */
   id: z.string().min(1),
   name: z.string().min(1),
   email: z.string().email().optional(),
 });
 
-export const columnSchema = z.object({
+export const columnSchema = z.strictObject({
   name: upperName,
   /** Source type as DB2 spells it. */
   type: z.string().min(1),
@@ -39,11 +46,13 @@ export const columnSchema = z.object({
 export const qualityRuleSchema = z.object({ id: z.string().min(1), kind: z.string().min(1), severity: z.enum(['warn', 'block']).default('warn') }).loose();
 export const businessRuleSchema = z.object({ id: z.string().min(1), kind: z.string().min(1) }).loose();
 
-export const tableSchema = z.object({
+export const sourceSchema = z.strictObject({ system: z.string().min(1), schema: upperName, table: upperName });
+
+export const tableSchema = z.strictObject({
   /** Warehouse name, lower case, unique within the domain. */
   name: lowerName,
   description: z.string().min(1),
-  source: z.object({ system: z.string().min(1), schema: upperName, table: upperName }),
+  source: sourceSchema,
   /** Primary key columns; tables without one declare a uniqueKey (a unique index at the source). */
   primaryKey: z.array(upperName).min(1).optional(),
   uniqueKey: z.array(upperName).min(1).optional(),
@@ -52,7 +61,7 @@ export const tableSchema = z.object({
   businessRules: z.array(businessRuleSchema).default([]),
 });
 
-export const dataProductSchema = z.object({
+export const dataProductSchema = z.strictObject({
   name: lowerName,
   description: z.string().min(1),
   /** Tables of this domain or '<domain>.<table>' of another. */
@@ -60,14 +69,14 @@ export const dataProductSchema = z.object({
   consumers: z.array(z.string()).default([]),
 });
 
-export const approvalPolicySchema = z.object({
+export const approvalPolicySchema = z.strictObject({
   reminderHours: z.number().positive().default(24),
   escalationHours: z.number().positive().default(72),
   expiryDays: z.number().positive().default(14),
   autoApproveNonBreaking: z.boolean().default(false),
 });
 
-export const domainSchema = z.object({
+export const domainSchema = z.strictObject({
   name: lowerName,
   description: z.string().min(1),
   dpo: personSchema,
@@ -84,3 +93,6 @@ export type DataProductContract = z.infer<typeof dataProductSchema>;
 export type DomainContract = z.infer<typeof domainSchema>;
 /** What a domain file declares (defaults not yet applied). */
 export type DomainDeclaration = z.input<typeof domainSchema>;
+/** What a domain file declares for one table / column (defaults not yet applied). */
+export type TableDeclaration = z.input<typeof tableSchema>;
+export type ColumnDeclaration = z.input<typeof columnSchema>;
