@@ -42,7 +42,7 @@ maven_copy() {
   local name="$1" pom="$2" out="$3"
   shift 3
   local key
-  key="$KAFKA_VERSION $KAFKA_SCALA_VERSION $LOG4J_VERSION $DEBEZIUM_VERSION $(sha256sum "$pom" | cut -c1-16)"
+  key="$KAFKA_VERSION $KAFKA_SCALA_VERSION $LOG4J_VERSION $DEBEZIUM_VERSION $(sha256sum "$pom" | cut -c1-16) $*"
   if marker_ok "$name" "$key" && [[ -d "$out" ]]; then return 0; fi
   rm -rf "$out"
   run_logged "Maven download for $name ($pom)" "$(PROVISION_LOG)" \
@@ -60,9 +60,12 @@ provision_kafka() {
 
 provision_connect() {
   maven_copy connect "$STACK_SRC/connect/pom.xml" "$STATE/connect/libs"
-  # Kafka's artifacts come from the worker; the plugin folder holds only Debezium and its own libraries.
+  # Kafka, SLF4J, Jackson core and JAX-RS come from the worker, as in Debezium's own plugin archive:
+  # a second Jackson in the plugin makes CloudEventsConverter's reflective lookup of
+  # JsonConverter.convertToConnect(Schema, JsonNode) fail, because JsonNode would be a different class.
   maven_copy debezium-postgres "$STACK_SRC/connect/debezium-postgres/pom.xml" \
-    "$STATE/connect/plugins/debezium-connector-postgres" -DexcludeGroupIds=org.apache.kafka,org.slf4j
+    "$STATE/connect/plugins/debezium-connector-postgres" \
+    -DexcludeGroupIds=org.apache.kafka,org.slf4j,com.fasterxml.jackson.core,jakarta.ws.rs
   sed "s|@CONNECT_PLUGIN_DIR@|$STATE/connect/plugins|" "$STACK_SRC/connect/connect-distributed.properties" \
     >"$STATE/connect/connect-distributed.properties"
 }
