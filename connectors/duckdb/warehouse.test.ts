@@ -1,0 +1,198 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addChecksums, canonicalRowText, rowHash } from '../../core/checksum.js';
+import { tableSchema, type TableContract } from '../../domains/contract.js';
+import { LoadStateError } from '../warehouse/port.js';
+import { checksumColumns } from './load-sql.js';
+import { createDuckDbWarehouse, type DuckDbWarehouse } from './warehouse.js';
+
+const table: TableContract = tableSchema.parse({
+  name: 'booking',
+  description: 'Bookings',
+  source: { system: 'resdb', schema: 'RES', table: 'BOOKING' },
+  primaryKey: ['RESORT', 'BOOKING_ID'],
+  columns: [
+    { name: 'RESORT', type: 'CHAR(4)' },
+    { name: 'BOOKING_ID', type: 'BIGINT' },
+    { name: 'GUEST', type: 'VARCHAR(60)', nullable: true },
+    { name: 'AMOUNT', type: 'DECIMAL(31,8)', nullable: true },
+    { name: 'ARRIVAL', type: 'DATE', nullable: true },
+    { name: 'CREATED_AT', type: 'TIMESTAMP(6)', nullable: true },
+    { name: 'PAID', type: 'BOOLEAN', nullable: true },
+    { name: 'DOC', type: 'BLOB(100)', nullable: true },
+  ],
+});
+
+/** Logical rows and their staged CSV lines (the format the port documents). */
+const rows: { values: unknown[]; csv: string }[] = [
+  { values: ['ALP ', 1n, 'Zoë Ñandú 北京 Ελλάδα', '12345678901234567890123.12345678', '2024-02-29', '2024-02-29 07:05:09.000123', 't', '\\x00ff10'],
+    csv: 'ALP ,1,Zoë Ñandú 北京 Ελλάδα,12345678901234567890123.12345678,2024-02-29,2024-02-29 07:05:09.000123,t,\\x00ff10' },
+  { values: ['ALP ', 2n, '', '-0.50000000', '1999-12-31', '1999-12-31 23:59:59.999999', 'f', '\\x'],
+    csv: 'ALP ,2,"",-0.50000000,1999-12-31,1999-12-31 23:59:59.999999,f,\\x' },
+  { values: ['SKI ', 1n, null, null, null, null, null, null], csv: 'SKI ,1,,,,,,' },
+  { values: ['SKI ', 2n, 'say "hi",\nnew line', '0.00000000', '2000-01-01', '2000-01-01 00:00:00', 't', null],
+    csv: 'SKI ,2,"say ""hi"",\nnew line",0.00000000,2000-01-01,2000-01-01 00:00:00,t,' },
+];
+
+const jsChecksum = (values: unknown[][]): string =>
+  values.reduce<string>((sum, v) => addChecksums(sum, rowHash(canonicalRowText(checksumColumns(table), v)).toString()), '0');
+
+const lineage = { sourceSystem: 'resdb', loadId: 'load-1', sourcePosition: 'lsn:0/16B3748' };
+
+describe('DuckDB warehouse', () => {
+  let dir: string;
+  let wh: DuckDbWarehouse;
+  let dbPath: string;
+  const file = (name: string, lines: string[]): string => {
+    const path = join(dir, name);
+    writeFileSync(path, lines.map((l) => `${l}\n`).join(''));
+    return path;
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'factory-wh-'));
+    dbPath = join(dir, 'warehouse.duckdb');
+    wh = await createDuckDbWarehouse({ path: dbPath });
+  });
+  afterAll(async () => {
+    await wh?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a second owner of the same file in one process', async () => {
+    await expect(createDuckDbWarehouse({ path: dbPath })).rejects.toThrow(/already open in this process/);
+  });
+
+  it('prepares a load table in raw_<domain>, with lineage columns, idempotently', async () => {
+    const first = await wh.prepareLoad({ domain: 'reservations', table, loadId: 'backfill:reservations.booking/run 1' });
+    expect(first.loadTable).toMatch(/^raw_reservations\.booking__load_backfill_reservations_booking_r_[0-9a-f]{8}$/);
+    expect(first.existingRows).toBe(0);
+    const again = await wh.prepareLoad({ domain: 'reservations', table, loadId: 'backfill:reservations.booking/run 1' });
+    expect(again.loadTable).toBe(first.loadTable);
+    const reader = await wh.connectReader();
+    const cols = (await reader.runAndReadAll(`SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = 'raw_reservations'
+      AND table_name = '${first.loadTable.split('.')[1]}' ORDER BY column_index`)).getRowsJS();
+    expect(cols.map((c) => `${String(c[0])} ${String(c[1])}`)).toEqual([
+      'RESORT VARCHAR', 'BOOKING_ID BIGINT', 'GUEST VARCHAR', 'AMOUNT DECIMAL(31,8)', 'ARRIVAL DATE', 'CREATED_AT TIMESTAMP',
+      'PAID BOOLEAN', 'DOC BLOB', '_source_system VARCHAR', '_load_id VARCHAR', '_loaded_at TIMESTAMP', '_source_position VARCHAR',
+    ]);
+    const schemas = (await reader.runAndReadAll(`SELECT schema_name FROM duckdb_schemas() WHERE schema_name LIKE '%_reservations' ORDER BY 1`)).getRowsJS();
+    expect(schemas.flat()).toEqual(['published_reservations', 'qualified_reservations', 'raw_reservations']);
+    await wh.dropLoad({ loadTable: first.loadTable });
+  });
+
+  it('loads chunks exactly once, keeps NULL apart from empty text, and validates with the shared checksum', async () => {
+    const { loadTable } = await wh.prepareLoad({ domain: 'reservations', table, loadId: 'l1' });
+    const chunk0 = file('c0.csv', rows.slice(0, 2).map((r) => r.csv));
+    const chunk1 = file('c1.csv', rows.slice(2).map((r) => r.csv));
+    expect(await wh.loadChunk({ loadTable, table, file: chunk0, chunkIndex: 0, lineage })).toEqual({ rows: 2, alreadyLoaded: false });
+    expect(await wh.loadChunk({ loadTable, table, file: chunk1, chunkIndex: 1, lineage })).toEqual({ rows: 2, alreadyLoaded: false });
+    // A retried chunk (same index, even re-exported) adds nothing.
+    expect(await wh.loadChunk({ loadTable, table, file: chunk0, chunkIndex: 0, lineage })).toEqual({ rows: 2, alreadyLoaded: true });
+
+    const reader = await wh.connectReader();
+    const stored = (await reader.runAndReadAll(`SELECT RESORT, BOOKING_ID, GUEST, CAST(AMOUNT AS VARCHAR), lower(hex(DOC)), _load_id, _source_position
+      FROM ${loadTable} ORDER BY RESORT, BOOKING_ID`)).getRowsJS();
+    expect(stored).toEqual([
+      ['ALP ', 1n, 'Zoë Ñandú 北京 Ελλάδα', '12345678901234567890123.12345678', '00ff10', 'load-1', 'lsn:0/16B3748'],
+      ['ALP ', 2n, '', '-0.50000000', '', 'load-1', 'lsn:0/16B3748'],
+      ['SKI ', 1n, null, null, null, 'load-1', 'lsn:0/16B3748'],
+      ['SKI ', 2n, 'say "hi",\nnew line', '0.00000000', null, 'load-1', 'lsn:0/16B3748'],
+    ]);
+
+    const validated = await wh.validateLoad({ loadTable, table });
+    expect(validated).toEqual({ rows: 4, checksum: jsChecksum(rows.map((r) => r.values)), duplicateKeys: 0 });
+  });
+
+  it('rolls back a chunk that fails half way, so its retry loads it whole', async () => {
+    const { loadTable } = await wh.prepareLoad({ domain: 'reservations', table, loadId: 'l2' });
+    const bad = file('bad.csv', [rows[0]!.csv, 'ALP ,3,x,not-a-number,,,,']);
+    await expect(wh.loadChunk({ loadTable, table, file: bad, chunkIndex: 0, lineage }))
+      .rejects.toThrow(/loading chunk 0 of raw_reservations\.booking__load_l2 from .*bad\.csv failed/);
+    expect((await wh.validateLoad({ loadTable, table })).rows).toBe(0);
+    const good = file('good.csv', rows.map((r) => r.csv));
+    expect(await wh.loadChunk({ loadTable, table, file: good, chunkIndex: 0, lineage })).toEqual({ rows: 4, alreadyLoaded: false });
+    await wh.dropLoad({ loadTable });
+    await expect(wh.loadChunk({ loadTable, table, file: good, chunkIndex: 1, lineage })).rejects.toThrow(LoadStateError);
+  });
+
+  it('counts duplicate keys at validation', async () => {
+    const { loadTable } = await wh.prepareLoad({ domain: 'reservations', table, loadId: 'dups' });
+    await wh.loadChunk({ loadTable, table, file: file('d0.csv', [rows[0]!.csv, rows[1]!.csv]), chunkIndex: 0, lineage });
+    await wh.loadChunk({ loadTable, table, file: file('d1.csv', [rows[0]!.csv, rows[2]!.csv]), chunkIndex: 1, lineage });
+    expect(await wh.validateLoad({ loadTable, table })).toMatchObject({ rows: 4, duplicateKeys: 1 });
+    await wh.dropLoad({ loadTable });
+  });
+
+  it('swaps a load in atomically while a concurrent reader sees the old or the new table, never a gap', async () => {
+    const first = await wh.prepareLoad({ domain: 'reservations', table, loadId: 'swap-1' });
+    await wh.loadChunk({ loadTable: first.loadTable, table, file: file('s1.csv', [rows[0]!.csv]), chunkIndex: 0, lineage });
+    expect(await wh.swapIn({ domain: 'reservations', table, loadTable: first.loadTable })).toEqual({ table: 'raw_reservations.booking', alreadySwapped: false });
+
+    const big = file('s2.csv', Array.from({ length: 50_000 }, (_, i) => `BIG ,${i},g${i},${i}.5,2024-01-01,2024-01-01 10:00:00,t,`));
+    const second = await wh.prepareLoad({ domain: 'reservations', table, loadId: 'swap-2' });
+    await wh.loadChunk({ loadTable: second.loadTable, table, file: big, chunkIndex: 0, lineage });
+
+    const reader = await wh.connectReader();
+    const seen: number[] = [];
+    let swapped = false;
+    let readsAfterSwap = 0;
+    const readLoop = (async () => {
+      // Reads started after the swap committed must all see the new table.
+      while (readsAfterSwap < 3) {
+        const startedAfterSwap = swapped;
+        const r = await reader.runAndReadAll('SELECT count(*) FROM raw_reservations.booking');
+        seen.push(Number(r.getRowsJS()[0]![0]));
+        if (startedAfterSwap) readsAfterSwap += 1;
+      }
+    })();
+    await new Promise((done) => setTimeout(done, 20));
+    await wh.swapIn({ domain: 'reservations', table, loadTable: second.loadTable });
+    swapped = true;
+    await readLoop;
+    expect(seen.filter((n) => n !== 1 && n !== 50_000)).toEqual([]);
+    expect(seen[0]).toBe(1);
+    expect(seen.slice(-3)).toEqual([50_000, 50_000, 50_000]);
+
+    expect(await wh.swapIn({ domain: 'reservations', table, loadTable: second.loadTable })).toEqual({ table: 'raw_reservations.booking', alreadySwapped: true });
+    await expect(wh.prepareLoad({ domain: 'reservations', table, loadId: 'swap-2' })).rejects.toThrow(/already swapped in/);
+    const stats = await wh.tableStats({ domain: 'reservations', table });
+    expect(stats.rows).toBe(50_000);
+  });
+
+  it('reports the final table with the same checksum as its validated load', async () => {
+    const { loadTable } = await wh.prepareLoad({ domain: 'reservations', table, loadId: 'final' });
+    await wh.loadChunk({ loadTable, table, file: file('f.csv', rows.map((r) => r.csv)), chunkIndex: 0, lineage });
+    const validated = await wh.validateLoad({ loadTable, table });
+    await wh.swapIn({ domain: 'reservations', table, loadTable });
+    expect(await wh.tableStats({ domain: 'reservations', table })).toEqual({ rows: 4, checksum: validated.checksum });
+    await expect(wh.tableStats({ domain: 'nowhere', table })).rejects.toThrow(/raw_nowhere\.booking does not exist/);
+  });
+
+  it('records backfill runs once per load id and returns the latest', async () => {
+    const run = { domain: 'reservations', table: 'booking', loadId: 'final', rows: 4, checksum: '123', durationMs: 1500, sourcePosition: 'lsn:1' };
+    await wh.recordBackfill(run);
+    await wh.recordBackfill(run);
+    const last = await wh.lastBackfill({ domain: 'reservations', table: 'booking' });
+    expect(last).toMatchObject(run);
+    expect(last!.recordedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    const reader = await wh.connectReader();
+    const count = (await reader.runAndReadAll(`SELECT count(*) FROM _factory.backfill_runs WHERE load_id = 'final'`)).getRowsJS();
+    expect(Number(count[0]![0])).toBe(1);
+    expect(await wh.lastBackfill({ domain: 'reservations', table: 'other' })).toBeNull();
+  });
+
+  it('resumes a load after the owner process restarts without reloading finished chunks', async () => {
+    const { loadTable } = await wh.prepareLoad({ domain: 'reservations', table, loadId: 'resume' });
+    const chunk = file('r0.csv', rows.slice(0, 3).map((r) => r.csv));
+    await wh.loadChunk({ loadTable, table, file: chunk, chunkIndex: 0, lineage });
+    await wh.close();
+    wh = await createDuckDbWarehouse({ path: dbPath });
+    expect(await wh.prepareLoad({ domain: 'reservations', table, loadId: 'resume' })).toEqual({ loadTable, existingRows: 3 });
+    expect(await wh.loadChunk({ loadTable, table, file: chunk, chunkIndex: 0, lineage })).toEqual({ rows: 3, alreadyLoaded: true });
+    const changed = { ...table, columns: table.columns.slice(0, 3) };
+    await expect(wh.prepareLoad({ domain: 'reservations', table: changed, loadId: 'resume' })).rejects.toThrow(/differ from the contract/);
+  });
+});

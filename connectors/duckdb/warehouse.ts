@@ -1,0 +1,233 @@
+import { resolve } from 'node:path';
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import {
+  layerSchema, LoadStateError, loadTableName, parseLoadTable,
+  type BackfillRecord, type LoadChunkInput, type LoadChunkResult, type PrepareLoadInput, type PrepareLoadResult,
+  type RecordBackfillInput, type SwapInInput, type SwapInResult, type TableRefInput, type TableStatsResult,
+  type ValidateLoadInput, type ValidateLoadResult, type Warehouse,
+} from '../warehouse/port.js';
+import {
+  controlTablesSql, createLoadTableSql, duplicateKeysSql, ident, insertChunkSql, qualified, statsSql, utcNowText,
+} from './load-sql.js';
+
+/**
+ * The DuckDB warehouse. DuckDB lets one process own a database file, so this object is the owner:
+ * one instance per file per process, every write serialised through one connection (a promise
+ * queue), so transactions never interleave and never conflict.
+ *
+ * Load tables carry no PRIMARY KEY: measured on this machine a key index makes bulk CSV loads
+ * markedly slower (see the report in connectors/duckdb/README.md); uniqueness is checked once at
+ * validateLoad instead. Per-chunk idempotence comes from the `_factory.load_chunks` ledger,
+ * written in the same transaction as the rows.
+ */
+
+export interface DuckDbWarehouseOptions {
+  /** Database file path, or ':memory:' for tests. */
+  path: string;
+}
+
+export interface DuckDbWarehouse extends Warehouse {
+  /** An extra connection for in-process readers (queries, tests); never for writes. */
+  connectReader(): Promise<DuckDBConnection>;
+}
+
+const openPaths = new Set<string>();
+
+export async function createDuckDbWarehouse({ path }: DuckDbWarehouseOptions): Promise<DuckDbWarehouse> {
+  const key = path === ':memory:' ? `:memory:${openPaths.size}:${Date.now()}` : resolve(path);
+  if (openPaths.has(key)) throw new Error(`DuckDB warehouse ${key} is already open in this process: share the one instance`);
+  openPaths.add(key);
+  try {
+    const instance = await DuckDBInstance.create(path);
+    const writer = await instance.connect();
+    for (const sql of controlTablesSql) await writer.run(sql);
+    return new DuckDbWarehouseImpl(key, instance, writer);
+  } catch (error) {
+    openPaths.delete(key);
+    throw error;
+  }
+}
+
+class DuckDbWarehouseImpl implements DuckDbWarehouse {
+  private tail: Promise<unknown> = Promise.resolve();
+  private readers: DuckDBConnection[] = [];
+
+  constructor(private readonly key: string, private readonly instance: DuckDBInstance, private readonly db: DuckDBConnection) {}
+
+  /** Runs `work` after every earlier call has finished: one writer, no interleaved transactions. */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(work, work);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async rows(sql: string, params: DuckDBValue[] = []): Promise<unknown[][]> {
+    return (await this.db.runAndReadAll(sql, params)).getRowsJS() as unknown[][];
+  }
+
+  private async transaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.db.run('BEGIN TRANSACTION');
+    try {
+      const result = await work();
+      await this.db.run('COMMIT');
+      return result;
+    } catch (error) {
+      await this.db.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async loadStatus(loadTable: string): Promise<string | undefined> {
+    const found = await this.rows('SELECT status FROM _factory.loads WHERE load_table = ?', [loadTable]);
+    return found[0]?.[0] as string | undefined;
+  }
+
+  private async tableExists(schema: string, name: string): Promise<boolean> {
+    const found = await this.rows(
+      'SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = ? AND table_name = ?', [schema, name]);
+    return found.length > 0;
+  }
+
+  prepareLoad({ domain, table, loadId }: PrepareLoadInput): Promise<PrepareLoadResult> {
+    return this.serial(async () => {
+      const loadTable = loadTableName(domain, table.name, loadId);
+      const { schema, name } = parseLoadTable(loadTable);
+      const status = await this.loadStatus(loadTable);
+      if (status === 'swapped') throw new LoadStateError(loadTable, `load '${loadId}' of ${domain}.${table.name} was already swapped in; start a new load id`);
+      for (const layer of ['raw', 'qualified', 'published'] as const) await this.db.run(`CREATE SCHEMA IF NOT EXISTS ${ident(layerSchema(layer, domain))}`);
+      return this.transaction(async () => {
+        const existed = await this.tableExists(schema, name);
+        await this.db.run(createLoadTableSql(qualified(schema, name), table));
+        if (existed) await this.checkLayout(loadTable, schema, name, table);
+        if (status === undefined || status === 'dropped') {
+          await this.db.run('DELETE FROM _factory.loads WHERE load_table = ?', [loadTable]);
+          await this.db.run(`INSERT INTO _factory.loads VALUES (?, ?, ?, ?, 'loading', CAST(? AS TIMESTAMP), NULL)`,
+            [loadTable, domain, table.name, loadId, utcNowText()]);
+        }
+        const count = await this.rows(`SELECT count(*) FROM ${qualified(schema, name)}`);
+        return { loadTable, existingRows: Number(count[0]![0]) };
+      });
+    });
+  }
+
+  /** A resumed load must have the layout the contract now declares, or its chunks would not fit. */
+  private async checkLayout(loadTable: string, schema: string, name: string, table: TableRefInput['table']): Promise<void> {
+    const found = await this.rows(
+      `SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = ? AND table_name = ?
+       AND column_name NOT LIKE '\\_%' ESCAPE '\\' ORDER BY column_index`, [schema, name]);
+    const actual = found.map((r) => r[0]).join(', ');
+    const expected = table.columns.map((c) => c.name).join(', ');
+    if (actual !== expected) throw new LoadStateError(loadTable, `existing columns (${actual}) differ from the contract (${expected}); drop the load and start again`);
+  }
+
+  loadChunk({ loadTable, table, file, chunkIndex, lineage }: LoadChunkInput): Promise<LoadChunkResult> {
+    return this.serial(() => this.transaction(async () => {
+      const { schema, name } = parseLoadTable(loadTable);
+      const status = await this.loadStatus(loadTable);
+      if (status !== 'loading') throw new LoadStateError(loadTable, `cannot load chunk ${chunkIndex}: load is ${status ?? 'not prepared'}`);
+      const done = await this.rows('SELECT row_count FROM _factory.load_chunks WHERE load_table = ? AND chunk_index = ?', [loadTable, chunkIndex]);
+      if (done.length > 0) return { rows: Number(done[0]![0]), alreadyLoaded: true };
+      let inserted: unknown[][];
+      try {
+        inserted = await this.rows(insertChunkSql(qualified(schema, name), table, file),
+          [lineage.sourceSystem, lineage.loadId, utcNowText(), lineage.sourcePosition]);
+      } catch (error) {
+        throw new Error(`loading chunk ${chunkIndex} of ${loadTable} from ${file} failed: ${(error as Error).message}`, { cause: error });
+      }
+      const rows = Number(inserted[0]![0]);
+      await this.db.run('INSERT INTO _factory.load_chunks VALUES (?, ?, ?, CAST(? AS TIMESTAMP))', [loadTable, chunkIndex, rows, utcNowText()]);
+      return { rows, alreadyLoaded: false };
+    }));
+  }
+
+  validateLoad({ loadTable, table }: ValidateLoadInput): Promise<ValidateLoadResult> {
+    return this.serial(async () => {
+      const { schema, name } = parseLoadTable(loadTable);
+      if (!(await this.tableExists(schema, name))) throw new LoadStateError(loadTable, 'cannot validate: the load table does not exist');
+      const target = qualified(schema, name);
+      const [stats] = await this.rows(statsSql(target, table));
+      const dupSql = duplicateKeysSql(target, table);
+      const duplicateKeys = dupSql ? Number((await this.rows(dupSql))[0]![0]) : 0;
+      return { rows: Number(stats![0]), checksum: String(stats![1]), duplicateKeys };
+    });
+  }
+
+  swapIn({ domain, table, loadTable }: SwapInInput): Promise<SwapInResult> {
+    return this.serial(() => this.transaction(async () => {
+      const { schema, name, table: tableName } = parseLoadTable(loadTable);
+      if (schema !== layerSchema('raw', domain) || tableName !== table.name) {
+        throw new LoadStateError(loadTable, `does not belong to ${domain}.${table.name}`);
+      }
+      const live = `${schema}.${table.name}`;
+      const status = await this.loadStatus(loadTable);
+      if (status === 'swapped') return { table: live, alreadySwapped: true };
+      if (status !== 'loading' || !(await this.tableExists(schema, name))) {
+        throw new LoadStateError(loadTable, `cannot swap in: load is ${status ?? 'not prepared'}`);
+      }
+      // One transaction: readers see the old table or the complete new one, never a gap.
+      await this.db.run(`DROP TABLE IF EXISTS ${qualified(schema, table.name)}`);
+      await this.db.run(`ALTER TABLE ${qualified(schema, name)} RENAME TO ${ident(table.name)}`);
+      await this.db.run(`UPDATE _factory.loads SET status = 'swapped', finished_at = CAST(? AS TIMESTAMP) WHERE load_table = ?`, [utcNowText(), loadTable]);
+      await this.db.run('DELETE FROM _factory.load_chunks WHERE load_table = ?', [loadTable]);
+      return { table: live, alreadySwapped: false };
+    }));
+  }
+
+  recordBackfill(input: RecordBackfillInput): Promise<void> {
+    return this.serial(() => this.transaction(async () => {
+      // Keyed by (domain, table, load id) so a retried activity records the run once.
+      await this.db.run('DELETE FROM _factory.backfill_runs WHERE domain = ? AND table_name = ? AND load_id = ?', [input.domain, input.table, input.loadId]);
+      await this.db.run('INSERT INTO _factory.backfill_runs VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS TIMESTAMP))', [
+        input.domain, input.table, input.loadId, input.rows, input.checksum, Math.round(input.durationMs), input.sourcePosition, utcNowText(),
+      ]);
+    }));
+  }
+
+  lastBackfill({ domain, table }: { domain: string; table: string }): Promise<BackfillRecord | null> {
+    return this.serial(async () => {
+      const found = await this.rows(
+        `SELECT load_id, row_count, checksum, duration_ms, source_position, strftime(recorded_at, '%Y-%m-%dT%H:%M:%S.%gZ')
+         FROM _factory.backfill_runs WHERE domain = ? AND table_name = ? ORDER BY recorded_at DESC LIMIT 1`, [domain, table]);
+      const r = found[0];
+      if (!r) return null;
+      return {
+        domain, table, loadId: String(r[0]), rows: Number(r[1]), checksum: String(r[2]), durationMs: Number(r[3]),
+        sourcePosition: String(r[4]), recordedAt: String(r[5]),
+      };
+    });
+  }
+
+  tableStats({ domain, table }: TableRefInput): Promise<TableStatsResult> {
+    return this.serial(async () => {
+      const schema = layerSchema('raw', domain);
+      if (!(await this.tableExists(schema, table.name))) throw new Error(`warehouse table ${schema}.${table.name} does not exist (no backfill swapped in yet)`);
+      const [stats] = await this.rows(statsSql(qualified(schema, table.name), table));
+      return { rows: Number(stats![0]), checksum: String(stats![1]) };
+    });
+  }
+
+  dropLoad({ loadTable }: { loadTable: string }): Promise<void> {
+    return this.serial(() => this.transaction(async () => {
+      const { schema, name } = parseLoadTable(loadTable);
+      if ((await this.loadStatus(loadTable)) === 'swapped') return;
+      await this.db.run(`DROP TABLE IF EXISTS ${qualified(schema, name)}`);
+      await this.db.run(`UPDATE _factory.loads SET status = 'dropped', finished_at = CAST(? AS TIMESTAMP) WHERE load_table = ?`, [utcNowText(), loadTable]);
+      await this.db.run('DELETE FROM _factory.load_chunks WHERE load_table = ?', [loadTable]);
+    }));
+  }
+
+  async connectReader(): Promise<DuckDBConnection> {
+    const reader = await this.instance.connect();
+    this.readers.push(reader);
+    return reader;
+  }
+
+  close(): Promise<void> {
+    return this.serial(async () => {
+      for (const reader of this.readers) reader.closeSync();
+      this.db.closeSync();
+      this.instance.closeSync();
+      openPaths.delete(this.key);
+    });
+  }
+}
