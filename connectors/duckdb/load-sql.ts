@@ -26,21 +26,26 @@ export function createLoadTableSql(target: string, table: TableContract): string
  * Bulk insert of one staged CSV file. read_csv gets every column type explicitly (no sniffing);
  * allow_quoted_nulls=false keeps "" as the empty string while an empty unquoted field is NULL.
  * BLOBs arrive as '\x' + hex text: DuckDB's text→BLOB cast reads '\xAB' per byte, so they are read
- * as VARCHAR and unhexed. Lineage values are the four trailing parameters.
+ * as VARCHAR and unhexed. CHAR columns with padding 'trim' land right-trimmed. Lineage values are the four trailing parameters.
  */
 export function insertChunkSql(target: string, table: TableContract, file: string): string {
-  const csvColumns = table.columns.map((c) => {
-    const blob = !c.warehouseType && parseSourceType(c.type).kind === 'BLOB';
-    return `${literal(c.name)}: ${literal(blob ? 'VARCHAR' : duckDbColumnType(c))}`;
+  const csvColumns = table.columns.map((c) => `${literal(c.name)}: ${literal(isBlob(c) ? 'VARCHAR' : duckDbColumnType(c))}`);
+  const select = table.columns.map((c) => {
+    if (isBlob(c)) return `unhex(substr(${ident(c.name)}, 3))`;
+    // The contract may ask raw to land CHAR values without their trailing blanks.
+    if (c.padding === 'trim' && !c.warehouseType && ['CHAR', 'GRAPHIC'].includes(parseSourceType(c.type).kind)) return `rtrim(${ident(c.name)}, ' ')`;
+    return ident(c.name);
   });
-  const select = table.columns.map((c) => (!c.warehouseType && parseSourceType(c.type).kind === 'BLOB'
-    ? `unhex(substr(${ident(c.name)}, 3))` : ident(c.name)));
   const options = [
     'header = false', 'auto_detect = false', "delim = ','", `quote = '"'`, `escape = '"'`, "nullstr = ''",
     'allow_quoted_nulls = false', "encoding = 'utf-8'", 'max_line_size = 67108864',
   ];
   return `INSERT INTO ${target} SELECT ${select.join(', ')}, ?, ?, CAST(? AS TIMESTAMP), ? `
     + `FROM read_csv(${literal(file)}, columns = {${csvColumns.join(', ')}}, ${options.join(', ')})`;
+}
+
+function isBlob(c: TableContract['columns'][number]): boolean {
+  return !c.warehouseType && parseSourceType(c.type).kind === 'BLOB';
 }
 
 export function checksumColumns(table: TableContract): ChecksumColumn[] {
