@@ -94,7 +94,9 @@ function checkCycles(entries: readonly TableEntry[]): ContractIssue[] {
 }
 
 /** All cross-domain problems; each domain on its own is assumed to have passed its checks. */
-export function checkRegistry(contracts: readonly DomainContract[]): ContractIssue[] {
+export function checkRegistry(declared: readonly DomainContract[]): ContractIssue[] {
+  // A repeated domain is reported once; checking its tables again would only repeat the news.
+  const contracts = declared.filter((c, i) => declared.findIndex((d) => d.name === c.name) === i);
   const entries: TableEntry[] = contracts.flatMap((domain) => domain.tables.map((table) => ({ domain, table })));
   const lookup: Lookup = (domain, table) => contracts.find((c) => c.name === domain)?.tables.find((t) => t.name === table);
   const references: ContractIssue[] = [];
@@ -106,7 +108,7 @@ export function checkRegistry(contracts: readonly DomainContract[]): ContractIss
     }
   }
   return [
-    ...checkDuplicateDomains(contracts),
+    ...checkDuplicateDomains(declared),
     ...checkSharedSources(entries),
     ...references,
     ...checkProducts(contracts),

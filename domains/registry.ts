@@ -21,6 +21,26 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
+function commonPrefixLength(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return i;
+}
+
+/** How near a typed name is to a known one; a containing candidate counts as one edit away. */
+function nearness(name: string, candidate: string): { distance: number; prefix: number } {
+  const dot = candidate.indexOf('.');
+  const forms = dot === -1 || name.includes('.') ? [candidate] : [candidate, candidate.slice(dot + 1)];
+  const [nameDomain, nameTable] = name.split('.');
+  const contains = forms.some((form) => form.includes(name))
+    || (nameTable !== undefined && nameTable.length >= 3 && candidate.startsWith(`${nameDomain}.`) && candidate.slice(dot + 1).includes(nameTable));
+  const distance = Math.min(...forms.map((form) => editDistance(name, form)));
+  return {
+    distance: contains ? Math.min(distance, 1) : distance,
+    prefix: Math.max(...forms.map((form) => commonPrefixLength(name, form))),
+  };
+}
+
 /** Contracts are shared by every caller in the process: freezing turns an accidental edit into an error. */
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -77,19 +97,17 @@ export class DomainRegistry {
   }
 
   /**
-   * The three names nearest to `name`. A qualified candidate is also measured by its table part, so
-   * "bookng" finds "booking.booking" as well as the domain "booking".
+   * Up to three known names near `name`: within an edit distance of about half its length, or
+   * containing it ("line" → booking.booking_line). A qualified candidate is also measured by its table
+   * part, so "bookng" finds the table booking.booking as well as the domain booking. Ties go to the
+   * longer common prefix (people mistype endings more than beginnings), then to declaration order.
+   * When nothing is near, the three least far are shown anyway, so the message always helps.
    */
   private closest(name: string, candidates: readonly string[]): string[] {
-    const distance = (candidate: string): number => {
-      const dot = candidate.indexOf('.');
-      const whole = editDistance(name, candidate);
-      return dot === -1 || name.includes('.') ? whole : Math.min(whole, editDistance(name, candidate.slice(dot + 1)));
-    };
-    return candidates
-      .map((candidate, order) => ({ candidate, order, distance: distance(candidate) }))
-      .sort((a, b) => a.distance - b.distance || a.order - b.order)
-      .slice(0, 3)
-      .map((c) => c.candidate);
+    const scored = candidates
+      .map((candidate, order) => ({ candidate, order, ...nearness(name, candidate) }))
+      .sort((a, b) => a.distance - b.distance || b.prefix - a.prefix || a.order - b.order);
+    const near = scored.filter((c) => c.distance <= Math.max(2, Math.ceil(name.length / 2)));
+    return (near.length > 0 ? near : scored).slice(0, 3).map((c) => c.candidate);
   }
 }
