@@ -1,0 +1,209 @@
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import copyStreams from 'pg-copy-streams';
+import { formatSourceType } from '../../core/source-types.js';
+import { keyRangePredicate, quoteIdent, type KeyValue } from '../../core/keyset.js';
+import { CsvRecordCounter } from '../source/csv.js';
+import {
+  chunksFromBoundaries, type ChunkBounds, type CountRowsInput, type DiscoveredTable, type ExportChunkInput, type ExportChunkResult,
+  type PlanChunksInput, type SourceConnector, type SourceTableRef,
+} from '../source/port.js';
+import { mapPostgresType, type PgMappedType } from './types.js';
+
+/**
+ * PostgreSQL as a backfill source. Export is `COPY (SELECT …) TO STDOUT (FORMAT csv)` streamed
+ * straight into the staged file: the server writes the CSV, Node only moves bytes.
+ */
+
+export interface PostgresSourceOptions {
+  url: string;
+  system: string;
+  /** Concurrent chunk exports this connector may run (pool size). */
+  maxConnections?: number;
+}
+
+/**
+ * Session settings that make COPY's CSV match the staged format: ISO dates, UTC, shortest exact
+ * floats, hex bytea, literal backslashes in our inline key literals, UTF-8.
+ */
+const SESSION_OPTIONS = [
+  'TimeZone=UTC', 'DateStyle=ISO', 'IntervalStyle=iso_8601', 'extra_float_digits=3', 'bytea_output=hex',
+  'standard_conforming_strings=on', 'client_encoding=UTF8',
+].map((s) => `-c ${s}`).join(' ');
+
+const PROGRESS_INTERVAL_MS = 500;
+
+interface CatalogColumn { name: string; formatted: string; nullable: boolean }
+
+const COLUMNS_SQL = `
+SELECT a.attname AS name,
+       format_type(CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE a.atttypid END,
+                   CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END) AS formatted,
+       NOT a.attnotnull AS nullable
+  FROM pg_attribute a
+  JOIN pg_class c ON c.oid = a.attrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_type t ON t.oid = a.atttypid
+ WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped
+ ORDER BY a.attnum`;
+
+/** Unique indexes on plain columns (no expressions, no predicates); include-columns are not key. */
+const KEYS_SQL = `
+SELECT i.indisprimary AS primary, array_agg(a.attname ORDER BY k.ord)::text[] AS columns
+  FROM pg_index i
+  JOIN pg_class c ON c.oid = i.indrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_class ic ON ic.oid = i.indexrelid
+  CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+  JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+ WHERE n.nspname = $1 AND c.relname = $2 AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL
+   AND k.ord <= i.indnkeyatts
+ GROUP BY i.indexrelid, i.indisprimary, ic.relname
+ ORDER BY ic.relname`;
+
+const TABLE_SQL = `
+SELECT c.reltuples::float8 AS reltuples
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p', 'v', 'm', 'f')`;
+
+export function createPostgresSource(options: PostgresSourceOptions): SourceConnector {
+  const { system } = options;
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.maxConnections ?? 4,
+    options: SESSION_OPTIONS,
+    application_name: `data-factory-source:${system}`,
+  });
+  // An idle client dropped by the server must not crash the worker; the next checkout reconnects.
+  pool.on('error', () => undefined);
+
+  const tableName = (ref: SourceTableRef): string => `${quoteIdent(ref.schema)}.${quoteIdent(ref.table)}`;
+  const where = (ref: SourceTableRef): string => `${system} ${ref.schema}.${ref.table}`;
+
+  async function catalogColumns(client: pg.ClientBase | pg.Pool, ref: SourceTableRef): Promise<CatalogColumn[]> {
+    const { rows } = await client.query<CatalogColumn>(COLUMNS_SQL, [ref.schema, ref.table]);
+    if (rows.length === 0) throw new Error(`source ${where(ref)}: table not found (expected schema ${ref.schema} and table ${ref.table} in ${system}, names are case-sensitive)`);
+    return rows;
+  }
+
+  /** The mapped type of each requested column, refusing names the table does not have. */
+  async function typesOf(client: pg.ClientBase | pg.Pool, ref: SourceTableRef, names: string[]): Promise<PgMappedType[]> {
+    const byName = new Map((await catalogColumns(client, ref)).map((c) => [c.name, c]));
+    return names.map((name) => {
+      const column = byName.get(name);
+      if (!column) throw new Error(`source ${where(ref)}: column ${name} not found (table has ${[...byName.keys()].join(', ')})`);
+      return mapPostgresType(column.formatted, `${ref.schema}.${ref.table}`, name);
+    });
+  }
+
+  function requireKey(ref: SourceTableRef, key: string[]): void {
+    if (key.length === 0) throw new Error(`source ${where(ref)}: a key column list is required for chunked reads`);
+  }
+
+  return {
+    system,
+
+    async discover(ref) {
+      const columns = await catalogColumns(pool, ref);
+      const [keys, table] = await Promise.all([
+        pool.query<{ primary: boolean; columns: string[] }>(KEYS_SQL, [ref.schema, ref.table]),
+        pool.query<{ reltuples: number }>(TABLE_SQL, [ref.schema, ref.table]),
+      ]);
+      const discovered: DiscoveredTable = {
+        ref,
+        columns: columns.map((c) => {
+          const type = mapPostgresType(c.formatted, `${ref.schema}.${ref.table}`, c.name).type;
+          return { name: c.name, type, nullable: c.nullable, typeText: formatSourceType(type) };
+        }),
+        primaryKey: keys.rows.find((k) => k.primary)?.columns ?? null,
+        uniqueKeys: keys.rows.filter((k) => !k.primary).map((k) => k.columns),
+        // reltuples is -1 before the first ANALYZE (PostgreSQL 14+).
+        approxRows: Math.max(0, Math.round(table.rows[0]?.reltuples ?? 0)),
+      };
+      return discovered;
+    },
+
+    async planChunks({ ref, key, chunkRows }: PlanChunksInput): Promise<ChunkBounds[]> {
+      requireKey(ref, key);
+      if (!Number.isSafeInteger(chunkRows) || chunkRows < 1) throw new Error(`source ${where(ref)}: chunkRows must be a positive integer, got ${chunkRows}`);
+      const types = await typesOf(pool, ref, key);
+      // int2/int4 travel as numbers; everything else as text that PostgreSQL reads back exactly.
+      const select = key.map((k, i) => {
+        const kind = types[i]!.type.kind;
+        return kind === 'SMALLINT' || kind === 'INTEGER' ? quoteIdent(k) : `${quoteIdent(k)}::text`;
+      });
+      const ordered = key.map(quoteIdent).join(', ');
+      const sql = `SELECT ${select.join(', ')} FROM (SELECT ${ordered}, ROW_NUMBER() OVER (ORDER BY ${ordered}) AS factory_rn FROM ${tableName(ref)}) AS numbered WHERE MOD(factory_rn, $1) = 0 ORDER BY factory_rn`;
+      const { rows } = await pool.query<KeyValue[]>({ text: sql, values: [chunkRows], rowMode: 'array' });
+      return chunksFromBoundaries(rows);
+    },
+
+    async exportChunk(input: ExportChunkInput, onProgress?: (rows: number) => void): Promise<ExportChunkResult> {
+      const { ref, columns, key, bounds, file } = input;
+      requireKey(ref, key);
+      if (columns.length === 0) throw new Error(`source ${where(ref)}: exportChunk needs at least one column`);
+      const part = `${file}.part`;
+      const client = await pool.connect();
+      let healthy = false;
+      try {
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        const types = await typesOf(client, ref, columns);
+        const select = columns.map((c, i) => (types[i]!.utcFromTimestamptz ? `(${quoteIdent(c)} AT TIME ZONE 'UTC')` : quoteIdent(c)));
+        // COPY takes no bind parameters, so the key bounds are inlined as quoted literals.
+        const range = keyRangePredicate('postgres', key, bounds, { kind: 'inline' });
+        const copy = client.query(copyStreams.to(`COPY (SELECT ${select.join(', ')} FROM ${tableName(ref)} WHERE ${range.sql}) TO STDOUT WITH (FORMAT csv)`));
+        const counter = new CsvRecordCounter();
+        let bytes = 0;
+        let lastReport = Date.now();
+        const meter = new Transform({
+          transform(chunk: Buffer, _encoding, done) {
+            counter.push(chunk);
+            bytes += chunk.length;
+            if (onProgress && Date.now() - lastReport >= PROGRESS_INTERVAL_MS) {
+              lastReport = Date.now();
+              onProgress(counter.records);
+            }
+            done(null, chunk);
+          },
+        });
+        await pipeline(copy, meter, createWriteStream(part));
+        // COPY's command tag (its row count) is parsed after the data ends; the next command on
+        // the same connection returns only once it has been read.
+        await client.query('COMMIT');
+        if (copy.rowCount !== counter.records) {
+          throw new Error(`source ${where(ref)} chunk ${bounds.index}: COPY reported ${copy.rowCount} rows but the staged file holds ${counter.records} records`);
+        }
+        await rename(part, file);
+        healthy = true;
+        onProgress?.(copy.rowCount);
+        return { rows: copy.rowCount, bytes };
+      } catch (error) {
+        await rm(part, { force: true });
+        throw new Error(`source ${where(ref)} chunk ${bounds.index}: export failed: ${(error as Error).message}`, { cause: error });
+      } finally {
+        // A connection that failed mid-COPY is in an unknown protocol state: destroy it.
+        client.release(!healthy);
+      }
+    },
+
+    async countRows({ ref, key, bounds }: CountRowsInput): Promise<number> {
+      const range = bounds ? keyRangePredicate('postgres', key, bounds, { kind: 'dollar' }) : { sql: '1=1', params: [] };
+      const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${tableName(ref)} WHERE ${range.sql}`, range.params);
+      return Number(rows[0]?.n ?? 0);
+    },
+
+    async currentPosition() {
+      const { rows } = await pool.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+      const lsn = rows[0]?.lsn;
+      if (!lsn) throw new Error(`source ${system}: pg_current_wal_lsn() returned nothing`);
+      return lsn;
+    },
+
+    async close() {
+      await pool.end();
+    },
+  };
+}
