@@ -217,4 +217,21 @@ describe('loadDomain: domain fields', () => {
     ]);
     expect(error.message.split('\n')).toHaveLength(2);
   });
+
+  it("rewrites zod's generic wording for other field rules", () => {
+    const { customer } = fixtureDeclarations();
+    customer.approval = { reminderHours: -1 };
+    (customer.dpo as { email?: string }).email = 'not-an-email';
+    Object.assign(customer.products![0]!, { owner: 'x' });
+    column(table(customer, 'customer'), 'LAST_NAME').references = 'customer.CUSTOMER_ID';
+    expectMessage(
+      () => loadDomain(customer),
+      [
+        'domain "customer", field "dpo.email": got "not-an-email" — expected a valid email',
+        'domain "customer", field "approval.reminderHours": got -1 — expected a positive number',
+        "domain \"customer\", table \"customer\", column \"LAST_NAME\", field \"references\": got \"customer.CUSTOMER_ID\" — expected '<domain>.<table>.<COLUMN>'",
+        'domain "customer", product "customer_profile", field "owner": unknown field — expected one of name, description, tables, consumers',
+      ].join('\n'),
+    );
+  });
 });
