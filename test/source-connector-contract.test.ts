@@ -262,6 +262,14 @@ for (const h of harnesses) {
       expect((await readdir(dir)).filter((f) => f.startsWith('bad.csv'))).toEqual([]);
     });
 
+    it('fails an export the database rejects, leaves no partial file, and keeps working', async () => {
+      const file = join(dir, 'rejected.csv');
+      const bounds = { index: 3, lower: ['ALP', 'not-a-number', 1], upper: null };
+      await expect(source.exportChunk({ ref, columns: COLUMNS, key: KEY, bounds, file })).rejects.toThrow(/chunk 3/);
+      expect((await readdir(dir)).filter((f) => f.startsWith('rejected.csv'))).toEqual([]);
+      expect(await source.countRows({ ref, key: KEY })).toBe(TOTAL);
+    });
+
     it('reports the change-stream position', async () => {
       const position = await source.currentPosition();
       expect(position).toMatch(h.position);

@@ -147,6 +147,8 @@ export function createDb2Source(options: Db2SourceOptions): SourceConnector {
       } catch (error) {
         out.destroy();
         await rm(part, { force: true });
+        // Our own errors already name the source and table; wrap only what the driver threw.
+        if (error instanceof Error && error.message.startsWith('source ')) throw error;
         throw new Error(`source ${where(ref)} chunk ${bounds.index}: export failed: ${(error as Error).message}`, { cause: error });
       } finally {
         await db.close();

@@ -182,6 +182,8 @@ export function createPostgresSource(options: PostgresSourceOptions): SourceConn
         return { rows: copy.rowCount, bytes };
       } catch (error) {
         await rm(part, { force: true });
+        // Our own errors already name the source and table; wrap only what the driver threw.
+        if (error instanceof Error && error.message.startsWith('source ')) throw error;
         throw new Error(`source ${where(ref)} chunk ${bounds.index}: export failed: ${(error as Error).message}`, { cause: error });
       } finally {
         // A connection that failed mid-COPY is in an unknown protocol state: destroy it.
