@@ -1,5 +1,6 @@
 // The `factory` command: `npx factory --help`.
 import { Command } from 'commander';
+import { registerBackfillCommands } from './commands/backfill.js';
 import { registerDomainCommands } from './commands/domains.js';
 import { registerSelfCheckCommand } from './commands/selfcheck.js';
 import { registerStackCommands } from './commands/stack.js';
@@ -11,6 +12,7 @@ const program = new Command()
   .showHelpAfterError();
 
 registerDomainCommands(program);
+registerBackfillCommands(program);
 registerStackCommands(program);
 registerWorkerCommand(program);
 registerSelfCheckCommand(program);

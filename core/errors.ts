@@ -29,4 +29,7 @@ export const nonRetryableErrorTypes = [
   'MissingDriverError',
   'ContractError',
   'UnsupportedSourceTypeError',
+  'UnknownNameError',
+  'AmbiguousNameError',
+  'LoadStateError',
 ];

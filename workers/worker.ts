@@ -1,18 +1,28 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createHealthActivities } from '../activities/health/index.js';
+import { createSourceActivities } from '../activities/source/index.js';
+import { createWarehouseActivities } from '../activities/warehouse/index.js';
 import type { Config } from '../core/config.js';
+import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
 import { createKafka } from '../connectors/kafka/client.js';
+import type { Warehouse } from '../connectors/warehouse/port.js';
+import { registry as defaultRegistry, type DomainRegistry } from '../domains/index.js';
+import { createSourceRegistry } from './connectors.js';
 
 export type WorkerRole = 'all' | 'general' | 'warehouse';
 
 export interface StartWorkersInput {
   config: Config;
   role: WorkerRole;
+  /** The contracts served; the declared domains unless a test brings its own. */
+  registry?: DomainRegistry;
 }
 
 export interface RunningWorkers {
-  /** Resolves when every worker has stopped (after shutdown() or a fatal error). */
+  /** Resolves when every worker has stopped (after shutdown() or a fatal error) and connectors are closed. */
   done: Promise<void>;
   shutdown(): void;
 }
@@ -24,29 +34,57 @@ const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta
  * `general` (workflows and scale-out activities: source reads, Kafka), `warehouse` (the single
  * owner of the warehouse), or `all` for a one-process setup.
  */
-export async function startWorkers({ config, role }: StartWorkersInput): Promise<RunningWorkers> {
+export async function startWorkers({ config, role, registry = defaultRegistry }: StartWorkersInput): Promise<RunningWorkers> {
   installRuntimeOnce(config.FACTORY_LOG_LEVEL);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID });
+  const sources = createSourceRegistry(config);
   const workers: Worker[] = [];
+  let warehouse: Warehouse | undefined;
+  const base = { connection, namespace: config.TEMPORAL_NAMESPACE };
   if (role === 'all' || role === 'general') {
     workers.push(
       await Worker.create({
-        connection,
-        namespace: config.TEMPORAL_NAMESPACE,
+        ...base,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         workflowsPath,
-        activities: { ...createHealthActivities({ sourceUrl: config.FACTORY_SOURCE_URL, kafka }) },
+        maxConcurrentActivityTaskExecutions: config.FACTORY_CHUNK_CONCURRENCY * 2,
+        activities: {
+          ...createHealthActivities({ sourceUrl: config.FACTORY_SOURCE_URL, kafka }),
+          ...createSourceActivities({ registry, sourceFor: sources.sourceFor, stagingDir: resolve(config.FACTORY_STAGING_DIR) }),
+        },
       }),
     );
   }
-  const done = Promise.all(workers.map((w) => w.run())).then(async () => {
+  if (role === 'all' || role === 'warehouse') {
+    warehouse = await openWarehouse(config);
+    workers.push(
+      await Worker.create({
+        ...base,
+        taskQueue: config.TEMPORAL_WAREHOUSE_TASK_QUEUE,
+        // DuckDB takes one writer: loads queue here rather than contend for the write lock.
+        maxConcurrentActivityTaskExecutions: 2,
+        activities: createWarehouseActivities({ registry, warehouse }),
+      }),
+    );
+  }
+  const done = Promise.all(workers.map((w) => w.run())).finally(async () => {
+    await sources.closeAll();
+    await warehouse?.close();
     await connection.close();
   });
   return {
-    done,
+    done: done.then(() => undefined),
     shutdown: () => workers.forEach((w) => w.shutdown()),
   };
+}
+
+async function openWarehouse(config: Config): Promise<Warehouse> {
+  if (config.FACTORY_WAREHOUSE === 'bigquery') {
+    throw new Error('FACTORY_WAREHOUSE=bigquery: the BigQuery adapter is not built yet; use duckdb');
+  }
+  await mkdir(dirname(resolve(config.FACTORY_DUCKDB_PATH)), { recursive: true });
+  return createDuckDbWarehouse({ path: config.FACTORY_DUCKDB_PATH });
 }
 
 let runtimeInstalled = false;
