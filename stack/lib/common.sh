@@ -42,11 +42,12 @@ marker_ok() { [[ -f "$MARKERS/$1" && "$(cat "$MARKERS/$1")" == "$2" ]]; }
 marker_set() { printf '%s' "$2" >"$MARKERS/$1"; }
 
 # True when the pid file names a live process whose command line contains $2. The command-line check
-# guards against a stale pid file whose number the kernel has since given to an unrelated process.
+# guards against a stale pid file whose number the kernel has since given to an unrelated process,
+# and a killed process not yet reaped (a zombie has an empty command line) counts as dead.
 pid_alive() {
   local pidfile="$1" needle="$2" pid
   [[ -f "$pidfile" ]] || return 1
-  pid="$(cat "$pidfile")"
+  pid="$(head -n1 "$pidfile")"
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
   [[ -r "/proc/$pid/cmdline" ]] || return 1
   tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$needle"
@@ -86,7 +87,30 @@ stop_pid() {
   rm -f "$pidfile"
 }
 
+# The cause of a failed start is usually an error line far above the shutdown noise at the end.
+show_log_problems() {
+  local logfile="$1" errors
+  errors="$(grep -E '(^|[ []])(ERROR|FATAL|PANIC)[] :]|Caused by:|level=(error|ERROR|fatal|FATAL)|"level":"(error|fatal)"' "$logfile" 2>/dev/null | tail -n 8 || true)"
+  if [[ -n "$errors" ]]; then
+    printf 'stack: last errors in %s:\n%s\n' "$logfile" "$errors" >&2
+  else
+    tail -n 15 "$logfile" >&2 2>/dev/null || true
+  fi
+}
+
 tcp_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+# Called before launching a service that is not ours-and-running: a port held by something else
+# would otherwise surface only as a bind error deep in that service's log.
+ports_free_or_die() {
+  local name="$1" port
+  shift
+  for port in "$@"; do
+    if tcp_open 127.0.0.1 "$port"; then
+      die "$name cannot start: 127.0.0.1:$port is already in use by another process (see: ss -ltnp 'sport = :$port')"
+    fi
+  done
+}
 
 # Polls "$@" until it succeeds. Fails with the service name, the timeout and the log to read;
 # gives up early when the process it waits for has died ($3 = pid file, $4 = needle; "-" to skip).
@@ -96,11 +120,11 @@ wait_until() {
   local deadline=$((SECONDS + timeout))
   until "$@" >/dev/null 2>&1; do
     if [[ "$pidfile" != "-" ]] && ! pid_alive "$pidfile" "$needle"; then
-      tail -n 20 "$logfile" >&2 || true
+      show_log_problems "$logfile"
       die "$name exited during startup; see $logfile"
     fi
     if ((SECONDS >= deadline)); then
-      tail -n 20 "$logfile" >&2 || true
+      show_log_problems "$logfile"
       die "$name did not pass its health check within ${timeout}s; see $logfile"
     fi
     sleep 1

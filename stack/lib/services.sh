@@ -16,6 +16,7 @@ temporal_running() { pid_alive "$RUN/temporal.pid" start-dev; }
 
 temporal_start() {
   temporal_running && return 0
+  ports_free_or_die temporal 7233 8233
   # Search attributes are registered at launch so the UI can filter by domain/table/status;
   # start-dev creates them on a fresh database and leaves them alone on an existing one.
   spawn temporal "$LOGS/temporal.log" "$VENV/bin/temporal" server start-dev \
@@ -39,13 +40,15 @@ temporal_stop() { stop_pid temporal start-dev 20; }
 kafka_running() { pid_alive "$RUN/kafka.pid" kafka.Kafka; }
 
 # Short-lived Kafka tools (storage format, topic listing): small heap, quick JIT start.
+# KAFKA_TOOL_TIMEOUT bounds a tool that keeps retrying a broker which accepts but never answers.
 kafka_tool() {
-  timeout 60 "$(java_cmd)" -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true \
+  timeout "${KAFKA_TOOL_TIMEOUT:-60}" "$(java_cmd)" -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$STACK_SRC/kafka/tools-log4j2.xml" -cp "$STATE/kafka/libs/*" "$@"
 }
 
 kafka_start() {
   kafka_running && return 0
+  ports_free_or_die kafka 9092 9093
   # KRaft storage is formatted exactly once; meta.properties marks a formatted log directory.
   if [[ ! -f "$STATE/kafka/data/meta.properties" ]]; then
     local cluster_id
@@ -65,14 +68,15 @@ kafka_topics() {
 }
 
 # A metadata round trip through the broker, not just an open port.
-kafka_healthy() { tcp_open 127.0.0.1 9092 && kafka_topics --list; }
+kafka_healthy() { tcp_open 127.0.0.1 9092 && KAFKA_TOOL_TIMEOUT=10 kafka_topics --list; }
 kafka_wait() { wait_until kafka 120 "$RUN/kafka.pid" kafka.Kafka "$LOGS/kafka.log" kafka_healthy; }
 kafka_stop() { stop_pid kafka kafka.Kafka 40; }
 
 # ---- PostgreSQL ------------------------------------------------------------------------------
 pg() { runuser -u postgres -- "$@"; }
 
-postgres_running() { [[ -f "$PG_DATA/postmaster.pid" ]] && pg "$PG_BIN/pg_ctl" status -D "$PG_DATA" >/dev/null 2>&1; }
+# The postmaster's own pid file (first line: pid), checked against its command line like ours.
+postgres_running() { pid_alive "$PG_DATA/postmaster.pid" "$PG_DATA"; }
 
 postgres_write_conf() {
   cat >"$PG_DATA/factory-stack.conf" <<EOF
@@ -95,17 +99,39 @@ postgres_start() {
     head -n1 "$PG_DATA/postmaster.pid" >"$RUN/postgres.pid"
     return 0
   fi
+  ports_free_or_die postgres "$PG_PORT"
   postgres_write_conf
   mkdir -p "$PG_SOCKET_DIR" && chown postgres:postgres "$PG_SOCKET_DIR"
   touch "$LOGS/postgres.log" && chown postgres:postgres "$LOGS/postgres.log"
+  postgres_wait_reaped
   # pg_ctl forks the postmaster into the background; -W: health is checked by postgres_wait.
   run_logged "pg_ctl start" "$LOGS/postgres.log" pg "$PG_BIN/pg_ctl" start -W -D "$PG_DATA" -l "$LOGS/postgres.log"
+  local i
+  for ((i = 0; i < 50; i++)); do
+    postgres_running && return 0
+    sleep 0.2
+  done
+  show_log_problems "$LOGS/postgres.log"
+  die "postgres exited during startup; see $LOGS/postgres.log"
+}
+
+# A killed postmaster stays a zombie until init reaps it, and PostgreSQL treats a zombie's pid as
+# a live server holding the data directory lock. Give init time to reap it before starting.
+postgres_wait_reaped() {
+  [[ -f "$PG_DATA/postmaster.pid" ]] || return 0
+  local pid i
+  pid="$(head -n1 "$PG_DATA/postmaster.pid")"
+  for ((i = 0; i < 150; i++)); do
+    [[ -e "/proc/$pid" ]] || return 0
+    sleep 0.2
+  done
+  die "postgres: the previous postmaster (pid $pid) has exited but was not reaped within 30s; retry shortly"
 }
 
 postgres_healthy() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
 
 postgres_wait() {
-  wait_until postgres 60 - - "$LOGS/postgres.log" postgres_healthy
+  wait_until postgres 60 "$PG_DATA/postmaster.pid" "$PG_DATA" "$LOGS/postgres.log" postgres_healthy
   head -n1 "$PG_DATA/postmaster.pid" >"$RUN/postgres.pid"
   postgres_setup
 }
@@ -140,6 +166,7 @@ connect_running() { pid_alive "$RUN/connect.pid" ConnectDistributed; }
 
 connect_start() {
   connect_running && return 0
+  ports_free_or_die connect 8083
   [[ -d "$STATE/connect/libs" ]] || die "Kafka Connect is not provisioned; run: stack.sh up --with connect"
   spawn connect "$LOGS/connect.log" "$(java_cmd)" "${JAVA_OPTS[@]}" \
     -Dlog4j2.configurationFile="$STACK_SRC/connect/log4j2.xml" -cp "$STATE/connect/libs/*" \
