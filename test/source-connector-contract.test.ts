@@ -7,6 +7,7 @@ import { createPostgresSource } from '../connectors/postgres/source.js';
 import { createDb2Source } from '../connectors/db2/source.js';
 import { openDb2 } from '../connectors/db2/driver.js';
 import type { ChunkBounds, SourceConnector, SourceTableRef } from '../connectors/source/port.js';
+import { addChecksums, type ChecksumColumn } from '../core/checksum.js';
 
 /**
  * One contract, every source adapter: discovery, chunk planning that covers every row exactly once,
@@ -132,6 +133,8 @@ const sameTimestamp = (s: string): string => s.replace(/(\.\d*?)0+$/, '$1').repl
 
 const COLUMNS = ['RESORT', 'BOOKING_NO', 'LINE_NO', 'ROOM_CODE', 'AMOUNT', 'CREATED_AT', 'STAY_DATE', 'CHECKIN', 'RATE', 'NOTE', 'PAYLOAD'];
 const KEY = ['RESORT', 'BOOKING_NO', 'LINE_NO'];
+/** Checksum over every column, with the types discovery reports (filled in by the discovery test). */
+let checksumColumns: ChecksumColumn[] = [];
 
 for (const h of harnesses) {
   const suite = h.skipReason ? describe.skip : describe;
@@ -183,6 +186,7 @@ for (const h of harnesses) {
 
     it('discovers columns, types, nullability and keys', async () => {
       const d = await source.discover(ref);
+      checksumColumns = d.columns.map((c) => ({ name: c.name, type: c.type }));
       expect(d.ref).toEqual(ref);
       expect(d.columns.map((c) => c.name)).toEqual(COLUMNS);
       const spelled = Object.fromEntries(d.columns.map((c) => [c.name, c.typeText]));
@@ -226,9 +230,11 @@ for (const h of harnesses) {
     it('exports every row exactly once, in the staged CSV format', async () => {
       const seen = new Set<string>();
       let progressCalls = 0;
+      let chunkChecksums = '0';
       for (const bounds of chunks) {
         const file = join(dir, `chunk-${bounds.index}.csv`);
-        const result = await source.exportChunk({ ref, columns: COLUMNS, key: KEY, bounds, file }, () => { progressCalls++; });
+        const result = await source.exportChunk({ ref, columns: COLUMNS, key: KEY, bounds, file, checksumColumns }, () => { progressCalls++; });
+        chunkChecksums = addChecksums(chunkChecksums, result.checksum);
         const text = await readFile(file, 'utf8');
         expect(result.bytes).toBe(Buffer.byteLength(text));
         const records = parseCsv(text);
@@ -252,12 +258,18 @@ for (const h of harnesses) {
       }
       expect(seen.size).toBe(TOTAL);
       expect(progressCalls).toBeGreaterThanOrEqual(chunks.length);
+      // Chunk checksums add up to the checksum of the whole table read at once.
+      const whole = await source.exportChunk({ ref, columns: COLUMNS, key: KEY, bounds: { index: 0, lower: null, upper: null }, file: join(dir, 'whole.csv'), checksumColumns });
+      expect(whole.rows).toBe(TOTAL);
+      expect(chunkChecksums).toBe(whole.checksum);
+      expect(whole.checksum).not.toBe('0');
+      await rm(join(dir, 'whole.csv'));
       expect((await readdir(dir)).filter((f) => f.endsWith('.part'))).toEqual([]);
     });
 
     it('refuses an unknown column, naming it, and leaves no partial file', async () => {
       const file = join(dir, 'bad.csv');
-      await expect(source.exportChunk({ ref, columns: ['RESORT', 'NO_SUCH_COLUMN'], key: KEY, bounds: { index: 0, lower: null, upper: null }, file }))
+      await expect(source.exportChunk({ ref, columns: ['RESORT', 'NO_SUCH_COLUMN'], key: KEY, bounds: { index: 0, lower: null, upper: null }, file, checksumColumns }))
         .rejects.toThrow(/NO_SUCH_COLUMN/);
       expect((await readdir(dir)).filter((f) => f.startsWith('bad.csv'))).toEqual([]);
     });
@@ -265,7 +277,7 @@ for (const h of harnesses) {
     it('fails an export the database rejects, leaves no partial file, and keeps working', async () => {
       const file = join(dir, 'rejected.csv');
       const bounds = { index: 3, lower: ['ALP', 'not-a-number', 1], upper: null };
-      await expect(source.exportChunk({ ref, columns: COLUMNS, key: KEY, bounds, file })).rejects.toThrow(/chunk 3/);
+      await expect(source.exportChunk({ ref, columns: COLUMNS, key: KEY, bounds, file, checksumColumns })).rejects.toThrow(/chunk 3/);
       expect((await readdir(dir)).filter((f) => f.startsWith('rejected.csv'))).toEqual([]);
       expect(await source.countRows({ ref, key: KEY })).toBe(TOTAL);
     });

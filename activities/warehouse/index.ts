@@ -1,6 +1,6 @@
-import { Context } from '@temporalio/activity';
 import type { BackfillRecord, Warehouse } from '../../connectors/warehouse/port.js';
 import type { DomainRegistry } from '../../domains/registry.js';
+import { withHeartbeat } from '../lib/heartbeat.js';
 
 export interface WarehouseActivityDeps {
   registry: DomainRegistry;
@@ -23,18 +23,17 @@ export function createWarehouseActivities({ registry, warehouse }: WarehouseActi
 
     async loadChunk(input: TableRef & { loadTable: string; file: string; chunkIndex: number; loadId: string; sourcePosition: string }): Promise<{ rows: number; alreadyLoaded: boolean }> {
       const table = contract(input);
-      Context.current().heartbeat({ chunk: input.chunkIndex });
-      return warehouse.loadChunk({
+      return withHeartbeat({ chunk: input.chunkIndex }, () => warehouse.loadChunk({
         loadTable: input.loadTable,
         table,
         file: input.file,
         chunkIndex: input.chunkIndex,
         lineage: { sourceSystem: table.source.system, loadId: input.loadId, sourcePosition: input.sourcePosition },
-      });
+      }));
     },
 
     async validateLoad(input: TableRef & { loadTable: string }) {
-      return warehouse.validateLoad({ loadTable: input.loadTable, table: contract(input) });
+      return withHeartbeat({ validating: input.loadTable }, () => warehouse.validateLoad({ loadTable: input.loadTable, table: contract(input) }));
     },
 
     async swapIn(input: TableRef & { loadTable: string }): Promise<{ table: string }> {

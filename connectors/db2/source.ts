@@ -3,6 +3,7 @@ import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { formatSourceType, type SourceType } from '../../core/source-types.js';
 import type { KeyValue } from '../../core/keyset.js';
+import { canonicalRowText, rowHash } from '../../core/checksum.js';
 import { formatCsvRow } from '../source/csv.js';
 import {
   chunksFromBoundaries, type ChunkBounds, type CountRowsInput, type DiscoveredTable, type ExportChunkInput, type ExportChunkResult,
@@ -109,7 +110,7 @@ export function createDb2Source(options: Db2SourceOptions): SourceConnector {
     },
 
     async exportChunk(input: ExportChunkInput, onProgress?: (rows: number) => void): Promise<ExportChunkResult> {
-      const { ref, columns, key, bounds, file } = input;
+      const { ref, columns, key, bounds, file, checksumColumns, signal } = input;
       requireKey(ref, key);
       if (columns.length === 0) throw new Error(`source ${where(ref)}: exportChunk needs at least one column`);
       const part = `${file}.part`;
@@ -124,12 +125,19 @@ export function createDb2Source(options: Db2SourceOptions): SourceConnector {
         const columnTypes = types.slice(0, columns.length);
         let lower = bounds.lower;
         let rows = 0;
+        // DB2 SQL has no portable row hash, so the checksum is computed here, on the values exported.
+        const checksumAt = checksumColumns.map((c) => names.indexOf(c.name));
+        let checksum = 0n;
         for (;;) {
           const page = pageSql(ref, selectList, key, { lower, upper: bounds.upper }, pageRows, isolation);
           let last: unknown[] | undefined;
           const read = await db.stream(page.sql, page.params, fetchRows, async (batch) => {
             let text = '';
-            for (const row of batch) text += formatCsvRow(columnTypes, row, columns);
+            signal?.throwIfAborted();
+            for (const row of batch) {
+              text += formatCsvRow(columnTypes, row, columns);
+              checksum += rowHash(canonicalRowText(checksumColumns, checksumAt.map((i) => row[i])));
+            }
             await write(out, text);
             last = batch[batch.length - 1];
             rows += batch.length;
@@ -143,7 +151,7 @@ export function createDb2Source(options: Db2SourceOptions): SourceConnector {
         await once(out, 'finish');
         await rename(part, file);
         onProgress?.(rows);
-        return { rows, bytes: out.bytesWritten };
+        return { rows, bytes: out.bytesWritten, checksum: checksum.toString() };
       } catch (error) {
         out.destroy();
         await rm(part, { force: true });

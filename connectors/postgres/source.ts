@@ -4,6 +4,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
+import { checksumSelectList } from '../../core/checksum.js';
 import { formatSourceType } from '../../core/source-types.js';
 import { keyRangePredicate, quoteIdent, type KeyValue } from '../../core/keyset.js';
 import { CsvRecordCounter } from '../source/csv.js';
@@ -142,18 +143,25 @@ export function createPostgresSource(options: PostgresSourceOptions): SourceConn
     },
 
     async exportChunk(input: ExportChunkInput, onProgress?: (rows: number) => void): Promise<ExportChunkResult> {
-      const { ref, columns, key, bounds, file } = input;
+      const { ref, columns, key, bounds, file, checksumColumns, signal } = input;
       requireKey(ref, key);
       if (columns.length === 0) throw new Error(`source ${where(ref)}: exportChunk needs at least one column`);
       const part = `${file}.part`;
       const client = await pool.connect();
       let healthy = false;
       try {
+        signal?.throwIfAborted();
+        // One snapshot for the checksum and the COPY: both see exactly the same rows.
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
         const types = await typesOf(client, ref, columns);
         const select = columns.map((c, i) => (types[i]!.utcFromTimestamptz ? `(${quoteIdent(c)} AT TIME ZONE 'UTC')` : quoteIdent(c)));
         // COPY takes no bind parameters, so the key bounds are inlined as quoted literals.
         const range = keyRangePredicate('postgres', key, bounds, { kind: 'inline' });
+        const summed = await client.query<{ row_count: string; checksum: string }>(
+          `SELECT ${checksumSelectList('postgres', checksumColumns)} FROM ${tableName(ref)} WHERE ${range.sql}`,
+        );
+        const checksum = String(summed.rows[0]?.checksum ?? '0');
+        signal?.throwIfAborted();
         const copy = client.query(copyStreams.to(`COPY (SELECT ${select.join(', ')} FROM ${tableName(ref)} WHERE ${range.sql}) TO STDOUT WITH (FORMAT csv)`));
         const counter = new CsvRecordCounter();
         let bytes = 0;
@@ -169,17 +177,17 @@ export function createPostgresSource(options: PostgresSourceOptions): SourceConn
             done(null, chunk);
           },
         });
-        await pipeline(copy, meter, createWriteStream(part));
+        await pipeline(copy, meter, createWriteStream(part), { signal });
         // COPY's command tag (its row count) is parsed after the data ends; the next command on
         // the same connection returns only once it has been read.
         await client.query('COMMIT');
-        if (copy.rowCount !== counter.records) {
-          throw new Error(`source ${where(ref)} chunk ${bounds.index}: COPY reported ${copy.rowCount} rows but the staged file holds ${counter.records} records`);
+        if (copy.rowCount !== counter.records || String(copy.rowCount) !== String(summed.rows[0]?.row_count)) {
+          throw new Error(`source ${where(ref)} chunk ${bounds.index}: COPY reported ${copy.rowCount} rows, the staged file holds ${counter.records} records, the checksum counted ${summed.rows[0]?.row_count}`);
         }
         await rename(part, file);
         healthy = true;
         onProgress?.(copy.rowCount);
-        return { rows: copy.rowCount, bytes };
+        return { rows: copy.rowCount, bytes, checksum };
       } catch (error) {
         await rm(part, { force: true });
         // Our own errors already name the source and table; wrap only what the driver threw.

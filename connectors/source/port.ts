@@ -1,3 +1,4 @@
+import type { ChecksumColumn } from '../../core/checksum.js';
 import type { SourceType } from '../../core/source-types.js';
 import type { KeyValue } from '../../core/keyset.js';
 
@@ -69,9 +70,17 @@ export interface ExportChunkInput {
   bounds: ChunkBounds;
   /** Absolute path of the staged CSV file to write. */
   file: string;
+  /**
+   * Columns of the content checksum (core/checksum.ts), computed over exactly the rows exported —
+   * same snapshot — so the warehouse can prove it holds what the source gave, even while the
+   * source keeps changing.
+   */
+  checksumColumns: ChecksumColumn[];
+  /** Aborts the export (activity cancelled): the partial file is removed. */
+  signal?: AbortSignal;
 }
 
-export interface ExportChunkResult { rows: number; bytes: number }
+export interface ExportChunkResult { rows: number; bytes: number; checksum: string }
 
 export interface PlanChunksInput { ref: SourceTableRef; key: string[]; chunkRows: number }
 
