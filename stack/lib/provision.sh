@@ -72,14 +72,17 @@ provision_connect() {
 
 # The postgres OS user must reach the data folder: grant it traverse rights on each ancestor it
 # cannot enter (e.g. a checkout under /root), preferring an ACL over widening the mode for everyone.
+# Walks from / downwards, since a folder counts as reachable only when all its ancestors are.
 grant_postgres_traverse() {
-  local dir="$STATE"
-  while [[ "$dir" != "/" ]]; do
+  local dir="" part
+  local -a parts
+  IFS=/ read -ra parts <<<"${STATE#/}"
+  for part in "${parts[@]}"; do
+    dir="$dir/$part"
     if ! runuser -u postgres -- test -x "$dir"; then
       if command -v setfacl >/dev/null; then setfacl -m u:postgres:x "$dir"; else chmod o+x "$dir"; fi
       log "granted the postgres user traverse permission on $dir"
     fi
-    dir="$(dirname "$dir")"
   done
 }
 
