@@ -1,0 +1,76 @@
+import type { TableContract } from '../../domains/contract.js';
+import { parseSourceType, type SourceType } from '../../core/source-types.js';
+
+/**
+ * DDL for the demo source database: PostgreSQL dressed as the DB2 system of record. One schema per
+ * contract `source.schema`, upper-case quoted names, DB2 types mapped to their closest PostgreSQL
+ * twin (CHAR keeps its blank padding). No foreign-key constraints, as in many DB2 legacy systems;
+ * the seed keeps the data consistent instead. Keys are added after the bulk load (faster than
+ * maintaining the index row by row), and every table ends up with a key logical replication can use.
+ */
+
+export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+export const qualifiedSourceName = (table: TableContract): string => `${quoteIdent(table.source.schema)}.${quoteIdent(table.source.table)}`;
+
+export function postgresType(type: SourceType): string {
+  switch (type.kind) {
+    case 'CHAR': case 'GRAPHIC': return `character(${type.length})`;
+    case 'VARCHAR': case 'VARGRAPHIC': return `varchar(${type.length})`;
+    case 'DECIMAL': return `numeric(${type.precision},${type.scale})`;
+    case 'DECFLOAT': return 'numeric';
+    case 'SMALLINT': return 'int2';
+    case 'INTEGER': return 'int4';
+    case 'BIGINT': return 'int8';
+    case 'REAL': return 'float4';
+    case 'DOUBLE': return 'float8';
+    case 'DATE': return 'date';
+    case 'TIME': return 'time(0)';
+    case 'TIMESTAMP': return `timestamp(${Math.min(type.fractionDigits ?? 6, 6)})`;
+    case 'BOOLEAN': return 'boolean';
+    case 'BLOB': return 'bytea';
+    case 'CLOB': case 'DBCLOB': return 'text';
+  }
+}
+
+/** The table's key: its primary key, or the unique key of a legacy table without one. */
+export function keyColumns(table: TableContract): readonly string[] {
+  const key = table.primaryKey ?? table.uniqueKey;
+  if (key === undefined) throw new Error(`table ${table.source.schema}.${table.source.table} declares neither primaryKey nor uniqueKey — expected one of them`);
+  return key;
+}
+
+export function createSchemaSql(schema: string): string {
+  return `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`;
+}
+
+export function createTableSql(table: TableContract): string {
+  const columns = table.columns.map((c) => `  ${quoteIdent(c.name)} ${postgresType(parseSourceType(c.type))}${c.nullable ? '' : ' NOT NULL'}`);
+  return `CREATE TABLE ${qualifiedSourceName(table)} (\n${columns.join(',\n')}\n)`;
+}
+
+/**
+ * The key, added once the rows are in. A table with only a unique key gets a unique index and uses
+ * it as replica identity (its columns are NOT NULL, which PostgreSQL requires for that).
+ */
+export function keySql(table: TableContract): string[] {
+  const name = table.source.table;
+  const columns = keyColumns(table).map(quoteIdent).join(', ');
+  if (table.primaryKey) return [`ALTER TABLE ${qualifiedSourceName(table)} ADD CONSTRAINT ${quoteIdent(`${name}_PK`)} PRIMARY KEY (${columns})`];
+  const nullable = table.columns.filter((c) => keyColumns(table).includes(c.name) && c.nullable).map((c) => c.name);
+  if (nullable.length > 0) throw new Error(`table ${table.source.schema}.${name}: unique key column(s) ${nullable.join(', ')} are nullable — expected NOT NULL so the index can serve as replica identity`);
+  return [
+    `CREATE UNIQUE INDEX ${quoteIdent(`${name}_UK`)} ON ${qualifiedSourceName(table)} (${columns})`,
+    `ALTER TABLE ${qualifiedSourceName(table)} REPLICA IDENTITY USING INDEX ${quoteIdent(`${name}_UK`)}`,
+  ];
+}
+
+/** A plain index on one column, for lookups the key does not serve (cascading deletes by BOOKING_ID). */
+export function indexSql(table: TableContract, column: string): string {
+  return `CREATE INDEX ${quoteIdent(`${table.source.table}_IX_${column}`)} ON ${qualifiedSourceName(table)} (${quoteIdent(column)})`;
+}
+
+/** Every statement for one table, in order: for reading and for tests. */
+export function tableDdl(table: TableContract): string[] {
+  return [createTableSql(table), ...keySql(table)];
+}
