@@ -23,6 +23,8 @@ export interface BackfillManyInput {
   chunkRows: number;
   chunkConcurrency: number;
   warehouseTaskQueue: string;
+  /** History events after which a run stops starting children and continues as new (default 4000). */
+  historyBudget?: number;
   /** Carried across continue-as-new; absent on the first run. */
   state?: BackfillManyState;
 }
@@ -63,7 +65,7 @@ export interface BackfillManyResult {
 export const backfillManyProgress = defineQuery<BackfillManyProgress>('progress');
 
 /** A run stops starting children past this many events and continues as new once they finish. */
-const historyBudget = 4000;
+const defaultHistoryBudget = 4000;
 
 /** Backfills every table of one domain, a child workflow per table. */
 export async function backfillDomain(input: BackfillManyInput): Promise<BackfillManyResult> {
@@ -107,7 +109,8 @@ async function backfillMany(input: BackfillManyInput, workflowName: 'backfillDom
     { key: factoryStatus, value: 'loading' },
   ]);
 
-  const overBudget = () => workflowInfo().historyLength > historyBudget || workflowInfo().continueAsNewSuggested;
+  const budget = input.historyBudget ?? defaultHistoryBudget;
+  const overBudget = () => workflowInfo().historyLength > budget || workflowInfo().continueAsNewSuggested;
   const inFlight: Promise<void>[] = [];
   while (state.pending.length > 0 && !overBudget()) {
     await condition(() => running.size < input.tableConcurrency);
