@@ -15,4 +15,4 @@ COPY . .
 
 # Temporal's native bridge and DuckDB need no root; node:20 images ship the unprivileged "node" user.
 USER node
-CMD ["npx", "tsx", "workers/main.ts"]
+CMD ["npx", "factory", "worker", "--role", "general"]
