@@ -194,7 +194,9 @@ function planTable(entry: TableEntry, v: Volumes, sure: (ref: string) => ValueSe
   }
   const domains = keys.map((c) => keyDomain({ name, model: 'flat' }, columnOf(c), sure));
   const referencesSomething = table.columns.some((c) => c.references !== undefined);
-  const wanted = hint.rows?.(v) ?? (referencesSomething ? Math.max(1, Math.round(v.bookings * defaultRows.dataPerBooking)) : defaultRows.codeTable);
+  // A code table with a known code list gets one row per code (and, with aligned columns, the right name for it).
+  const listed = keys.length === 1 ? codeLists[keys[0]!]?.codes.length : undefined;
+  const wanted = hint.rows?.(v) ?? listed ?? (referencesSomething ? Math.max(1, Math.round(v.bookings * defaultRows.dataPerBooking)) : defaultRows.codeTable);
   return {
     name, entry, table, keyColumns: keys, model: 'flat', rows: Math.min(wanted, capacity(domains)), groups: emptySet,
     perGroup: [0, 0], share: 1, digitColumns: keys, domains, places: places(domains),
