@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerBackfillCommands } from './commands/backfill.js';
 import { registerDomainCommands } from './commands/domains.js';
 import { registerSelfCheckCommand } from './commands/selfcheck.js';
+import { registerSourceCommands } from './commands/source.js';
 import { registerStackCommands } from './commands/stack.js';
 import { registerWorkerCommand } from './commands/worker.js';
 
@@ -16,6 +17,7 @@ registerBackfillCommands(program);
 registerStackCommands(program);
 registerWorkerCommand(program);
 registerSelfCheckCommand(program);
+registerSourceCommands(program);
 
 try {
   await program.parseAsync(process.argv);
