@@ -54,8 +54,10 @@ export function registerSourceCommands(program: Command): void {
       }
       const controller = new AbortController();
       const stop = () => controller.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      // `on`, not `once`: with Ctrl-C both the tsx wrapper and the terminal deliver SIGINT, and a second,
+      // unhandled one would kill the process before it prints the summary.
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
       const result = await simulate({
         url: config().FACTORY_SOURCE_URL,
         rate: opts.rate,
