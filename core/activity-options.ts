@@ -19,6 +19,6 @@ export const shortIo: ActivityOptions = {
 /** A chunk of bulk work that reports progress: a lost worker is noticed after the heartbeat timeout. */
 export const longChunk: ActivityOptions = {
   startToCloseTimeout: '2h',
-  heartbeatTimeout: '30s',
+  heartbeatTimeout: '15s',
   retry: { ...retry, maximumAttempts: 20 },
 };
