@@ -5,6 +5,7 @@ import { registerDomainCommands } from './commands/domains.js';
 import { registerSelfCheckCommand } from './commands/selfcheck.js';
 import { registerSourceCommands } from './commands/source.js';
 import { registerStackCommands } from './commands/stack.js';
+import { registerVerifyCommand } from './commands/verify.js';
 import { registerWorkerCommand } from './commands/worker.js';
 
 const program = new Command()
@@ -17,6 +18,7 @@ registerBackfillCommands(program);
 registerStackCommands(program);
 registerWorkerCommand(program);
 registerSelfCheckCommand(program);
+registerVerifyCommand(program);
 registerSourceCommands(program);
 
 try {

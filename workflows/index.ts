@@ -3,3 +3,4 @@ export { selfCheck } from './selfcheck.js';
 export { backfillTable } from './backfill-table.js';
 export { backfillDomain, backfillAll } from './backfill-many.js';
 export { warehouseStats } from './warehouse-stats.js';
+export { verifyTables } from './verify.js';

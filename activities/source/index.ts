@@ -7,6 +7,7 @@ import { ContractDriftError, InvalidInputError } from '../../core/errors.js';
 import { parseSourceType } from '../../core/source-types.js';
 import type { DomainRegistry } from '../../domains/registry.js';
 import type { TableContract } from '../../domains/contract.js';
+import { withHeartbeat } from '../lib/heartbeat.js';
 
 export interface SourceActivityDeps {
   registry: DomainRegistry;
@@ -86,6 +87,14 @@ export function createSourceActivities(deps: SourceActivityDeps) {
         (rows) => context.heartbeat({ rows }),
       );
       return { file, rows: result.rows, checksum: result.checksum, bytes: result.bytes };
+    },
+
+    /** Row count and content checksum of the source table now, for verification against the warehouse. */
+    async sourceTableStats(input: TableRefInput): Promise<{ rows: number; checksum: string }> {
+      const { contract, connector, ref } = lookup(input);
+      return withHeartbeat({ table: `${input.domain}.${input.table}` }, () =>
+        connector.tableChecksum({ ref, checksumColumns: contract.columns.map((c) => ({ name: c.name, type: parseSourceType(c.type) })) }),
+      );
     },
 
     async removeStagedFiles(input: TableRefInput & { loadId: string }): Promise<void> {

@@ -1,5 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { formatSourceType, type SourceType } from '../../core/source-types.js';
 import type { KeyValue } from '../../core/keyset.js';
@@ -7,7 +9,7 @@ import { canonicalRowText, rowHash } from '../../core/checksum.js';
 import { formatCsvRow } from '../source/csv.js';
 import {
   chunksFromBoundaries, type ChunkBounds, type CountRowsInput, type DiscoveredTable, type ExportChunkInput, type ExportChunkResult,
-  type PlanChunksInput, type SourceConnector, type SourceTableRef,
+  type PlanChunksInput, type SourceConnector, type SourceTableRef, type TableChecksumInput, type TableChecksumResult,
 } from '../source/port.js';
 import { openDb2, type Db2Session } from './driver.js';
 import {
@@ -168,6 +170,21 @@ export function createDb2Source(options: Db2SourceOptions): SourceConnector {
       const statement = countSql(ref, key, bounds, isolation);
       const rows = await db.query<{ N: string | number }>(statement.sql, statement.params);
       return Number(rows[0]?.N ?? 0);
+    },
+
+    /** DB2 SQL has no portable row hash: stream the table through the export path into a scratch file and hash in JS. */
+    async tableChecksum({ ref, checksumColumns }: TableChecksumInput): Promise<TableChecksumResult> {
+      const folder = await mkdtemp(join(tmpdir(), 'factory-db2-checksum-'));
+      try {
+        const columns = checksumColumns.map((c) => c.name);
+        const discovered = await this.discover(ref);
+        const key = discovered.primaryKey ?? discovered.uniqueKeys[0];
+        if (!key) throw new Error(`source ${where(ref)}: no primary key or unique index to page on`);
+        const result = await this.exportChunk({ ref, columns, key, bounds: { index: 0, lower: null, upper: null }, file: join(folder, 'all.csv'), checksumColumns });
+        return { rows: result.rows, checksum: result.checksum };
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+      }
     },
 
     async currentPosition(): Promise<string> {

@@ -10,7 +10,7 @@ import { keyRangePredicate, quoteIdent, type KeyValue } from '../../core/keyset.
 import { CsvRecordCounter } from '../source/csv.js';
 import {
   chunksFromBoundaries, type ChunkBounds, type CountRowsInput, type DiscoveredTable, type ExportChunkInput, type ExportChunkResult,
-  type PlanChunksInput, type SourceConnector, type SourceTableRef,
+  type PlanChunksInput, type SourceConnector, type SourceTableRef, type TableChecksumInput, type TableChecksumResult,
 } from '../source/port.js';
 import { mapPostgresType, type PgMappedType } from './types.js';
 
@@ -203,6 +203,11 @@ export function createPostgresSource(options: PostgresSourceOptions): SourceConn
       const range = bounds ? keyRangePredicate('postgres', key, bounds, { kind: 'dollar' }) : { sql: '1=1', params: [] };
       const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${tableName(ref)} WHERE ${range.sql}`, range.params);
       return Number(rows[0]?.n ?? 0);
+    },
+
+    async tableChecksum({ ref, checksumColumns }: TableChecksumInput): Promise<TableChecksumResult> {
+      const { rows } = await pool.query<{ row_count: string; checksum: string }>(`SELECT ${checksumSelectList('postgres', checksumColumns)} FROM ${tableName(ref)}`);
+      return { rows: Number(rows[0]?.row_count ?? 0), checksum: String(rows[0]?.checksum ?? '0') };
     },
 
     async currentPosition() {

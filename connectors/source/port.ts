@@ -86,6 +86,9 @@ export interface PlanChunksInput { ref: SourceTableRef; key: string[]; chunkRows
 
 export interface CountRowsInput { ref: SourceTableRef; key: string[]; bounds?: ChunkBounds }
 
+export interface TableChecksumInput { ref: SourceTableRef; checksumColumns: ChecksumColumn[] }
+export interface TableChecksumResult { rows: number; checksum: string }
+
 export interface SourceConnector {
   readonly system: string;
   discover(ref: SourceTableRef): Promise<DiscoveredTable>;
@@ -98,6 +101,8 @@ export interface SourceConnector {
   /** Streams one chunk to `input.file` in the staged format; onProgress gets the rows written so far. */
   exportChunk(input: ExportChunkInput, onProgress?: (rows: number) => void): Promise<ExportChunkResult>;
   countRows(input: CountRowsInput): Promise<number>;
+  /** Row count and content checksum of the whole table now, in one snapshot: verification compares it with the warehouse. */
+  tableChecksum(input: TableChecksumInput): Promise<TableChecksumResult>;
   /** Position of the source's change stream now (PostgreSQL: pg_current_wal_lsn(); DB2: LSN and/or timestamp) — the backfill records it so CDC can start there. */
   currentPosition(): Promise<string>;
   close(): Promise<void>;

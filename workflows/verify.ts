@@ -1,0 +1,38 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { createSourceActivities } from '../activities/source/index.js';
+import type { createWarehouseActivities } from '../activities/warehouse/index.js';
+import { longChunk, shortIo } from '../core/activity-options.js';
+import { runPool } from './lib/pool.js';
+
+export interface VerifyTablesInput {
+  /** Qualified names '<domain>.<table>'; empty means every table of `domain`, or of all domains. */
+  tables: string[];
+  domain?: string;
+  warehouseTaskQueue: string;
+}
+
+export interface TableVerification {
+  table: string;
+  source: { rows: number; checksum: string };
+  warehouse: { rows: number; checksum: string };
+  equal: boolean;
+}
+
+export interface VerifyTablesResult {
+  tables: TableVerification[];
+  allEqual: boolean;
+}
+
+/** Source vs warehouse, per table: row count and content checksum, each computed where the data lives. */
+export async function verifyTables(input: VerifyTablesInput): Promise<VerifyTablesResult> {
+  const source = proxyActivities<ReturnType<typeof createSourceActivities>>(longChunk);
+  const listing = proxyActivities<ReturnType<typeof createSourceActivities>>(shortIo);
+  const warehouse = proxyActivities<ReturnType<typeof createWarehouseActivities>>({ ...longChunk, taskQueue: input.warehouseTaskQueue });
+  const names = input.tables.length ? input.tables : (await listing.listTables({ domain: input.domain })).tables;
+  const tables = await runPool(names, 4, async (qualified) => {
+    const [domain, table] = qualified.split('.') as [string, string];
+    const [s, w] = await Promise.all([source.sourceTableStats({ domain, table }), warehouse.tableStats({ domain, table })]);
+    return { table: qualified, source: s, warehouse: w, equal: s.rows === w.rows && s.checksum === w.checksum };
+  });
+  return { tables, allEqual: tables.every((t) => t.equal) };
+}
