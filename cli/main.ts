@@ -25,6 +25,9 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   // Expected failures (bad input, unknown names) print their message only; the stack trace adds nothing for a user.
-  console.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+  // A failed workflow's reason sits in its cause chain (WorkflowFailedError → ApplicationFailure → …).
+  const lines: string[] = [];
+  for (let e: unknown = error; e instanceof Error; e = e.cause) lines.push(`${e.name}: ${e.message}`);
+  console.error(lines.length ? lines.join('\n  caused by ') : String(error));
   process.exit(1);
 }

@@ -1,4 +1,4 @@
-import type { SourceType } from './source-types.js';
+import { parseSourceType, type SourceType } from './source-types.js';
 
 /**
  * Cross-engine content checksum. Each row is rendered as a canonical text (below), its MD5's first
@@ -30,6 +30,11 @@ export interface ChecksumColumn {
   type: SourceType;
   /** CHAR/GRAPHIC only: compare with the padding kept (default) or trailing blanks trimmed. */
   padding?: 'keep' | 'trim';
+}
+
+/** The checksum columns of a table contract: every column, its parsed type and padding rule. */
+export function checksumColumnsOf(table: { columns: ReadonlyArray<{ name: string; type: string; padding?: 'keep' | 'trim' }> }): ChecksumColumn[] {
+  return table.columns.map((c) => ({ name: c.name, type: parseSourceType(c.type), padding: c.padding }));
 }
 
 export const NULL_MARKER = '\\N';

@@ -15,7 +15,7 @@ factory source seed --scale "$SCALE" --reset
 
 echo "== 3. worker (all roles) in the background; log: .stack/logs/demo-worker.log"
 mkdir -p .stack/logs
-factory worker --role all > .stack/logs/demo-worker.log 2>&1 &
+node bin/factory.js worker --role all > .stack/logs/demo-worker.log 2>&1 &
 worker=$!
 trap 'kill -TERM $worker 2>/dev/null || true; wait $worker 2>/dev/null || true' EXIT
 factory selfcheck > /dev/null

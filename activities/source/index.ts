@@ -4,7 +4,7 @@ import { Context } from '@temporalio/activity';
 import type { ChunkBounds, SourceConnector } from '../../connectors/source/port.js';
 import { compareColumns, describeDrift, isBreaking } from '../../core/drift.js';
 import { ContractDriftError, InvalidInputError } from '../../core/errors.js';
-import { parseSourceType } from '../../core/source-types.js';
+import { checksumColumnsOf } from '../../core/checksum.js';
 import type { DomainRegistry } from '../../domains/registry.js';
 import type { TableContract } from '../../domains/contract.js';
 import { withHeartbeat } from '../lib/heartbeat.js';
@@ -81,7 +81,7 @@ export function createSourceActivities(deps: SourceActivityDeps) {
           key: keyOf(qualified, contract),
           bounds: input.bounds,
           file,
-          checksumColumns: contract.columns.map((c) => ({ name: c.name, type: parseSourceType(c.type) })),
+          checksumColumns: checksumColumnsOf(contract),
           signal: context.cancellationSignal,
         },
         (rows) => context.heartbeat({ rows }),
@@ -93,7 +93,7 @@ export function createSourceActivities(deps: SourceActivityDeps) {
     async sourceTableStats(input: TableRefInput): Promise<{ rows: number; checksum: string }> {
       const { contract, connector, ref } = lookup(input);
       return withHeartbeat({ table: `${input.domain}.${input.table}` }, () =>
-        connector.tableChecksum({ ref, checksumColumns: contract.columns.map((c) => ({ name: c.name, type: parseSourceType(c.type) })) }),
+        connector.tableChecksum({ ref, checksumColumns: checksumColumnsOf(contract) }),
       );
     },
 

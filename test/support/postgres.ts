@@ -1,6 +1,5 @@
 import pg from 'pg';
-import { checksumSelectList, type ChecksumColumn } from '../../core/checksum.js';
-import { parseSourceType } from '../../core/source-types.js';
+import { checksumColumnsOf, checksumSelectList } from '../../core/checksum.js';
 import type { TableContract } from '../../domains/contract.js';
 
 /** A scratch database on the stack's PostgreSQL, so a test never touches another's data. */
@@ -21,10 +20,6 @@ export async function createScratchDatabase(baseUrl: string, name: string): Prom
       await c.end();
     },
   };
-}
-
-export function checksumColumnsOf(table: TableContract): ChecksumColumn[] {
-  return table.columns.map((c) => ({ name: c.name, type: parseSourceType(c.type) }));
 }
 
 /** Row count and content checksum of a source table, computed by PostgreSQL itself. */
