@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { addChecksums, canonicalRowText, canonicalValue, checksumSelectList, ChecksumDialectError, rowHash, type ChecksumColumn } from './checksum.js';
+import { addChecksums, canonicalRowText, canonicalValue, checksumColumnsOf, checksumSelectList, ChecksumDialectError, rowHash, type ChecksumColumn } from './checksum.js';
 import { md5Hex } from './md5.js';
 import { parseSourceType } from './source-types.js';
 
@@ -113,6 +113,15 @@ describe('checksumSelectList', () => {
 
   it('asks for the JS path on DB2', () => {
     expect(() => checksumSelectList('db2', columns)).toThrow(ChecksumDialectError);
+  });
+});
+
+describe('checksumColumnsOf', () => {
+  it('parses each contract column with its padding rule', () => {
+    expect(checksumColumnsOf({ columns: [{ name: 'CODE', type: 'CHAR(3)', padding: 'trim' }, { name: 'N', type: 'DECIMAL(9,2)' }] })).toEqual([
+      { name: 'CODE', type: { kind: 'CHAR', length: 3 }, padding: 'trim' },
+      { name: 'N', type: { kind: 'DECIMAL', precision: 9, scale: 2 }, padding: undefined },
+    ]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { checksumSelectList, type ChecksumColumn } from '../../core/checksum.js';
+import { checksumColumnsOf, checksumSelectList, type ChecksumColumn } from '../../core/checksum.js';
 import { parseSourceType } from '../../core/source-types.js';
 import { duckDbColumnType } from '../../core/warehouse-types.js';
 import type { TableContract } from '../../domains/contract.js';
@@ -38,10 +38,26 @@ export function insertChunkSql(target: string, table: TableContract, file: strin
   });
   const options = [
     'header = false', 'auto_detect = false', "delim = ','", `quote = '"'`, `escape = '"'`, "nullstr = ''",
-    'allow_quoted_nulls = false', "encoding = 'utf-8'", 'max_line_size = 67108864',
+    'allow_quoted_nulls = false', "encoding = 'utf-8'",
   ];
+  // A larger max_line_size enlarges read_csv's buffers and cuts its parallelism (measured: a third
+  // slower), so it is raised only when the declared widths can exceed DuckDB's default (2,000,000 bytes).
+  const widest = maxLineBytes(table);
+  if (widest > DEFAULT_MAX_LINE) options.push(`max_line_size = ${widest}`);
   return `INSERT INTO ${target} SELECT ${select.join(', ')}, ?, ?, CAST(? AS TIMESTAMP), ? `
     + `FROM read_csv(${literal(file)}, columns = {${csvColumns.join(', ')}}, ${options.join(', ')})`;
+}
+
+const DEFAULT_MAX_LINE = 2_000_000;
+
+/** Worst-case staged line length from declared widths: UTF-8 (4 bytes a character), quotes doubled. */
+export function maxLineBytes(table: TableContract): number {
+  return table.columns.reduce((sum, c) => {
+    const t = parseSourceType(c.type);
+    if (t.kind === 'BLOB') return sum + 2 * (t.length ?? 0) + 3;
+    if (t.length !== undefined) return sum + 8 * t.length + 3;
+    return sum + 64;
+  }, 0);
 }
 
 function isBlob(c: TableContract['columns'][number]): boolean {
@@ -49,7 +65,7 @@ function isBlob(c: TableContract['columns'][number]): boolean {
 }
 
 export function checksumColumns(table: TableContract): ChecksumColumn[] {
-  return table.columns.map((c) => ({ name: c.name, type: parseSourceType(c.type), padding: c.padding }));
+  return checksumColumnsOf(table);
 }
 
 export function statsSql(target: string, table: TableContract): string {
@@ -78,6 +94,18 @@ export const controlTablesSql = [
   `CREATE TABLE IF NOT EXISTS _factory.backfill_runs (domain VARCHAR, table_name VARCHAR, load_id VARCHAR,
      row_count BIGINT, checksum VARCHAR, duration_ms BIGINT, source_position VARCHAR, recorded_at TIMESTAMP)`,
 ];
+
+/**
+ * DuckDB's CSV errors quote the offending line and value, which may hold personal data and can be
+ * megabytes long; load errors travel into logs and workflow histories, so keep only where and why.
+ */
+export function redactCsvError(message: string): string {
+  const kept = message.split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith('Original Line:'))
+    .map((line) => line.replace(/Could not convert string ".*?" to/g, 'Could not convert a value to'));
+  const end = kept.findIndex((line) => /^(Possible (fixes|solutions)|Column .* is being converted)/.test(line));
+  return (end === -1 ? kept.slice(0, 3) : kept.slice(0, end)).join('; ').slice(0, 500);
+}
 
 /** UTC now as a DuckDB TIMESTAMP literal text (the session time zone must not leak into lineage). */
 export function utcNowText(): string {

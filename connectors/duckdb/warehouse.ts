@@ -7,7 +7,7 @@ import {
   type ValidateLoadInput, type ValidateLoadResult, type Warehouse,
 } from '../warehouse/port.js';
 import {
-  controlTablesSql, createLoadTableSql, duplicateKeysSql, ident, insertChunkSql, qualified, statsSql, utcNowText,
+  controlTablesSql, createLoadTableSql, duplicateKeysSql, ident, insertChunkSql, qualified, redactCsvError, statsSql, utcNowText,
 } from './load-sql.js';
 
 /**
@@ -132,7 +132,8 @@ class DuckDbWarehouseImpl implements DuckDbWarehouse {
         inserted = await this.rows(insertChunkSql(qualified(schema, name), table, file),
           [lineage.sourceSystem, lineage.loadId, utcNowText(), lineage.sourcePosition]);
       } catch (error) {
-        throw new Error(`loading chunk ${chunkIndex} of ${loadTable} from ${file} failed: ${(error as Error).message}`, { cause: error });
+        // No `cause`: DuckDB's own message quotes row content (see redactCsvError).
+        throw new Error(`loading chunk ${chunkIndex} of ${loadTable} from ${file} failed: ${redactCsvError((error as Error).message)}`);
       }
       const rows = Number(inserted[0]![0]);
       await this.db.run('INSERT INTO _factory.load_chunks VALUES (?, ?, ?, CAST(? AS TIMESTAMP))', [loadTable, chunkIndex, rows, utcNowText()]);
