@@ -1,0 +1,214 @@
+import type { TableContract } from '../../domains/contract.js';
+import { formatSourceType, parseSourceType } from '../source-types.js';
+import { parseEnvelope, parseKey, type Envelope, type Op } from './envelope.js';
+import { decodeValue, describeValue, inferFieldSchema, type FieldSchema } from './logical-types.js';
+import { db2Position, pgPosition, type PositionResult } from './position.js';
+import { compareSchema, describeSchemaChange, isBreaking, matchFields, type ContractColumnType, type SchemaChange } from './schema-change.js';
+
+/**
+ * One Kafka record of a Debezium table topic → one decoded change in contract column order, as the
+ * staged CSV text the warehouse loaders take. Never throws: every problem comes back as a result
+ * whose reason names topic, partition, offset, the contract table and the column.
+ *
+ * - 'change': land it in the change log and MERGE by key, highest `position` wins.
+ * - 'tombstone': skip (the delete before it carried the data).
+ * - 'schema-change': a contract column was dropped or changed type at the source. Not a poison event:
+ *   the caller pauses the table (every following event would fail the same way) and asks for a
+ *   contract change.
+ * - 'failure': this event alone is bad (corrupt JSON, a value that does not decode, a NULL in a NOT
+ *   NULL column): dead-letter it with the reason.
+ */
+
+export interface KafkaRecordInput {
+  topic: string;
+  partition: number;
+  offset: string | number;
+  key: Uint8Array | string | null;
+  value: Uint8Array | string | null;
+  timestamp: string;
+}
+
+export interface DecodeContract { domain: string; table: TableContract }
+
+export interface DecodedChange {
+  op: Op;
+  /** Key column → staged text. Empty for truncates ('t'), which concern the whole table. */
+  key: Record<string, string | null>;
+  /** After image in contract column order; null for deletes and truncates. */
+  values: (string | null)[] | null;
+  /**
+   * Before image in contract column order, when the event has one. With PostgreSQL's default
+   * REPLICA IDENTITY a delete's before image holds the real key but placeholder values ('' , 0,
+   * 1970-01-01) in the other NOT NULL columns: read only the key from it.
+   */
+  before: (string | null)[] | null;
+  position: string;
+  /** When the change happened at the source (`source.ts_ms`; for snapshot rows, when they were read). */
+  sourceTsMs: number;
+  /** Event fields the contract does not know: a non-breaking schema change, reported upstream. */
+  addedColumns: string[];
+  kafka: { topic: string; partition: number; offset: string; timestamp: string };
+}
+
+export type DecodeResult =
+  | { kind: 'change'; change: DecodedChange }
+  | { kind: 'tombstone' }
+  | { kind: 'schema-change'; reason: string; schemaChange: SchemaChange }
+  | { kind: 'failure'; reason: string };
+
+interface PreparedColumn extends ContractColumnType { nullable: boolean }
+interface Prepared { columns: PreparedColumn[]; key: string[] }
+
+const prepared = new WeakMap<TableContract, Prepared | string>();
+
+export function decodeRecord(input: KafkaRecordInput, contract: DecodeContract): DecodeResult {
+  const where = `topic ${String(input?.topic)} partition ${String(input?.partition)} offset ${String(input?.offset)} (${contract?.domain}.${contract?.table?.name})`;
+  try {
+    return decode(input, contract, where);
+  } catch (error) {
+    return { kind: 'failure', reason: `${where}: decoder error: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+class Failure { constructor(readonly reason: string) {} }
+
+function decode(input: KafkaRecordInput, contract: DecodeContract, where: string): DecodeResult {
+  const fail = (reason: string): DecodeResult => ({ kind: 'failure', reason: `${where}: ${reason}` });
+  const table = prepare(contract.table);
+  if (typeof table === 'string') return fail(table);
+  const parsed = parseEnvelope(input.value);
+  if (parsed.kind === 'tombstone') return parsed;
+  if (parsed.kind === 'invalid') return fail(parsed.reason);
+  const env = parsed.envelope;
+
+  const wrongTable = checkSourceTable(env, contract.table);
+  if (wrongTable) return fail(wrongTable);
+  const position = positionOf(env);
+  if (!position.ok) return fail(position.reason);
+  const sourceTsMs = typeof env.source.ts_ms === 'number' ? env.source.ts_ms : env.tsMs;
+  if (sourceTsMs === undefined) return fail('neither source.ts_ms nor ts_ms is a number');
+  const kafka = { topic: input.topic, partition: input.partition, offset: String(input.offset), timestamp: input.timestamp };
+  if (env.op === 't') {
+    return { kind: 'change', change: { op: 't', key: {}, values: null, before: null, position: position.position, sourceTsMs, addedColumns: [], kafka } };
+  }
+
+  const image = env.after ?? env.before ?? {};
+  const schemaChange = env.rowFields !== null
+    ? compareSchema(table.columns, env.rowFields)
+    : schemaLessChange(table.columns, image);
+  if (isBreaking(schemaChange)) {
+    return { kind: 'schema-change', reason: `${where}: schema change: ${describeSchemaChange(schemaChange)}`, schemaChange };
+  }
+  const fields = fieldResolver(table.columns, env.rowFields, image);
+
+  try {
+    const values = env.after ? decodeImage(table.columns, env.after, fields, true) : null;
+    const before = env.before ? decodeImage(table.columns, env.before, fields, false) : null;
+    const key = decodeKey(input.key, table, values ?? before);
+    return {
+      kind: 'change',
+      change: { op: env.op, key, values: env.op === 'd' ? null : values, before, position: position.position, sourceTsMs, addedColumns: schemaChange.added, kafka },
+    };
+  } catch (error) {
+    if (error instanceof Failure) return fail(error.reason);
+    throw error;
+  }
+}
+
+function prepare(table: TableContract): Prepared | string {
+  let p = prepared.get(table);
+  if (p === undefined) {
+    try {
+      const columns = table.columns.map((c) => ({ name: c.name, type: parseSourceType(c.type), nullable: c.nullable }));
+      const key = table.primaryKey ?? table.uniqueKey ?? [];
+      p = key.length === 0 ? 'contract declares neither primaryKey nor uniqueKey' : { columns, key };
+    } catch (error) {
+      p = `contract is invalid: ${(error as Error).message}`;
+    }
+    prepared.set(table, p);
+  }
+  return p;
+}
+
+function checkSourceTable(env: Envelope, table: TableContract): string | undefined {
+  const { schema, table: name } = env.source;
+  if (typeof name !== 'string') return undefined;
+  const expected = `${table.source.schema}.${table.source.table}`;
+  const actual = typeof schema === 'string' ? `${schema}.${name}` : name;
+  const matches = typeof schema === 'string' ? actual.toUpperCase() === expected.toUpperCase() : name.toUpperCase() === table.source.table;
+  return matches ? undefined : `event is for source table ${actual}, the contract reads ${expected}`;
+}
+
+function positionOf(env: Envelope): PositionResult {
+  switch (env.source.connector) {
+    case 'postgresql': return pgPosition(env.source, env.op);
+    case 'db2': return db2Position(env.source, env.op);
+    default: return { ok: false, reason: `source.connector ${JSON.stringify(env.source.connector) ?? 'missing'} is not supported (expected postgresql or db2)` };
+  }
+}
+
+/** Without a schema, a column missing from the row object is a dropped column (Debezium writes nulls). */
+function schemaLessChange(columns: ContractColumnType[], image: Record<string, unknown>): SchemaChange {
+  const names = Object.keys(image);
+  const matched = matchFields(columns, names);
+  const used = new Set(matched.values());
+  return { added: names.filter((n) => !used.has(n)), dropped: columns.filter((c) => !matched.has(c.name)).map((c) => c.name), retyped: [] };
+}
+
+type FieldResolver = (column: ContractColumnType, value: unknown) => { name: string; field: FieldSchema; inferred: boolean };
+
+function fieldResolver(columns: ContractColumnType[], rowFields: FieldSchema[] | null, image: Record<string, unknown>): FieldResolver {
+  if (rowFields !== null) {
+    const byName = new Map(rowFields.map((f) => [f.field ?? '', f]));
+    const matched = matchFields(columns, [...byName.keys()]);
+    return (column) => {
+      const name = matched.get(column.name)!;
+      return { name, field: byName.get(name)!, inferred: false };
+    };
+  }
+  const matched = matchFields(columns, Object.keys(image));
+  return (column, value) => ({ name: matched.get(column.name) ?? column.name, field: inferFieldSchema(column.type, value), inferred: true });
+}
+
+function decodeImage(columns: PreparedColumn[], image: Record<string, unknown>, fields: FieldResolver, requireNotNull: boolean): (string | null)[] {
+  return columns.map((column) => {
+    const probe = fields(column, undefined);
+    const value = image[probe.name];
+    const { field, inferred } = probe.inferred ? fields(column, value) : probe;
+    const outcome = decodeValue(field, value, column.type);
+    const expected = `column ${column.name} expected ${formatSourceType(column.type)}`;
+    if (!outcome.ok) {
+      const got = inferred && outcome.problem === 'retyped' ? `JSON ${describeValue(value)} in a schema-less event` : outcome.detail;
+      throw new Failure(`${expected}, got ${got}`);
+    }
+    if (outcome.text === null && requireNotNull && !column.nullable) throw new Failure(`${expected} NOT NULL, got null`);
+    return outcome.text;
+  });
+}
+
+function decodeKey(rawKey: Uint8Array | string | null, table: Prepared, image: (string | null)[] | null): Record<string, string | null> {
+  const parsed = parseKey(rawKey);
+  if (parsed.kind === 'invalid') throw new Failure(parsed.reason);
+  const key: Record<string, string | null> = {};
+  const keyFields = parsed.kind === 'key' && parsed.fields ? new Map(parsed.fields.map((f) => [f.field ?? '', f])) : null;
+  for (const name of table.key) {
+    const index = table.columns.findIndex((c) => c.name === name);
+    const column = table.columns[index];
+    if (column === undefined) throw new Failure(`key column ${name} is not a contract column`);
+    let text: string | null | undefined;
+    if (parsed.kind === 'key') {
+      const fieldName = matchFields([column], Object.keys(parsed.values)).get(name);
+      if (fieldName !== undefined) {
+        const value = parsed.values[fieldName];
+        const field = keyFields?.get(fieldName) ?? inferFieldSchema(column.type, value);
+        const outcome = decodeValue(field, value, column.type);
+        if (!outcome.ok) throw new Failure(`key column ${name} expected ${formatSourceType(column.type)}, got ${outcome.detail}`);
+        text = outcome.text;
+      }
+    }
+    if (text === undefined && image) text = image[index];
+    if (text === undefined || text === null) throw new Failure(`key column ${name} is missing or null in the Kafka key and the row image`);
+    key[name] = text;
+  }
+  return key;
+}

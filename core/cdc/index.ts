@@ -1,0 +1,9 @@
+/** Debezium change-event decoding for CDC ingestion: pure code, no I/O. */
+export { decodeRecord, type DecodeContract, type DecodeResult, type DecodedChange, type KafkaRecordInput } from './decode.js';
+export { parseEnvelope, parseKey, type Envelope, type EnvelopeResult, type Op } from './envelope.js';
+export { decodeValue, describeField, incompatibility, inferFieldSchema, logicalNames, type FieldSchema, type ValueOutcome } from './logical-types.js';
+export {
+  backfillPosition, comparePositions, db2Position, handoverDisposition, iidrPosition, parsePgLsn, pgPosition, positionKind,
+  type PositionKind, type PositionResult,
+} from './position.js';
+export { compareSchema, describeSchemaChange, isBreaking, type SchemaChange } from './schema-change.js';
