@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+
+export async function timed<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number }> {
+  const started = process.hrtime.bigint();
+  const result = await work();
+  return { result, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+/** Peak resident set size of a live process, from the kernel's high-water mark (VmHWM). */
+export function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+export const round = (n: number, digits = 2): number => Number(n.toFixed(digits));
+
+/** Progress goes to stderr so stdout ends with the one JSON line. */
+export const say = (text: string): void => {
+  process.stderr.write(`${text}\n`);
+};
