@@ -159,13 +159,20 @@ export function backfillPosition(kind: PositionKind, recorded: string): Position
 }
 
 /**
- * Backfill → CDC handover. The backfill recorded position B before it read its chunks, and read them
+ * Backfill → CDC handover. The backfill records position B before it reads its chunks, and reads them
  * afterwards in several snapshots, so its rows reflect states at or after B. An event at or before B
- * ('may-be-in-backfill') has most likely been read already — but not certainly: the last-commit part
- * of a PostgreSQL position is a lower bound of the commit, and a change's effect may be absent from a
- * chunk read before the change committed. So the handover must NOT drop such events: land them in the
- * change log and let the MERGE keep, per key, whichever of the backfilled row (position B) and the
- * event has the higher position. Events after B ('after-backfill') are always newer than the backfill.
+ * ('may-be-in-backfill') has most likely been read already — but not certainly, so the handover must
+ * NOT drop it: land it in the change log and let the MERGE keep, per key, whichever of the backfilled
+ * row (position B) and the event has the higher position. Blind dropping would lose the changes whose
+ * commit the event's position only bounds from below. Events after B ('after-backfill') are newer
+ * than the backfill.
+ *
+ * The one case position alone cannot settle: a transaction already writing when B was recorded
+ * (change LSNs below B, no commit between its last-commit LSN and B) that commits only after its
+ * key's chunk was read. Its position is below B, so the backfilled row would win and the change would
+ * be lost. The backfill closes that window by waiting, after recording B, until the transactions in
+ * flight at that moment have ended (PostgreSQL: until pg_snapshot_xmin(pg_current_snapshot()) passes
+ * the xmax seen with B) before it reads any chunk.
  */
 export function handoverDisposition(eventPosition: string, backfill: string): 'after-backfill' | 'may-be-in-backfill' {
   return comparePositions(eventPosition, backfill) > 0 ? 'after-backfill' : 'may-be-in-backfill';
