@@ -36,6 +36,7 @@ const SESSION_OPTIONS = [
 ].map((s) => `-c ${s}`).join(' ');
 
 const PROGRESS_INTERVAL_MS = 500;
+const IN_PROGRESS_WAIT_MS = 10 * 60_000;
 
 interface CatalogColumn { name: string; formatted: string; nullable: boolean }
 
@@ -210,10 +211,31 @@ export function createPostgresSource(options: PostgresSourceOptions): SourceConn
       return { rows: Number(rows[0]?.row_count ?? 0), checksum: String(rows[0]?.checksum ?? '0') };
     },
 
+    /**
+     * The WAL position now, returned only once every transaction in progress at that moment has
+     * ended. A transaction that began before the position but commits after it has changes below
+     * the position; waiting guarantees any later snapshot read contains it, so change capture may
+     * skip events below the position without losing that transaction.
+     */
     async currentPosition() {
-      const { rows } = await pool.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+      const { rows } = await pool.query<{ lsn: string; running: string[] }>(
+        'SELECT pg_current_wal_lsn()::text AS lsn, ARRAY(SELECT pg_snapshot_xip(pg_current_snapshot()))::text[] AS running',
+      );
       const lsn = rows[0]?.lsn;
       if (!lsn) throw new Error(`source ${system}: pg_current_wal_lsn() returned nothing`);
+      const deadline = Date.now() + IN_PROGRESS_WAIT_MS;
+      for (let running = rows[0]!.running; running.length > 0; ) {
+        const { rows: still } = await pool.query<{ xid: string }>(
+          `SELECT x::text AS xid FROM unnest($1::xid8[]) AS x WHERE pg_xact_status(x) = 'in progress'`,
+          [running],
+        );
+        running = still.map((r) => r.xid);
+        if (running.length === 0) break;
+        if (Date.now() > deadline) {
+          throw new Error(`source ${system}: ${running.length} transaction(s) open since WAL position ${lsn} still running after ${IN_PROGRESS_WAIT_MS / 1000} s (xids ${running.slice(0, 5).join(', ')}); the backfill waits for them to end`);
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
       return lsn;
     },
 

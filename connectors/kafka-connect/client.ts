@@ -1,0 +1,60 @@
+/**
+ * Kafka Connect's REST API: register (idempotently), inspect and remove connectors. Debezium runs
+ * inside Connect; this is how Data Factory asks it to capture a source.
+ */
+
+export interface ConnectorStatus {
+  name: string;
+  connector: { state: string; trace?: string };
+  tasks: Array<{ id: number; state: string; trace?: string }>;
+}
+
+export class KafkaConnectError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KafkaConnectError';
+  }
+}
+
+export function createConnectClient(baseUrl: string) {
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T | undefined> {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).catch((error: Error) => {
+      throw new KafkaConnectError(`Kafka Connect at ${baseUrl} is unreachable (${error.message}): is it started? (factory stack up --with connect)`);
+    });
+    if (response.status === 404) return undefined;
+    const text = await response.text();
+    if (!response.ok) throw new KafkaConnectError(`Kafka Connect ${method} ${path}: HTTP ${response.status}: ${text.slice(0, 500)}`);
+    return text ? (JSON.parse(text) as T) : undefined;
+  }
+
+  return {
+    /** Creates or updates a connector (PUT is idempotent). */
+    async putConnector(name: string, config: Record<string, string>): Promise<void> {
+      await call('PUT', `/connectors/${encodeURIComponent(name)}/config`, { ...config, name });
+    },
+    async status(name: string): Promise<ConnectorStatus | undefined> {
+      return call<ConnectorStatus>('GET', `/connectors/${encodeURIComponent(name)}/status`);
+    },
+    async deleteConnector(name: string): Promise<void> {
+      await call('DELETE', `/connectors/${encodeURIComponent(name)}`);
+    },
+    /** Waits until the connector and all its tasks run; a FAILED task ends the wait with its trace. */
+    async waitRunning(name: string, timeoutMs = 60_000): Promise<ConnectorStatus> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const status = await this.status(name);
+        const failed = status?.tasks.find((t) => t.state === 'FAILED') ?? (status?.connector.state === 'FAILED' ? status.connector : undefined);
+        if (failed) throw new KafkaConnectError(`connector ${name} failed: ${(failed.trace ?? '').split('\n')[0]}`);
+        if (status && status.connector.state === 'RUNNING' && status.tasks.length > 0 && status.tasks.every((t) => t.state === 'RUNNING')) return status;
+        if (Date.now() > deadline) throw new KafkaConnectError(`connector ${name} not running after ${timeoutMs / 1000} s (last state: ${JSON.stringify(status ?? 'absent')})`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    },
+  };
+}
+
+export type ConnectClient = ReturnType<typeof createConnectClient>;

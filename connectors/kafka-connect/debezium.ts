@@ -1,0 +1,66 @@
+/**
+ * Debezium connector configurations. The local stack captures the PostgreSQL demo source; in
+ * production the same envelope comes from Debezium's Db2 connector (see docker/debezium-db2.json).
+ */
+
+export interface CaptureTable {
+  schema: string;
+  table: string;
+  /** Key columns: the primary key, or the declared unique key of a table without one. */
+  key: string[];
+  hasPrimaryKey: boolean;
+}
+
+export interface PostgresCaptureInput {
+  /** postgres://user:password@host:port/db of the source. */
+  sourceUrl: string;
+  /** Topic names are `<topicPrefix>.<SCHEMA>.<TABLE>`; also names the slot and publication. */
+  topicPrefix: string;
+  tables: CaptureTable[];
+}
+
+/**
+ * Streaming only (`snapshot.mode=no_data`): the backfill is the snapshot. The slot is created when
+ * the connector starts, so it must be registered before a backfill records its start position.
+ */
+export function postgresCaptureConfig(input: PostgresCaptureInput): Record<string, string> {
+  const url = new URL(input.sourceUrl);
+  const slot = input.topicPrefix.replace(/[^a-z0-9_]/gi, '_').toLowerCase();
+  const withoutPrimaryKey = input.tables.filter((t) => !t.hasPrimaryKey);
+  const config: Record<string, string> = {
+    'connector.class': 'io.debezium.connector.postgresql.PostgresConnector',
+    'database.hostname': url.hostname,
+    'database.port': url.port || '5432',
+    'database.user': decodeURIComponent(url.username),
+    'database.password': decodeURIComponent(url.password),
+    'database.dbname': url.pathname.replace(/^\//, ''),
+    'topic.prefix': input.topicPrefix,
+    'plugin.name': 'pgoutput',
+    'slot.name': `${slot}_slot`,
+    'publication.name': `${slot}_publication`,
+    'publication.autocreate.mode': 'filtered',
+    'snapshot.mode': 'no_data',
+    'table.include.list': input.tables.map((t) => `${escapeRegex(t.schema)}\\.${escapeRegex(t.table)}`).join(','),
+    'decimal.handling.mode': 'precise',
+    'time.precision.mode': 'adaptive_time_microseconds',
+    'tombstones.on.delete': 'true',
+    'heartbeat.interval.ms': '10000',
+    'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
+    'key.converter.schemas.enable': 'true',
+    'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+    'value.converter.schemas.enable': 'true',
+    'producer.override.linger.ms': '5',
+  };
+  if (withoutPrimaryKey.length) {
+    config['message.key.columns'] = withoutPrimaryKey.map((t) => `${t.schema}.${t.table}:${t.key.join(',')}`).join(';');
+  }
+  return config;
+}
+
+export function topicOf(prefix: string, schema: string, table: string): string {
+  return `${prefix}.${schema}.${table}`;
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
