@@ -4,6 +4,7 @@ import { Context } from '@temporalio/activity';
 import type { ChunkBounds, SourceConnector } from '../../connectors/source/port.js';
 import { compareColumns, describeDrift, isBreaking } from '../../core/drift.js';
 import { ContractDriftError, InvalidInputError } from '../../core/errors.js';
+import { backfillPosition } from '../../core/cdc/position.js';
 import { checksumColumnsOf } from '../../core/checksum.js';
 import type { DomainRegistry } from '../../domains/registry.js';
 import type { TableContract } from '../../domains/contract.js';
@@ -56,7 +57,10 @@ export function createSourceActivities(deps: SourceActivityDeps) {
     async inspectSourceTable(input: TableRefInput): Promise<InspectSourceTableResult> {
       const { qualified, contract, connector, ref } = lookup(input);
       const key = keyOf(qualified, contract);
-      const sourcePosition = await connector.currentPosition();
+      const recorded = await connector.currentPosition();
+      const encoded = backfillPosition(connector.positionKind, recorded);
+      if (!encoded.ok) throw new InvalidInputError(`${qualified}: source position '${recorded}' cannot be read: ${encoded.reason}`);
+      const sourcePosition = encoded.position;
       const discovered = await connector.discover(ref);
       const drift = compareColumns(contract.columns, discovered.columns);
       if (isBreaking(drift)) throw new ContractDriftError(describeDrift(qualified, drift));

@@ -83,6 +83,7 @@ export function createDb2Source(options: Db2SourceOptions): SourceConnector {
 
   return {
     system,
+    positionKind: 'db2',
 
     async discover(ref): Promise<DiscoveredTable> {
       const db = await session();

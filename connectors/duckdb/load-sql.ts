@@ -36,10 +36,7 @@ export function insertChunkSql(target: string, table: TableContract, file: strin
     if (c.padding === 'trim' && !c.warehouseType && ['CHAR', 'GRAPHIC'].includes(parseSourceType(c.type).kind)) return `rtrim(${ident(c.name)}, ' ')`;
     return ident(c.name);
   });
-  const options = [
-    'header = false', 'auto_detect = false', "delim = ','", `quote = '"'`, `escape = '"'`, "nullstr = ''",
-    'allow_quoted_nulls = false', "encoding = 'utf-8'",
-  ];
+  const options = [...stagedCsvOptions];
   // A larger max_line_size enlarges read_csv's buffers and cuts its parallelism (measured: a third
   // slower), so it is raised only when the declared widths can exceed DuckDB's default (2,000,000 bytes).
   const widest = maxLineBytes(table);
@@ -49,6 +46,12 @@ export function insertChunkSql(target: string, table: TableContract, file: strin
 }
 
 const DEFAULT_MAX_LINE = 2_000_000;
+
+/** read_csv options for the staged CSV format (connectors/source/port.ts). */
+export const stagedCsvOptions = [
+  'header = false', 'auto_detect = false', "delim = ','", `quote = '"'`, `escape = '"'`, "nullstr = ''",
+  'allow_quoted_nulls = false', "encoding = 'utf-8'",
+];
 
 /** Worst-case staged line length from declared widths: UTF-8 (4 bytes a character), quotes doubled. */
 export function maxLineBytes(table: TableContract): number {
@@ -68,8 +71,9 @@ export function checksumColumns(table: TableContract): ChecksumColumn[] {
   return checksumColumnsOf(table);
 }
 
-export function statsSql(target: string, table: TableContract): string {
-  return `SELECT ${checksumSelectList('duckdb', checksumColumns(table))} FROM ${target}`;
+/** Count and checksum of a table; `liveOnly` skips rows change capture marked deleted. */
+export function statsSql(target: string, table: TableContract, liveOnly = false): string {
+  return `SELECT ${checksumSelectList('duckdb', checksumColumns(table))} FROM ${target}${liveOnly ? ' WHERE NOT coalesce("_deleted", false)' : ''}`;
 }
 
 export function keyColumns(table: TableContract): string[] {
@@ -91,6 +95,8 @@ export const controlTablesSql = [
      load_id VARCHAR, status VARCHAR, created_at TIMESTAMP, finished_at TIMESTAMP)`,
   `CREATE TABLE IF NOT EXISTS _factory.load_chunks (load_table VARCHAR, chunk_index INTEGER, row_count BIGINT,
      loaded_at TIMESTAMP)`,
+  `CREATE TABLE IF NOT EXISTS _factory.cdc_offsets (consumer VARCHAR, topic VARCHAR, kafka_partition INTEGER,
+     next_offset BIGINT, updated_at TIMESTAMP)`,
   `CREATE TABLE IF NOT EXISTS _factory.backfill_runs (domain VARCHAR, table_name VARCHAR, load_id VARCHAR,
      row_count BIGINT, checksum VARCHAR, duration_ms BIGINT, source_position VARCHAR, recorded_at TIMESTAMP)`,
 ];

@@ -4,8 +4,9 @@ import {
   layerSchema, LoadStateError, loadTableName, parseLoadTable,
   type BackfillRecord, type LoadChunkInput, type LoadChunkResult, type PrepareLoadInput, type PrepareLoadResult,
   type RecordBackfillInput, type SwapInInput, type SwapInResult, type TableRefInput, type TableStatsResult,
-  type ValidateLoadInput, type ValidateLoadResult, type Warehouse,
+  type ValidateLoadInput, type ValidateLoadResult, type Warehouse, type ApplyChangesInput, type ApplyChangesResult, type KafkaOffset,
 } from '../warehouse/port.js';
+import { appendChangeLogSql, createChangeLogSql, loadBatchSql, mergeSql, truncateSql } from './cdc-sql.js';
 import {
   controlTablesSql, createLoadTableSql, duplicateKeysSql, ident, insertChunkSql, qualified, redactCsvError, statsSql, utcNowText,
 } from './load-sql.js';
@@ -202,7 +203,8 @@ class DuckDbWarehouseImpl implements DuckDbWarehouse {
     return this.serial(async () => {
       const schema = layerSchema('raw', domain);
       if (!(await this.tableExists(schema, table.name))) throw new Error(`warehouse table ${schema}.${table.name} does not exist (no backfill swapped in yet)`);
-      const [stats] = await this.rows(statsSql(qualified(schema, table.name), table));
+      const liveOnly = await this.columnExists(schema, table.name, '_deleted');
+      const [stats] = await this.rows(statsSql(qualified(schema, table.name), table, liveOnly));
       return { rows: Number(stats![0]), checksum: String(stats![1]) };
     });
   }
@@ -215,6 +217,59 @@ class DuckDbWarehouseImpl implements DuckDbWarehouse {
       await this.db.run(`UPDATE _factory.loads SET status = 'dropped', finished_at = CAST(? AS TIMESTAMP) WHERE load_table = ?`, [utcNowText(), loadTable]);
       await this.db.run('DELETE FROM _factory.load_chunks WHERE load_table = ?', [loadTable]);
     }));
+  }
+
+  private async columnExists(schema: string, tableName: string, column: string): Promise<boolean> {
+    const found = await this.rows(
+      'SELECT 1 FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = ? AND table_name = ? AND column_name = ?',
+      [schema, tableName, column]);
+    return found.length > 0;
+  }
+
+  applyChanges({ domain, table, sourceSystem, file, consumer, offsets }: ApplyChangesInput): Promise<ApplyChangesResult> {
+    return this.serial(async () => {
+      const schema = layerSchema('raw', domain);
+      const current = qualified(schema, table.name);
+      const changeLog = qualified(schema, `${table.name}__changes`);
+      await this.db.run(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
+      // Change capture without a backfill starts from an empty current-state table.
+      await this.db.run(createLoadTableSql(current, table));
+      await this.db.run(`ALTER TABLE ${current} ADD COLUMN IF NOT EXISTS "_deleted" BOOLEAN DEFAULT false`);
+      await this.db.run(createChangeLogSql(changeLog, table));
+      return this.transaction(async () => {
+        const stored = await this.storedOffsets(consumer);
+        const fresh = offsets.filter((o) => BigInt(stored.get(`${o.topic}:${o.partition}`) ?? '-1') < BigInt(o.nextOffset));
+        if (offsets.length > 0 && fresh.length === 0) return { changes: 0, alreadyApplied: true };
+        await this.db.run(loadBatchSql(table, file));
+        const now = utcNowText();
+        const [[count]] = (await this.rows('SELECT count(*) FROM batch')) as [[bigint]];
+        await this.db.run(appendChangeLogSql(changeLog), [now]);
+        // Truncates apply first, in position order; the merge then takes only changes after the last one.
+        const truncates = (await this.rows(`SELECT "_position" FROM batch WHERE "_op" = 't' ORDER BY "_position"`)).map((r) => String(r[0]));
+        for (const position of truncates) await this.db.run(truncateSql(current), [position, position]);
+        await this.db.run(mergeSql(current, table, sourceSystem), [truncates.at(-1) ?? '', now, now]);
+        await this.db.run('DROP TABLE batch');
+        for (const o of offsets) {
+          await this.db.run('DELETE FROM _factory.cdc_offsets WHERE consumer = ? AND topic = ? AND kafka_partition = ?', [consumer, o.topic, o.partition]);
+          await this.db.run('INSERT INTO _factory.cdc_offsets VALUES (?, ?, ?, ?, CAST(? AS TIMESTAMP))', [consumer, o.topic, o.partition, BigInt(o.nextOffset), now]);
+        }
+        return { changes: Number(count), alreadyApplied: false };
+      });
+    });
+  }
+
+  private async storedOffsets(consumer: string): Promise<Map<string, string>> {
+    const found = await this.rows('SELECT topic, kafka_partition, next_offset FROM _factory.cdc_offsets WHERE consumer = ?', [consumer]);
+    return new Map(found.map((r) => [`${String(r[0])}:${Number(r[1])}`, String(r[2])]));
+  }
+
+  consumerOffsets({ consumer }: { consumer: string }): Promise<KafkaOffset[]> {
+    return this.serial(async () =>
+      [...(await this.storedOffsets(consumer)).entries()].map(([k, nextOffset]) => {
+        const at = k.lastIndexOf(':');
+        return { topic: k.slice(0, at), partition: Number(k.slice(at + 1)), nextOffset };
+      }),
+    );
   }
 
   async connectReader(): Promise<DuckDBConnection> {

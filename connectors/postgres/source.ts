@@ -107,6 +107,7 @@ export function createPostgresSource(options: PostgresSourceOptions): SourceConn
 
   return {
     system,
+    positionKind: 'pg',
 
     async discover(ref) {
       const columns = await catalogColumns(pool, ref);

@@ -91,6 +91,8 @@ export interface TableChecksumResult { rows: number; checksum: string }
 
 export interface SourceConnector {
   readonly system: string;
+  /** How this source's change stream positions are spelled (core/cdc/position.ts). */
+  readonly positionKind: 'pg' | 'db2';
   discover(ref: SourceTableRef): Promise<DiscoveredTable>;
   /**
    * One ordered index scan numbering rows with ROW_NUMBER() OVER (ORDER BY key); every chunkRows-th

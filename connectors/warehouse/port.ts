@@ -83,6 +83,28 @@ export interface TableStatsResult { rows: number; checksum: string }
 
 export interface DropLoadInput { loadTable: string }
 
+export interface KafkaOffset { topic: string; partition: number; nextOffset: string }
+
+export interface ApplyChangesInput {
+  domain: string;
+  table: TableContract;
+  sourceSystem: string;
+  /**
+   * Staged CSV of decoded changes: the contract columns (after image; key only for deletes), then
+   * _op (c/u/d/r/t), _position (core/cdc/position.ts), _source_ts_ms, _kafka_partition, _kafka_offset.
+   */
+  file: string;
+  /** Consumer name and where it continues: stored in the same transaction as the changes. */
+  consumer: string;
+  offsets: KafkaOffset[];
+}
+
+export interface ApplyChangesResult {
+  changes: number;
+  /** True when these offsets were already stored (a retry after the commit): nothing changed. */
+  alreadyApplied: boolean;
+}
+
 export interface Warehouse {
   prepareLoad(input: PrepareLoadInput): Promise<PrepareLoadResult>;
   loadChunk(input: LoadChunkInput): Promise<LoadChunkResult>;
@@ -92,6 +114,10 @@ export interface Warehouse {
   lastBackfill(input: { domain: string; table: string }): Promise<BackfillRecord | null>;
   tableStats(input: TableRefInput): Promise<TableStatsResult>;
   dropLoad(input: DropLoadInput): Promise<void>;
+  /** One transaction: append to the change log, merge the newest change per key, store the offsets. */
+  applyChanges(input: ApplyChangesInput): Promise<ApplyChangesResult>;
+  /** Where a consumer continues, per topic and partition (empty for a new consumer). */
+  consumerOffsets(input: { consumer: string }): Promise<KafkaOffset[]>;
   close(): Promise<void>;
 }
 

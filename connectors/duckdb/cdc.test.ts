@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tableSchema, type TableContract } from '../../domains/contract.js';
+import { createDuckDbWarehouse, type DuckDbWarehouse } from './warehouse.js';
+
+const table: TableContract = tableSchema.parse({
+  name: 'booking',
+  description: 'Bookings',
+  source: { system: 'db2', schema: 'BOOK', table: 'BOOKING' },
+  primaryKey: ['BOOKING_ID'],
+  columns: [
+    { name: 'BOOKING_ID', type: 'BIGINT' },
+    { name: 'STATUS', type: 'CHAR(1)' },
+    { name: 'AMOUNT', type: 'DECIMAL(31,8)', nullable: true },
+  ],
+});
+
+const pos = (n: number) => `pg:${n.toString(16).toUpperCase().padStart(16, '0')}:${n.toString(16).toUpperCase().padStart(16, '0')}:1`;
+
+/** Applies change-capture batches to a real DuckDB file and reads the current state back. */
+describe('DuckDB change apply', () => {
+  let dir: string;
+  let wh: DuckDbWarehouse;
+  let batchNo = 0;
+  let offset = 0;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'factory-cdc-'));
+    wh = await createDuckDbWarehouse({ path: join(dir, 'w.duckdb') });
+  });
+  afterAll(async () => {
+    await wh?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Each change: [id, status|null, amount|null, op, position]. */
+  async function apply(changes: Array<[number, string | null, string | null, string, number]>, consumer = 'c1') {
+    const file = join(dir, `batch-${batchNo++}.csv`);
+    const first = offset;
+    writeFileSync(file, changes.map(([id, st, amt, op, p]) => `${id},${st ?? ''},${amt ?? ''},${op},${pos(p)},1700000000000,0,${offset++}\n`).join(''));
+    return wh.applyChanges({ domain: 'booking', table, sourceSystem: 'db2', file, consumer, offsets: [{ topic: 'factory.BOOK.BOOKING', partition: 0, nextOffset: String(first + changes.length) }] });
+  }
+
+  async function current(): Promise<unknown[][]> {
+    const reader = await wh.connectReader();
+    return (await reader.runAndReadAll(`SELECT "BOOKING_ID"::INTEGER, "STATUS", "AMOUNT"::VARCHAR, "_deleted" FROM raw_booking.booking ORDER BY 1`)).getRowsJS();
+  }
+
+  it('inserts, updates by newest position, and keeps deletes as tombstones', async () => {
+    await apply([[1, 'C', '10.00000000', 'c', 10], [2, 'C', '20.00000000', 'c', 11], [1, 'X', '11.00000000', 'u', 12]]);
+    expect(await current()).toEqual([[1, 'X', '11.00000000', false], [2, 'C', '20.00000000', false]]);
+    await apply([[2, null, null, 'd', 13]]);
+    expect(await current()).toEqual([[1, 'X', '11.00000000', false], [2, null, null, true]]);
+  });
+
+  it('ignores events older than what a row already holds, whatever order they come in', async () => {
+    await apply([[2, 'C', '20.00000000', 'c', 11], [1, 'P', '1.00000000', 'u', 5]]);
+    expect(await current()).toEqual([[1, 'X', '11.00000000', false], [2, null, null, true]]);
+  });
+
+  it('keeps every change in the append-only log and counts the live rows only', async () => {
+    const reader = await wh.connectReader();
+    const log = (await reader.runAndReadAll('SELECT count(*)::INTEGER FROM raw_booking.booking__changes')).getRowsJS();
+    expect(log).toEqual([[6]]);
+    expect((await wh.tableStats({ domain: 'booking', table })).rows).toBe(1);
+  });
+
+  it('does nothing when the same offsets are applied again (retry after commit)', async () => {
+    const file = join(dir, 'again.csv');
+    writeFileSync(file, `9,C,9.00000000,c,${pos(99)},1700000000000,0,0\n`);
+    const again = await wh.applyChanges({ domain: 'booking', table, sourceSystem: 'db2', file, consumer: 'c1', offsets: [{ topic: 'factory.BOOK.BOOKING', partition: 0, nextOffset: '3' }] });
+    expect(again).toEqual({ changes: 0, alreadyApplied: true });
+    expect((await current()).map((r) => r[0])).toEqual([1, 2]);
+    expect(await wh.consumerOffsets({ consumer: 'c1' })).toEqual([{ topic: 'factory.BOOK.BOOKING', partition: 0, nextOffset: String(offset) }]);
+  });
+
+  it('applies a truncate to older rows and keeps later changes of the same batch', async () => {
+    await apply([[3, 'C', '3.00000000', 'c', 20], [0, null, null, 't', 21], [4, 'C', '4.00000000', 'c', 22]]);
+    // Row 3 came before the truncate: it never shows; rows 1 and 2 end deleted; row 4 came after.
+    expect(await current()).toEqual([[1, 'X', '11.00000000', true], [2, null, null, true], [4, 'C', '4.00000000', false]]);
+  });
+});
