@@ -21,6 +21,9 @@ export const configSchema = z.object({
     .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
     .pipe(z.array(hostPort).min(1, 'expected a comma-separated list of host:port')),
   KAFKA_CLIENT_ID: z.string().min(1).default('data-factory'),
+  KAFKA_CONNECT_URL: z.url({ message: 'expected a URL such as http://127.0.0.1:8083' }).default('http://127.0.0.1:8083'),
+  /** Change topics are `<prefix>.<SCHEMA>.<TABLE>` (Debezium's topic.prefix). */
+  FACTORY_CDC_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected a Kafka topic prefix such as factory').default('factory'),
   FACTORY_SOURCE_URL: postgresUrl.default('postgres://factory:factory@127.0.0.1:55432/factory_source'),
   FACTORY_CATALOG_URL: postgresUrl.default('postgres://factory:factory@127.0.0.1:55432/factory_catalog'),
   /** DB2 connection string (ibm_db form, DATABASE=…;HOSTNAME=…;PORT=…;UID=…;PWD=…); unset where there is no DB2. */

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createCdcActivities, stopIngestPipelines } from '../activities/cdc/index.js';
 import { createHealthActivities } from '../activities/health/index.js';
 import { createSourceActivities } from '../activities/source/index.js';
 import { createWarehouseActivities } from '../activities/warehouse/index.js';
@@ -62,13 +63,18 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
       await Worker.create({
         ...base,
         taskQueue: config.TEMPORAL_WAREHOUSE_TASK_QUEUE,
-        // DuckDB takes one writer: loads queue here rather than contend for the write lock.
-        maxConcurrentActivityTaskExecutions: 2,
-        activities: createWarehouseActivities({ registry, warehouse }),
+        // Writes are serialised inside the warehouse adapter (DuckDB takes one writer); the slots
+        // are for long change-capture runs (one per domain) besides backfill loads.
+        maxConcurrentActivityTaskExecutions: 32,
+        activities: {
+          ...createWarehouseActivities({ registry, warehouse }),
+          ...createCdcActivities({ registry, warehouse, kafka, stagingDir: resolve(config.FACTORY_STAGING_DIR, 'cdc'), topicPrefix: config.FACTORY_CDC_TOPIC_PREFIX }),
+        },
       }),
     );
   }
   const done = Promise.all(workers.map((w) => w.run())).finally(async () => {
+    await stopIngestPipelines();
     await sources.closeAll();
     await warehouse?.close();
     await connection.close();

@@ -4,3 +4,4 @@ export { backfillTable } from './backfill-table.js';
 export { backfillDomain, backfillAll } from './backfill-many.js';
 export { warehouseStats } from './warehouse-stats.js';
 export { verifyTables } from './verify.js';
+export { cdcIngest } from './cdc-ingest.js';

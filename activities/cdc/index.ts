@@ -1,0 +1,115 @@
+import { mkdir } from 'node:fs/promises';
+import { Context, CancelledFailure } from '@temporalio/activity';
+import type { Kafka } from 'kafkajs';
+import { IngestPipeline, type CaptureTopic, type IngestStats } from '../../connectors/cdc/pipeline.js';
+import type { Warehouse } from '../../connectors/warehouse/port.js';
+import { topicOf } from '../../connectors/kafka-connect/debezium.js';
+import type { DomainRegistry } from '../../domains/registry.js';
+
+export interface CdcActivityDeps {
+  registry: DomainRegistry;
+  warehouse: Warehouse;
+  kafka: Kafka;
+  stagingDir: string;
+  topicPrefix: string;
+}
+
+export interface IngestRunInput {
+  consumer: string;
+  /** Qualified tables '<domain>.<table>' to follow (paused tables left out). */
+  tables: string[];
+  runSeconds: number;
+}
+
+export interface IngestRunResult {
+  events: number;
+  applied: number;
+  tombstones: number;
+  deadLettered: number;
+  paused: IngestStats['paused'];
+  addedColumns: Record<string, string[]>;
+  lastPosition: Record<string, string>;
+  lag: Array<{ topic: string; partition: number; lag: number }>;
+  seconds: number;
+  freshness: { p50Ms: number; p99Ms: number; maxMs: number } | null;
+}
+
+/** Consumers outlive a run (one per consumer name and topic set per process): see IngestPipeline. */
+const pipelines = new Map<string, IngestPipeline>();
+
+/** Worker shutdown: leave every consumer group cleanly. */
+export async function stopIngestPipelines(): Promise<void> {
+  await Promise.all([...pipelines.values()].map((p) => p.stop()));
+  pipelines.clear();
+}
+
+export function createCdcActivities(deps: CdcActivityDeps) {
+  async function pipelineFor(input: IngestRunInput): Promise<IngestPipeline> {
+    const topics: CaptureTopic[] = input.tables.map((qualified) => {
+      const table = deps.registry.table(qualified);
+      return { topic: topicOf(deps.topicPrefix, table.source.schema, table.source.table), domain: qualified.split('.')[0]!, table, sourceSystem: table.source.system };
+    });
+    const existing = pipelines.get(input.consumer);
+    const wanted = topics.map((t) => t.topic).sort().join(',');
+    if (existing && existing.topicsKey === wanted && !existing.failed) return existing;
+    await existing?.stop();
+    pipelines.delete(input.consumer);
+    await mkdir(deps.stagingDir, { recursive: true });
+    const pipeline = new IngestPipeline({ kafka: deps.kafka, warehouse: deps.warehouse, consumer: input.consumer, topics, stagingDir: deps.stagingDir });
+    await pipeline.start();
+    pipelines.set(input.consumer, pipeline);
+    return pipeline;
+  }
+
+  return {
+    /**
+     * Applies changes for about `runSeconds`, heartbeating, then reports. Cancelling it (pause,
+     * stop) ends it after the batch in flight.
+     */
+    async ingestRun(input: IngestRunInput): Promise<IngestRunResult> {
+      const context = Context.current();
+      const started = Date.now();
+      const pipeline = await pipelineFor(input);
+      pipeline.lease();
+      let cancelled = false;
+      const until = started + input.runSeconds * 1000;
+      while (Date.now() < until && !cancelled && !pipeline.failed) {
+        context.heartbeat({ since: started });
+        cancelled = await Promise.race([context.cancelled.then(() => true, () => true), sleep(1000).then(() => false)]);
+      }
+      let stats: IngestStats;
+      try {
+        stats = await pipeline.release();
+      } catch (error) {
+        // A failed pipeline is dropped: the retry builds a new one from the offsets in the warehouse.
+        pipelines.delete(input.consumer);
+        await pipeline.stop();
+        throw error;
+      }
+      if (cancelled) throw new CancelledFailure('ingest run cancelled (pause or stop); applied batches are committed');
+      return {
+        events: stats.events,
+        applied: stats.applied,
+        tombstones: stats.tombstones,
+        deadLettered: stats.deadLettered,
+        paused: stats.paused,
+        addedColumns: stats.addedColumns,
+        lastPosition: stats.lastPosition,
+        lag: await pipeline.lag(),
+        seconds: (Date.now() - started) / 1000,
+        freshness: percentiles(stats.freshnessMs),
+      };
+    },
+  };
+}
+
+function percentiles(values: number[]): IngestRunResult['freshness'] {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { p50Ms: at(0.5), p99Ms: at(0.99), maxMs: sorted[sorted.length - 1]! };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,14 @@
+import type { DecodedChange } from '../../core/cdc/decode.js';
+import { quoteCsvText } from '../source/csv.js';
+
+/**
+ * One staged CSV line per decoded change, in the layout Warehouse.applyChanges reads: the contract
+ * columns (after image; for a delete only the key, from the Kafka key), then op, position, source
+ * time and Kafka coordinates. Values are already staged text from the decoder.
+ */
+export function changeLine(columns: readonly string[], change: DecodedChange): string {
+  const values = change.values ?? columns.map((c) => change.key[c] ?? null);
+  const fields = values.map((v) => (v === null ? '' : quoteCsvText(v)));
+  fields.push(change.op, change.position, String(change.sourceTsMs), String(change.kafka.partition), change.kafka.offset);
+  return `${fields.join(',')}\n`;
+}
