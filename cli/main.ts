@@ -1,6 +1,7 @@
 // The `factory` command: `npx factory --help`.
 import { Command } from 'commander';
 import { registerBackfillCommands } from './commands/backfill.js';
+import { registerCdcCommands } from './commands/cdc.js';
 import { registerDomainCommands } from './commands/domains.js';
 import { registerSelfCheckCommand } from './commands/selfcheck.js';
 import { registerSourceCommands } from './commands/source.js';
@@ -15,6 +16,7 @@ const program = new Command()
 
 registerDomainCommands(program);
 registerBackfillCommands(program);
+registerCdcCommands(program);
 registerStackCommands(program);
 registerWorkerCommand(program);
 registerSelfCheckCommand(program);

@@ -1,0 +1,121 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Command } from 'commander';
+import { factoryDomain, factoryStatus } from '../../core/search-attributes.js';
+import { createKafka } from '../../connectors/kafka/client.js';
+import { registerCapture, removeCapture } from '../../connectors/kafka-connect/capture.js';
+import { registry } from '../../domains/index.js';
+import type { CdcState, CdcStatus } from '../../workflows/cdc-ingest.js';
+import { config } from '../context.js';
+import { withClient } from '../temporal.js';
+import { printTable } from './domains.js';
+
+/** 'all' or one domain → the domains whose cdcIngest workflows (`cdc:<domain>`) a command acts on. */
+function domainsOf(target: string): string[] {
+  if (target === 'all') return registry.domains.map((d) => d.name);
+  return [registry.domain(target).name];
+}
+
+export function registerCdcCommands(program: Command): void {
+  const cdc = program.command('cdc').description('continuous change capture: Debezium → Kafka → warehouse (workflows cdc:<domain>)');
+
+  cdc
+    .command('register')
+    .description('register the Debezium connector capturing every contract table of the PostgreSQL source (do it before a backfill)')
+    .action(async () => {
+      const cfg = config();
+      const tables = registry.allTables().map((e) => e.table);
+      const { name, topics } = await registerCapture({ connectUrl: cfg.KAFKA_CONNECT_URL, sourceUrl: cfg.FACTORY_SOURCE_URL, topicPrefix: cfg.FACTORY_CDC_TOPIC_PREFIX, tables });
+      console.log(`connector ${name} running: ${topics.length} topics ${cfg.FACTORY_CDC_TOPIC_PREFIX}.<SCHEMA>.<TABLE>`);
+    });
+
+  cdc
+    .command('unregister')
+    .description('remove the connector, its replication slot and publication')
+    .option('--drop-topics', 'also delete its change topics (a clean start)')
+    .action(async (opts: { dropTopics?: boolean }) => {
+      const cfg = config();
+      const kafka = opts.dropTopics ? createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: cfg.KAFKA_CLIENT_ID }) : undefined;
+      await removeCapture({ connectUrl: cfg.KAFKA_CONNECT_URL, sourceUrl: cfg.FACTORY_SOURCE_URL, topicPrefix: cfg.FACTORY_CDC_TOPIC_PREFIX, kafka });
+      console.log(`capture ${cfg.FACTORY_CDC_TOPIC_PREFIX} removed${opts.dropTopics ? ' with its topics' : ''}`);
+    });
+
+  cdc
+    .command('start <target>')
+    .description("start following a domain's change topics ('all' for every domain)")
+    .option('--run-seconds <n>', 'length of one ingest run (status freshness)', (v) => Number(v), 30)
+    .action(async (target: string, opts: { runSeconds: number }) => {
+      const cfg = config();
+      await withClient(async (client) => {
+        for (const domain of domainsOf(target)) {
+          try {
+            await client.workflow.start('cdcIngest', {
+              taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+              workflowId: `cdc:${domain}`,
+              args: [{ domain, warehouseTaskQueue: cfg.TEMPORAL_WAREHOUSE_TASK_QUEUE, runSeconds: opts.runSeconds }],
+              workflowIdConflictPolicy: 'FAIL',
+              typedSearchAttributes: [{ key: factoryDomain, value: domain }, { key: factoryStatus, value: 'running' }],
+            });
+            console.log(`cdc:${domain} started`);
+          } catch (error) {
+            if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+            console.log(`cdc:${domain} is already running`);
+          }
+        }
+      });
+    });
+
+  for (const [name, signal, verb] of [['pause', 'pause', 'paused'], ['resume', 'resume', 'resumed']] as const) {
+    cdc
+      .command(`${name} <target>`)
+      .description(`${name} change capture of a domain ('all' for every domain)`)
+      .action(async (target: string) => {
+        await withClient(async (client) => {
+          for (const domain of domainsOf(target)) {
+            await client.workflow.getHandle(`cdc:${domain}`).signal(signal);
+            console.log(`cdc:${domain} ${verb}`);
+          }
+        });
+      });
+  }
+
+  cdc
+    .command('stop <target>')
+    .description('drain and stop: the batch in flight commits, then the workflow ends')
+    .action(async (target: string) => {
+      await withClient(async (client) => {
+        for (const domain of domainsOf(target)) {
+          const final = (await client.workflow.getHandle(`cdc:${domain}`).executeUpdate('drainAndStop')) as CdcState;
+          console.log(`cdc:${domain} stopped after ${final.totals.applied.toLocaleString('en')} changes applied, ${final.totals.deadLettered} dead-lettered`);
+        }
+      });
+    });
+
+  cdc
+    .command('status [target]')
+    .description('lag per partition, last applied position, events/s, dead letters, freshness')
+    .option('--json', 'print JSON')
+    .action(async (target: string | undefined, opts: { json?: boolean }) => {
+      await withClient(async (client) => {
+        const rows: string[][] = [];
+        const all: Record<string, CdcStatus> = {};
+        for (const domain of domainsOf(target ?? 'all')) {
+          const status = await client.workflow.getHandle(`cdc:${domain}`).query<CdcStatus>('status').catch(() => undefined);
+          if (!status) continue;
+          all[domain] = status;
+          const lag = status.lag.reduce((n, l) => n + l.lag, 0);
+          rows.push([
+            domain,
+            status.paused ? 'paused' : status.stopping ? 'stopping' : 'running',
+            String(lag),
+            String(status.eventsPerSecond),
+            String(status.totals.applied),
+            String(status.totals.deadLettered),
+            status.freshness ? `${status.freshness.p50Ms} / ${status.freshness.p99Ms}` : '-',
+            status.pausedTables.map((p) => p.table).join(' ') || '-',
+          ]);
+        }
+        if (opts.json) return console.log(JSON.stringify(all, null, 2));
+        printTable(['domain', 'state', 'lag', 'events/s', 'applied', 'dead letters', 'freshness p50/p99 ms', 'paused tables'], rows);
+      });
+    });
+}
