@@ -24,7 +24,7 @@ const forbiddenInWorkflows = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.stack/**', 'bin/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', '.stack/**', '.scratch/**', 'bin/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

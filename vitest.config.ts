@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['**/*.test.ts'],
-    exclude: ['node_modules/**', '.stack/**'],
+    exclude: ['node_modules/**', '.stack/**', '.scratch/**'],
     // Integration tests share one local stack (one Temporal, one Kafka, one PostgreSQL): run files one at a time.
     fileParallelism: false,
     testTimeout: 120_000,

@@ -21,7 +21,7 @@ import { connectClient, testConfig, uniqueQueue } from './support/temporal.js';
  * caught up, every table of the domain equals the source (row count and content checksum).
  */
 describe('gapless handover from backfill to change capture', () => {
-  const base = testConfig({ FACTORY_TEST_STACK_WITH: 'connect' });
+  const base = testConfig();
   const topicPrefix = `it${process.pid}`;
   let scratch: { url: string; drop: () => Promise<void> };
   let capture: Awaited<ReturnType<typeof registerCapture>> | undefined;

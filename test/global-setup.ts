@@ -7,6 +7,6 @@ import { execFileSync } from 'node:child_process';
  */
 export default function setup(): void {
   if (process.env.FACTORY_TEST_NO_STACK === '1') return;
-  const extras = process.env.FACTORY_TEST_STACK_WITH ?? '';
+  const extras = process.env.FACTORY_TEST_STACK_WITH ?? 'connect';
   execFileSync('bash', ['stack/stack.sh', 'up', ...(extras ? ['--with', extras] : [])], { stdio: 'inherit' });
 }
