@@ -39,10 +39,13 @@ export async function spawnWorker(role: 'general' | 'warehouse' | 'all', declara
       child.kill('SIGKILL');
       await exited;
     },
+    /** SIGTERM (graceful), then SIGKILL if the worker has not ended within 20 s. */
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
       await exited;
+      clearTimeout(timer);
     },
   };
 }

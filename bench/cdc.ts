@@ -1,0 +1,276 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { Producer } from 'kafkajs';
+import { IngestPipeline } from '../connectors/cdc/pipeline.js';
+import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
+import { createKafka } from '../connectors/kafka/client.js';
+import { decodeRecord } from '../core/cdc/decode.js';
+import { addChecksums, canonicalRowText, checksumColumnsOf, rowHash } from '../core/checksum.js';
+import { parseConfig } from '../core/config.js';
+import { duckDbColumnType } from '../core/warehouse-types.js';
+import { tableSchema } from '../domains/contract.js';
+import { changeEvent, type BenchRow } from './lib/debezium-events.js';
+import { round, say, timed } from './lib/measure.js';
+
+/**
+ * Change-capture throughput and freshness, in one run: Debezium-format events produced to Kafka at
+ * a steady rate are applied by the ingest pipeline (the code the cdcIngest activity leases) into
+ * DuckDB; then a backlog measures the full apply rate; a bare kafkajs consume-and-discard and a naive
+ * per-event upsert give the baselines. Every event must be applied exactly once (checksum).
+ */
+
+const table = tableSchema.parse({
+  name: 'booking_fix',
+  description: 'benchmark bookings (the shape of a captured Debezium event)',
+  source: { system: 'pg', schema: 'BENCHCDC', table: 'BOOKING_FIX' },
+  primaryKey: ['BOOKING_ID'],
+  columns: [
+    { name: 'BOOKING_ID', type: 'BIGINT' },
+    { name: 'CHANNEL_CODE', type: 'CHAR(3)' },
+    { name: 'AMOUNT', type: 'DECIMAL(31,8)' },
+    { name: 'UPDATED_TS', type: 'TIMESTAMP(6)' },
+    { name: 'ARRIVAL_DATE', type: 'DATE' },
+    { name: 'NOTE', type: 'VARCHAR(120)', nullable: true },
+    { name: 'BOOK_DATE_NUM', type: 'DECIMAL(8,0)' },
+    { name: 'ACTIVE', type: 'BOOLEAN' },
+  ],
+});
+
+/** The changes a run makes, and the state the warehouse must end in. */
+class Workload {
+  private nextId = 1;
+  private lsn = 1_000_000n;
+  private readonly live: number[] = [];
+  readonly state = new Map<number, BenchRow | null>();
+  private seed = 42;
+
+  private random(): number {
+    this.seed = (this.seed * 1103515245 + 12345) % 2147483648;
+    return this.seed / 2147483648;
+  }
+
+  next(): { key: string; value: string } {
+    const lastCommit = this.lsn;
+    this.lsn += 64n;
+    const pick = this.random();
+    if (pick < 0.6 || this.live.length < 100) {
+      const row = this.row(this.nextId++);
+      this.live.push(row.id);
+      this.state.set(row.id, row);
+      return changeEvent('c', row, this.lsn, lastCommit);
+    }
+    const at = Math.floor(this.random() * this.live.length);
+    const id = this.live[at]!;
+    if (pick < 0.9) {
+      const row = this.row(id);
+      this.state.set(id, row);
+      return changeEvent('u', row, this.lsn, lastCommit);
+    }
+    this.live[at] = this.live[this.live.length - 1]!;
+    this.live.pop();
+    const row = this.state.get(id)!;
+    this.state.set(id, null);
+    return changeEvent('d', row, this.lsn, lastCommit);
+  }
+
+  private row(id: number): BenchRow {
+    const r = this.random();
+    return {
+      id,
+      channel: ['WEB', 'AG ', 'TEL'][Math.floor(r * 3)]!,
+      amountUnscaled: BigInt(Math.floor(r * 1e12)) * 1000n - 5000n,
+      updatedMicros: 1_700_000_000_000_000 + Math.floor(r * 1e12),
+      arrivalDays: 19_000 + Math.floor(r * 1000),
+      note: r < 0.2 ? null : r < 0.3 ? '' : `note ${id}`,
+      bookDateNum: 20240101 + Math.floor(r * 27),
+      active: r > 0.5,
+    };
+  }
+
+  /** Expected count and checksum of the live rows, computed in JS from the same canonical text. */
+  expected(): { rows: number; checksum: string } {
+    const columns = checksumColumnsOf(table);
+    let checksum = '0';
+    let rows = 0;
+    for (const row of this.state.values()) {
+      if (!row) continue;
+      rows++;
+      checksum = addChecksums(checksum, rowHash(canonicalRowText(columns, stagedValues(row))).toString());
+    }
+    return { rows, checksum };
+  }
+}
+
+function stagedValues(row: BenchRow): unknown[] {
+  const negative = row.amountUnscaled < 0n;
+  const digits = (negative ? -row.amountUnscaled : row.amountUnscaled).toString().padStart(9, '0');
+  const amount = `${negative ? '-' : ''}${digits.slice(0, -8)}.${digits.slice(-8)}`;
+  const ts = new Date(Math.floor(row.updatedMicros / 1000)).toISOString().replace('T', ' ').slice(0, 19) + `.${String(row.updatedMicros % 1_000_000).padStart(6, '0')}`;
+  const date = new Date(row.arrivalDays * 86_400_000).toISOString().slice(0, 10);
+  return [String(row.id), row.channel, amount, ts, date, row.note, String(row.bookDateNum), row.active ? 't' : 'f'];
+}
+
+async function produceAtRate(producer: Producer, topic: string, workload: Workload, rate: number, seconds: number): Promise<number> {
+  const tickMs = 20;
+  const perTick = rate * (tickMs / 1000);
+  const started = Date.now();
+  let sent = 0;
+  while (Date.now() - started < seconds * 1000) {
+    const due = Math.floor(((Date.now() - started) / 1000) * rate + perTick) - sent;
+    if (due > 0) {
+      await producer.send({ topic, acks: 1, messages: Array.from({ length: due }, () => workload.next()) });
+      sent += due;
+    }
+    await new Promise((r) => setTimeout(r, tickMs));
+  }
+  return sent;
+}
+
+async function waitForLag(pipeline: IngestPipeline, zeroOrBelow: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await pipeline.lag()).reduce((n, l) => n + l.lag, 0) > zeroOrBelow) {
+    if (Date.now() > deadline) throw new Error(`lag did not drain within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function run(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      rate: { type: 'string', default: '5000' },
+      seconds: { type: 'string', default: '120' },
+      backlog: { type: 'string', default: '100000' },
+      'naive-events': { type: 'string', default: '3000' },
+      warehouse: { type: 'string', default: 'duckdb' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (values.warehouse !== 'duckdb') throw new Error(`--warehouse: only duckdb is available so far, got '${values.warehouse}'`);
+  const rate = Number(values.rate);
+  const seconds = Number(values.seconds);
+  const backlog = Number(values.backlog);
+  const config = parseConfig(process.env);
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'bench-cdc' });
+  const stamp = Date.now().toString(36);
+  const topic = `bench${stamp}.BENCHCDC.BOOKING_FIX`;
+  const dir = await mkdtemp(join(tmpdir(), 'factory-bench-cdc-'));
+  const warehouse = await createDuckDbWarehouse({ path: join(dir, 'cdc.duckdb') });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const workload = new Workload();
+  const pipeline = new IngestPipeline({ kafka, warehouse, consumer: `bench.${stamp}`, topics: [{ topic, domain: 'benchcdc', table, sourceSystem: 'pg' }], stagingDir: dir });
+  try {
+    await pipeline.start();
+
+    say(`(1) steady ${rate} events/s for ${seconds} s`);
+    pipeline.lease();
+    const lagSamples: number[] = [];
+    const sampler = setInterval(() => void pipeline.lag().then((l) => lagSamples.push(l.reduce((n, x) => n + x.lag, 0)), () => undefined), 1000);
+    const steadySent = await produceAtRate(producer, topic, workload, rate, seconds);
+    clearInterval(sampler);
+    await waitForLag(pipeline, 0, 120_000);
+    const steady = await pipeline.release();
+    const freshness = [...steady.freshnessMs].sort((a, b) => a - b);
+    const p = (q: number) => freshness[Math.min(freshness.length - 1, Math.floor(q * freshness.length))] ?? 0;
+    const quarter = Math.max(1, Math.floor(lagSamples.length / 4));
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    // Lag grows when the last quarter of the run sits more than a second of events above the first.
+    const lagGrowth = mean(lagSamples.slice(-quarter)) > mean(lagSamples.slice(0, quarter)) + rate;
+    say(`    sent ${steadySent}, p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, lag first/last quarter ${round(mean(lagSamples.slice(0, quarter)))}/${round(mean(lagSamples.slice(-quarter)))}`);
+
+    say(`(2) backlog of ${backlog} events, then full-speed apply`);
+    for (let sent = 0; sent < backlog; sent += 1000) {
+      await producer.send({ topic, acks: 1, messages: Array.from({ length: Math.min(1000, backlog - sent) }, () => workload.next()) });
+    }
+    pipeline.lease();
+    const drain = await timed(() => waitForLag(pipeline, 0, 600_000));
+    const drained = await pipeline.release();
+    const applyEventsS = drained.events / drain.seconds;
+    say(`    ${drained.events} events in ${round(drain.seconds)} s`);
+
+    say('(3) bare kafkajs consume-and-discard of the whole topic');
+    const total = steadySent + backlog;
+    const bare = kafka.consumer({ groupId: `bench-bare-${stamp}`, maxWaitTimeInMs: 50 });
+    await bare.connect();
+    await bare.subscribe({ topic, fromBeginning: true });
+    let seen = 0;
+    const bareRun = await timed(
+      () =>
+        new Promise<void>((resolve) => {
+          void bare.run({
+            eachBatch: async ({ batch }) => {
+              seen += batch.messages.length;
+              if (seen >= total) resolve();
+            },
+          });
+        }),
+    );
+    await bare.disconnect();
+    const bareEventsS = total / bareRun.seconds;
+
+    say(`(4) naive: decode and upsert one event at a time, ${values['naive-events']} events`);
+    const naiveEventsS = await naiveUpserts(dir, Number(values['naive-events']));
+
+    const expected = workload.expected();
+    const landed = await warehouse.tableStats({ domain: 'benchcdc', table });
+    const exact = landed.rows === expected.rows && landed.checksum === expected.checksum && steady.deadLettered + drained.deadLettered === 0;
+    const line = {
+      bench: 'cdc',
+      warehouse: values.warehouse,
+      rate,
+      seconds,
+      p50_freshness_ms: p(0.5),
+      p99_freshness_ms: p(0.99),
+      apply_events_s: Math.round(applyEventsS),
+      max_sustained_events_s: Math.round(applyEventsS),
+      bare_consume_events_s: Math.round(bareEventsS),
+      naive_events_s: Math.round(naiveEventsS),
+      ratio_vs_bare: round(applyEventsS / bareEventsS),
+      ratio_vs_naive: round(applyEventsS / naiveEventsS),
+      lag_growth: lagGrowth,
+      exact,
+    };
+    console.log(values.json ? JSON.stringify(line) : line);
+    if (!exact) process.exitCode = 1;
+  } finally {
+    await pipeline.stop();
+    await producer.disconnect();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+    await warehouse.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The naive path: every event decoded and upserted on its own, one autocommit statement each. */
+async function naiveUpserts(dir: string, events: number): Promise<number> {
+  const instance = await DuckDBInstance.create(join(dir, 'naive.duckdb'));
+  const duck = await instance.connect();
+  await duck.run(`CREATE TABLE t (${table.columns.map((c) => `"${c.name}" ${duckDbColumnType(c)}`).join(', ')}, PRIMARY KEY ("BOOKING_ID"))`);
+  const workload = new Workload();
+  const records = Array.from({ length: events }, (_, i) => ({ ...workload.next(), offset: i }));
+  const upsert = await duck.prepare(`INSERT OR REPLACE INTO t VALUES (${table.columns.map((_, i) => `$${i + 1}`).join(', ')})`);
+  const remove = await duck.prepare('DELETE FROM t WHERE "BOOKING_ID" = $1');
+  const { seconds } = await timed(async () => {
+    for (const r of records) {
+      const decoded = decodeRecord({ topic: 'naive', partition: 0, offset: r.offset, key: r.key, value: r.value, timestamp: String(Date.now()) }, { domain: 'benchcdc', table });
+      if (decoded.kind !== 'change') throw new Error(`naive path: unexpected ${decoded.kind}`);
+      if (decoded.change.op === 'd') {
+        remove.bindVarchar(1, decoded.change.key.BOOKING_ID!);
+        await remove.run();
+      } else {
+        decoded.change.values!.forEach((v, i) => (v === null ? upsert.bindNull(i + 1) : upsert.bindVarchar(i + 1, v)));
+        await upsert.run();
+      }
+    }
+  });
+  duck.closeSync();
+  return events / seconds;
+}
