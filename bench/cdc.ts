@@ -120,9 +120,11 @@ async function produceAtRate(producer: Producer, topic: string, workload: Worklo
   let sent = 0;
   while (Date.now() - started < seconds * 1000) {
     const due = Math.floor(((Date.now() - started) / 1000) * rate + perTick) - sent;
-    if (due > 0) {
-      await producer.send({ topic, acks: 1, messages: Array.from({ length: due }, () => workload.next()) });
-      sent += due;
+    // Kafka takes at most 1 MB a request: at ~4 KB an event, 100 events a send.
+    for (let left = due; left > 0; left -= 100) {
+      const count = Math.min(100, left);
+      await producer.send({ topic, acks: 1, messages: Array.from({ length: count }, () => workload.next()) });
+      sent += count;
     }
     await new Promise((r) => setTimeout(r, tickMs));
   }
@@ -132,6 +134,7 @@ async function produceAtRate(producer: Producer, topic: string, workload: Worklo
 async function waitForLag(pipeline: IngestPipeline, zeroOrBelow: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while ((await pipeline.lag()).reduce((n, l) => n + l.lag, 0) > zeroOrBelow) {
+    if (pipeline.failed) throw pipeline.failed;
     if (Date.now() > deadline) throw new Error(`lag did not drain within ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -186,8 +189,8 @@ export async function run(args: string[]): Promise<void> {
     say(`    sent ${steadySent}, p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, lag first/last quarter ${round(mean(lagSamples.slice(0, quarter)))}/${round(mean(lagSamples.slice(-quarter)))}`);
 
     say(`(2) backlog of ${backlog} events, then full-speed apply`);
-    for (let sent = 0; sent < backlog; sent += 1000) {
-      await producer.send({ topic, acks: 1, messages: Array.from({ length: Math.min(1000, backlog - sent) }, () => workload.next()) });
+    for (let sent = 0; sent < backlog; sent += 100) {
+      await producer.send({ topic, acks: 1, messages: Array.from({ length: Math.min(100, backlog - sent) }, () => workload.next()) });
     }
     pipeline.lease();
     const drain = await timed(() => waitForLag(pipeline, 0, 600_000));
@@ -261,7 +264,7 @@ async function naiveUpserts(dir: string, events: number): Promise<number> {
   const { seconds } = await timed(async () => {
     for (const r of records) {
       const decoded = decodeRecord({ topic: 'naive', partition: 0, offset: r.offset, key: r.key, value: r.value, timestamp: String(Date.now()) }, { domain: 'benchcdc', table });
-      if (decoded.kind !== 'change') throw new Error(`naive path: unexpected ${decoded.kind}`);
+      if (decoded.kind !== 'change') throw new Error(`naive path: unexpected ${decoded.kind}: ${'reason' in decoded ? decoded.reason : ''}`);
       if (decoded.change.op === 'd') {
         remove.bindVarchar(1, decoded.change.key.BOOKING_ID!);
         await remove.run();

@@ -84,7 +84,11 @@ export class IngestPipeline {
     }
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
-    this.consumerClient = kafka.consumer({ groupId, sessionTimeout: 15_000, heartbeatInterval: 1000, maxWaitTimeInMs: 50, retry: { retries: 10 } });
+    // Large fetches make large micro-batches: one warehouse transaction per few thousand events, not per hundred.
+    this.consumerClient = kafka.consumer({
+      groupId, sessionTimeout: 15_000, heartbeatInterval: 1000, maxWaitTimeInMs: 50, retry: { retries: 10 },
+      maxBytesPerPartition: 16 * 1024 * 1024, maxBytes: 64 * 1024 * 1024,
+    });
     await this.consumerClient.connect();
     await this.consumerClient.subscribe({ topics, fromBeginning: true });
     await this.consumerClient.run({

@@ -51,6 +51,8 @@ export type EnvelopeResult =
 export function parseEnvelope(value: Uint8Array | string | null | undefined): EnvelopeResult {
   const text = toText(value);
   if (text === null || text.trim() === '') return { kind: 'tombstone' };
+  const fast = withCachedSchema(text);
+  if (fast) return fast;
   let json: unknown;
   try {
     json = parseJsonExact(text);
@@ -58,7 +60,54 @@ export function parseEnvelope(value: Uint8Array | string | null | undefined): En
     return { kind: 'invalid', reason: `value is not JSON (${(error as Error).message})` };
   }
   if (json === null) return { kind: 'tombstone' };
-  return envelopeFromJson(json);
+  const result = envelopeFromJson(json);
+  rememberSchema(text, json, result);
+  return result;
+}
+
+/**
+ * Schemas-included events repeat the same ~3 KB schema in every message of a table; parsing and
+ * validating it dominated decoding. The schema text is cached (per distinct text) with the row
+ * fields it yields, and only the payload is parsed for the events that carry it again.
+ */
+const schemaCache = new Map<string, FieldSchema[] | null>();
+const schemaCacheLimit = 256;
+
+function splitSchema(text: string): { schemaText: string; payloadText: string } | undefined {
+  // The JSON converter writes {"schema":…,"payload":…}; a schema holds no ',"payload":' key of its own.
+  if (!text.startsWith('{"schema":') || !text.endsWith('}')) return undefined;
+  const at = text.indexOf(',"payload":');
+  if (at < 0) return undefined;
+  return { schemaText: text.slice(10, at), payloadText: text.slice(at + 11, -1) };
+}
+
+function withCachedSchema(text: string): EnvelopeResult | undefined {
+  const split = splitSchema(text);
+  if (!split) return undefined;
+  const rowFields = schemaCache.get(split.schemaText);
+  if (rowFields === undefined) return undefined;
+  let payload: unknown;
+  try {
+    payload = parseJsonExact(split.payloadText);
+  } catch {
+    return undefined;
+  }
+  if (payload === null) return { kind: 'tombstone' };
+  return envelopeFromPayload(payload, rowFields);
+}
+
+function rememberSchema(text: string, json: unknown, result: EnvelopeResult): void {
+  if (result.kind !== 'envelope' || result.envelope.rowFields === null) return;
+  const split = splitSchema(text);
+  if (!split || schemaCache.has(split.schemaText)) return;
+  // Only when the split really is the schema: the cached fields must be the ones parsed whole.
+  try {
+    if (JSON.stringify(parseJsonExact(split.schemaText)) !== JSON.stringify((json as { schema: unknown }).schema)) return;
+  } catch {
+    return;
+  }
+  if (schemaCache.size >= schemaCacheLimit) schemaCache.delete(schemaCache.keys().next().value!);
+  schemaCache.set(split.schemaText, result.envelope.rowFields);
 }
 
 export function envelopeFromJson(json: unknown): EnvelopeResult {
@@ -69,21 +118,32 @@ export function envelopeFromJson(json: unknown): EnvelopeResult {
   // A schemas-included tombstone is {"schema": null, "payload": null}.
   if (withSchema && (json as { payload: unknown }).payload === null) return { kind: 'tombstone' };
   const payload = withSchema ? (json as { payload: unknown }).payload : json;
-  const parsed = payloadSchema.safeParse(payload);
-  if (!parsed.success) return { kind: 'invalid', reason: `not a Debezium envelope: ${issuesText(parsed.error)}` };
-  const p = parsed.data;
   let rowFields: FieldSchema[] | null = null;
   if (withSchema) {
     const schema = fieldSchema.safeParse((json as { schema: unknown }).schema);
     if (!schema.success) return { kind: 'invalid', reason: `envelope schema is malformed: ${issuesText(schema.error)}` };
     const image = (name: string) => schema.data.fields?.find((f) => f.field === name)?.fields;
     rowFields = image('after') ?? image('before') ?? null;
-    if (rowFields === null && p.op !== 't') return { kind: 'invalid', reason: "envelope schema has no 'after' or 'before' struct" };
+    const op = (payload as { op?: unknown } | null)?.op;
+    if (rowFields === null && op !== 't') {
+      const parsed = payloadSchema.safeParse(payload);
+      if (!parsed.success) return { kind: 'invalid', reason: `not a Debezium envelope: ${issuesText(parsed.error)}` };
+      return { kind: 'invalid', reason: "envelope schema has no 'after' or 'before' struct" };
+    }
+    return envelopeFromPayload(payload, rowFields ?? []);
   }
+  return envelopeFromPayload(payload, null);
+}
+
+/** Validates the payload; `rowFields` are the row struct's fields (null for schema-less events). */
+function envelopeFromPayload(payload: unknown, rowFields: FieldSchema[] | null): EnvelopeResult {
+  const parsed = payloadSchema.safeParse(payload);
+  if (!parsed.success) return { kind: 'invalid', reason: `not a Debezium envelope: ${issuesText(parsed.error)}` };
+  const p = parsed.data;
   if ((p.op === 'c' || p.op === 'u' || p.op === 'r') && !p.after) return { kind: 'invalid', reason: `op '${p.op}' without an after image` };
   return {
     kind: 'envelope',
-    envelope: { op: p.op, before: p.before ?? null, after: p.after ?? null, source: p.source, tsMs: p.ts_ms, rowFields: withSchema ? rowFields ?? [] : null },
+    envelope: { op: p.op, before: p.before ?? null, after: p.after ?? null, source: p.source, tsMs: p.ts_ms, rowFields },
   };
 }
 
