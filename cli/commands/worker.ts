@@ -15,5 +15,7 @@ export function registerWorkerCommand(program: Command): void {
       console.error(`worker (${opts.role}) started on ${config().TEMPORAL_ADDRESS}; Ctrl-C stops it gracefully`);
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => running.shutdown());
       await running.done;
+      // Everything is drained and closed; the SDK's native runtime would otherwise keep the process alive.
+      process.exit(0);
     });
 }

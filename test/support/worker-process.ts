@@ -11,3 +11,4 @@ const running = await startWorkers({ config: parseConfig(process.env), role, reg
 process.stdout.write('worker ready\n');
 process.once('SIGTERM', () => running.shutdown());
 await running.done;
+process.exit(0);
