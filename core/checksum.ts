@@ -89,12 +89,15 @@ const postgres: Renderer = (id, { type: t, padding }) => {
     case 'DOUBLE': return floatSql(id, `ltrim(to_char((${id})::float8, '9.9999999999999999EEEE'))`, 'postgres');
     // concat() renders through the type's output function, which keeps bpchar padding (::text strips it).
     case 'CHAR': case 'GRAPHIC': return padding === 'trim' ? `rtrim(concat(${id}), ' ')` : `concat(${id})`;
-    case 'DATE': return `to_char(${id}, 'YYYY-MM-DD')`;
+    // The text output under DateStyle ISO (our sessions set it) is the canonical form, and cheaper than to_char.
+    case 'DATE': return `(${id})::text`;
     case 'TIME': return `to_char(${id}, 'HH24:MI:SS.US')`;
     case 'TIMESTAMP': {
       // PostgreSQL stops at microseconds: wider source precisions compare with zero-filled digits.
       const extra = fractionDigits(t) - 6;
-      return `to_char(${id}, 'YYYY-MM-DD HH24:MI:SS.US')${extra > 0 ? ` || '${'0'.repeat(extra)}'` : ''}`;
+      // ISO text output drops trailing fraction zeros; padding it back costs less than to_char.
+      const text = `((${id})::timestamp::text)`;
+      return `(CASE WHEN length(${text}) = 19 THEN ${text} || '.000000' ELSE rpad(${text}, 26, '0') END)${extra > 0 ? ` || '${'0'.repeat(extra)}'` : ''}`;
     }
     case 'BOOLEAN': return `(CASE WHEN ${id} THEN 't' ELSE 'f' END)`;
     case 'BLOB': return `encode(${id}, 'hex')`;
