@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { seedSource } from '../cli/source/seed.js';
@@ -95,6 +96,27 @@ describe('gapless handover from backfill to change capture', () => {
     expect(status.totals.applied).toBeGreaterThan(0);
     expect(status.totals.deadLettered).toBe(0);
     expect(status.pausedTables).toEqual([]);
+
+    // Schema evolution: an added column is reported (and its values kept), a dropped one pauses its table.
+    const source = new pg.Client({ connectionString: scratch.url });
+    await source.connect();
+    try {
+      await source.query(`ALTER TABLE "BOOK"."BOOKING" ADD COLUMN "LOYALTY_NOTE" varchar(20)`);
+      await source.query(`UPDATE "BOOK"."BOOKING" SET "LOYALTY_NOTE" = 'gold' WHERE "BOOKING_ID" = (SELECT min("BOOKING_ID") FROM "BOOK"."BOOKING")`);
+      await source.query(`ALTER TABLE "BOOK"."BOOKING_STAT_HIST" DROP COLUMN "REASON_CODE"`);
+      await source.query(`UPDATE "BOOK"."BOOKING_STAT_HIST" SET "CHANGED_BY" = 'SCHEMA01' WHERE ctid = (SELECT min(ctid) FROM "BOOK"."BOOKING_STAT_HIST")`);
+    } finally {
+      await source.end();
+    }
+    let evolved = await cdc.query<CdcStatus>('status');
+    for (let attempt = 0; attempt < 40 && (evolved.pausedTables.length === 0 || !evolved.addedColumns['booking.booking']); attempt++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      evolved = await cdc.query<CdcStatus>('status');
+    }
+    expect(evolved.addedColumns['booking.booking']).toEqual(['LOYALTY_NOTE']);
+    expect(evolved.pausedTables.map((p) => p.table)).toEqual(['booking.booking_status_history']);
+    expect(evolved.pausedTables[0]!.reason).toMatch(/REASON_CODE/);
+
     const final = (await cdc.executeUpdate('drainAndStop')) as CdcState;
     expect(final.totals.applied).toBeGreaterThanOrEqual(status.totals.applied);
     expect((await cdc.describe()).status.name).toBe('COMPLETED');

@@ -15,6 +15,8 @@ export const changeColumns = [
   ['_source_ts_ms', 'BIGINT'],
   ['_kafka_partition', 'INTEGER'],
   ['_kafka_offset', 'BIGINT'],
+  // Source columns the contract does not declare yet, as JSON: kept, reported, typed once declared.
+  ['_extra', 'VARCHAR'],
 ] as const;
 
 export function createChangeLogSql(target: string, table: TableContract): string {
@@ -48,7 +50,7 @@ export function mergeSql(target: string, table: TableContract, sourceSystem: str
   return `MERGE INTO ${target} AS t
 USING (SELECT * FROM batch WHERE "_op" <> 't' AND "_position" > ? QUALIFY row_number() OVER (PARTITION BY ${partition} ORDER BY "_position" DESC) = 1) AS s
 ON ${on}
-WHEN MATCHED AND s."_position" > coalesce(t."_source_position", '') THEN UPDATE SET ${[...set, `"_source_system" = ${lineage[0]}`, `"_load_id" = 'cdc'`, `"_loaded_at" = CAST(? AS TIMESTAMP)`, `"_source_position" = s."_position"`, `"_deleted" = (s."_op" = 'd')`].join(', ')}
-WHEN NOT MATCHED THEN INSERT (${[...columns, '"_source_system"', '"_load_id"', '"_loaded_at"', '"_source_position"', '"_deleted"'].join(', ')})
-  VALUES (${[...columns.map((c) => `s.${c}`), ...lineage].join(', ')})`;
+WHEN MATCHED AND s."_position" > coalesce(t."_source_position", '') THEN UPDATE SET ${[...set, `"_source_system" = ${lineage[0]}`, `"_load_id" = 'cdc'`, `"_loaded_at" = CAST(? AS TIMESTAMP)`, `"_source_position" = s."_position"`, `"_deleted" = (s."_op" = 'd')`, `"_extra" = s."_extra"`].join(', ')}
+WHEN NOT MATCHED THEN INSERT (${[...columns, '"_source_system"', '"_load_id"', '"_loaded_at"', '"_source_position"', '"_deleted"', '"_extra"'].join(', ')})
+  VALUES (${[...columns.map((c) => `s.${c}`), ...lineage, 's."_extra"'].join(', ')})`;
 }

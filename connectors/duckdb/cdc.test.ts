@@ -38,7 +38,7 @@ describe('DuckDB change apply', () => {
   async function apply(changes: Array<[number, string | null, string | null, string, number]>, consumer = 'c1') {
     const file = join(dir, `batch-${batchNo++}.csv`);
     const first = offset;
-    writeFileSync(file, changes.map(([id, st, amt, op, p]) => `${id},${st ?? ''},${amt ?? ''},${op},${pos(p)},1700000000000,0,${offset++}\n`).join(''));
+    writeFileSync(file, changes.map(([id, st, amt, op, p]) => `${id},${st ?? ''},${amt ?? ''},${op},${pos(p)},1700000000000,0,${offset++},\n`).join(''));
     return wh.applyChanges({ domain: 'booking', table, sourceSystem: 'db2', file, consumer, offsets: [{ topic: 'factory.BOOK.BOOKING', partition: 0, nextOffset: String(first + changes.length) }] });
   }
 
@@ -68,7 +68,7 @@ describe('DuckDB change apply', () => {
 
   it('does nothing when the same offsets are applied again (retry after commit)', async () => {
     const file = join(dir, 'again.csv');
-    writeFileSync(file, `9,C,9.00000000,c,${pos(99)},1700000000000,0,0\n`);
+    writeFileSync(file, `9,C,9.00000000,c,${pos(99)},1700000000000,0,0,\n`);
     const again = await wh.applyChanges({ domain: 'booking', table, sourceSystem: 'db2', file, consumer: 'c1', offsets: [{ topic: 'factory.BOOK.BOOKING', partition: 0, nextOffset: '3' }] });
     expect(again).toEqual({ changes: 0, alreadyApplied: true });
     expect((await current()).map((r) => r[0])).toEqual([1, 2]);
@@ -79,5 +79,14 @@ describe('DuckDB change apply', () => {
     await apply([[3, 'C', '3.00000000', 'c', 20], [0, null, null, 't', 21], [4, 'C', '4.00000000', 'c', 22]]);
     // Row 3 came before the truncate: it never shows; rows 1 and 2 end deleted; row 4 came after.
     expect(await current()).toEqual([[1, 'X', '11.00000000', true], [2, null, null, true], [4, 'C', '4.00000000', false]]);
+  });
+
+  it('keeps source columns the contract does not declare yet, as JSON, on the current row', async () => {
+    const file = join(dir, 'extra.csv');
+    writeFileSync(file, `4,C,4.50000000,u,${pos(30)},1700000000000,0,${offset},"{""LOYALTY_NOTE"":""gold""}"\n`);
+    await wh.applyChanges({ domain: 'booking', table, sourceSystem: 'db2', file, consumer: 'c1', offsets: [{ topic: 'factory.BOOK.BOOKING', partition: 0, nextOffset: String(++offset) }] });
+    const reader = await wh.connectReader();
+    const rows = (await reader.runAndReadAll(`SELECT "_extra" FROM raw_booking.booking WHERE "BOOKING_ID" = 4`)).getRowsJS();
+    expect(rows).toEqual([['{"LOYALTY_NOTE":"gold"}']]);
   });
 });

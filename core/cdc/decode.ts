@@ -47,6 +47,11 @@ export interface DecodedChange {
   sourceTsMs: number;
   /** Event fields the contract does not know: a non-breaking schema change, reported upstream. */
   addedColumns: string[];
+  /**
+   * The after-image values of those fields, as Debezium wrote them (not decoded: the contract does
+   * not type them yet); null when there are none. The warehouse keeps them so nothing is dropped.
+   */
+  extra: Record<string, unknown> | null;
   kafka: { topic: string; partition: number; offset: string; timestamp: string };
 }
 
@@ -89,7 +94,7 @@ function decode(input: KafkaRecordInput, contract: DecodeContract, where: string
   if (sourceTsMs === undefined) return fail('neither source.ts_ms nor ts_ms is a number');
   const kafka = { topic: input.topic, partition: input.partition, offset: String(input.offset), timestamp: input.timestamp };
   if (env.op === 't') {
-    return { kind: 'change', change: { op: 't', key: {}, values: null, before: null, position: position.position, sourceTsMs, addedColumns: [], kafka } };
+    return { kind: 'change', change: { op: 't', key: {}, values: null, before: null, position: position.position, sourceTsMs, addedColumns: [], extra: null, kafka } };
   }
 
   const image = env.after ?? env.before ?? {};
@@ -105,9 +110,11 @@ function decode(input: KafkaRecordInput, contract: DecodeContract, where: string
     const values = env.after ? decodeImage(table.columns, env.after, fields, true) : null;
     const before = env.before ? decodeImage(table.columns, env.before, fields, false) : null;
     const key = decodeKey(input.key, table, values ?? before);
+    const after = env.after;
+    const extra = after && schemaChange.added.length ? Object.fromEntries(schemaChange.added.map((name) => [name, after[name] ?? null])) : null;
     return {
       kind: 'change',
-      change: { op: env.op, key, values: env.op === 'd' ? null : values, before, position: position.position, sourceTsMs, addedColumns: schemaChange.added, kafka },
+      change: { op: env.op, key, values: env.op === 'd' ? null : values, before, position: position.position, sourceTsMs, addedColumns: schemaChange.added, extra, kafka },
     };
   } catch (error) {
     if (error instanceof Failure) return fail(error.reason);
