@@ -11,7 +11,7 @@ import { decodeRecord } from '../core/cdc/decode.js';
 import { addChecksums, canonicalRowText, checksumColumnsOf, rowHash } from '../core/checksum.js';
 import { parseConfig } from '../core/config.js';
 import { duckDbColumnType } from '../core/warehouse-types.js';
-import { tableSchema } from '../domains/contract.js';
+import { bookingFix } from '../core/cdc/test-contracts.js';
 import { changeEvent, type BenchRow } from './lib/debezium-events.js';
 import { round, say, timed } from './lib/measure.js';
 
@@ -22,22 +22,8 @@ import { round, say, timed } from './lib/measure.js';
  * per-event upsert give the baselines. Every event must be applied exactly once (checksum).
  */
 
-const table = tableSchema.parse({
-  name: 'booking_fix',
-  description: 'benchmark bookings (the shape of a captured Debezium event)',
-  source: { system: 'pg', schema: 'BENCHCDC', table: 'BOOKING_FIX' },
-  primaryKey: ['BOOKING_ID'],
-  columns: [
-    { name: 'BOOKING_ID', type: 'BIGINT' },
-    { name: 'CHANNEL_CODE', type: 'CHAR(3)' },
-    { name: 'AMOUNT', type: 'DECIMAL(31,8)' },
-    { name: 'UPDATED_TS', type: 'TIMESTAMP(6)' },
-    { name: 'ARRIVAL_DATE', type: 'DATE' },
-    { name: 'NOTE', type: 'VARCHAR(120)', nullable: true },
-    { name: 'BOOK_DATE_NUM', type: 'DECIMAL(8,0)' },
-    { name: 'ACTIVE', type: 'BOOLEAN' },
-  ],
-});
+/** The table of the captured fixture events the benchmark's events are built on. */
+const table = bookingFix;
 
 /** The changes a run makes, and the state the warehouse must end in. */
 class Workload {
@@ -159,7 +145,7 @@ export async function run(args: string[]): Promise<void> {
   const config = parseConfig(process.env);
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'bench-cdc' });
   const stamp = Date.now().toString(36);
-  const topic = `bench${stamp}.BENCHCDC.BOOKING_FIX`;
+  const topic = `bench${stamp}.${table.source.schema}.${table.source.table}`;
   const dir = await mkdtemp(join(tmpdir(), 'factory-bench-cdc-'));
   const warehouse = await createDuckDbWarehouse({ path: join(dir, 'cdc.duckdb') });
   const admin = kafka.admin();

@@ -10,7 +10,7 @@ import type { WarehouseStatsResult } from '../workflows/warehouse-stats.js';
 import { startWorkers, type RunningWorkers } from '../workers/worker.js';
 import { createScratchDatabase, sourceStats } from './support/postgres.js';
 import { createSyntheticTables, syntheticDeclarations } from './support/synthetic.js';
-import { connectClient, testConfig, uniqueQueue } from './support/temporal.js';
+import { connectClient, isolatedEnv, testConfig } from './support/temporal.js';
 
 // 350 tables, as many as the DB2 system of record has: every run of the parent and every child
 // stays far below 10,000 history events, and every table lands exactly.
@@ -32,14 +32,7 @@ describe('backfillAll over a 350-table synthetic source', () => {
     await createSyntheticTables(admin, synthetic);
     await admin.end();
     dir = await mkdtemp(join(tmpdir(), 'factory-many-'));
-    config = testConfig({
-      FACTORY_SOURCE_URL: scratch.url,
-      TEMPORAL_TASK_QUEUE: uniqueQueue('many'),
-      TEMPORAL_WAREHOUSE_TASK_QUEUE: uniqueQueue('many-wh'),
-      FACTORY_DUCKDB_PATH: join(dir, 'warehouse.duckdb'),
-      FACTORY_STAGING_DIR: join(dir, 'staging'),
-      FACTORY_CHUNK_CONCURRENCY: '2',
-    });
+    config = testConfig(isolatedEnv('many', dir, scratch.url, { FACTORY_CHUNK_CONCURRENCY: '2' }));
     workers = await startWorkers({ config, role: 'all', registry });
     ({ client, close: closeClient } = await connectClient(config));
   });

@@ -8,9 +8,9 @@ import { loadDomains } from '../domains/load.js';
 import type { DomainDeclaration } from '../domains/contract.js';
 import type { BackfillTableProgress, BackfillTableResult } from '../workflows/backfill-table.js';
 import type { WarehouseStatsResult } from '../workflows/warehouse-stats.js';
-import { spawnWorker, type WorkerProcess } from './support/processes.js';
+import { spawnWorker, spawnWorkerPair, type WorkerProcess } from './support/processes.js';
 import { createScratchDatabase, sourceStats } from './support/postgres.js';
-import { connectClient, testConfig, uniqueQueue } from './support/temporal.js';
+import { connectClient, isolatedEnv, testConfig } from './support/temporal.js';
 
 const ROWS = 1_200_000;
 const CHUNK_ROWS = 20_000;
@@ -74,16 +74,8 @@ describe('backfill survives SIGKILL of its workers', () => {
     dir = await mkdtemp(join(tmpdir(), 'factory-resume-'));
     declarationsFile = join(dir, 'declarations.json');
     await writeFile(declarationsFile, JSON.stringify([declaration]));
-    env = {
-      FACTORY_SOURCE_URL: scratch.url,
-      TEMPORAL_TASK_QUEUE: uniqueQueue('resume'),
-      TEMPORAL_WAREHOUSE_TASK_QUEUE: uniqueQueue('resume-wh'),
-      FACTORY_DUCKDB_PATH: join(dir, 'warehouse.duckdb'),
-      FACTORY_STAGING_DIR: join(dir, 'staging'),
-      FACTORY_CHUNK_CONCURRENCY: '2',
-      FACTORY_LOG_LEVEL: 'warn',
-    };
-    [workers.general, workers.warehouse] = await Promise.all([spawnWorker('general', declarationsFile, env), spawnWorker('warehouse', declarationsFile, env)]);
+    env = isolatedEnv('resume', dir, scratch.url, { FACTORY_CHUNK_CONCURRENCY: '2' });
+    Object.assign(workers, await spawnWorkerPair(declarationsFile, env));
     ({ client, close: closeClient } = await connectClient(testConfig(env)));
   }, 300_000);
 

@@ -13,8 +13,8 @@ import type { CdcStatus } from '../workflows/cdc-ingest.js';
 import type { VerifyTablesResult } from '../workflows/verify.js';
 import { registerCapture } from './support/capture.js';
 import { createScratchDatabase } from './support/postgres.js';
-import { spawnWorker, type WorkerProcess } from './support/processes.js';
-import { connectClient, testConfig, uniqueQueue } from './support/temporal.js';
+import { spawnWorker, spawnWorkerPair, type WorkerProcess } from './support/processes.js';
+import { connectClient, isolatedEnv, testConfig } from './support/temporal.js';
 
 /**
  * Change capture through faults on the real stack, while the source keeps changing: a poison event
@@ -41,17 +41,8 @@ describe('change capture survives faults', () => {
     dir = await mkdtemp(join(tmpdir(), 'factory-cdcf-'));
     declarationsFile = join(dir, 'declarations.json');
     await writeFile(declarationsFile, JSON.stringify(declarations));
-    env = {
-      FACTORY_SOURCE_URL: scratch.url,
-      FACTORY_CDC_TOPIC_PREFIX: topicPrefix,
-      TEMPORAL_TASK_QUEUE: uniqueQueue('cdcf'),
-      TEMPORAL_WAREHOUSE_TASK_QUEUE: uniqueQueue('cdcf-wh'),
-      FACTORY_DUCKDB_PATH: join(dir, 'warehouse.duckdb'),
-      FACTORY_STAGING_DIR: join(dir, 'staging'),
-      FACTORY_CHUNK_ROWS: '2000',
-      FACTORY_LOG_LEVEL: 'warn',
-    };
-    [workers.general, workers.warehouse] = await Promise.all([spawnWorker('general', declarationsFile, env), spawnWorker('warehouse', declarationsFile, env)]);
+    env = isolatedEnv('cdcf', dir, scratch.url, { FACTORY_CDC_TOPIC_PREFIX: topicPrefix, FACTORY_CHUNK_ROWS: '2000' });
+    Object.assign(workers, await spawnWorkerPair(declarationsFile, env));
     ({ client, close: closeClient } = await connectClient(testConfig(env)));
   }, 300_000);
 

@@ -14,7 +14,7 @@ import type { VerifyTablesResult } from '../workflows/verify.js';
 import { startWorkers, type RunningWorkers } from '../workers/worker.js';
 import { registerCapture } from './support/capture.js';
 import { createScratchDatabase } from './support/postgres.js';
-import { connectClient, testConfig, uniqueQueue } from './support/temporal.js';
+import { connectClient, isolatedEnv, testConfig } from './support/temporal.js';
 
 /**
  * The backfill → change-capture handover on the real stack: Debezium captures a seeded source
@@ -39,15 +39,7 @@ describe('gapless handover from backfill to change capture', () => {
     // The slot exists before the backfill records its start position: nothing can fall between.
     capture = await registerCapture({ connectUrl: base.KAFKA_CONNECT_URL, sourceUrl: scratch.url, topicPrefix, registry, domain: 'booking' });
     dir = await mkdtemp(join(tmpdir(), 'factory-cdc-'));
-    config = testConfig({
-      FACTORY_SOURCE_URL: scratch.url,
-      FACTORY_CDC_TOPIC_PREFIX: topicPrefix,
-      TEMPORAL_TASK_QUEUE: uniqueQueue('cdc'),
-      TEMPORAL_WAREHOUSE_TASK_QUEUE: uniqueQueue('cdc-wh'),
-      FACTORY_DUCKDB_PATH: join(dir, 'warehouse.duckdb'),
-      FACTORY_STAGING_DIR: join(dir, 'staging'),
-      FACTORY_CHUNK_ROWS: '2000',
-    });
+    config = testConfig(isolatedEnv('cdc', dir, scratch.url, { FACTORY_CDC_TOPIC_PREFIX: topicPrefix, FACTORY_CHUNK_ROWS: '2000' }));
     workers = await startWorkers({ config, role: 'all' });
     ({ client, close: closeClient } = await connectClient(config));
   }, 300_000);

@@ -55,7 +55,7 @@ function image(row: BenchRow) {
 /** One change: key and value texts; `lsn` orders changes (strictly increasing per call site). */
 export function changeEvent(op: 'c' | 'u' | 'd', row: BenchRow, lsn: bigint, lastCommit: bigint): { key: string; value: string } {
   const nowMs = Date.now();
-  const source = { ...sourceTemplate, schema: 'BENCHCDC', ts_ms: nowMs, snapshot: 'false', sequence: JSON.stringify([lastCommit.toString(), lsn.toString()]), lsn: Number(lsn), txId: Number(lsn % 1_000_000n) };
+  const source = { ...sourceTemplate, ts_ms: nowMs, snapshot: 'false', sequence: JSON.stringify([lastCommit.toString(), lsn.toString()]), lsn: Number(lsn), txId: Number(lsn % 1_000_000n) };
   const payload = {
     before: op === 'd' ? { ...image(row), CHANNEL_CODE: '', NOTE: null } : null,
     after: op === 'd' ? null : image(row),

@@ -49,3 +49,9 @@ export async function spawnWorker(role: 'general' | 'warehouse' | 'all', declara
     },
   };
 }
+
+/** A source worker and a warehouse owner, as separate processes, started together. */
+export async function spawnWorkerPair(declarationsFile: string, env: Record<string, string>): Promise<Record<'general' | 'warehouse', WorkerProcess>> {
+  const [general, warehouse] = await Promise.all([spawnWorker('general', declarationsFile, env), spawnWorker('warehouse', declarationsFile, env)]);
+  return { general, warehouse };
+}

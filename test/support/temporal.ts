@@ -15,3 +15,19 @@ export async function connectClient(config: Config): Promise<{ client: Client; c
 export function uniqueQueue(name: string): string {
   return `${name}-${process.pid}-${Date.now().toString(36)}`;
 }
+
+/**
+ * Settings that keep a test's workers to themselves: their own task queues, warehouse file and
+ * staging folder, reading the given source.
+ */
+export function isolatedEnv(name: string, dir: string, sourceUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    FACTORY_SOURCE_URL: sourceUrl,
+    TEMPORAL_TASK_QUEUE: uniqueQueue(name),
+    TEMPORAL_WAREHOUSE_TASK_QUEUE: uniqueQueue(`${name}-wh`),
+    FACTORY_DUCKDB_PATH: `${dir}/warehouse.duckdb`,
+    FACTORY_STAGING_DIR: `${dir}/staging`,
+    FACTORY_LOG_LEVEL: 'warn',
+    ...extra,
+  };
+}
