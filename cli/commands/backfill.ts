@@ -44,10 +44,10 @@ function searchAttributes(target: Target) {
 }
 
 /** Starts a backfill now; a run already in progress under the same id is refused with its run id. */
-export async function startBackfill(client: Client, target: Target): Promise<WorkflowHandleWithFirstExecutionRunId> {
+export async function startBackfill(client: Client, target: Target, taskQueue = config().TEMPORAL_TASK_QUEUE): Promise<WorkflowHandleWithFirstExecutionRunId> {
   try {
     return await client.workflow.start(target.workflowType, {
-      taskQueue: config().TEMPORAL_TASK_QUEUE,
+      taskQueue,
       workflowId: target.workflowId,
       args: target.args,
       workflowIdConflictPolicy: 'FAIL',
