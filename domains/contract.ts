@@ -96,3 +96,8 @@ export type DomainDeclaration = z.input<typeof domainSchema>;
 /** What a domain file declares for one table / column (defaults not yet applied). */
 export type TableDeclaration = z.input<typeof tableSchema>;
 export type ColumnDeclaration = z.input<typeof columnSchema>;
+
+/** The key a table is read, merged and captured by: its primary key, else its declared unique key ([] if neither). */
+export function tableKey(table: Pick<TableContract, 'primaryKey' | 'uniqueKey'>): string[] {
+  return table.primaryKey ?? table.uniqueKey ?? [];
+}

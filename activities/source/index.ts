@@ -7,7 +7,7 @@ import { ContractDriftError, InvalidInputError } from '../../core/errors.js';
 import { backfillPosition } from '../../core/cdc/position.js';
 import { checksumColumnsOf } from '../../core/checksum.js';
 import type { DomainRegistry } from '../../domains/registry.js';
-import type { TableContract } from '../../domains/contract.js';
+import { tableKey, type TableContract } from '../../domains/contract.js';
 import { withHeartbeat } from '../lib/heartbeat.js';
 
 export interface SourceActivityDeps {
@@ -34,8 +34,8 @@ export interface ExportChunkActivityResult { file: string; rows: number; checksu
 
 /** The key a backfill pages on: the primary key, else the declared unique key. */
 export function keyOf(qualified: string, table: TableContract): string[] {
-  const key = table.primaryKey ?? table.uniqueKey;
-  if (!key) throw new InvalidInputError(`${qualified}: no primary key and no declared unique key — declare uniqueKey in the contract to backfill it`);
+  const key = tableKey(table);
+  if (key.length === 0) throw new InvalidInputError(`${qualified}: no primary key and no declared unique key — declare uniqueKey in the contract to backfill it`);
   return key;
 }
 

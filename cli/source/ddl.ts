@@ -1,4 +1,4 @@
-import type { TableContract } from '../../domains/contract.js';
+import { tableKey, type TableContract } from '../../domains/contract.js';
 import { parseSourceType, type SourceType } from '../../core/source-types.js';
 
 /**
@@ -35,8 +35,8 @@ export function postgresType(type: SourceType): string {
 
 /** The table's key: its primary key, or the unique key of a legacy table without one. */
 export function keyColumns(table: TableContract): readonly string[] {
-  const key = table.primaryKey ?? table.uniqueKey;
-  if (key === undefined) throw new Error(`table ${table.source.schema}.${table.source.table} declares neither primaryKey nor uniqueKey — expected one of them`);
+  const key = tableKey(table);
+  if (key.length === 0) throw new Error(`table ${table.source.schema}.${table.source.table} declares neither primaryKey nor uniqueKey — expected one of them`);
   return key;
 }
 

@@ -5,9 +5,8 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addChecksums, canonicalRowText, checksumSelectList, rowHash } from '../../core/checksum.js';
+import { addChecksums, canonicalRowText, checksumColumnsOf, checksumSelectList, rowHash } from '../../core/checksum.js';
 import { tableSchema, type TableContract } from '../../domains/contract.js';
-import { checksumColumns } from './load-sql.js';
 import { createDuckDbWarehouse, type DuckDbWarehouse } from './warehouse.js';
 
 /**
@@ -58,7 +57,7 @@ describe('content checksum: PostgreSQL vs DuckDB vs JS', () => {
   let client: pg.Client;
   let dir: string;
   let wh: DuckDbWarehouse;
-  const columns = checksumColumns(table);
+  const columns = checksumColumnsOf(table);
   const pgChecksum = async (): Promise<{ rows: number; checksum: string }> => {
     const r = await client.query(`SELECT ${checksumSelectList('postgres', columns)} FROM ${schema}.booking_line`);
     return { rows: Number(r.rows[0].row_count), checksum: String(r.rows[0].checksum) };

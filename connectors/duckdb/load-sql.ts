@@ -1,7 +1,7 @@
-import { checksumColumnsOf, checksumSelectList, type ChecksumColumn } from '../../core/checksum.js';
+import { checksumColumnsOf, checksumSelectList } from '../../core/checksum.js';
 import { parseSourceType } from '../../core/source-types.js';
 import { duckDbColumnType } from '../../core/warehouse-types.js';
-import type { TableContract } from '../../domains/contract.js';
+import { tableKey, type TableContract } from '../../domains/contract.js';
 
 /** SQL text for the DuckDB warehouse adapter, kept apart from the connection handling. */
 
@@ -67,17 +67,13 @@ function isBlob(c: TableContract['columns'][number]): boolean {
   return !c.warehouseType && parseSourceType(c.type).kind === 'BLOB';
 }
 
-export function checksumColumns(table: TableContract): ChecksumColumn[] {
-  return checksumColumnsOf(table);
-}
-
 /** Count and checksum of a table; `liveOnly` skips rows change capture marked deleted. */
 export function statsSql(target: string, table: TableContract, liveOnly = false): string {
-  return `SELECT ${checksumSelectList('duckdb', checksumColumns(table))} FROM ${target}${liveOnly ? ' WHERE NOT coalesce("_deleted", false)' : ''}`;
+  return `SELECT ${checksumSelectList('duckdb', checksumColumnsOf(table))} FROM ${target}${liveOnly ? ' WHERE NOT coalesce("_deleted", false)' : ''}`;
 }
 
 export function keyColumns(table: TableContract): string[] {
-  return table.primaryKey ?? table.uniqueKey ?? [];
+  return tableKey(table);
 }
 
 export function duplicateKeysSql(target: string, table: TableContract): string | undefined {

@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addChecksums, canonicalRowText, rowHash } from '../../core/checksum.js';
+import { addChecksums, canonicalRowText, checksumColumnsOf, rowHash } from '../../core/checksum.js';
 import { tableSchema, type TableContract } from '../../domains/contract.js';
 import { LoadStateError } from '../warehouse/port.js';
-import { checksumColumns } from './load-sql.js';
 import { createDuckDbWarehouse, type DuckDbWarehouse } from './warehouse.js';
 
 const table: TableContract = tableSchema.parse({
@@ -37,7 +36,7 @@ const rows: { values: unknown[]; csv: string }[] = [
 ];
 
 const jsChecksum = (values: unknown[][]): string =>
-  values.reduce<string>((sum, v) => addChecksums(sum, rowHash(canonicalRowText(checksumColumns(table), v)).toString()), '0');
+  values.reduce<string>((sum, v) => addChecksums(sum, rowHash(canonicalRowText(checksumColumnsOf(table), v)).toString()), '0');
 
 const lineage = { sourceSystem: 'resdb', loadId: 'load-1', sourcePosition: 'lsn:0/16B3748' };
 

@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import pg from 'pg';
-import type { TableContract } from '../../domains/contract.js';
+import { tableKey, type TableContract } from '../../domains/contract.js';
 import { createConnectClient } from './client.js';
 import { postgresCaptureConfig, topicOf } from './debezium.js';
 
@@ -23,7 +23,7 @@ export function captureName(topicPrefix: string): string {
 
 export async function registerCapture(input: CaptureInput): Promise<{ name: string; topics: string[] }> {
   const connect = createConnectClient(input.connectUrl);
-  const tables = input.tables.map((t) => ({ schema: t.source.schema, table: t.source.table, key: t.primaryKey ?? t.uniqueKey ?? [], hasPrimaryKey: Boolean(t.primaryKey) }));
+  const tables = input.tables.map((t) => ({ schema: t.source.schema, table: t.source.table, key: tableKey(t), hasPrimaryKey: Boolean(t.primaryKey) }));
   const name = captureName(input.topicPrefix);
   await connect.putConnector(name, postgresCaptureConfig({ sourceUrl: input.sourceUrl, topicPrefix: input.topicPrefix, tables }));
   await connect.waitRunning(name, 120_000);
