@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { qualityRuleSchema } from './quality-rules.js';
 
 /**
  * The contract schema: how a data domain is declared. A domain file reads like a description of the
@@ -10,7 +11,8 @@ import { z } from 'zod';
  * which is the only supported way to turn a declaration into a DomainContract.
  *
  * Objects are strict: a misspelt field ('nulable: true') would otherwise be dropped silently and the
- * column would land NOT NULL. Rule objects stay loose because each rule kind carries its own fields.
+ * column would land NOT NULL. Quality rules are declared in quality-rules.ts; business rule objects
+ * stay loose because each kind carries its own fields.
  */
 
 export const piiClasses = ['none', 'contact', 'identity', 'financial', 'sensitive'] as const;
@@ -43,7 +45,6 @@ export const columnSchema = z.strictObject({
   warehouseType: z.string().optional(),
 });
 
-export const qualityRuleSchema = z.object({ id: z.string().min(1), kind: z.string().min(1), severity: z.enum(['warn', 'block']).default('warn') }).loose();
 export const businessRuleSchema = z.object({ id: z.string().min(1), kind: z.string().min(1) }).loose();
 
 export const sourceSchema = z.strictObject({ system: z.string().min(1), schema: upperName, table: upperName });
