@@ -50,3 +50,11 @@ export function typedColumn(dialect: QualityDialect, column: ColumnLike): TypedC
     isFixedChar: isText && !isTextFallback(source) && (source.kind === 'CHAR' || source.kind === 'GRAPHIC'),
   };
 }
+
+/**
+ * A qualified table name for the dialect: raw_booking."booking" style quoting per part in DuckDB,
+ * one backquoted `project.dataset.table` path in BigQuery.
+ */
+export function tableName(dialect: QualityDialect, parts: readonly string[]): string {
+  return dialect === 'bigquery' ? quoteIdent(dialect, parts.join('.')) : parts.map((p) => quoteIdent(dialect, p)).join('.');
+}
