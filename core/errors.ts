@@ -22,6 +22,9 @@ export class ValidationMismatchError extends FactoryError {}
 /** A required driver or tool is not installed (e.g. ibm_db without IBM's CLI driver). */
 export class MissingDriverError extends FactoryError {}
 
+/** A catalog state transition that is not allowed (e.g. approving an expired version). */
+export class CatalogStateError extends FactoryError {}
+
 export const nonRetryableErrorTypes = [
   'InvalidInputError',
   'ContractDriftError',
@@ -32,4 +35,5 @@ export const nonRetryableErrorTypes = [
   'UnknownNameError',
   'AmbiguousNameError',
   'LoadStateError',
+  'CatalogStateError',
 ];

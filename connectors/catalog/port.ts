@@ -1,0 +1,289 @@
+import type { DomainContract, PiiClass } from '../../domains/contract.js';
+
+/**
+ * The catalog store port: what the catalog CLI and the publication workflow's activities need from the
+ * data catalog (PostgreSQL in connectors/catalog/postgres.ts). Every operation takes one input object
+ * and returns JSON-safe data (ISO-8601 UTC strings for times, no Date, no bigint), so results can
+ * cross a Temporal activity boundary as they are.
+ *
+ * Versions of a data product and their states:
+ *
+ *   pending ──approved──► approved ──published──► published ──(a newer version is published)──► superseded
+ *      │                     │
+ *      ├──rejected──► rejected          approved ──superseded──► superseded
+ *      ├──expired───► expired
+ *      └──superseded► superseded        (pending ──published──► published: auto-approval by domain policy)
+ *
+ * Decided states (rejected, expired, superseded) are final. Recording the decision a version already
+ * has is accepted and changes nothing (an activity retry), anything else outside the arrows fails with
+ * CatalogStateError naming the product, the version, its state and the decision refused.
+ */
+
+export type QualityStatus = 'pass' | 'warn' | 'block';
+export type VersionStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'superseded' | 'published';
+export type Decision = Exclude<VersionStatus, 'pending'>;
+export type ApproverRole = 'dpo' | 'deputy';
+
+export interface SyncContractsInput { domains: readonly DomainContract[] }
+
+/** How many rows of each kind the catalog holds for the synced domains, and how many rows the sync wrote. */
+export interface SyncContractsResult {
+  domains: number;
+  people: number;
+  products: number;
+  datasets: number;
+  columns: number;
+  lineageEdges: number;
+  /** Rows inserted, updated or deleted by this sync; 0 when the catalog already matched the contracts. */
+  changed: number;
+}
+
+export interface CandidateColumn {
+  name: string;
+  /** Warehouse type as published (e.g. 'DECIMAL(31,8)', 'VARCHAR'). */
+  type: string;
+  nullable: boolean;
+  pii: PiiClass;
+  description?: string;
+}
+
+export interface CandidateDataset {
+  /** '<domain>.<table>'. */
+  table: string;
+  columns: CandidateColumn[];
+}
+
+export interface SchemaChange {
+  /** '<domain>.<table>'. */
+  table: string;
+  column: string;
+  change: 'added' | 'removed' | 'retyped' | 'nullability';
+  /** Type (retyped) or 'nullable'/'not null' (nullability) before and after. */
+  from?: string;
+  to?: string;
+  breaking: boolean;
+}
+
+export interface ColumnMapping {
+  from: string;
+  to: string;
+  /** Business rule id that maps the column, when one does. */
+  rule?: string;
+}
+
+/** A lineage edge between two warehouse or source objects, e.g. 'qualified_booking.booking' → 'published_booking.booking'. */
+export interface LineageEdge {
+  from: string;
+  to: string;
+  /** Column-level mappings, when the step is a plain mapping. */
+  columns?: ColumnMapping[];
+}
+
+export interface CreateCandidateInput {
+  domain: string;
+  product: string;
+  /**
+   * Idempotency key, with runId: an activity retry with the same pair returns the same version. Pass
+   * the run id too when the workflow id is the business id (`publish:<domain>.<product>`), which
+   * repeats across runs.
+   */
+  workflowId: string;
+  runId?: string;
+  datasets: CandidateDataset[];
+  changes: SchemaChange[];
+  breaking: boolean;
+  qualityStatus: QualityStatus;
+  qualityReportId?: string;
+  lineage: LineageEdge[];
+  /** ISO-8601; defaults to the database's clock. */
+  at?: string;
+}
+
+export interface CreateCandidateResult {
+  version: number;
+  alreadyExisted: boolean;
+  /** Versions of the product still pending (or approved, not yet published) other than this one: the workflow supersedes them. */
+  openVersions: number[];
+}
+
+export interface VersionEvent {
+  decision: Decision;
+  by: string | null;
+  comment: string | null;
+  at: string;
+}
+
+export interface ProductVersion {
+  domain: string;
+  product: string;
+  version: number;
+  status: VersionStatus;
+  workflowId: string;
+  runId: string | null;
+  datasets: CandidateDataset[];
+  changes: SchemaChange[];
+  breaking: boolean;
+  qualityStatus: QualityStatus;
+  qualityReportId: string | null;
+  lineage: LineageEdge[];
+  createdAt: string;
+  /** The last decision's author, time and comment (null while pending). */
+  decidedBy: string | null;
+  decidedAt: string | null;
+  comment: string | null;
+  publishedAt: string | null;
+  /** Every decision on this version, oldest first: the approval history. */
+  history: VersionEvent[];
+}
+
+export interface ProductRef { domain: string; product: string }
+export interface ProductVersionRef extends ProductRef { version: number }
+
+export interface RecordDecisionInput extends ProductVersionRef {
+  decision: Decision;
+  by?: string;
+  comment?: string;
+  /** ISO-8601. */
+  at: string;
+}
+
+export interface RecordDecisionResult {
+  status: VersionStatus;
+  /** True when the version already had this decision (nothing was written). */
+  alreadyRecorded: boolean;
+  /** The version that was published before and is now superseded (decision 'published' only). */
+  supersededVersion: number | null;
+}
+
+export interface AppendAuditInput {
+  domain: string;
+  product?: string;
+  version?: number;
+  /** User id, or 'system' / a workflow id for automatic steps. */
+  actor: string;
+  /** E.g. 'candidate.created', 'approve', 'reject', 'signal.refused', 'reminder.sent'. */
+  action: string;
+  authorized: boolean;
+  /** Human-readable, without personal data or row values. */
+  detail: string;
+  /** ISO-8601. */
+  at: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  domain: string;
+  product: string | null;
+  version: number | null;
+  actor: string;
+  action: string;
+  authorized: boolean;
+  detail: string;
+  at: string;
+}
+
+export interface AuditTrailInput {
+  domain: string;
+  /** Omitted: the whole domain. */
+  product?: string;
+  limit?: number;
+}
+
+export interface PendingApprovalsInput { user: string }
+
+export interface PendingApproval extends ProductVersionRef {
+  /** The user's role in the product's domain. */
+  role: ApproverRole;
+  breaking: boolean;
+  qualityStatus: QualityStatus;
+  changes: number;
+  workflowId: string;
+  createdAt: string;
+}
+
+export interface ApproverRoleInput { domain: string; user: string }
+
+export interface RecordQualityReportInput {
+  reportId: string;
+  domain: string;
+  product: string;
+  status: QualityStatus;
+  rules: number;
+  warned: number;
+  blocked: number;
+  durationMs: number;
+  /** ISO-8601 start of the run. */
+  checkedAt: string;
+}
+
+export type QualityReportSummary = RecordQualityReportInput;
+
+export type SearchKind = 'domain' | 'product' | 'table' | 'column';
+
+export interface SearchInput { text: string; limit?: number }
+
+export interface SearchHit {
+  kind: SearchKind;
+  /** 'booking', 'booking.reservations', 'booking.booking', 'booking.booking.STATUS'. */
+  name: string;
+  domain: string;
+  description: string | null;
+  rank: number;
+  /** Why it matched, e.g. ['name', 'column BOOKING_CHANNEL description']. */
+  matched: string[];
+}
+
+export interface ShowProductColumn {
+  name: string;
+  type: string;
+  nullable: boolean;
+  pii: PiiClass;
+  description: string | null;
+}
+
+export interface ShowProductDataset {
+  /** '<domain>.<table>'. */
+  table: string;
+  description: string | null;
+  source: string | null;
+  columns: ShowProductColumn[];
+}
+
+export interface CatalogPerson { id: string; name: string; email: string | null }
+
+export interface ShowProductResult {
+  domain: string;
+  product: string;
+  description: string;
+  consumers: string[];
+  owner: { dpo: CatalogPerson | null; deputies: CatalogPerson[] };
+  /** From the synced contracts; the published version's own schema is in `published.datasets`. */
+  datasets: ShowProductDataset[];
+  /** Columns with a PII class other than 'none', as '<domain>.<table>.<COLUMN>' → class. */
+  pii: Record<string, PiiClass>;
+  quality: QualityReportSummary | null;
+  freshness: { lastPublishedAt: string | null; lastQualityAt: string | null };
+  lineage: LineageEdge[];
+  published: ProductVersion | null;
+  /** Versions not yet decided (pending) or approved and not yet published. */
+  open: Array<Pick<ProductVersion, 'version' | 'status' | 'breaking' | 'qualityStatus' | 'createdAt'>>;
+}
+
+export interface CatalogStore {
+  /** Writes the contracts' domains, people, products, datasets, columns and static lineage; idempotent. */
+  syncContracts(input: SyncContractsInput): Promise<SyncContractsResult>;
+  publishedVersion(input: ProductRef): Promise<ProductVersion | null>;
+  productVersion(input: ProductVersionRef): Promise<ProductVersion | null>;
+  createCandidate(input: CreateCandidateInput): Promise<CreateCandidateResult>;
+  recordDecision(input: RecordDecisionInput): Promise<RecordDecisionResult>;
+  appendAudit(input: AppendAuditInput): Promise<{ id: number }>;
+  auditTrail(input: AuditTrailInput): Promise<AuditEntry[]>;
+  pendingApprovals(input: PendingApprovalsInput): Promise<PendingApproval[]>;
+  /** The user's role in a domain as last synced, or null when they may not decide there. */
+  approverRole(input: ApproverRoleInput): Promise<ApproverRole | null>;
+  recordQualityReport(input: RecordQualityReportInput): Promise<{ alreadyRecorded: boolean }>;
+  search(input: SearchInput): Promise<SearchHit[]>;
+  /** Null when the product is not in the catalog (not synced). */
+  showProduct(input: ProductRef): Promise<ShowProductResult | null>;
+  close(): Promise<void>;
+}
