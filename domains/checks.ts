@@ -1,4 +1,5 @@
 import { formatSourceType, parseSourceType, UnsupportedSourceTypeError } from '../core/source-types.js';
+import { checkBusinessRules } from './business-rule-checks.js';
 import type { ColumnContract, DomainContract, TableContract } from './contract.js';
 import type { ContractIssue } from './errors.js';
 
@@ -72,12 +73,13 @@ function checkTable(domain: string, table: TableContract): ContractIssue[] {
   if (table.primaryKey !== undefined) issues.push(...checkKey(domain, table, 'primaryKey', table.primaryKey));
   if (table.uniqueKey !== undefined) issues.push(...checkKey(domain, table, 'uniqueKey', table.uniqueKey));
   for (const [kind, rules] of [['qualityRules', table.qualityRules], ['businessRules', table.businessRules]] as const) {
-    const firstRule = firstIndexes(rules, (r) => r.id);
+    const firstRule = firstIndexes<{ id: string }>(rules, (r) => r.id);
     rules.forEach((rule, i) => {
       const first = firstRule.get(rule.id)!;
       if (first !== i) issues.push({ domain, table: table.name, field: `${kind}[${i}].id`, message: `rule id "${rule.id}" is already used by ${kind}[${first}] — expected unique rule ids within the table` });
     });
   }
+  issues.push(...checkBusinessRules(domain, table));
   return issues;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { qualityRuleSchema } from './quality-rules.js';
+import { businessRuleSchema } from './business-rules.js';
 
 /**
  * The contract schema: how a data domain is declared. A domain file reads like a description of the
@@ -11,8 +12,8 @@ import { qualityRuleSchema } from './quality-rules.js';
  * which is the only supported way to turn a declaration into a DomainContract.
  *
  * Objects are strict: a misspelt field ('nulable: true') would otherwise be dropped silently and the
- * column would land NOT NULL. Quality rules are declared in quality-rules.ts; business rule objects
- * stay loose because each kind carries its own fields.
+ * column would land NOT NULL. Quality rules are declared in quality-rules.ts, business rules in
+ * business-rules.ts.
  */
 
 export const piiClasses = ['none', 'contact', 'identity', 'financial', 'sensitive'] as const;
@@ -45,7 +46,7 @@ export const columnSchema = z.strictObject({
   warehouseType: z.string().optional(),
 });
 
-export const businessRuleSchema = z.object({ id: z.string().min(1), kind: z.string().min(1) }).loose();
+export { businessRuleSchema };
 
 export const sourceSchema = z.strictObject({ system: z.string().min(1), schema: upperName, table: upperName });
 

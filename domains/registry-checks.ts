@@ -1,4 +1,5 @@
 import { formatSourceType, parseSourceType } from '../core/source-types.js';
+import { checkBusinessRuleTargets } from './business-rule-checks.js';
 import { sourceLabel } from './checks.js';
 import type { ColumnContract, DomainContract, TableContract } from './contract.js';
 import { findReferenceCycle, formatCycle, type TableEntry } from './dependencies.js';
@@ -112,6 +113,7 @@ export function checkRegistry(declared: readonly DomainContract[]): ContractIssu
     ...checkSharedSources(entries),
     ...references,
     ...checkProducts(contracts),
+    ...checkBusinessRuleTargets(contracts),
     ...checkCycles(entries),
   ];
 }

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { approvalPolicySchema, columnSchema, dataProductSchema, domainSchema, personSchema, piiClasses, sourceSchema, tableSchema } from './contract.js';
 import type { ContractIssue } from './errors.js';
+import { businessRuleSchema } from './business-rules.js';
+import { qualityRuleSchema } from './quality-rules.js';
 
 /**
  * Turns zod's issues into contract issues: the path is re-read against the declaration so that
@@ -69,6 +71,14 @@ function messageFor(issue: z.core.$ZodIssue): string {
       // Our regexes carry their own "expected …" text; zod's built-in formats (email) do not.
       if (issue.format === 'regex') return `got ${describeValue(issue.input)} — ${issue.message}`;
       return `got ${describeValue(issue.input)} — expected a valid ${issue.format}`;
+    case 'invalid_union': {
+      // A rule kind that no option of the discriminated union declares.
+      const { options, discriminator } = issue as { options?: unknown[]; discriminator?: string };
+      if (options !== undefined && discriminator !== undefined) {
+        return `got ${describeValue(child(issue.input, discriminator))} — expected one of ${options.map(String).join(', ')}`;
+      }
+      return issue.message;
+    }
     case 'too_small':
       if (issue.origin === 'array') return `empty — expected at least ${String(issue.minimum)} item${issue.minimum === 1 ? '' : 's'}`;
       if (issue.origin === 'string') return 'empty — expected a non-empty string';
@@ -76,6 +86,16 @@ function messageFor(issue: z.core.$ZodIssue): string {
     default:
       return issue.message;
   }
+}
+
+/** The fields of the rule declared at `path` (a quality or business rule), by its kind. */
+function ruleFields(declaration: unknown, path: Path): string[] | undefined {
+  const parent = path[path.length - 2];
+  if (parent !== 'businessRules' && parent !== 'qualityRules') return undefined;
+  const kind = child(path.reduce<unknown>((value, key) => child(value, key), declaration), 'kind');
+  const options: readonly { shape: { kind: { value: unknown } } }[] = parent === 'businessRules' ? businessRuleSchema.options : qualityRuleSchema.options;
+  const option = options.find((o) => o.shape.kind.value === kind);
+  return option === undefined ? undefined : Object.keys(option.shape);
 }
 
 /** Reads `obj[key]` of an unknown declaration without trusting its shape. */
@@ -127,7 +147,7 @@ export function issuesFromZod(declaration: unknown, domain: string, error: z.Zod
     if (issue.code === 'unrecognized_keys') {
       // One issue per key, each pointing at the misspelt field itself.
       for (const key of issue.keys) {
-        issues.push({ ...locate(declaration, domain, [...issue.path, key]), message: `unknown field — expected one of ${knownFields(issue.path).join(', ')}` });
+        issues.push({ ...locate(declaration, domain, [...issue.path, key]), message: `unknown field — expected one of ${(ruleFields(declaration, issue.path) ?? knownFields(issue.path)).join(', ')}` });
       }
       continue;
     }
