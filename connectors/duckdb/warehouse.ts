@@ -5,8 +5,13 @@ import {
   type BackfillRecord, type LoadChunkInput, type LoadChunkResult, type PrepareLoadInput, type PrepareLoadResult,
   type RecordBackfillInput, type SwapInInput, type SwapInResult, type TableRefInput, type TableStatsResult,
   type ValidateLoadInput, type ValidateLoadResult, type Warehouse, type ApplyChangesInput, type ApplyChangesResult, type KafkaOffset,
+  type QuarantineLoadInput, type QuarantineLoadResult, type QuarantineSummaryResult, type ReplayQuarantineInput, type ReplayQuarantineResult,
 } from '../warehouse/port.js';
 import { appendChangeLogSql, createChangeLogSql, loadBatchSql, mergeSql, truncateSql } from './cdc-sql.js';
+import {
+  mergeWithQuarantine, prepareChangeQuarantine, quarantineLoad, quarantineOnDrop, quarantineOnSwap, quarantineSummary, reconciliationStatsSql,
+  replayQuarantine, supersedeByTruncate, type DuckDbSession,
+} from './quarantine.js';
 import {
   controlTablesSql, createLoadTableSql, duplicateKeysSql, ident, insertChunkSql, qualified, redactCsvError, statsSql, utcNowText,
 } from './load-sql.js';
@@ -58,6 +63,15 @@ class DuckDbWarehouseImpl implements DuckDbWarehouse {
   private readers: DuckDBConnection[] = [];
 
   constructor(private readonly key: string, private readonly instance: DuckDBInstance, private readonly db: DuckDBConnection) {}
+
+  /** The writer as quarantine.ts uses it; only ever inside `serial`. */
+  private readonly session: DuckDbSession = {
+    run: async (sql, params = []) => void (await this.db.run(sql, params)),
+    rows: (sql, params) => this.rows(sql, params),
+    transaction: (work) => this.transaction(work),
+    tableExists: (schema, name) => this.tableExists(schema, name),
+    columnExists: (schema, table, column) => this.columnExists(schema, table, column),
+  };
 
   /** Runs `work` after every earlier call has finished: one writer, no interleaved transactions. */
   private serial<T>(work: () => Promise<T>): Promise<T> {
@@ -158,6 +172,18 @@ class DuckDbWarehouseImpl implements DuckDbWarehouse {
     });
   }
 
+  quarantineLoad(input: QuarantineLoadInput): Promise<QuarantineLoadResult> {
+    return this.serial(() => quarantineLoad(this.session, input));
+  }
+
+  replayQuarantine(input: ReplayQuarantineInput): Promise<ReplayQuarantineResult> {
+    return this.serial(() => replayQuarantine(this.session, input));
+  }
+
+  quarantineSummary(input: TableRefInput): Promise<QuarantineSummaryResult> {
+    return this.serial(() => quarantineSummary(this.session, input));
+  }
+
   swapIn({ domain, table, loadTable }: SwapInInput): Promise<SwapInResult> {
     return this.serial(() => this.transaction(async () => {
       const { schema, name, table: tableName } = parseLoadTable(loadTable);
@@ -173,6 +199,7 @@ class DuckDbWarehouseImpl implements DuckDbWarehouse {
       // One transaction: readers see the old table or the complete new one, never a gap.
       await this.db.run(`DROP TABLE IF EXISTS ${qualified(schema, table.name)}`);
       await this.db.run(`ALTER TABLE ${qualified(schema, name)} RENAME TO ${ident(table.name)}`);
+      await quarantineOnSwap(this.session, loadTable);
       await this.db.run(`UPDATE _factory.loads SET status = 'swapped', finished_at = CAST(? AS TIMESTAMP) WHERE load_table = ?`, [utcNowText(), loadTable]);
       await this.db.run('DELETE FROM _factory.load_chunks WHERE load_table = ?', [loadTable]);
       return { table: live, alreadySwapped: false };
@@ -208,7 +235,9 @@ class DuckDbWarehouseImpl implements DuckDbWarehouse {
       const schema = layerSchema('raw', domain);
       if (!(await this.tableExists(schema, table.name))) throw new Error(`warehouse table ${schema}.${table.name} does not exist (no backfill swapped in yet)`);
       const liveOnly = await this.columnExists(schema, table.name, '_deleted');
-      const [stats] = await this.rows(statsSql(qualified(schema, table.name), table, liveOnly));
+      // Open quarantined rows are held too, only not live: the source still has them.
+      const sql = await reconciliationStatsSql(this.session, domain, table, liveOnly) ?? statsSql(qualified(schema, table.name), table, liveOnly);
+      const [stats] = await this.rows(sql);
       return { rows: Number(stats![0]), checksum: String(stats![1]) };
     });
   }
@@ -217,6 +246,7 @@ class DuckDbWarehouseImpl implements DuckDbWarehouse {
     return this.serial(() => this.transaction(async () => {
       const { schema, name } = parseLoadTable(loadTable);
       if ((await this.loadStatus(loadTable)) === 'swapped') return;
+      await quarantineOnDrop(this.session, loadTable);
       await this.db.run(`DROP TABLE IF EXISTS ${qualified(schema, name)}`);
       await this.db.run(`UPDATE _factory.loads SET status = 'dropped', finished_at = CAST(? AS TIMESTAMP) WHERE load_table = ?`, [utcNowText(), loadTable]);
       await this.db.run('DELETE FROM _factory.load_chunks WHERE load_table = ?', [loadTable]);
@@ -241,6 +271,7 @@ class DuckDbWarehouseImpl implements DuckDbWarehouse {
       await this.db.run(`ALTER TABLE ${current} ADD COLUMN IF NOT EXISTS "_deleted" BOOLEAN DEFAULT false`);
       await this.db.run(`ALTER TABLE ${current} ADD COLUMN IF NOT EXISTS "_extra" VARCHAR`);
       await this.db.run(createChangeLogSql(changeLog, table));
+      const quarantine = await prepareChangeQuarantine(this.session, domain, table);
       return this.transaction(async () => {
         const stored = await this.storedOffsets(consumer);
         const fresh = offsets.filter((o) => BigInt(stored.get(`${o.topic}:${o.partition}`) ?? '-1') < BigInt(o.nextOffset));
@@ -251,8 +282,13 @@ class DuckDbWarehouseImpl implements DuckDbWarehouse {
         await this.db.run(appendChangeLogSql(changeLog), [now]);
         // Truncates apply first, in position order; the merge then takes only changes after the last one.
         const truncates = (await this.rows(`SELECT "_position" FROM batch WHERE "_op" = 't' ORDER BY "_position"`)).map((r) => String(r[0]));
-        for (const position of truncates) await this.db.run(truncateSql(current), [position, position]);
-        await this.db.run(mergeSql(current, table, sourceSystem), [truncates.at(-1) ?? '', now, now]);
+        for (const position of truncates) {
+          await this.db.run(truncateSql(current), [position, position]);
+          if (quarantine) await supersedeByTruncate(this.session, quarantine, position, now);
+        }
+        const after = truncates.at(-1) ?? '';
+        if (quarantine) await mergeWithQuarantine(this.session, quarantine, { current, sourceSystem, after, now });
+        else await this.db.run(mergeSql(current, table, sourceSystem), [after, now, now]);
         await this.db.run('DROP TABLE batch');
         for (const o of offsets) {
           await this.db.run('DELETE FROM _factory.cdc_offsets WHERE consumer = ? AND topic = ? AND kafka_partition = ?', [consumer, o.topic, o.partition]);

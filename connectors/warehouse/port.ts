@@ -9,7 +9,13 @@ import type { TableContract } from '../../domains/contract.js';
  * Layout: schemas `raw_<domain>`, `qualified_<domain>`, `published_<domain>`, `_factory` (control).
  *
  * Backfill protocol: prepareLoad → loadChunk × N (any order, retried freely) → validateLoad →
- * swapIn → recordBackfill. Each step is idempotent so an activity can be retried after a crash.
+ * quarantineLoad → swapIn → recordBackfill. Each step is idempotent so an activity can be retried
+ * after a crash.
+ *
+ * Row quarantine: rows failing a quarantine rule of the contract (backfill and change capture) go
+ * to `raw_<domain>.<table>__quarantine` with the rule id, reason and source position; their
+ * current-state row is a tombstone at that position. The warehouse holds of the source its live rows
+ * plus its open quarantined rows (tableStats); replayQuarantine lands fixed rows exactly once.
  *
  * Staged file format (what loadChunk reads): CSV per RFC 4180, UTF-8, no header, columns in
  * contract order; NULL = empty unquoted field, empty string = "" (quoted); DATE YYYY-MM-DD; TIME
@@ -64,6 +70,42 @@ export interface SwapInResult {
   alreadySwapped: boolean;
 }
 
+export interface QuarantineLoadInput { loadTable: string; table: TableContract }
+export interface QuarantineLoadResult {
+  /** Rows of this load in quarantine (the same on a retry after the commit). */
+  quarantined: number;
+}
+
+export interface ReplayQuarantineInput {
+  domain: string;
+  /** The contract as it is now: its quarantine rules judge the open rows again. */
+  table: TableContract;
+}
+export interface ReplayQuarantineResult {
+  /** Open rows that now pass and landed in the current table (each exactly once). */
+  replayed: number;
+  /** Open rows that still fail a rule; they stay open, with the reason the current rules give. */
+  stillFailing: number;
+  /** Open rows whose key moved on (a newer change or load): closed without landing. */
+  superseded: number;
+}
+
+export interface QuarantineRuleCount {
+  ruleId: string;
+  reason: string;
+  open: number;
+  /** Up to 20 keys of open rows, key columns joined by '|', newest first. Keys only, never other values. */
+  sampleKeys: string[];
+}
+export interface QuarantineSummaryResult {
+  open: number;
+  replayed: number;
+  superseded: number;
+  /** Quarantined by a backfill load that is not swapped in (yet). */
+  pending: number;
+  rules: QuarantineRuleCount[];
+}
+
 export interface RecordBackfillInput {
   domain: string;
   table: string;
@@ -79,6 +121,7 @@ export interface BackfillRecord extends RecordBackfillInput {
 }
 
 export interface TableRefInput { domain: string; table: TableContract }
+/** Live rows plus open quarantined rows: what the warehouse holds of the source. */
 export interface TableStatsResult { rows: number; checksum: string }
 
 export interface DropLoadInput { loadTable: string }
@@ -109,6 +152,8 @@ export interface Warehouse {
   prepareLoad(input: PrepareLoadInput): Promise<PrepareLoadResult>;
   loadChunk(input: LoadChunkInput): Promise<LoadChunkResult>;
   validateLoad(input: ValidateLoadInput): Promise<ValidateLoadResult>;
+  /** Moves the load's rows that fail a quarantine rule to the quarantine, leaving tombstones. */
+  quarantineLoad(input: QuarantineLoadInput): Promise<QuarantineLoadResult>;
   swapIn(input: SwapInInput): Promise<SwapInResult>;
   recordBackfill(input: RecordBackfillInput): Promise<void>;
   lastBackfill(input: { domain: string; table: string }): Promise<BackfillRecord | null>;
@@ -116,6 +161,10 @@ export interface Warehouse {
   dropLoad(input: DropLoadInput): Promise<void>;
   /** One transaction: append to the change log, merge the newest change per key, store the offsets. */
   applyChanges(input: ApplyChangesInput): Promise<ApplyChangesResult>;
+  /** One transaction: judges open quarantined rows against the current rules and lands those that pass. */
+  replayQuarantine(input: ReplayQuarantineInput): Promise<ReplayQuarantineResult>;
+  /** Quarantine counts per status and open rows per rule (counts and keys only). */
+  quarantineSummary(input: TableRefInput): Promise<QuarantineSummaryResult>;
   /** Where a consumer continues, per topic and partition (empty for a new consumer). */
   consumerOffsets(input: { consumer: string }): Promise<KafkaOffset[]>;
   close(): Promise<void>;
