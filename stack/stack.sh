@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Local real stack without Docker: Temporal dev server (+ Web UI), Kafka (KRaft), PostgreSQL and,
-# on request, Kafka Connect with Debezium. Everything binds to 127.0.0.1; all state is in <repo>/.stack.
+# on request, Kafka Connect with Debezium and the BigQuery emulator. Everything binds to 127.0.0.1;
+# all state is in <repo>/.stack.
 #
 #   stack.sh up [--with connect[,bigquery]]   provision if needed, start, wait until healthy
 #   stack.sh down                             stop everything this script started
 #   stack.sh status                           one line per service: name, address, state
-#   stack.sh provision [--with connect]       install pinned versions only (skipped when done)
+#   stack.sh provision [--with connect,bigquery]  install pinned versions only (skipped when done)
 #   stack.sh restart-service <temporal|kafka|postgres|connect>
 #   stack.sh env                              export lines with addresses and binary paths for tests
 set -euo pipefail
@@ -18,7 +19,7 @@ source "$STACK_DIR/lib/provision.sh"
 # shellcheck source=lib/services.sh
 source "$STACK_DIR/lib/services.sh"
 
-usage() { sed -n '5,10p' "$STACK_DIR/stack.sh" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '6,11p' "$STACK_DIR/stack.sh" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 # Parses "--with a,b" into the global WITH (comma list, validated).
 WITH=""
@@ -34,13 +35,13 @@ parse_with() {
   for item in ${WITH//,/ }; do
     case "$item" in
       connect) ;;
-      # Placeholder: the BigQuery emulator is planned (see shared/DESIGN.md) but not built yet.
-      bigquery) die "bigquery: the BigQuery emulator is not provisioned yet in stack/ (planned: goccy/bigquery-emulator)" ;;
+      bigquery) ;;
       *) die "unknown optional service '$item' in --with (expected connect or bigquery)" ;;
     esac
   done
 }
 with_connect() { [[ ",$WITH," == *",connect,"* ]]; }
+with_bigquery() { [[ ",$WITH," == *",bigquery,"* ]]; }
 
 print_addresses() {
   cat <<EOF
@@ -51,6 +52,7 @@ PostgreSQL   $PG_URL_SOURCE
              $PG_URL_CATALOG
 EOF
   if connect_running; then echo "Connect      $CONNECT_URL"; fi
+  if bigquery_running; then echo "BigQuery     $BIGQUERY_URL  (emulator, project $BIGQUERY_PROJECT)"; fi
   echo "Logs         $LOGS"
 }
 
@@ -61,6 +63,7 @@ cmd_up() {
   postgres_start
   kafka_start
   temporal_start
+  if with_bigquery; then bigquery_start; fi
   postgres_wait
   kafka_wait
   temporal_wait
@@ -68,6 +71,7 @@ cmd_up() {
     connect_start
     connect_wait
   fi
+  if with_bigquery; then bigquery_wait; fi
   print_addresses
 }
 
@@ -75,6 +79,7 @@ cmd_down() {
   parse_with "$@"
   # Reverse dependency order: Connect needs Kafka, so it goes first.
   connect_stop
+  bigquery_stop
   temporal_stop
   kafka_stop
   postgres_stop
@@ -94,6 +99,7 @@ cmd_status() {
   printf '%-10s %-58s %s\n' kafka "$KAFKA_ADDR" "$(state_of kafka 9092)"
   printf '%-10s %-58s %s\n' postgres "127.0.0.1:$PG_PORT" "$(state_of postgres "$PG_PORT")"
   printf '%-10s %-58s %s\n' connect "$CONNECT_URL" "$(state_of connect 8083)"
+  printf '%-10s %-58s %s\n' bigquery "$BIGQUERY_URL (emulator)" "$(state_of bigquery "$BIGQUERY_PORT")"
 }
 
 cmd_restart_service() {
@@ -121,6 +127,8 @@ export KAFKA_BROKERS=$KAFKA_ADDR
 export KAFKA_CONNECT_URL=$CONNECT_URL
 export SOURCE_PG_URL=$PG_URL_SOURCE
 export CATALOG_PG_URL=$PG_URL_CATALOG
+export BIGQUERY_API_ENDPOINT=$BIGQUERY_URL
+export GOOGLE_CLOUD_PROJECT=$BIGQUERY_PROJECT
 EOF
 }
 

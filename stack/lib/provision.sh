@@ -108,6 +108,19 @@ provision_postgres() {
   fi
 }
 
+# The BigQuery emulator gets its own venv: its ~70 dependencies (DuckDB, gRPC, FastAPI) stay apart
+# from the Temporal binaries, and a version bump rebuilds only this venv.
+provision_bigquery() {
+  local venv="$STATE/bigquery/venv" constraints="$STACK_SRC/bigquery/requirements.txt"
+  local key="bqemulator=$BQEMULATOR_VERSION $(sha256sum "$constraints" | cut -c1-16)"
+  if marker_ok bigquery "$key" && [[ -x "$venv/bin/bqemulator" ]]; then return 0; fi
+  rm -rf "$venv"
+  run_logged "python3 -m venv $venv" "$(PROVISION_LOG)" python3 -m venv "$venv"
+  run_logged "pip install bqemulator" "$(PROVISION_LOG)" "$venv/bin/pip" install -q --disable-pip-version-check \
+    -c "$constraints" "bqemulator==$BQEMULATOR_VERSION" numpy
+  marker_set bigquery "$key"
+}
+
 # Provisions the core services and any optional ones named in $1 (comma list).
 provision_all() {
   local with="$1"
@@ -117,4 +130,5 @@ provision_all() {
   provision_kafka
   provision_postgres
   if [[ ",$with," == *",connect,"* ]]; then provision_connect; fi
+  if [[ ",$with," == *",bigquery,"* ]]; then provision_bigquery; fi
 }

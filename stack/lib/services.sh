@@ -6,6 +6,11 @@ TEMPORAL_ADDR=127.0.0.1:7233
 TEMPORAL_UI=http://127.0.0.1:8233
 KAFKA_ADDR=127.0.0.1:9092
 CONNECT_URL=http://127.0.0.1:8083
+BIGQUERY_PORT=9050
+BIGQUERY_GRPC_PORT=9060
+BIGQUERY_URL=http://127.0.0.1:$BIGQUERY_PORT
+# The emulator's default project: requests name their project, this one only fills a gap.
+BIGQUERY_PROJECT=factory-local
 PG_URL_SOURCE="postgres://factory:factory@127.0.0.1:$PG_PORT/factory_source"
 PG_URL_CATALOG="postgres://factory:factory@127.0.0.1:$PG_PORT/factory_catalog"
 # Modest heaps: two JVMs (broker, Connect) share a 2-core machine with Temporal, Postgres and tests.
@@ -181,3 +186,24 @@ connect_healthy() {
 
 connect_wait() { wait_until connect 180 "$RUN/connect.pid" ConnectDistributed "$LOGS/connect.log" connect_healthy; }
 connect_stop() { stop_pid connect ConnectDistributed 30; }
+
+# ---- BigQuery emulator (bqemulator, DuckDB-backed) ------------------------------------------------
+bigquery_running() { pid_alive "$RUN/bigquery.pid" stack/bigquery/launch.py; }
+
+bigquery_start() {
+  bigquery_running && return 0
+  ports_free_or_die bigquery "$BIGQUERY_PORT" "$BIGQUERY_GRPC_PORT"
+  [[ -x "$STATE/bigquery/venv/bin/python" ]] || die "the BigQuery emulator is not provisioned; run: stack.sh up --with bigquery"
+  mkdir -p "$STATE/bigquery/data"
+  # Persistent like the Temporal database, so a demo's warehouse survives a restart. The Avro
+  # extension would be downloaded at start (blocked here); loads use Parquet.
+  spawn bigquery "$LOGS/bigquery.log" env BQEMU_ENABLE_FORMAT_EXTENSIONS=false \
+    "$STATE/bigquery/venv/bin/python" "$STACK_SRC/bigquery/launch.py" start \
+    --rest-host 127.0.0.1 --rest-port "$BIGQUERY_PORT" --grpc-host 127.0.0.1 --grpc-port "$BIGQUERY_GRPC_PORT" \
+    --persistent --data-dir "$STATE/bigquery/data" --project "$BIGQUERY_PROJECT" --log-level warning --log-format console
+}
+
+# /readyz answers 200 once DuckDB and the emulator's catalog respond to a query.
+bigquery_healthy() { curl -fsS "$BIGQUERY_URL/readyz" | grep -q '"status":"ok"'; }
+bigquery_wait() { wait_until bigquery 60 "$RUN/bigquery.pid" stack/bigquery/launch.py "$LOGS/bigquery.log" bigquery_healthy; }
+bigquery_stop() { stop_pid bigquery stack/bigquery/launch.py 15; }
