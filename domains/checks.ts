@@ -2,6 +2,7 @@ import { formatSourceType, parseSourceType, UnsupportedSourceTypeError } from '.
 import { checkBusinessRules } from './business-rule-checks.js';
 import type { ColumnContract, DomainContract, TableContract } from './contract.js';
 import type { ContractIssue } from './errors.js';
+import { checkQualityRules } from './quality-rule-checks.js';
 
 /**
  * Rules within one domain that zod cannot see field by field. References and data products that
@@ -79,6 +80,7 @@ function checkTable(domain: string, table: TableContract): ContractIssue[] {
       if (first !== i) issues.push({ domain, table: table.name, field: `${kind}[${i}].id`, message: `rule id "${rule.id}" is already used by ${kind}[${first}] — expected unique rule ids within the table` });
     });
   }
+  issues.push(...checkQualityRules(domain, table));
   issues.push(...checkBusinessRules(domain, table));
   return issues;
 }

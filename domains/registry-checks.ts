@@ -4,6 +4,7 @@ import { sourceLabel } from './checks.js';
 import type { ColumnContract, DomainContract, TableContract } from './contract.js';
 import { findReferenceCycle, formatCycle, type TableEntry } from './dependencies.js';
 import type { ContractIssue } from './errors.js';
+import { checkQualityRuleTargets } from './quality-rule-checks.js';
 
 /** Rules that need every domain at once: unique names and sources, references, products, cycles. */
 
@@ -113,6 +114,7 @@ export function checkRegistry(declared: readonly DomainContract[]): ContractIssu
     ...checkSharedSources(entries),
     ...references,
     ...checkProducts(contracts),
+    ...checkQualityRuleTargets(contracts),
     ...checkBusinessRuleTargets(contracts),
     ...checkCycles(entries),
   ];

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { approvalPolicySchema, columnSchema, dataProductSchema, domainSchema, personSchema, piiClasses, sourceSchema, tableSchema } from './contract.js';
 import type { ContractIssue } from './errors.js';
 import { businessRuleSchema } from './business-rules.js';
-import { qualityRuleSchema } from './quality-rules.js';
+import { qualityRuleSchema, rowRuleKinds } from './quality-rules.js';
 
 /**
  * Turns zod's issues into contract issues: the path is re-read against the declaration so that
@@ -82,7 +82,12 @@ function messageFor(issue: z.core.$ZodIssue): string {
     case 'too_small':
       if (issue.origin === 'array') return `empty — expected at least ${String(issue.minimum)} item${issue.minimum === 1 ? '' : 's'}`;
       if (issue.origin === 'string') return 'empty — expected a non-empty string';
+      // Bounds declared with their own "expected …" text (quality rule thresholds, percentages) keep it.
+      if (issue.message.startsWith('expected')) return `got ${describeValue(issue.input)} — ${issue.message}`;
       return `got ${describeValue(issue.input)} — expected a positive number`;
+    case 'too_big':
+      if (issue.message.startsWith('expected')) return `got ${describeValue(issue.input)} — ${issue.message}`;
+      return issue.message;
     default:
       return issue.message;
   }
@@ -96,6 +101,15 @@ function ruleFields(declaration: unknown, path: Path): string[] | undefined {
   const options: readonly { shape: { kind: { value: unknown } } }[] = parent === 'businessRules' ? businessRuleSchema.options : qualityRuleSchema.options;
   const option = options.find((o) => o.shape.kind.value === kind);
   return option === undefined ? undefined : Object.keys(option.shape);
+}
+
+/** Quarantine on a dataset rule: say why it is refused rather than only that the field is unknown. */
+function quarantineMisplaced(declaration: unknown, path: Path, key: string): string | undefined {
+  if (key !== 'quarantine' || path[path.length - 2] !== 'qualityRules') return undefined;
+  const rule = path.reduce<unknown>((value, step) => child(value, step), declaration);
+  const kind = child(rule, 'kind');
+  if (typeof kind !== 'string' || (rowRuleKinds as readonly string[]).includes(kind)) return undefined;
+  return `rule "${String(child(rule, 'id'))}" (${kind}): quarantine applies to row rules only (${rowRuleKinds.join(', ')}) — a ${kind} rule judges the table as a whole`;
 }
 
 /** Reads `obj[key]` of an unknown declaration without trusting its shape. */
@@ -147,7 +161,9 @@ export function issuesFromZod(declaration: unknown, domain: string, error: z.Zod
     if (issue.code === 'unrecognized_keys') {
       // One issue per key, each pointing at the misspelt field itself.
       for (const key of issue.keys) {
-        issues.push({ ...locate(declaration, domain, [...issue.path, key]), message: `unknown field — expected one of ${(ruleFields(declaration, issue.path) ?? knownFields(issue.path)).join(', ')}` });
+        const message = quarantineMisplaced(declaration, issue.path, key)
+          ?? `unknown field — expected one of ${(ruleFields(declaration, issue.path) ?? knownFields(issue.path)).join(', ')}`;
+        issues.push({ ...locate(declaration, domain, [...issue.path, key]), message });
       }
       continue;
     }
