@@ -31,6 +31,16 @@ describe('parseConfig', () => {
     );
   });
 
+  it('takes an http(s) notification webhook and refuses anything else, naming the variable', () => {
+    expect(parseConfig({ FACTORY_NOTIFY_WEBHOOK_URL: 'https://hooks.example.org/factory' }).FACTORY_NOTIFY_WEBHOOK_URL).toBe('https://hooks.example.org/factory');
+    expect(parseConfig({}).FACTORY_NOTIFY_WEBHOOK_URL).toBeUndefined();
+    for (const bad of ['hooks.example.org/factory', 'ftp://hooks.example.org/factory']) {
+      expect(() => parseConfig({ FACTORY_NOTIFY_WEBHOOK_URL: bad })).toThrow(
+        'Invalid configuration (environment variables):\n  FACTORY_NOTIFY_WEBHOOK_URL: expected an http(s) URL such as https://hooks.example.org/factory',
+      );
+    }
+  });
+
   it('rejects a bad broker in the list', () => {
     expect(() => parseConfig({ KAFKA_BROKERS: '127.0.0.1:9092,broker' })).toThrow(
       'Invalid configuration (environment variables):\n  KAFKA_BROKERS: expected host:port, e.g. 127.0.0.1:7233',

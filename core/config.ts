@@ -26,6 +26,8 @@ export const configSchema = z.object({
   FACTORY_CDC_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected a Kafka topic prefix such as factory').default('factory'),
   FACTORY_SOURCE_URL: postgresUrl.default('postgres://factory:factory@127.0.0.1:55432/factory_source'),
   FACTORY_CATALOG_URL: postgresUrl.default('postgres://factory:factory@127.0.0.1:55432/factory_catalog'),
+  /** Publication notifications (approval requests, reminders, escalations) are POSTed here as JSON; unset: logged only. */
+  FACTORY_NOTIFY_WEBHOOK_URL: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL such as https://hooks.example.org/factory' }).optional(),
   /** DB2 connection string (ibm_db form, DATABASE=…;HOSTNAME=…;PORT=…;UID=…;PWD=…); unset where there is no DB2. */
   DB2_URL: z.string().regex(/DATABASE=/i, 'expected an ibm_db connection string: DATABASE=…;HOSTNAME=…;PORT=…;PROTOCOL=TCPIP;UID=…;PWD=…').optional(),
   FACTORY_WAREHOUSE: z.enum(['duckdb', 'bigquery'], { message: 'expected duckdb or bigquery' }).default('duckdb'),
