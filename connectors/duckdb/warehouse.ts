@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import type { BuildQualifiedLayerInput, BuildQualifiedLayerResult } from '../warehouse/qualified-port.js';
 import {
   layerSchema, LoadStateError, loadTableName, parseLoadTable,
   type BackfillRecord, type LoadChunkInput, type LoadChunkResult, type PrepareLoadInput, type PrepareLoadResult,
@@ -8,6 +9,7 @@ import {
   type QuarantineLoadInput, type QuarantineLoadResult, type QuarantineSummaryResult, type ReplayQuarantineInput, type ReplayQuarantineResult,
 } from '../warehouse/port.js';
 import { appendChangeLogSql, createChangeLogSql, loadBatchSql, mergeSql, truncateSql } from './cdc-sql.js';
+import { buildDuckDbQualifiedLayer } from './qualified.js';
 import {
   mergeWithQuarantine, prepareChangeQuarantine, quarantineLoad, quarantineOnDrop, quarantineOnSwap, quarantineSummary, reconciliationStatsSql,
   replayQuarantine, supersedeByTruncate, type DuckDbSession,
@@ -311,6 +313,10 @@ class DuckDbWarehouseImpl implements DuckDbWarehouse {
         return { topic: k.slice(0, at), partition: Number(k.slice(at + 1)), nextOffset };
       }),
     );
+  }
+
+  buildQualifiedLayer(input: BuildQualifiedLayerInput): Promise<BuildQualifiedLayerResult> {
+    return this.serial(() => buildDuckDbQualifiedLayer(this.db, input));
   }
 
   async connectReader(): Promise<DuckDBConnection> {

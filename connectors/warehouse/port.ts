@@ -1,5 +1,6 @@
 import { md5Hex } from '../../core/md5.js';
 import type { TableContract } from '../../domains/contract.js';
+import type { BuildQualifiedLayerInput, BuildQualifiedLayerResult } from './qualified-port.js';
 
 /**
  * The warehouse port: what the single warehouse-owner process offers (DuckDB embedded, BigQuery in
@@ -167,6 +168,8 @@ export interface Warehouse {
   quarantineSummary(input: TableRefInput): Promise<QuarantineSummaryResult>;
   /** Where a consumer continues, per topic and partition (empty for a new consumer). */
   consumerOffsets(input: { consumer: string }): Promise<KafkaOffset[]>;
+  /** Creates or replaces the `qualified_<domain>` views of the given tables (qualified-port.ts). */
+  buildQualifiedLayer(input: BuildQualifiedLayerInput): Promise<BuildQualifiedLayerResult>;
   close(): Promise<void>;
 }
 

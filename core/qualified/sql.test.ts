@@ -107,7 +107,10 @@ describe('qualifiedViewSql: rule expressions per dialect', () => {
   });
 
   it('lists the tables a view reads besides its own', () => {
-    expect(qualifiedDependencies(registry.table('shop.sale'))).toEqual([['reference', 'currency'], ['reference', 'exchange_rate']]);
+    expect(qualifiedDependencies(registry.table('shop.sale'))).toEqual([
+      { domain: 'reference', table: 'currency', columns: ['CURRENCY_CODE', 'CURRENCY_NAME'] },
+      { domain: 'reference', table: 'exchange_rate', columns: ['CURRENCY_CODE', 'RATE_DATE', 'RATE_TO_EUR'] },
+    ]);
     expect(qualifiedDependencies(registry.table('shop.note'))).toEqual([]);
   });
 });

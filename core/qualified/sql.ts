@@ -148,12 +148,24 @@ export function qualifiedViewSql(input: QualifiedViewInput): string {
   return `CREATE OR REPLACE VIEW ${input.resolve(input.domain, input.table.name, 'qualified')} AS\n${qualifiedSelectSql(input)}`;
 }
 
-/** The raw tables a qualified view reads besides its own, as [domain, table] (deduplicated). */
-export function qualifiedDependencies(table: TableContract): Array<[string, string]> {
-  const found = new Map<string, [string, string]>();
+export interface QualifiedDependency {
+  domain: string;
+  table: string;
+  /** The columns the view reads from it. */
+  columns: string[];
+}
+
+/** The raw tables a qualified view reads besides its own, and which of their columns. */
+export function qualifiedDependencies(table: TableContract): QualifiedDependency[] {
+  const found = new Map<string, QualifiedDependency>();
   for (const rule of table.businessRules) {
     const dependency = ruleDependency(rule);
-    if (dependency !== undefined) found.set(dependency.join('.'), dependency);
+    if (dependency === undefined) continue;
+    const [domain, name] = dependency;
+    const columns = rule.kind === 'lookup' ? [rule.key!, rule.label!] : [exchangeRates.currency, exchangeRates.date, exchangeRates.rate];
+    const entry = found.get(`${domain}.${name}`) ?? { domain, table: name, columns: [] };
+    entry.columns = [...new Set([...entry.columns, ...columns])];
+    found.set(`${domain}.${name}`, entry);
   }
   return [...found.values()];
 }
