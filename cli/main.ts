@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerBackfillCommands } from './commands/backfill.js';
 import { registerCdcCommands } from './commands/cdc.js';
 import { registerDomainCommands } from './commands/domains.js';
+import { registerQualityCommands } from './commands/quality.js';
 import { registerSelfCheckCommand } from './commands/selfcheck.js';
 import { registerSourceCommands } from './commands/source.js';
 import { registerStackCommands } from './commands/stack.js';
@@ -17,6 +18,7 @@ const program = new Command()
 registerDomainCommands(program);
 registerBackfillCommands(program);
 registerCdcCommands(program);
+registerQualityCommands(program);
 registerStackCommands(program);
 registerWorkerCommand(program);
 registerSelfCheckCommand(program);

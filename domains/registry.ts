@@ -103,7 +103,7 @@ export class DomainRegistry {
    * longer common prefix (people mistype endings more than beginnings), then to declaration order.
    * When nothing is near, the three least far are shown anyway, so the message always helps.
    */
-  private closest(name: string, candidates: readonly string[]): string[] {
+  closest(name: string, candidates: readonly string[]): string[] {
     const scored = candidates
       .map((candidate, order) => ({ candidate, order, ...nearness(name, candidate) }))
       .sort((a, b) => a.distance - b.distance || b.prefix - a.prefix || a.order - b.order);

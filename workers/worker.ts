@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createCdcActivities, stopIngestPipelines } from '../activities/cdc/index.js';
 import { createHealthActivities } from '../activities/health/index.js';
+import { createQualityActivities } from '../activities/quality/index.js';
 import { createSourceActivities } from '../activities/source/index.js';
 import { createWarehouseActivities } from '../activities/warehouse/index.js';
 import type { Config } from '../core/config.js';
@@ -68,6 +69,7 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
         maxConcurrentActivityTaskExecutions: 32,
         activities: {
           ...createWarehouseActivities({ registry, warehouse }),
+          ...createQualityActivities({ registry, warehouse, dialect: 'duckdb' }),
           ...createCdcActivities({ registry, warehouse, kafka, stagingDir: resolve(config.FACTORY_STAGING_DIR, 'cdc'), topicPrefix: config.FACTORY_CDC_TOPIC_PREFIX }),
         },
       }),

@@ -5,3 +5,4 @@ export { backfillDomain, backfillAll } from './backfill-many.js';
 export { warehouseStats } from './warehouse-stats.js';
 export { verifyTables } from './verify.js';
 export { cdcIngest } from './cdc-ingest.js';
+export { qualityGate, lastQualityReport } from './quality-gate.js';

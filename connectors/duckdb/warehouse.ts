@@ -9,6 +9,8 @@ import {
   type QuarantineLoadInput, type QuarantineLoadResult, type QuarantineSummaryResult, type ReplayQuarantineInput, type ReplayQuarantineResult,
 } from '../warehouse/port.js';
 import { appendChangeLogSql, createChangeLogSql, loadBatchSql, mergeSql, truncateSql } from './cdc-sql.js';
+import { qualityTablesSql } from './quality-sql.js';
+import { createDuckDbQuality } from './quality-store.js';
 import { buildDuckDbQualifiedLayer } from './qualified.js';
 import {
   mergeWithQuarantine, prepareChangeQuarantine, quarantineLoad, quarantineOnDrop, quarantineOnSwap, quarantineSummary, reconciliationStatsSql,
@@ -52,7 +54,7 @@ export async function createDuckDbWarehouse({ path }: DuckDbWarehouseOptions): P
     // 16 MB threshold nearly every commit checkpointed (measured: a 3,000-row merge into 1M rows took
     // 171 ms, 36 ms with 256 MB). A larger WAL only lengthens recovery after a crash.
     await writer.run(`SET checkpoint_threshold = '256MB'`);
-    for (const sql of controlTablesSql) await writer.run(sql);
+    for (const sql of [...controlTablesSql, ...qualityTablesSql]) await writer.run(sql);
     return new DuckDbWarehouseImpl(key, instance, writer);
   } catch (error) {
     openPaths.delete(key);
@@ -63,8 +65,18 @@ export async function createDuckDbWarehouse({ path }: DuckDbWarehouseOptions): P
 class DuckDbWarehouseImpl implements DuckDbWarehouse {
   private tail: Promise<unknown> = Promise.resolve();
   private readers: DuckDBConnection[] = [];
+  private readonly quality;
 
-  constructor(private readonly key: string, private readonly instance: DuckDBInstance, private readonly db: DuckDBConnection) {}
+  constructor(private readonly key: string, private readonly instance: DuckDBInstance, private readonly db: DuckDBConnection) {
+    this.quality = createDuckDbQuality({ instance, writer: db, serial: (work) => this.serial(work) });
+  }
+
+  // Quality gate: checks on reader connections, reports and baselines through the write queue (quality-store.ts).
+  qualityTarget: Warehouse['qualityTarget'] = (input) => this.quality.qualityTarget(input);
+  runQualityQuery: Warehouse['runQualityQuery'] = (input) => this.quality.runQualityQuery(input);
+  storeQualityReport: Warehouse['storeQualityReport'] = (input) => this.quality.storeQualityReport(input);
+  lastQualityReport: Warehouse['lastQualityReport'] = (input) => this.quality.lastQualityReport(input);
+  qualityBaselines: Warehouse['qualityBaselines'] = (input) => this.quality.qualityBaselines(input);
 
   /** The writer as quarantine.ts uses it; only ever inside `serial`. */
   private readonly session: DuckDbSession = {

@@ -1,5 +1,6 @@
 import { md5Hex } from '../../core/md5.js';
 import type { TableContract } from '../../domains/contract.js';
+import type { QualityWarehouse } from './quality-port.js';
 import type { BuildQualifiedLayerInput, BuildQualifiedLayerResult } from './qualified-port.js';
 
 /**
@@ -149,7 +150,7 @@ export interface ApplyChangesResult {
   alreadyApplied: boolean;
 }
 
-export interface Warehouse {
+export interface Warehouse extends QualityWarehouse {
   prepareLoad(input: PrepareLoadInput): Promise<PrepareLoadResult>;
   loadChunk(input: LoadChunkInput): Promise<LoadChunkResult>;
   validateLoad(input: ValidateLoadInput): Promise<ValidateLoadResult>;

@@ -1,0 +1,173 @@
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
+import type { Command } from 'commander';
+import type { QualityReport, QualityRuleOutcome } from '../../core/quality-report.js';
+import { factoryDomain, factoryStatus } from '../../core/search-attributes.js';
+import { registry } from '../../domains/index.js';
+import { resolveProduct } from '../../domains/products.js';
+import { UnknownNameError } from '../../domains/errors.js';
+import type { QualityGateInput, QualityGateResult } from '../../workflows/quality-gate.js';
+import { config } from '../context.js';
+import { withClient } from '../temporal.js';
+import { printTable } from './domains.js';
+
+/** Exit code of `quality run` when the gate blocks: 1 stays for errors (unknown product, no worker). */
+export const blockExitCode = 2;
+
+/**
+ * '<domain>.<product>' for a name typed by a person. A name this checkout does not know but that is
+ * qualified goes through as typed: the workers' contracts decide, and the gate fails naming the
+ * closest products if they do not know it either.
+ */
+export function qualityProductName(name: string): string {
+  try {
+    return resolveProduct(registry, name).qualifiedName;
+  } catch (error) {
+    if (error instanceof UnknownNameError && /^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/.test(name)) return name;
+    throw error;
+  }
+}
+
+export function qualityGateStart(product: string, options: { concurrency?: number } = {}) {
+  const cfg = config();
+  const args: [QualityGateInput] = [{ product, warehouseTaskQueue: cfg.TEMPORAL_WAREHOUSE_TASK_QUEUE, ...(options.concurrency ? { concurrency: options.concurrency } : {}) }];
+  return {
+    workflowType: 'qualityGate',
+    workflowId: `quality:${product}`,
+    taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+    args,
+    typedSearchAttributes: [{ key: factoryDomain, value: product.split('.')[0]! }, { key: factoryStatus, value: 'started' }],
+  };
+}
+
+/** Runs the gate and waits for its verdict; a gate of the same product already running is joined, not doubled. */
+export async function runQualityGate(client: Client, product: string, options: { concurrency?: number } = {}): Promise<QualityGateResult> {
+  const { workflowType, ...start } = qualityGateStart(product, options);
+  const handle = await client.workflow.start(workflowType, { ...start, workflowIdConflictPolicy: 'USE_EXISTING' });
+  return (await handle.result()) as QualityGateResult;
+}
+
+/** `1h`, `30m`, `1d`: what Temporal schedule intervals take. */
+const everyPattern = /^[1-9][0-9]*(s|m|h|d)$/;
+
+export function scheduleSpec(opts: { every?: string; cron?: string }): ScheduleSpec {
+  if ((opts.every === undefined) === (opts.cron === undefined)) throw new Error('expected exactly one of --every <interval> (e.g. 1h) or --cron "<expression>"');
+  if (opts.every !== undefined) {
+    if (!everyPattern.test(opts.every)) throw new Error(`--every "${opts.every}": expected a number and a unit s, m, h or d, e.g. 30m or 1h`);
+    return { intervals: [{ every: opts.every as `${number}h` }] };
+  }
+  return { cronExpressions: [opts.cron!] };
+}
+
+/** Creates the product's schedule, or updates it when it exists: running it twice leaves one schedule. */
+export async function scheduleQualityGate(client: Client, product: string, spec: ScheduleSpec): Promise<'created' | 'updated'> {
+  const { workflowType, ...start } = qualityGateStart(product);
+  const action: ScheduleOptionsAction = { type: 'startWorkflow', workflowType, ...start };
+  const scheduleId = `quality:${product}`;
+  try {
+    await client.schedule.create({ scheduleId, spec, action });
+    return 'created';
+  } catch (error) {
+    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action }));
+    return 'updated';
+  }
+}
+
+export function registerQualityRunCommands(quality: Command): void {
+  quality
+    .command('run <product>')
+    .description(`run the quality gate of a data product ('<domain>.<product>'); exits ${blockExitCode} on block, 0 on pass or warn`)
+    .option('--json', 'print the result as JSON')
+    .option('--concurrency <n>', 'checks in flight at once', (v) => Number(v))
+    .action(async (name: string, opts: { json?: boolean; concurrency?: number }) => {
+      const product = qualityProductName(name);
+      const result = await withClient((client) => runQualityGate(client, product, { concurrency: opts.concurrency }));
+      if (opts.json) console.log(JSON.stringify(result, null, 2));
+      else printOutcomes(product, result.status, result.results, `report ${result.reportId}, ${seconds(result.durationMs)}`);
+      if (result.status === 'block') process.exitCode = blockExitCode;
+    });
+
+  quality
+    .command('report <product>')
+    .description('show the last stored quality report of a data product')
+    .option('--json', 'print the report as JSON')
+    .action(async (name: string, opts: { json?: boolean }) => {
+      const product = qualityProductName(name);
+      const cfg = config();
+      const report = (await withClient((client) => client.workflow.execute('lastQualityReport', {
+        taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+        workflowId: `quality-report:${product}:${Date.now()}`,
+        args: [{ product, warehouseTaskQueue: cfg.TEMPORAL_WAREHOUSE_TASK_QUEUE }],
+      }))) as QualityReport | null;
+      if (!report) {
+        console.error(`no quality report stored for ${product} yet: run \`factory quality run ${product}\``);
+        process.exitCode = 1;
+        return;
+      }
+      if (opts.json) return console.log(JSON.stringify(report, null, 2));
+      printOutcomes(product, report.status, report.results, `report ${report.reportId}, checked ${report.checkedAt}, ${seconds(report.durationMs)}`);
+    });
+
+  quality
+    .command('schedule <product>')
+    .description(`scan a data product on a Temporal Schedule (id quality:<domain>.<product>); running it again updates the schedule`)
+    .option('--every <interval>', 'an interval: 30m, 1h, 1d')
+    .option('--cron <expression>', 'a cron expression, e.g. "0 6 * * *"')
+    .action(async (name: string, opts: { every?: string; cron?: string }) => {
+      const product = qualityProductName(name);
+      const spec = scheduleSpec(opts);
+      const outcome = await withClient((client) => scheduleQualityGate(client, product, spec));
+      console.log(`schedule quality:${product} ${outcome}: qualityGate ${opts.every ? `every ${opts.every}` : `on "${opts.cron}"`}`);
+    });
+
+  quality
+    .command('unschedule <product>')
+    .description('remove the schedule of a data product (nothing to do when there is none)')
+    .action(async (name: string) => {
+      const product = qualityProductName(name);
+      const removed = await withClient(async (client) => {
+        try {
+          await client.schedule.getHandle(`quality:${product}`).delete();
+          return true;
+        } catch (error) {
+          if (error instanceof ScheduleNotFoundError) return false;
+          throw error;
+        }
+      });
+      console.log(removed ? `schedule quality:${product} removed` : `no schedule quality:${product}: nothing to remove`);
+    });
+}
+
+function printOutcomes(product: string, status: string, results: QualityRuleOutcome[], footer: string): void {
+  printTable(
+    ['table', 'rule', 'kind', 'severity', 'metric', 'threshold', 'status'],
+    results.map((r) => [`${r.domain}.${r.table}`, r.ruleId, r.kind, r.severity, formatMetric(r, r.metric), formatMetric(r, r.threshold), r.status.toUpperCase()]),
+  );
+  const failed = results.filter((r) => r.status !== 'pass');
+  if (failed.length) console.log('');
+  for (const r of failed) {
+    console.log(`${r.status.toUpperCase()} ${r.domain}.${r.table} ${r.ruleId}: ${r.detail}`);
+    if (r.sampleKeys.length) console.log(`  sample keys: ${r.sampleKeys.join(', ')}`);
+  }
+  const count = (s: string) => results.filter((r) => r.status === s).length;
+  console.log(`\n${product}: ${status.toUpperCase()} — ${results.length} rules, ${count('pass')} pass, ${count('warn')} warn, ${count('block')} block (${footer})`);
+}
+
+/** A metric in its rule's unit: shares of rows as percent, ages as durations, changes in percent. */
+function formatMetric(r: Pick<QualityRuleOutcome, 'kind'>, value: number | null): string {
+  if (value === null) return '-';
+  if (r.kind === 'freshness') return duration(value);
+  if (r.kind === 'volume') return `${round(value)}%`;
+  if (r.kind === 'distribution') return String(round(value));
+  return `${round(value * 100)}%`;
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function duration(totalSeconds: number): string {
+  const s = Math.round(totalSeconds);
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
