@@ -59,6 +59,12 @@ export class IngestPipeline {
   private readonly pausedTopics = new Set<string>();
   private inFlight = 0;
   private failure?: Error;
+  /**
+   * The warehouse write of the previous batch. The next batch is decoded while it runs (DuckDB
+   * works on its own threads), and waits for it before its own write: writes stay in offset order.
+   * Never rejects: a failed write is recorded in `failure`.
+   */
+  private applying: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: PipelineOptions) {
     this.byTopic = new Map(options.topics.map((t) => [t.topic, t]));
@@ -110,6 +116,7 @@ export class IngestPipeline {
   async release(): Promise<IngestStats> {
     this.leased = false;
     while (this.inFlight > 0) await sleep(20);
+    await this.applying;
     if (this.failure) throw this.failure;
     return this.stats;
   }
@@ -153,13 +160,17 @@ export class IngestPipeline {
       await this.applyBatch(capture, batch.topic, batch.partition, batch.messages, resolveOffset, pause);
       await heartbeat();
     } catch (error) {
-      // The warehouse or Kafka failed: stop this pipeline; the run fails and a new one resumes from stored offsets.
-      this.failure = error instanceof Error ? error : new Error(String(error));
-      this.leased = false;
+      this.fail(error);
       throw error;
     } finally {
       this.inFlight--;
     }
+  }
+
+  /** The warehouse or Kafka failed: stop this pipeline; the run fails and a new one resumes from stored offsets. */
+  private fail(error: unknown): void {
+    this.failure ??= error instanceof Error ? error : new Error(String(error));
+    this.leased = false;
   }
 
   private async applyBatch(
@@ -215,18 +226,24 @@ export class IngestPipeline {
     const offsets: KafkaOffset[] = [{ topic, partition, nextOffset: (BigInt(lastOffset) + 1n).toString() }];
     const file = join(this.options.stagingDir, `cdc-${topic}-${partition}-${lastOffset}.csv`);
     await writeFile(file, csv);
-    try {
-      await this.options.warehouse.applyChanges({ domain: capture.domain, table: capture.table, sourceSystem: capture.sourceSystem, file, consumer: this.options.consumer, offsets });
-    } finally {
+    await this.applying;
+    if (this.failure) {
       await rm(file, { force: true });
+      throw this.failure;
     }
-    const committedAt = Date.now();
-    for (const message of messages) {
-      if (BigInt(message.offset) > BigInt(lastOffset)) break;
-      this.stats.freshnessMs.push(committedAt - Number(message.timestamp));
-    }
-    this.stats.applied += changes;
-    if (lastPosition) this.stats.lastPosition[qualified] = lastPosition;
+    const applied = lastOffset;
+    const timestamps = messages.filter((m) => BigInt(m.offset) <= BigInt(applied)).map((m) => Number(m.timestamp));
+    const stats = this.stats;
+    this.applying = this.options.warehouse
+      .applyChanges({ domain: capture.domain, table: capture.table, sourceSystem: capture.sourceSystem, file, consumer: this.options.consumer, offsets })
+      .then(() => {
+        const committedAt = Date.now();
+        for (const t of timestamps) stats.freshnessMs.push(committedAt - t);
+        stats.applied += changes;
+        if (lastPosition) stats.lastPosition[qualified] = lastPosition;
+      }, (error: unknown) => this.fail(error))
+      .finally(() => rm(file, { force: true }).catch(() => undefined));
+    // Kafka's in-memory position only: what is committed is the offset stored with the changes.
     resolveOffset(lastOffset);
   }
 }

@@ -98,13 +98,12 @@ function decode(input: KafkaRecordInput, contract: DecodeContract, where: string
   }
 
   const image = env.after ?? env.before ?? {};
-  const schemaChange = env.rowFields !== null
-    ? compareSchema(table.columns, env.rowFields)
-    : schemaLessChange(table.columns, image);
+  const { schemaChange, fields } = env.rowFields !== null
+    ? schemaPlan(table, env.rowFields)
+    : { schemaChange: schemaLessChange(table.columns, image), fields: fieldResolver(table.columns, null, image) };
   if (isBreaking(schemaChange)) {
     return { kind: 'schema-change', reason: `${where}: schema change: ${describeSchemaChange(schemaChange)}`, schemaChange };
   }
-  const fields = fieldResolver(table.columns, env.rowFields, image);
 
   try {
     const values = env.after ? decodeImage(table.columns, env.after, fields, true) : null;
@@ -120,6 +119,20 @@ function decode(input: KafkaRecordInput, contract: DecodeContract, where: string
     if (error instanceof Failure) return fail(error.reason);
     throw error;
   }
+}
+
+/**
+ * The schema comparison and field mapping depend only on the contract and the event's schema, and
+ * the envelope parser hands out one rowFields array per distinct schema: compute them once per pair.
+ */
+const schemaPlans = new WeakMap<FieldSchema[], Map<Prepared, { schemaChange: SchemaChange; fields: FieldResolver }>>();
+
+function schemaPlan(table: Prepared, rowFields: FieldSchema[]): { schemaChange: SchemaChange; fields: FieldResolver } {
+  let byTable = schemaPlans.get(rowFields);
+  if (!byTable) schemaPlans.set(rowFields, (byTable = new Map()));
+  let plan = byTable.get(table);
+  if (!plan) byTable.set(table, (plan = { schemaChange: compareSchema(table.columns, rowFields), fields: fieldResolver(table.columns, rowFields, {}) }));
+  return plan;
 }
 
 function prepare(table: TableContract): Prepared | string {

@@ -49,6 +49,8 @@ export type EnvelopeResult =
   | { kind: 'invalid'; reason: string };
 
 export function parseEnvelope(value: Uint8Array | string | null | undefined): EnvelopeResult {
+  const fromBytes = value instanceof Uint8Array ? withCachedSchemaBytes(value) : undefined;
+  if (fromBytes) return fromBytes;
   const text = toText(value);
   if (text === null || text.trim() === '') return { kind: 'tombstone' };
   const fast = withCachedSchema(text);
@@ -108,6 +110,48 @@ function rememberSchema(text: string, json: unknown, result: EnvelopeResult): vo
   }
   if (schemaCache.size >= schemaCacheLimit) schemaCache.delete(schemaCache.keys().next().value!);
   schemaCache.set(split.schemaText, result.envelope.rowFields);
+  const bytes = Buffer.from(split.schemaText, 'utf8');
+  if (++schemaBytesEntries > schemaCacheLimit) {
+    schemaBytesCache.clear();
+    schemaBytesEntries = 1;
+  }
+  const sameLength = schemaBytesCache.get(bytes.length) ?? [];
+  sameLength.push({ bytes, rowFields: result.envelope.rowFields });
+  schemaBytesCache.set(bytes.length, sameLength);
+}
+
+/**
+ * The same cache, looked up on the Kafka record's bytes: a known schema is recognised by a byte
+ * comparison (memcmp), so neither its UTF-8 decoding nor hashing a fresh 3 KB string is paid per
+ * event; only the payload is decoded and parsed. Entries come from rememberSchema, which checked
+ * the split against a full parse.
+ */
+const schemaBytesCache = new Map<number, Array<{ bytes: Buffer; rowFields: FieldSchema[] | null }>>();
+let schemaBytesEntries = 0;
+const schemaPrefix = Buffer.from('{"schema":');
+const payloadMarker = Buffer.from(',"payload":');
+
+function withCachedSchemaBytes(value: Uint8Array): EnvelopeResult | undefined {
+  const buf = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  if (buf.length < schemaPrefix.length + 2 || buf[buf.length - 1] !== 0x7d || buf.compare(schemaPrefix, 0, schemaPrefix.length, 0, schemaPrefix.length) !== 0) return undefined;
+  // Known schema lengths say where the payload marker must be: no scan over the schema text.
+  let hit: { bytes: Buffer; rowFields: FieldSchema[] | null } | undefined;
+  let at = -1;
+  for (const [length, candidates] of schemaBytesCache) {
+    at = schemaPrefix.length + length;
+    if (at + payloadMarker.length >= buf.length || buf.compare(payloadMarker, 0, payloadMarker.length, at, at + payloadMarker.length) !== 0) continue;
+    hit = candidates.find((c) => buf.compare(c.bytes, 0, length, schemaPrefix.length, at) === 0);
+    if (hit) break;
+  }
+  if (!hit) return undefined;
+  let payload: unknown;
+  try {
+    payload = parseJsonExact(buf.toString('utf8', at + payloadMarker.length, buf.length - 1));
+  } catch {
+    return undefined;
+  }
+  if (payload === null) return { kind: 'tombstone' };
+  return envelopeFromPayload(payload, hit.rowFields);
 }
 
 export function envelopeFromJson(json: unknown): EnvelopeResult {
@@ -137,6 +181,8 @@ export function envelopeFromJson(json: unknown): EnvelopeResult {
 
 /** Validates the payload; `rowFields` are the row struct's fields (null for schema-less events). */
 function envelopeFromPayload(payload: unknown, rowFields: FieldSchema[] | null): EnvelopeResult {
+  const plain = plainPayload(payload);
+  if (plain) return { kind: 'envelope', envelope: { ...plain, rowFields } };
   const parsed = payloadSchema.safeParse(payload);
   if (!parsed.success) return { kind: 'invalid', reason: `not a Debezium envelope: ${issuesText(parsed.error)}` };
   const p = parsed.data;
@@ -145,6 +191,24 @@ function envelopeFromPayload(payload: unknown, rowFields: FieldSchema[] | null):
     kind: 'envelope',
     envelope: { op: p.op, before: p.before ?? null, after: p.after ?? null, source: p.source, tsMs: p.ts_ms, rowFields },
   };
+}
+
+const ops: ReadonlySet<unknown> = new Set(['c', 'u', 'd', 'r', 't']);
+const isRow = (v: unknown): v is Record<string, unknown> | null | undefined =>
+  v === null || v === undefined || (typeof v === 'object' && !Array.isArray(v));
+
+/**
+ * The checks of payloadSchema written out for the common, well-formed event (zod's generic walk cost
+ * ~2 µs an event); anything that does not pass them goes through zod, which words the reason.
+ */
+function plainPayload(payload: unknown): Omit<Envelope, 'rowFields'> | undefined {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return undefined;
+  const p = payload as Record<string, unknown>;
+  const { op, before, after, source, ts_ms: tsMs } = p;
+  if (!ops.has(op) || !isRow(before) || !isRow(after) || (tsMs !== undefined && typeof tsMs !== 'number')) return undefined;
+  if (typeof source !== 'object' || source === null || Array.isArray(source)) return undefined;
+  if ((op === 'c' || op === 'u' || op === 'r') && !after) return undefined;
+  return { op: op as Op, before: before ?? null, after: after ?? null, source: source as Record<string, unknown>, tsMs };
 }
 
 /** A Kafka key: `{schema, payload}` with the key struct's fields, or the schema-less key object. */
