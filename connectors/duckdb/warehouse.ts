@@ -9,13 +9,14 @@ import {
   type QuarantineLoadInput, type QuarantineLoadResult, type QuarantineSummaryResult, type ReplayQuarantineInput, type ReplayQuarantineResult,
 } from '../warehouse/port.js';
 import { appendChangeLogSql, createChangeLogSql, loadBatchSql, mergeSql, truncateSql } from './cdc-sql.js';
-import { qualityTablesSql } from './quality-sql.js';
-import { createDuckDbQuality } from './quality-store.js';
 import { buildDuckDbQualifiedLayer } from './qualified.js';
+import { createDuckDbPublish } from './publish.js';
 import {
   mergeWithQuarantine, prepareChangeQuarantine, quarantineLoad, quarantineOnDrop, quarantineOnSwap, quarantineSummary, reconciliationStatsSql,
   replayQuarantine, supersedeByTruncate, type DuckDbSession,
 } from './quarantine.js';
+import { qualityTablesSql } from './quality-sql.js';
+import { createDuckDbQuality } from './quality-store.js';
 import {
   controlTablesSql, createLoadTableSql, duplicateKeysSql, ident, insertChunkSql, qualified, redactCsvError, statsSql, utcNowText,
 } from './load-sql.js';
@@ -77,6 +78,15 @@ class DuckDbWarehouseImpl implements DuckDbWarehouse {
   storeQualityReport: Warehouse['storeQualityReport'] = (input) => this.quality.storeQualityReport(input);
   lastQualityReport: Warehouse['lastQualityReport'] = (input) => this.quality.lastQualityReport(input);
   qualityBaselines: Warehouse['qualityBaselines'] = (input) => this.quality.qualityBaselines(input);
+
+  // Publication: version snapshots and the one-transaction repointing of published views (publish.ts).
+  private publishing() {
+    return createDuckDbPublish({ writer: this.db, serial: (work) => this.serial(work) });
+  }
+  snapshotProduct: Warehouse['snapshotProduct'] = (input) => this.publishing().snapshotProduct(input);
+  promoteProduct: Warehouse['promoteProduct'] = (input) => this.publishing().promoteProduct(input);
+  dropSnapshot: Warehouse['dropSnapshot'] = (input) => this.publishing().dropSnapshot(input);
+  publishedProduct: Warehouse['publishedProduct'] = (input) => this.publishing().publishedProduct(input);
 
   /** The writer as quarantine.ts uses it; only ever inside `serial`. */
   private readonly session: DuckDbSession = {

@@ -1,7 +1,8 @@
 import { md5Hex } from '../../core/md5.js';
 import type { TableContract } from '../../domains/contract.js';
-import type { QualityWarehouse } from './quality-port.js';
 import type { BuildQualifiedLayerInput, BuildQualifiedLayerResult } from './qualified-port.js';
+import type { QualityWarehouse } from './quality-port.js';
+import type { PublishWarehouse } from './publish-port.js';
 
 /**
  * The warehouse port: what the single warehouse-owner process offers (DuckDB embedded, BigQuery in
@@ -150,7 +151,7 @@ export interface ApplyChangesResult {
   alreadyApplied: boolean;
 }
 
-export interface Warehouse extends QualityWarehouse {
+export interface Warehouse extends QualityWarehouse, PublishWarehouse {
   prepareLoad(input: PrepareLoadInput): Promise<PrepareLoadResult>;
   loadChunk(input: LoadChunkInput): Promise<LoadChunkResult>;
   validateLoad(input: ValidateLoadInput): Promise<ValidateLoadResult>;
