@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerBackfillCommands } from './commands/backfill.js';
 import { registerCdcCommands } from './commands/cdc.js';
 import { registerDomainCommands } from './commands/domains.js';
+import { registerQualifiedCommands } from './commands/qualified.js';
 import { registerQualityCommands } from './commands/quality.js';
 import { registerSelfCheckCommand } from './commands/selfcheck.js';
 import { registerSourceCommands } from './commands/source.js';
@@ -23,6 +24,7 @@ registerStackCommands(program);
 registerWorkerCommand(program);
 registerSelfCheckCommand(program);
 registerVerifyCommand(program);
+registerQualifiedCommands(program);
 registerSourceCommands(program);
 
 try {

@@ -7,6 +7,7 @@ import { createHealthActivities } from '../activities/health/index.js';
 import { createQualityActivities } from '../activities/quality/index.js';
 import { createSourceActivities } from '../activities/source/index.js';
 import { createWarehouseActivities } from '../activities/warehouse/index.js';
+import { createQualifiedActivities } from '../activities/warehouse/qualified.js';
 import type { Config } from '../core/config.js';
 import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
 import { createKafka } from '../connectors/kafka/client.js';
@@ -69,6 +70,7 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
         maxConcurrentActivityTaskExecutions: 32,
         activities: {
           ...createWarehouseActivities({ registry, warehouse }),
+          ...createQualifiedActivities({ registry, warehouse }),
           ...createQualityActivities({ registry, warehouse, dialect: 'duckdb' }),
           ...createCdcActivities({ registry, warehouse, kafka, stagingDir: resolve(config.FACTORY_STAGING_DIR, 'cdc'), topicPrefix: config.FACTORY_CDC_TOPIC_PREFIX }),
         },

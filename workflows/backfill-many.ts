@@ -4,6 +4,7 @@ import {
   condition,
   continueAsNew,
   defineQuery,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -11,9 +12,11 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createSourceActivities } from '../activities/source/index.js';
+import type { BuildQualifiedLayerResult } from '../connectors/warehouse/qualified-port.js';
 import { shortIo } from '../core/activity-options.js';
 import { factoryDomain, factoryStatus } from '../core/search-attributes.js';
 import { backfillTable, type BackfillTableInput } from './backfill-table.js';
+import { qualifyDomains } from './qualified-layer.js';
 
 export interface BackfillManyInput {
   /** Domain name for backfillDomain; ignored by backfillAll. */
@@ -60,6 +63,8 @@ export interface BackfillManyResult {
   rows: number;
   durationMs: number;
   runs: number;
+  /** The qualified views built once the tables were in, per domain (absent in runs started before this step). */
+  qualified?: BuildQualifiedLayerResult[];
 }
 
 export const backfillManyProgress = defineQuery<BackfillManyProgress>('progress');
@@ -128,16 +133,21 @@ async function backfillMany(input: BackfillManyInput, workflowName: 'backfillDom
   if (state.pending.length > 0) {
     await continueAsNew<typeof backfillAll>({ ...input, state });
   }
+  // Every table is in (or failed, keeping its previous raw table): rebuild the views over them.
+  // Runs started before this step existed finish without it.
+  const views = patched('qualified-layer')
+    ? (await qualifyDomains({ domains: [...new Set(state.outcomes.map((o) => o.table.split('.')[0]!))], warehouseTaskQueue: input.warehouseTaskQueue })).domains
+    : undefined;
   const failed = state.outcomes.filter((o) => o.error);
   upsertSearchAttributes([{ key: factoryStatus, value: failed.length ? 'failed' : 'done' }]);
   if (failed.length) {
     throw ApplicationFailure.nonRetryable(
       `${workflowName}: ${failed.length} of ${total} tables failed: ${failed.map((f) => `${f.table} (${f.error})`).join('; ')}`,
       'BackfillFailedError',
-      { tables: state.outcomes },
+      { tables: state.outcomes, qualified: views },
     );
   }
-  return { tables: state.outcomes, rows: rowsSoFar(), durationMs: Date.now() - state.startedAt, runs: state.runs };
+  return { tables: state.outcomes, rows: rowsSoFar(), durationMs: Date.now() - state.startedAt, runs: state.runs, qualified: views };
 }
 
 async function runChild(qualified: string, input: BackfillManyInput): Promise<TableOutcome> {

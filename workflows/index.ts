@@ -2,6 +2,7 @@
 export { selfCheck } from './selfcheck.js';
 export { backfillTable } from './backfill-table.js';
 export { backfillDomain, backfillAll } from './backfill-many.js';
+export { buildQualifiedLayers } from './qualified-layer.js';
 export { warehouseStats } from './warehouse-stats.js';
 export { verifyTables } from './verify.js';
 export { cdcIngest } from './cdc-ingest.js';
