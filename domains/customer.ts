@@ -30,6 +30,11 @@ export const customerDomain = {
         createdTs,
         updatedTs,
       ],
+      qualityRules: [
+        { id: 'customer_type_known', kind: 'accepted_values', column: 'CUSTOMER_TYPE', values: ['P', 'B', 'G'], severity: 'block', quarantine: true },
+        { id: 'customer_status_known', kind: 'accepted_values', column: 'STATUS_CODE', values: ['A', 'M', 'E'], severity: 'block', quarantine: true },
+        { id: 'customer_nationality_exists', kind: 'references', columns: ['NATIONALITY_CODE'], to: 'reference.country.COUNTRY_CODE', severity: 'block' },
+      ],
     },
     {
       name: 'customer_address',

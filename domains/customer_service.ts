@@ -81,6 +81,13 @@ export const customerServiceDomain = {
         { name: 'OUTCOME_CODE', type: 'CHAR(2)', description: 'RS resolved, CB call back, TR transferred, AB abandoned.' },
         createdTs,
       ],
+      qualityRules: [
+        { id: 'call_outcome_known', kind: 'accepted_values', column: 'OUTCOME_CODE', values: ['RS', 'CB', 'TR', 'AB'], severity: 'block' },
+        {
+          id: 'caller_number_e164', kind: 'format', column: 'CALLER_NUMBER', format: 'phone_e164',
+          description: 'The telephony integration stores numbers as dialled, with spaces; the qualified layer normalises them. Known, so a warning.',
+        },
+      ],
     },
     {
       name: 'survey_response',

@@ -59,6 +59,12 @@ export const marketingDomain = {
         { name: 'UNSUBSCRIBED', type: 'BOOLEAN' },
         updatedTs,
       ],
+      qualityRules: [
+        {
+          id: 'contact_email_format', kind: 'format', column: 'EMAIL_ADDRESS', format: 'email', threshold: 0.05,
+          description: 'The CRM copies blank addresses of legacy contacts (a few percent); more means a broken export.',
+        },
+      ],
     },
     {
       name: 'newsletter_subscription',
@@ -74,6 +80,9 @@ export const marketingDomain = {
         { name: 'UNSUBSCRIBED_TS', type: 'TIMESTAMP(6)', nullable: true },
         createdTs,
         updatedTs,
+      ],
+      qualityRules: [
+        { id: 'subscription_email_format', kind: 'format', column: 'EMAIL_ADDRESS', format: 'email', severity: 'block', quarantine: true },
       ],
     },
   ],

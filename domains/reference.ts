@@ -21,6 +21,9 @@ export const referenceDomain = {
         createdTs,
         updatedTs,
       ],
+      qualityRules: [
+        { id: 'currency_code_iso', kind: 'format', column: 'CURRENCY_CODE', format: 'iso_currency', severity: 'block' },
+      ],
     },
     {
       name: 'country',
@@ -35,6 +38,12 @@ export const referenceDomain = {
         { name: 'EU_MEMBER_FLAG', type: 'CHAR(1)', description: 'Y for EU member states (VAT and GDPR reporting).' },
         createdTs,
         updatedTs,
+      ],
+      qualityRules: [
+        {
+          id: 'country_code_iso', kind: 'format', column: 'COUNTRY_CODE', format: 'iso_country',
+          description: 'XK (Kosovo) is in use but user-assigned, not in ISO 3166-1: known, so a warning.',
+        },
       ],
     },
     {

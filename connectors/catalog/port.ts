@@ -24,7 +24,11 @@ export type VersionStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 's
 export type Decision = Exclude<VersionStatus, 'pending'>;
 export type ApproverRole = 'dpo' | 'deputy';
 
-export interface SyncContractsInput { domains: readonly DomainContract[] }
+export interface SyncContractsInput {
+  domains: readonly DomainContract[];
+  /** Also remove the domains the catalog holds that are not listed (with what they declare; versions and audit stay). */
+  prune?: boolean;
+}
 
 /** How many rows of each kind the catalog holds for the synced domains, and how many rows the sync wrote. */
 export interface SyncContractsResult {
@@ -127,7 +131,7 @@ export interface ProductVersion {
   qualityReportId: string | null;
   lineage: LineageEdge[];
   createdAt: string;
-  /** The last decision's author, time and comment (null while pending). */
+  /** Author, time and comment of the decision that ended the pending state (null while pending). */
   decidedBy: string | null;
   decidedAt: string | null;
   comment: string | null;

@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/**
+ * A catalog database of a test's own on the stack's PostgreSQL (`factory_catalog_test_<random>`), so
+ * tests never meet each other's rows nor the catalog of the running demo. The migrations create it;
+ * `drop` removes it, connections and all.
+ */
+export function testCatalogDatabase(baseUrl: string): { name: string; url: string; drop: () => Promise<void> } {
+  const name = `factory_catalog_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  const admin = new URL(baseUrl);
+  admin.pathname = '/postgres';
+  return {
+    name,
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: admin.toString() });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** Words of a text as the tests compare them: lower case, letters only. */
+export function wordsOf(text: string | undefined): Set<string> {
+  return new Set((text ?? '').toLowerCase().match(/[a-z]+/g) ?? []);
+}
