@@ -73,6 +73,17 @@ export async function scheduleQualityGate(client: Client, product: string, spec:
   }
 }
 
+/** Removes the product's schedule; false when there was none. */
+export async function unscheduleQualityGate(client: Client, product: string): Promise<boolean> {
+  try {
+    await client.schedule.getHandle(`quality:${product}`).delete();
+    return true;
+  } catch (error) {
+    if (error instanceof ScheduleNotFoundError) return false;
+    throw error;
+  }
+}
+
 export function registerQualityRunCommands(quality: Command): void {
   quality
     .command('run <product>')
@@ -125,15 +136,7 @@ export function registerQualityRunCommands(quality: Command): void {
     .description('remove the schedule of a data product (nothing to do when there is none)')
     .action(async (name: string) => {
       const product = qualityProductName(name);
-      const removed = await withClient(async (client) => {
-        try {
-          await client.schedule.getHandle(`quality:${product}`).delete();
-          return true;
-        } catch (error) {
-          if (error instanceof ScheduleNotFoundError) return false;
-          throw error;
-        }
-      });
+      const removed = await withClient((client) => unscheduleQualityGate(client, product));
       console.log(removed ? `schedule quality:${product} removed` : `no schedule quality:${product}: nothing to remove`);
     });
 }
