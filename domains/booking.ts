@@ -55,6 +55,14 @@ export const bookingDomain = {
         { id: 'booking_count_matches_source', kind: 'reconciliation', threshold: 0.01, severity: 'block', description: 'Row counts within 1% while change capture is in flight.' },
         { id: 'booking_content_matches_source', kind: 'reconciliation', description: 'Exact count and checksum; differs while changes are in flight, hence warn.' },
       ],
+      businessRules: [
+        { id: 'booking_codes_trimmed', kind: 'trim', columns: ['BOOKING_REF', 'CHANNEL_CODE', 'RESORT_CODE', 'STATUS_CODE', 'CURRENCY_CODE'] },
+        { id: 'booking_book_date', kind: 'yyyymmdd_date', column: 'BOOK_DATE_NUM', output: 'BOOK_DATE' },
+        { id: 'booking_status_label', kind: 'lookup', column: 'STATUS_CODE', output: 'STATUS_LABEL', values: { O: 'option', C: 'confirmed', X: 'cancelled', T: 'travelled' }, default: 'UNKNOWN' },
+        { id: 'booking_channel_name', kind: 'lookup', column: 'CHANNEL_CODE', output: 'CHANNEL_NAME', from: 'distribution.channel', key: 'CHANNEL_CODE', label: 'CHANNEL_NAME' },
+        { id: 'booking_resort_name', kind: 'lookup', column: 'RESORT_CODE', output: 'RESORT_NAME', from: 'reference.resort', key: 'RESORT_CODE', label: 'RESORT_NAME' },
+        { id: 'booking_total_eur', kind: 'currency', amount: 'TOTAL_AMOUNT', currency: 'CURRENCY_CODE', date: 'BOOK_DATE_NUM', output: 'TOTAL_AMOUNT_EUR', description: 'At the rate of the booking day.' },
+      ],
     },
     {
       name: 'booking_line',
@@ -84,6 +92,10 @@ export const bookingDomain = {
         { id: 'line_booking_exists', kind: 'references', columns: ['BOOKING_ID'], to: 'booking.booking.BOOKING_ID', severity: 'block', threshold: 0.001, description: 'A cancellation deletes lines and header in one transaction; in flight, a few lines may briefly lead.' },
         { id: 'line_amount_computed', kind: 'sql', sql: 'SELECT BOOKING_ID, LINE_NO FROM {table} WHERE LINE_AMOUNT <> GREATEST(0, QUANTITY * UNIT_PRICE - DISCOUNT_AMOUNT)', description: 'Quantity × unit price − discount, never below zero.' },
       ],
+      businessRules: [
+        { id: 'line_status_trimmed', kind: 'trim', columns: ['STATUS_CODE'] },
+        { id: 'line_status_label', kind: 'lookup', column: 'STATUS_CODE', output: 'STATUS_LABEL', values: { C: 'confirmed', X: 'cancelled' }, default: 'UNKNOWN' },
+      ],
     },
     {
       name: 'booking_guest',
@@ -105,6 +117,11 @@ export const bookingDomain = {
         { id: 'guest_type_known', kind: 'accepted_values', column: 'GUEST_TYPE', values: ['A', 'C', 'I'], severity: 'block', quarantine: true },
         { id: 'guest_customer_exists', kind: 'references', columns: ['CUSTOMER_ID'], to: 'customer.customer.CUSTOMER_ID', severity: 'block' },
       ],
+      businessRules: [
+        { id: 'guest_type_trimmed', kind: 'trim', columns: ['GUEST_TYPE'] },
+        { id: 'guest_birth_date', kind: 'yyyymmdd_date', column: 'BIRTH_DATE_NUM', output: 'BIRTH_DATE', description: 'As personal as the number it decodes (identity).' },
+        { id: 'guest_type_label', kind: 'lookup', column: 'GUEST_TYPE', output: 'GUEST_TYPE_LABEL', values: { A: 'adult', C: 'child', I: 'infant' }, default: 'UNKNOWN' },
+      ],
     },
     {
       name: 'booking_status_history',
@@ -121,6 +138,12 @@ export const bookingDomain = {
       ],
       qualityRules: [
         { id: 'history_status_known', kind: 'accepted_values', column: 'NEW_STATUS', values: ['O', 'C', 'X', 'T'], severity: 'block', quarantine: true },
+      ],
+      businessRules: [
+        { id: 'history_codes_trimmed', kind: 'trim', columns: ['OLD_STATUS', 'REASON_CODE'], emptyAsNull: true, description: 'OLD_STATUS is blank for the creation.' },
+        { id: 'history_operator_trimmed', kind: 'trim', columns: ['NEW_STATUS', 'CHANGED_BY'] },
+        { id: 'history_old_status_label', kind: 'lookup', column: 'OLD_STATUS', output: 'OLD_STATUS_LABEL', values: { O: 'option', C: 'confirmed', X: 'cancelled', T: 'travelled' }, default: 'UNKNOWN' },
+        { id: 'history_new_status_label', kind: 'lookup', column: 'NEW_STATUS', output: 'NEW_STATUS_LABEL', values: { O: 'option', C: 'confirmed', X: 'cancelled', T: 'travelled' }, default: 'UNKNOWN' },
       ],
     },
   ],

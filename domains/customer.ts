@@ -35,6 +35,14 @@ export const customerDomain = {
         { id: 'customer_status_known', kind: 'accepted_values', column: 'STATUS_CODE', values: ['A', 'M', 'E'], severity: 'block', quarantine: true },
         { id: 'customer_nationality_exists', kind: 'references', columns: ['NATIONALITY_CODE'], to: 'reference.country.COUNTRY_CODE', severity: 'block' },
       ],
+      businessRules: [
+        { id: 'customer_title_trimmed', kind: 'trim', columns: ['TITLE_CODE'], emptyAsNull: true, description: 'Blank-padded; blank means no title.' },
+        { id: 'customer_codes_trimmed', kind: 'trim', columns: ['GENDER_CODE', 'NATIONALITY_CODE', 'LANGUAGE_CODE', 'CUSTOMER_TYPE', 'STATUS_CODE'] },
+        { id: 'customer_birth_date', kind: 'yyyymmdd_date', column: 'BIRTH_DATE_NUM', output: 'BIRTH_DATE', description: '0 (unknown) becomes NULL; as personal as the number it decodes (identity).' },
+        { id: 'customer_nationality_name', kind: 'lookup', column: 'NATIONALITY_CODE', output: 'NATIONALITY_NAME', from: 'reference.country', key: 'COUNTRY_CODE', label: 'COUNTRY_NAME' },
+        { id: 'customer_language_name', kind: 'lookup', column: 'LANGUAGE_CODE', output: 'LANGUAGE_NAME', from: 'reference.language', key: 'LANGUAGE_CODE', label: 'LANGUAGE_NAME' },
+        { id: 'customer_status_label', kind: 'lookup', column: 'STATUS_CODE', output: 'STATUS_LABEL', values: { A: 'active', M: 'merged', E: 'erased' }, default: 'UNKNOWN' },
+      ],
     },
     {
       name: 'customer_address',

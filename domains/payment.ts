@@ -29,6 +29,13 @@ export const paymentDomain = {
         createdTs,
         updatedTs,
       ],
+      businessRules: [
+        { id: 'payment_codes_trimmed', kind: 'trim', columns: ['PAYMENT_METHOD', 'CURRENCY_CODE', 'STATUS_CODE'] },
+        { id: 'payment_date', kind: 'yyyymmdd_date', column: 'PAYMENT_DATE_NUM', output: 'PAYMENT_DATE' },
+        { id: 'payment_method_label', kind: 'lookup', column: 'PAYMENT_METHOD', output: 'PAYMENT_METHOD_LABEL', values: { CC: 'card', DD: 'direct debit', BT: 'bank transfer', VO: 'voucher' }, default: 'UNKNOWN' },
+        { id: 'payment_status_label', kind: 'lookup', column: 'STATUS_CODE', output: 'STATUS_LABEL', values: { P: 'pending', S: 'settled', F: 'failed', R: 'refunded' }, default: 'UNKNOWN' },
+        { id: 'payment_amount_eur', kind: 'currency', amount: 'AMOUNT', currency: 'CURRENCY_CODE', date: 'PAYMENT_DATE_NUM', output: 'AMOUNT_EUR', description: 'At the rate of the payment day.' },
+      ],
     },
     {
       name: 'refund',

@@ -74,6 +74,11 @@ export const pricingDomain = {
         createdTs,
         updatedTs,
       ],
+      businessRules: [
+        { id: 'promotion_code_trimmed', kind: 'trim', columns: ['PROMOTION_CODE', 'CURRENCY_CODE'] },
+        { id: 'promotion_book_from', kind: 'yyyymmdd_date', column: 'BOOK_FROM_DATE_NUM', output: 'BOOK_FROM_DATE' },
+        { id: 'promotion_book_to', kind: 'yyyymmdd_date', column: 'BOOK_TO_DATE_NUM', output: 'BOOK_TO_DATE', openEnd: '9999-12-31', description: '99999999 (no end) stays open, so a BETWEEN on the booking window still matches.' },
+      ],
     },
   ],
   products: [
