@@ -32,6 +32,7 @@ describe('backfillTable workflow logic', () => {
         async prepareLoad() { record('prepare'); return { loadTable: 'raw_booking.booking_line__load_x' }; },
         async loadChunk() { return { rows: 10, alreadyLoaded: false }; },
         async validateLoad() { record('validate'); return { ...loaded, duplicateKeys: 0 }; },
+        async quarantineLoad() { record('quarantine'); return { quarantined: 2 }; },
         async swapIn() { record('swap'); return { table: 'raw_booking.booking_line' }; },
         async dropLoad() { record('drop'); },
         async recordBackfill() { record('record'); },
@@ -49,8 +50,10 @@ describe('backfillTable workflow logic', () => {
   it('swaps in only after the load matches what the source exported', async () => {
     const calls: string[] = [];
     const result = await run(calls, { rows: 30, checksum: '300' });
-    expect(result).toMatchObject({ rows: 30, checksum: '300', chunks: 3, sourcePosition: '0/16B3748', warehouseTable: 'raw_booking.booking_line' });
-    expect(calls.indexOf('swap')).toBeGreaterThan(calls.indexOf('validate'));
+    expect(result).toMatchObject({ rows: 30, checksum: '300', chunks: 3, sourcePosition: '0/16B3748', warehouseTable: 'raw_booking.booking_line', quarantined: 2 });
+    // Quarantine moves rows out of a load already proven equal to the source, and only then is it swapped in.
+    expect(calls.indexOf('quarantine')).toBeGreaterThan(calls.indexOf('validate'));
+    expect(calls.indexOf('swap')).toBeGreaterThan(calls.indexOf('quarantine'));
     expect(calls).toContain('record');
   });
 
@@ -62,6 +65,7 @@ describe('backfillTable workflow logic', () => {
       'booking.booking_line: validation failed, nothing swapped in — source 30 rows / checksum 300, warehouse 30 rows / checksum 299, 0 duplicate keys',
     );
     expect(calls).toContain('drop');
+    expect(calls).not.toContain('quarantine');
     expect(calls).not.toContain('swap');
   });
 

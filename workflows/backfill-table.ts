@@ -1,6 +1,7 @@
 import {
   ApplicationFailure,
   defineQuery,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -36,9 +37,11 @@ export interface BackfillTableResult {
   sourcePosition: string;
   warehouseTable: string;
   addedSourceColumns: string[];
+  /** Rows that failed a quarantine rule: in `<table>__quarantine`, not live (counted in `rows`). */
+  quarantined: number;
 }
 
-export type BackfillPhase = 'inspecting' | 'planning' | 'loading' | 'validating' | 'swapping' | 'done' | 'failed';
+export type BackfillPhase = 'inspecting' | 'planning' | 'loading' | 'validating' | 'quarantining' | 'swapping' | 'done' | 'failed';
 
 export interface BackfillTableProgress {
   phase: BackfillPhase;
@@ -47,6 +50,7 @@ export interface BackfillTableProgress {
   rowsDone: number;
   approxRows: number;
   startedAt: number;
+  quarantined: number;
 }
 
 export const backfillTableProgress = defineQuery<BackfillTableProgress>('progress');
@@ -56,7 +60,8 @@ const maxChunks = 1000;
 /**
  * Loads one source table into the warehouse: inspect (contract vs source) → plan key-range chunks →
  * export each chunk to a staged file and load it on the warehouse owner, with bounded concurrency →
- * validate row count and content checksum against what the source exported → swap the new table in
+ * validate row count and content checksum against what the source exported → move rows failing a
+ * quarantine rule to the quarantine → swap the new table in
  * atomically → record the result. A crashed worker costs at most the chunks in flight: finished
  * chunks are in the history and are not redone.
  */
@@ -70,7 +75,7 @@ export async function backfillTable(input: BackfillTableInput): Promise<Backfill
 
   const { domain, table } = input;
   const loadId = workflowInfo().runId.replace(/-/g, '').slice(0, 16);
-  const progress: BackfillTableProgress = { phase: 'inspecting', chunksTotal: 0, chunksDone: 0, rowsDone: 0, approxRows: 0, startedAt: Date.now() };
+  const progress: BackfillTableProgress = { phase: 'inspecting', chunksTotal: 0, chunksDone: 0, rowsDone: 0, approxRows: 0, startedAt: Date.now(), quarantined: 0 };
   setHandler(backfillTableProgress, () => progress);
   const setPhase = (phase: BackfillPhase) => {
     progress.phase = phase;
@@ -117,6 +122,13 @@ export async function backfillTable(input: BackfillTableInput): Promise<Backfill
       );
     }
 
+    // The load proved equal to the source above; now rows failing a quarantine rule leave it. Runs
+    // started before this step existed go on without it (their histories have no such commands).
+    if (patched('quarantine-load')) {
+      setPhase('quarantining');
+      progress.quarantined = (await warehouse.quarantineLoad({ domain, table, loadTable })).quarantined;
+    }
+
     setPhase('swapping');
     const swapped = await warehouse.swapIn({ domain, table, loadTable });
     const result: BackfillTableResult = {
@@ -130,6 +142,7 @@ export async function backfillTable(input: BackfillTableInput): Promise<Backfill
       sourcePosition: inspected.sourcePosition,
       warehouseTable: swapped.table,
       addedSourceColumns: inspected.addedColumns,
+      quarantined: progress.quarantined,
     };
     await warehouse.recordBackfill(result);
     await source.removeStagedFiles({ domain, table, loadId });

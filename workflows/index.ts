@@ -6,4 +6,5 @@ export { buildQualifiedLayers } from './qualified-layer.js';
 export { warehouseStats } from './warehouse-stats.js';
 export { verifyTables } from './verify.js';
 export { cdcIngest } from './cdc-ingest.js';
+export { replayQuarantine, quarantineStatus } from './quality-replay.js';
 export { qualityGate, lastQualityReport } from './quality-gate.js';

@@ -1,4 +1,4 @@
-import type { BackfillRecord, Warehouse } from '../../connectors/warehouse/port.js';
+import type { BackfillRecord, QuarantineSummaryResult, ReplayQuarantineResult, Warehouse } from '../../connectors/warehouse/port.js';
 import type { DomainRegistry } from '../../domains/registry.js';
 import { withHeartbeat } from '../lib/heartbeat.js';
 
@@ -34,6 +34,20 @@ export function createWarehouseActivities({ registry, warehouse }: WarehouseActi
 
     async validateLoad(input: TableRef & { loadTable: string }) {
       return withHeartbeat({ validating: input.loadTable }, () => warehouse.validateLoad({ loadTable: input.loadTable, table: contract(input) }));
+    },
+
+    /** Rows failing a quarantine rule of the contract leave the load for the quarantine before the swap. */
+    async quarantineLoad(input: TableRef & { loadTable: string }): Promise<{ quarantined: number }> {
+      return withHeartbeat({ quarantining: input.loadTable }, () => warehouse.quarantineLoad({ loadTable: input.loadTable, table: contract(input) }));
+    },
+
+    /** Judged by the contract this worker serves now: a fixed rule is a deployed contract. */
+    async replayQuarantine(input: TableRef): Promise<ReplayQuarantineResult> {
+      return withHeartbeat({ replaying: `${input.domain}.${input.table}` }, () => warehouse.replayQuarantine({ domain: input.domain, table: contract(input) }));
+    },
+
+    async quarantineSummary(input: TableRef): Promise<QuarantineSummaryResult> {
+      return warehouse.quarantineSummary({ domain: input.domain, table: contract(input) });
     },
 
     async swapIn(input: TableRef & { loadTable: string }): Promise<{ table: string }> {
