@@ -95,7 +95,13 @@ export function createQualityActivities({ registry, warehouse, dialect }: Qualit
         if (!found) throw new InvalidInputError(`${domain}.${table} rule '${rule.id}': table ${d}.${t} was not resolved for this check`);
         return found;
       };
-      const { sql } = checkQuery({ rule, table: contract, dialect, ...targets.get(`${domain}.${table}`)!, resolve, now: input.now });
+      let sql: string;
+      try {
+        ({ sql } = checkQuery({ rule, table: contract, dialect, ...targets.get(`${domain}.${table}`)!, resolve, now: input.now }));
+      } catch (error) {
+        // The contract load checks rules against their tables; a rule that still cannot compile will not heal by retrying.
+        return notRun(`check cannot be compiled: ${(error as Error).message}`);
+      }
       let row;
       try {
         ({ row } = await withHeartbeat({ rule: rule.id }, () => warehouse.runQualityQuery({ sql })));
