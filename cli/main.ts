@@ -1,6 +1,7 @@
 // The `factory` command: `npx factory --help`.
 import { Command } from 'commander';
 import { registerBackfillCommands } from './commands/backfill.js';
+import { registerCatalogCommands } from './commands/catalog.js';
 import { registerCdcCommands } from './commands/cdc.js';
 import { registerDomainCommands } from './commands/domains.js';
 import { registerQualifiedCommands } from './commands/qualified.js';
@@ -19,6 +20,7 @@ const program = new Command()
 registerDomainCommands(program);
 registerBackfillCommands(program);
 registerCdcCommands(program);
+registerCatalogCommands(program);
 registerQualityCommands(program);
 registerStackCommands(program);
 registerWorkerCommand(program);
