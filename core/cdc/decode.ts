@@ -206,11 +206,20 @@ function decodeImage(columns: PreparedColumn[], image: Record<string, unknown>, 
   });
 }
 
+const fieldMaps = new WeakMap<FieldSchema[], Map<string, FieldSchema>>();
+
+/** Key schemas come from a cache, one array per distinct schema: index each once. */
+function fieldsByName(fields: FieldSchema[]): Map<string, FieldSchema> {
+  let byName = fieldMaps.get(fields);
+  if (!byName) fieldMaps.set(fields, (byName = new Map(fields.map((f) => [f.field ?? '', f]))));
+  return byName;
+}
+
 function decodeKey(rawKey: Uint8Array | string | null, table: Prepared, image: (string | null)[] | null): Record<string, string | null> {
   const parsed = parseKey(rawKey);
   if (parsed.kind === 'invalid') throw new Failure(parsed.reason);
   const key: Record<string, string | null> = {};
-  const keyFields = parsed.kind === 'key' && parsed.fields ? new Map(parsed.fields.map((f) => [f.field ?? '', f])) : null;
+  const keyFields = parsed.kind === 'key' && parsed.fields ? fieldsByName(parsed.fields) : null;
   for (const name of table.key) {
     const index = table.columns.findIndex((c) => c.name === name);
     const column = table.columns[index];

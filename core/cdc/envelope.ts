@@ -226,12 +226,28 @@ export function parseKey(value: Uint8Array | string | null | undefined):
   if (typeof json !== 'object' || Array.isArray(json)) return { kind: 'invalid', reason: `key is not an object (got ${describeJson(json)})` };
   if ('payload' in json && 'schema' in json) {
     const payload = (json as { payload: unknown }).payload;
-    const schema = fieldSchema.safeParse((json as { schema: unknown }).schema);
     if (payload === null) return { kind: 'none' };
     if (typeof payload !== 'object' || Array.isArray(payload)) return { kind: 'invalid', reason: `key payload is not an object (got ${describeJson(payload)})` };
-    return { kind: 'key', values: payload as Record<string, unknown>, fields: schema.success ? schema.data.fields ?? null : null };
+    return { kind: 'key', values: payload as Record<string, unknown>, fields: keyFields(text, (json as { schema: unknown }).schema) };
   }
   return { kind: 'key', values: json as Record<string, unknown>, fields: null };
+}
+
+/** Key schemas repeat per table like value schemas: validated once per distinct schema text. */
+const keySchemaCache = new Map<string, FieldSchema[] | null>();
+
+function keyFields(text: string, schema: unknown): FieldSchema[] | null {
+  const schemaText = splitSchema(text)?.schemaText;
+  const cached = schemaText === undefined ? undefined : keySchemaCache.get(schemaText);
+  if (cached !== undefined) return cached;
+  const parsed = fieldSchema.safeParse(schema);
+  const fields = parsed.success ? parsed.data.fields ?? null : null;
+  // Cached only when the split text really is the schema that was validated.
+  if (schemaText !== undefined && JSON.stringify(schema) === JSON.stringify(JSON.parse(schemaText))) {
+    if (keySchemaCache.size >= schemaCacheLimit) keySchemaCache.clear();
+    keySchemaCache.set(schemaText, fields);
+  }
+  return fields;
 }
 
 function toText(value: Uint8Array | string | null | undefined): string | null {
