@@ -136,7 +136,7 @@ async function backfillMany(input: BackfillManyInput, workflowName: 'backfillDom
   // Every table is in (or failed, keeping its previous raw table): rebuild the views over them.
   // Runs started before this step existed finish without it.
   const views = patched('qualified-layer')
-    ? (await qualifyDomains({ domains: [...new Set(state.outcomes.map((o) => o.table.split('.')[0]!))], warehouseTaskQueue: input.warehouseTaskQueue })).domains
+    ? (await qualifyDomains({ domains: [...new Set(state.outcomes.map((o) => o.table.split('.')[0]!))].sort(), warehouseTaskQueue: input.warehouseTaskQueue })).domains
     : undefined;
   const failed = state.outcomes.filter((o) => o.error);
   upsertSearchAttributes([{ key: factoryStatus, value: failed.length ? 'failed' : 'done' }]);
