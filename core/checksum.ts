@@ -53,7 +53,8 @@ export function checksumSelectList(dialect: Dialect, columns: ChecksumColumn[]):
   const render = renderers[dialect];
   if (!render) throw new ChecksumDialectError(dialect);
   const nullMarker = dialect === 'bigquery' ? `'\\\\N'` : `'\\N'`;
-  const separator = dialect === 'bigquery' ? `'\\x1f'` : 'chr(31)';
+  // chr(31) in every dialect: the emulator keeps a '\x1f' escape literally inside a concatenation.
+  const separator = 'chr(31)';
   const parts = columns.map((c) => {
     const id = quoteIdent(dialect, c.name);
     return `(CASE WHEN ${id} IS NULL THEN ${nullMarker} ELSE ${render(id, c)} END)`;
@@ -70,7 +71,9 @@ function sumOfHashes(dialect: Dialect, rowText: string): string {
       return `CAST(coalesce(sum(CAST('0x' || substr(md5(${rowText}), 1, 15) AS BIGINT)), 0) AS VARCHAR)`;
     case 'bigquery':
       // SUM(INT64) raises on overflow past 2^63; BIGNUMERIC holds any realistic sum of 60-bit values.
-      return `CAST(COALESCE(SUM(CAST(CAST(CONCAT('0x', SUBSTR(TO_HEX(MD5(${rowText})), 1, 15)) AS INT64) AS BIGNUMERIC)), 0) AS STRING)`;
+      // The text is cut at a '.': BigQuery renders an integral BIGNUMERIC without one, the emulator
+      // (DuckDB decimals) with zero fraction digits.
+      return `SPLIT(CAST(COALESCE(SUM(CAST(CAST(CONCAT('0x', SUBSTR(TO_HEX(MD5(${rowText})), 1, 15)) AS INT64) AS BIGNUMERIC)), 0) AS STRING), '.')[OFFSET(0)]`;
     default:
       throw new ChecksumDialectError(dialect);
   }
@@ -126,14 +129,18 @@ const duckdb: Renderer = (id, { type: t, padding }) => {
   }
 };
 
-/** BigQuery SQL written to the same canon; not yet run against BigQuery or its emulator. */
+/**
+ * BigQuery SQL written to the same canon; run against the bqemulator emulator (connectors/bigquery
+ * tests), not yet against BigQuery itself.
+ */
 const bigquery: Renderer = (id, { type: t, padding }) => {
   switch (t.kind) {
-    case 'DECIMAL': return `FORMAT('%.${t.scale ?? 0}f', ${id})`;
+    case 'DECIMAL': return bigQueryDecimalText(id, t.scale ?? 0);
     case 'REAL': return floatSql(id, `FORMAT('%.8e', ${id})`, 'bigquery');
     case 'DOUBLE': return floatSql(id, `FORMAT('%.16e', ${id})`, 'bigquery');
     case 'CHAR': case 'GRAPHIC': return padding === 'trim' ? `RTRIM(${id}, ' ')` : `CAST(${id} AS STRING)`;
-    case 'DATE': return `FORMAT_DATE('%Y-%m-%d', ${id})`;
+    // CAST, not FORMAT_DATE('%Y-%m-%d'): the emulator writes year 1 as '1', not '0001'.
+    case 'DATE': return `CAST(${id} AS STRING)`;
     case 'TIME': return `FORMAT_TIME('%H:%M:%E6S', ${id})`;
     case 'TIMESTAMP': {
       const f = fractionDigits(t);
@@ -145,6 +152,19 @@ const bigquery: Renderer = (id, { type: t, padding }) => {
     default: return `CAST(${id} AS STRING)`;
   }
 };
+
+/**
+ * A NUMERIC/BIGNUMERIC as plain text with exactly `scale` fraction digits. FORMAT('%.8f') would be
+ * shorter, but the emulator formats through a double (23-digit amounts came back rounded), so the
+ * exact CAST text is padded or cut instead: BigQuery writes '7' and '-0.5', the emulator '7.000000000'.
+ * The stored value has at most `scale` fraction digits, so cutting drops zeros only.
+ */
+function bigQueryDecimalText(id: string, scale: number): string {
+  const text = `CAST(${id} AS STRING)`;
+  if (scale === 0) return `SPLIT(${text}, '.')[OFFSET(0)]`;
+  // SUBSTR of a zero-padded text, not RPAD: the emulator's RPAD takes no INT64 length.
+  return `IF(STRPOS(${text}, '.') = 0, CONCAT(${text}, '.${'0'.repeat(scale)}'), SUBSTR(CONCAT(${text}, '${'0'.repeat(scale)}'), 1, STRPOS(${text}, '.') + ${scale}))`;
+}
 
 const renderers: Partial<Record<Dialect, Renderer>> = { postgres, duckdb, bigquery };
 

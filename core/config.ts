@@ -38,7 +38,10 @@ export const configSchema = z.object({
   FACTORY_CHUNK_CONCURRENCY: positiveInt.default(4),
   GOOGLE_CLOUD_PROJECT: z.string().optional(),
   BIGQUERY_LOCATION: z.string().default('EU'),
+  /** Set for the local emulator (stack.sh env prints it): requests go there, without credentials. */
   BIGQUERY_API_ENDPOINT: z.url({ message: 'expected a URL such as http://127.0.0.1:9050' }).optional(),
+  /** Cost guard on every BigQuery query: a query that would bill more fails instead (default 1 TiB). */
+  BIGQUERY_MAX_BYTES_BILLED: positiveInt.default(1024 ** 4),
   FACTORY_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { message: 'expected one of trace, debug, info, warn, error, fatal, silent' }).default('info'),
 });
 

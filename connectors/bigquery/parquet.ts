@@ -1,0 +1,88 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { parseSourceType } from '../../core/source-types.js';
+import { duckDbColumnType } from '../../core/warehouse-types.js';
+import type { TableContract } from '../../domains/contract.js';
+import { changeColumns } from '../duckdb/cdc-sql.js';
+import { ident, literal, maxLineBytes, redactCsvError, stagedCsvOptions } from '../duckdb/load-sql.js';
+import { contractField } from './sql.js';
+
+/**
+ * Staged CSV → Parquet, in an in-process DuckDB, for BigQuery load jobs.
+ *
+ * Why not load the CSV itself: BigQuery's CSV reader cannot tell NULL from the empty string the way
+ * the staged format does (empty unquoted vs ""), and the emulator's CSV load ignores every CSV
+ * option (it always skips a header line and reads "" as NULL). Parquet is typed: decimals, DATETIME
+ * microseconds, bytes, NULL and '' arrive exactly, and DuckDB reads the staged format with the same
+ * options the DuckDB warehouse uses. The columns are written in the target table's order and names.
+ */
+
+export interface ParquetResult { rows: number }
+
+export class ParquetWriter {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly db: DuckDBConnection, private readonly instance: DuckDBInstance) {}
+
+  static async create(): Promise<ParquetWriter> {
+    const instance = await DuckDBInstance.create(':memory:');
+    return new ParquetWriter(await instance.connect(), instance);
+  }
+
+  /** A backfill chunk: contract columns, lineage values, and the empty change-capture columns. */
+  loadChunk(input: { table: TableContract; csv: string; parquet: string; sourceSystem: string; loadId: string; sourcePosition: string }): Promise<ParquetResult> {
+    const { table, csv, parquet } = input;
+    const lineage = [`${literal(input.sourceSystem)} AS _source_system`, `${literal(input.loadId)} AS _load_id`,
+      'CAST(now() AS TIMESTAMPTZ) AS _loaded_at', `${literal(input.sourcePosition)} AS _source_position`,
+      'CAST(NULL AS BOOLEAN) AS _deleted', 'CAST(NULL AS VARCHAR) AS _extra'];
+    return this.copy(table, csv, parquet, [], lineage);
+  }
+
+  /** A change batch: contract columns, then the change metadata columns as staged. */
+  changeBatch(input: { table: TableContract; csv: string; parquet: string }): Promise<ParquetResult> {
+    const extra = changeColumns.map(([name, type]) => [name, type] as [string, string]);
+    return this.copy(input.table, input.csv, input.parquet, extra, extra.map(([name]) => ident(name)));
+  }
+
+  private copy(table: TableContract, csv: string, parquet: string, extraCsv: [string, string][], extraSelect: string[]): Promise<ParquetResult> {
+    const run = this.tail.then(async () => {
+      const declared = [...table.columns.map((c) => [c.name, csvReadType(c)] as [string, string]), ...extraCsv];
+      const columns = declared.map(([n, t]) => `${literal(n)}: ${literal(t)}`).join(', ');
+      const options = [...stagedCsvOptions];
+      const widest = maxLineBytes(table);
+      if (widest > 2_000_000) options.push(`max_line_size = ${widest}`);
+      const select = [...table.columns.map(selectExpression), ...extraSelect].join(', ');
+      const sql = `COPY (SELECT ${select} FROM read_csv(${literal(csv)}, columns = {${columns}}, ${options.join(', ')})) `
+        + `TO ${literal(parquet)} (FORMAT PARQUET)`;
+      try {
+        const result = await this.db.run(sql);
+        return { rows: Number(result.rowsChanged) };
+      } catch (error) {
+        throw new Error(`converting ${csv} to Parquet failed: ${redactCsvError((error as Error).message)}`);
+      }
+    });
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  close(): void {
+    this.db.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** Columns BigQuery keeps as STRING (DECFLOAT, TIMESTAMP(7..12)) are read as the staged text, unchanged. */
+function csvReadType(column: TableContract['columns'][number]): string {
+  if (isBlob(column)) return 'VARCHAR';
+  return contractField(column).type === 'STRING' ? 'VARCHAR' : duckDbColumnType(column);
+}
+
+function selectExpression(column: TableContract['columns'][number]): string {
+  const id = ident(column.name);
+  if (isBlob(column)) return `unhex(substr(${id}, 3)) AS ${id}`;
+  if (column.padding === 'trim' && !column.warehouseType && ['CHAR', 'GRAPHIC'].includes(parseSourceType(column.type).kind)) return `rtrim(${id}, ' ') AS ${id}`;
+  return id;
+}
+
+function isBlob(column: TableContract['columns'][number]): boolean {
+  return !column.warehouseType && parseSourceType(column.type).kind === 'BLOB';
+}

@@ -1,0 +1,325 @@
+import { rm } from 'node:fs/promises';
+import { md5Hex } from '../../core/md5.js';
+import {
+  layerSchema, LoadStateError, loadTableName, parseLoadTable,
+  type ApplyChangesInput, type ApplyChangesResult, type BackfillRecord, type KafkaOffset, type LoadChunkInput, type LoadChunkResult,
+  type PrepareLoadInput, type PrepareLoadResult, type RecordBackfillInput, type SwapInInput, type SwapInResult, type TableRefInput,
+  type TableStatsResult, type ValidateLoadInput, type ValidateLoadResult, type Warehouse,
+} from '../warehouse/port.js';
+import type { BigQuery, JobMetadata, TableField } from '@google-cloud/bigquery';
+import { createBigQueryClient, query, runJob, succeededJob, withRetry, type BigQueryClientOptions, type JobConfiguration, type QueryOptions } from './client.js';
+import { ParquetWriter } from './parquet.js';
+import {
+  applyScript, batchFields, changeLogFields, clusteringFields, controlTablesSql, duplicateKeysSql, qualified, rawTableFields, statsSql, tableLabels,
+} from './sql.js';
+
+/**
+ * The BigQuery warehouse, behind the same port as DuckDB (connectors/warehouse/port.ts).
+ *
+ * - Loads: each staged CSV chunk becomes a Parquet file (parquet.ts) and one load job into the load
+ *   table. The job id is derived from the load (table, generation) and the chunk index; runJob never
+ *   runs a successful job id twice, so a retried activity finds the job and records it instead of
+ *   loading again. The `_factory.load_chunks` ledger then answers retries without a job lookup.
+ * - Swap: a copy job with WRITE_TRUNCATE from the load table to the live table: atomic (readers
+ *   see the old or the new table), free of query charges, and it keeps the load table's clustering.
+ *   `CREATE OR REPLACE TABLE … AS SELECT` is atomic too but bills a scan of the whole table.
+ * - Change capture: the batch lands through a load job, then one multi-statement transaction
+ *   appends it to the change log, merges the newest change per key and stores the offsets.
+ *
+ * BigQuery allows 1,500 load jobs per table and day: a backfill costs one per chunk (250,000 rows by
+ * default), a change batch one. Every query carries maximumBytesBilled.
+ */
+
+export interface BigQueryWarehouseOptions extends BigQueryClientOptions {
+  maximumBytesBilled: number;
+}
+
+/** The backfill and change-capture part of the port (quality methods are not built on BigQuery yet). */
+export type BigQueryWarehouse = Pick<Warehouse,
+  'prepareLoad' | 'loadChunk' | 'validateLoad' | 'swapIn' | 'recordBackfill' | 'lastBackfill' | 'tableStats' | 'dropLoad'
+  | 'applyChanges' | 'consumerOffsets' | 'close'> & {
+  /** The client, for readers (tests, tools); never for writes outside this adapter. */
+  readonly client: BigQuery;
+};
+
+export async function createBigQueryWarehouse(options: BigQueryWarehouseOptions): Promise<BigQueryWarehouse> {
+  const bq = createBigQueryClient(options);
+  const impl = new BigQueryWarehouseImpl(bq, options, await ParquetWriter.create());
+  await impl.init();
+  return impl;
+}
+
+const jobPrefix = 'factory';
+const hash = (text: string): string => md5Hex(text).slice(0, 20);
+
+class BigQueryWarehouseImpl implements BigQueryWarehouse {
+  /** One merger per table: BigQuery queues mutating DML per table, and the offsets check must not race. */
+  private tableQueues = new Map<string, Promise<unknown>>();
+
+  constructor(readonly client: BigQuery, private readonly options: BigQueryWarehouseOptions, private readonly parquet: ParquetWriter) {}
+
+  private q<T = Record<string, unknown>>(sql: string, extra: Omit<QueryOptions, 'maximumBytesBilled'> = {}): Promise<T[]> {
+    return query<T>(this.client, sql, { maximumBytesBilled: this.options.maximumBytesBilled, ...extra });
+  }
+
+  async init(): Promise<void> {
+    await this.ensureDataset('_factory', { layer: 'control' });
+    for (const sql of controlTablesSql) await this.q(sql);
+  }
+
+  private async ensureDataset(name: string, labels: Record<string, string>): Promise<void> {
+    const dataset = this.client.dataset(name);
+    const [exists] = await withRetry(() => dataset.exists());
+    if (exists) return;
+    try {
+      await withRetry(() => dataset.create({ location: this.options.location, labels }));
+    } catch (error) {
+      if ((error as { code?: number }).code !== 409) throw error;
+    }
+  }
+
+  private async tableExists(dataset: string, table: string): Promise<boolean> {
+    const [exists] = await withRetry(() => this.client.dataset(dataset).table(table).exists());
+    return exists;
+  }
+
+  private async ensureTable(dataset: string, table: string, fields: TableField[], extra: { clustering?: string[]; labels?: Record<string, string> } = {}): Promise<boolean> {
+    if (await this.tableExists(dataset, table)) return true;
+    try {
+      await withRetry(() => this.client.dataset(dataset).createTable(table, {
+        schema: { fields },
+        ...(extra.clustering?.length ? { clustering: { fields: extra.clustering } } : {}),
+        ...(extra.labels ? { labels: extra.labels } : {}),
+      }));
+    } catch (error) {
+      if ((error as { code?: number }).code !== 409) throw error;
+    }
+    return false;
+  }
+
+  private async dropTable(dataset: string, table: string): Promise<void> {
+    try {
+      await withRetry(() => this.client.dataset(dataset).table(table).delete());
+    } catch (error) {
+      if ((error as { code?: number }).code !== 404) throw error;
+    }
+  }
+
+  private async loadRecord(loadTable: string): Promise<{ status: string; generation: string } | undefined> {
+    const rows = await this.q<{ status: string; generation: string }>(
+      `SELECT status, CAST(UNIX_MICROS(created_at) AS STRING) AS generation FROM _factory.loads WHERE load_table = @t`, { params: { t: loadTable } });
+    return rows[0];
+  }
+
+  async prepareLoad({ domain, table, loadId }: PrepareLoadInput): Promise<PrepareLoadResult> {
+    const loadTable = loadTableName(domain, table.name, loadId);
+    const { schema, name } = parseLoadTable(loadTable);
+    const record = await this.loadRecord(loadTable);
+    if (record?.status === 'swapped') throw new LoadStateError(loadTable, `load '${loadId}' of ${domain}.${table.name} was already swapped in; start a new load id`);
+    for (const layer of ['raw', 'qualified', 'published'] as const) await this.ensureDataset(layerSchema(layer, domain), { domain, layer });
+    const fields = rawTableFields(table);
+    const existed = await this.ensureTable(schema, name, fields, { clustering: clusteringFields(table), labels: tableLabels(domain, table) });
+    if (existed) await this.checkLayout(loadTable, schema, name, fields);
+    if (record === undefined || record.status === 'dropped') {
+      // One statement: a retried prepareLoad replaces the row instead of adding a second one.
+      await this.q(`MERGE _factory.loads AS t USING (SELECT @t AS load_table) AS s ON t.load_table = s.load_table
+        WHEN MATCHED THEN UPDATE SET status = 'loading', created_at = CURRENT_TIMESTAMP(), finished_at = NULL
+        WHEN NOT MATCHED THEN INSERT (load_table, domain, table_name, load_id, status, created_at)
+          VALUES (@t, @domain, @table, @loadId, 'loading', CURRENT_TIMESTAMP())`,
+      { params: { t: loadTable, domain, table: table.name, loadId } });
+    }
+    const [count] = await this.q<{ n: number }>(`SELECT COUNT(*) AS n FROM ${qualified(schema, name)}`);
+    return { loadTable, existingRows: Number(count!.n) };
+  }
+
+  /** A resumed load must have the layout the contract now declares, or its chunks would not fit. */
+  private async checkLayout(loadTable: string, schema: string, name: string, fields: TableField[]): Promise<void> {
+    const [metadata] = await withRetry(() => this.client.dataset(schema).table(name).getMetadata());
+    const actual = ((metadata.schema?.fields ?? []) as TableField[]).map((f) => f.name).join(', ');
+    const expected = fields.map((f) => f.name).join(', ');
+    if (actual !== expected) throw new LoadStateError(loadTable, `existing columns (${actual}) differ from the contract (${expected}); drop the load and start again`);
+  }
+
+  async loadChunk({ loadTable, table, file, chunkIndex, lineage }: LoadChunkInput): Promise<LoadChunkResult> {
+    const { schema, name } = parseLoadTable(loadTable);
+    const record = await this.loadRecord(loadTable);
+    if (record?.status !== 'loading') throw new LoadStateError(loadTable, `cannot load chunk ${chunkIndex}: load is ${record?.status ?? 'not prepared'}`);
+    const done = await this.q<{ n: number }>('SELECT row_count AS n FROM _factory.load_chunks WHERE load_table = @t AND chunk_index = @i',
+      { params: { t: loadTable, i: chunkIndex } });
+    if (done.length > 0) return { rows: Number(done[0]!.n), alreadyLoaded: true };
+    const parquet = `${file}.${hash(loadTable)}.parquet`;
+    try {
+      const { rows } = await this.parquet.loadChunk({ table, csv: file, parquet, ...lineage });
+      // The generation tells a load prepared again after dropLoad from the earlier one of the same id.
+      const jobBase = `${jobPrefix}_load_${hash(`${loadTable}@${record.generation}`)}_c${chunkIndex}`;
+      const job = await this.loadJob(jobBase, schema, name, parquet, 'WRITE_APPEND');
+      await this.q(`INSERT INTO _factory.load_chunks (load_table, chunk_index, row_count, job_id, loaded_at)
+        VALUES (@t, @i, @rows, @job, CURRENT_TIMESTAMP())`, { params: { t: loadTable, i: chunkIndex, rows, job: job.jobId } });
+      return { rows, alreadyLoaded: job.reused };
+    } catch (error) {
+      throw new Error(`loading chunk ${chunkIndex} of ${loadTable} from ${file} failed: ${(error as Error).message}`);
+    } finally {
+      await rm(parquet, { force: true });
+    }
+  }
+
+  /**
+   * The emulator reads `file://` URIs on its own machine and ignores the job id of a media upload;
+   * BigQuery takes the file as a media upload under our job id.
+   */
+  private async loadJob(jobBase: string, dataset: string, table: string, parquet: string, writeDisposition: string, fields?: TableField[]) {
+    const load: NonNullable<JobConfiguration['load']> = {
+      sourceFormat: 'PARQUET',
+      destinationTable: { projectId: this.options.projectId, datasetId: dataset, tableId: table },
+      writeDisposition,
+      createDisposition: fields ? 'CREATE_IF_NEEDED' : 'CREATE_NEVER',
+      ...(fields ? { schema: { fields } } : {}),
+    };
+    if (this.options.apiEndpoint) return runJob(this.client, jobBase, { load: { ...load, sourceUris: [`file://${parquet}`] } });
+    return uploadJob(this.client, jobBase, dataset, table, parquet, load);
+  }
+
+  async validateLoad({ loadTable, table }: ValidateLoadInput): Promise<ValidateLoadResult> {
+    const { schema, name } = parseLoadTable(loadTable);
+    if (!(await this.tableExists(schema, name))) throw new LoadStateError(loadTable, 'cannot validate: the load table does not exist');
+    const target = qualified(schema, name);
+    const [stats] = await this.q<{ row_count: number; checksum: string }>(statsSql(target, table));
+    const dupSql = duplicateKeysSql(target, table);
+    const duplicateKeys = dupSql ? Number((await this.q<{ n: number }>(dupSql))[0]!.n) : 0;
+    return { rows: Number(stats!.row_count), checksum: String(stats!.checksum), duplicateKeys };
+  }
+
+  async swapIn({ domain, table, loadTable }: SwapInInput): Promise<SwapInResult> {
+    const { schema, name, table: tableName } = parseLoadTable(loadTable);
+    if (schema !== layerSchema('raw', domain) || tableName !== table.name) throw new LoadStateError(loadTable, `does not belong to ${domain}.${table.name}`);
+    const live = `${schema}.${table.name}`;
+    const record = await this.loadRecord(loadTable);
+    if (record?.status === 'swapped') return { table: live, alreadySwapped: true };
+    if (record?.status !== 'loading') throw new LoadStateError(loadTable, `cannot swap in: load is ${record?.status ?? 'not prepared'}`);
+    // A derived id: after a crash past the copy, the retry must not copy again over changes applied since.
+    await runJob(this.client, `${jobPrefix}_swap_${hash(`${loadTable}@${record.generation}`)}`, {
+      copy: {
+        sourceTable: { projectId: this.options.projectId, datasetId: schema, tableId: name },
+        destinationTable: { projectId: this.options.projectId, datasetId: schema, tableId: table.name },
+        writeDisposition: 'WRITE_TRUNCATE', createDisposition: 'CREATE_IF_NEEDED',
+      },
+    });
+    await this.q(`UPDATE _factory.loads SET status = 'swapped', finished_at = CURRENT_TIMESTAMP() WHERE load_table = @t`, { params: { t: loadTable } });
+    await this.q('DELETE FROM _factory.load_chunks WHERE load_table = @t', { params: { t: loadTable } });
+    await this.dropTable(schema, name);
+    return { table: live, alreadySwapped: false };
+  }
+
+  async recordBackfill(input: RecordBackfillInput): Promise<void> {
+    // Keyed by (domain, table, load id) so a retried activity records the run once.
+    await this.q(`MERGE _factory.backfill_runs AS t
+      USING (SELECT @domain AS domain, @table AS table_name, @loadId AS load_id) AS s
+      ON t.domain = s.domain AND t.table_name = s.table_name AND t.load_id = s.load_id
+      WHEN MATCHED THEN UPDATE SET row_count = @rows, checksum = @checksum, duration_ms = @durationMs, source_position = @position, recorded_at = CURRENT_TIMESTAMP()
+      WHEN NOT MATCHED THEN INSERT (domain, table_name, load_id, row_count, checksum, duration_ms, source_position, recorded_at)
+        VALUES (@domain, @table, @loadId, @rows, @checksum, @durationMs, @position, CURRENT_TIMESTAMP())`, {
+      params: {
+        domain: input.domain, table: input.table, loadId: input.loadId, rows: input.rows, checksum: input.checksum,
+        durationMs: Math.round(input.durationMs), position: input.sourcePosition,
+      },
+    });
+  }
+
+  async lastBackfill({ domain, table }: { domain: string; table: string }): Promise<BackfillRecord | null> {
+    const rows = await this.q<Record<string, unknown>>(
+      `SELECT load_id, row_count, checksum, duration_ms, source_position, recorded_at FROM _factory.backfill_runs
+       WHERE domain = @domain AND table_name = @table ORDER BY recorded_at DESC LIMIT 1`, { params: { domain, table } });
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      domain, table, loadId: String(r.load_id), rows: Number(r.row_count), checksum: String(r.checksum), durationMs: Number(r.duration_ms),
+      sourcePosition: String(r.source_position), recordedAt: new Date((r.recorded_at as { value: string }).value).toISOString(),
+    };
+  }
+
+  async tableStats({ domain, table }: TableRefInput): Promise<TableStatsResult> {
+    const schema = layerSchema('raw', domain);
+    if (!(await this.tableExists(schema, table.name))) throw new Error(`warehouse table ${schema}.${table.name} does not exist (no backfill swapped in yet)`);
+    const [stats] = await this.q<{ row_count: number; checksum: string }>(statsSql(qualified(schema, table.name), table, true));
+    return { rows: Number(stats!.row_count), checksum: String(stats!.checksum) };
+  }
+
+  async dropLoad({ loadTable }: { loadTable: string }): Promise<void> {
+    const { schema, name } = parseLoadTable(loadTable);
+    if ((await this.loadRecord(loadTable))?.status === 'swapped') return;
+    await this.dropTable(schema, name);
+    await this.q(`UPDATE _factory.loads SET status = 'dropped', finished_at = CURRENT_TIMESTAMP() WHERE load_table = @t`, { params: { t: loadTable } });
+    await this.q('DELETE FROM _factory.load_chunks WHERE load_table = @t', { params: { t: loadTable } });
+  }
+
+  applyChanges(input: ApplyChangesInput): Promise<ApplyChangesResult> {
+    const key = `${input.domain}.${input.table.name}`;
+    const run = (this.tableQueues.get(key) ?? Promise.resolve()).then(() => this.applyChangesNow(input));
+    this.tableQueues.set(key, run.catch(() => undefined));
+    return run;
+  }
+
+  private async applyChangesNow({ domain, table, sourceSystem, file, consumer, offsets }: ApplyChangesInput): Promise<ApplyChangesResult> {
+    const stored = await this.storedOffsets(consumer);
+    const fresh = offsets.filter((o) => BigInt(stored.get(`${o.topic}:${o.partition}`) ?? '-1') < BigInt(o.nextOffset));
+    if (offsets.length > 0 && fresh.length === 0) return { changes: 0, alreadyApplied: true };
+    const schema = layerSchema('raw', domain);
+    await this.ensureDataset(schema, { domain, layer: 'raw' });
+    // Change capture without a backfill starts from an empty current-state table.
+    await this.ensureTable(schema, table.name, rawTableFields(table), { clustering: clusteringFields(table), labels: tableLabels(domain, table) });
+    await this.ensureTable(schema, `${table.name}__changes`, changeLogFields(table), { labels: { ...tableLabels(domain, table), layer: 'raw_changes' } });
+    // The batch identity: the same offsets give the same apply job id. Stored offsets answer most
+    // retries; this id answers the one after the transaction committed but before anything else.
+    const batchId = hash(`${consumer}|${domain}.${table.name}|${JSON.stringify(offsets)}`);
+    const applyJob = `${jobPrefix}_cdc_${batchId}_apply`;
+    if (offsets.length > 0 && await succeededJob(this.client, applyJob)) return { changes: 0, alreadyApplied: true };
+    const batchTable = `${table.name}__batch_${batchId}`;
+    const parquet = `${file}.${batchId}.parquet`;
+    try {
+      const { rows } = await this.parquet.changeBatch({ table, csv: file, parquet });
+      // Landing the batch is repeatable (WRITE_TRUNCATE of its own table): a fresh job id each time.
+      await this.loadJob(`${jobPrefix}_cdc_${batchId}_load_${crypto.randomUUID().slice(0, 8)}`, schema, batchTable, parquet, 'WRITE_TRUNCATE', batchFields(table));
+      const truncates = (await this.q<{ p: string }>(`SELECT _position AS p FROM ${qualified(schema, batchTable)} WHERE _op = 't' ORDER BY _position`)).map((r) => r.p);
+      const script = applyScript({
+        current: qualified(schema, table.name), changeLog: qualified(schema, `${table.name}__changes`), batch: qualified(schema, batchTable),
+        table, sourceSystem, truncates, consumer, offsets,
+      });
+      const applied = await runJob(this.client, applyJob, {
+        query: { query: script, useLegacySql: false, maximumBytesBilled: String(this.options.maximumBytesBilled) },
+      });
+      return { changes: rows, alreadyApplied: applied.reused };
+    } finally {
+      await rm(parquet, { force: true });
+      await this.dropTable(schema, batchTable);
+    }
+  }
+
+  private async storedOffsets(consumer: string): Promise<Map<string, string>> {
+    const rows = await this.q<{ topic: string; p: number; o: string }>(
+      'SELECT topic, kafka_partition AS p, CAST(next_offset AS STRING) AS o FROM _factory.cdc_offsets WHERE consumer = @c', { params: { c: consumer } });
+    return new Map(rows.map((r) => [`${r.topic}:${Number(r.p)}`, r.o]));
+  }
+
+  async consumerOffsets({ consumer }: { consumer: string }): Promise<KafkaOffset[]> {
+    return [...(await this.storedOffsets(consumer)).entries()].map(([k, nextOffset]) => {
+      const at = k.lastIndexOf(':');
+      return { topic: k.slice(0, at), partition: Number(k.slice(at + 1)), nextOffset };
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.tableQueues.values());
+    this.parquet.close();
+  }
+}
+
+/** BigQuery proper: a media upload of the Parquet file, under the derived job id (see runJob). */
+async function uploadJob(bq: BigQuery, jobBase: string, dataset: string, table: string, parquet: string, load: NonNullable<JobConfiguration['load']>) {
+  // The table reference travels in the upload's own destination; the rest of the configuration as is.
+  const { destinationTable: _destination, ...metadata } = load;
+  // runJob's lookup-then-insert, with the insert being an upload: the same at-most-once rule.
+  return runJob(bq, jobBase, { load }, undefined, async (jobId) => {
+    const [job] = await bq.dataset(dataset).table(table).createLoadJob(parquet, { ...metadata, jobId });
+    return job.metadata as JobMetadata;
+  });
+}
