@@ -168,3 +168,30 @@ describe('qualified layer on the DuckDB warehouse', () => {
     ]);
   });
 });
+
+describe('qualified layer of every declared domain', () => {
+  it('binds a view for each table of each domain once the raw tables exist (empty loads)', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'factory-qualified-all-'));
+    const all = await createDuckDbWarehouse({ path: join(own, 'warehouse.duckdb') });
+    try {
+      for (const { domain, table } of registry.allTables()) {
+        const { loadTable } = await all.prepareLoad({ domain: domain.name, table, loadId: 'empty' });
+        await all.swapIn({ domain: domain.name, table, loadTable });
+      }
+      for (const domain of registry.domains) {
+        const result = await all.buildQualifiedLayer({ domain: domain.name, tables: [...domain.tables] });
+        expect(result.skipped).toEqual([]);
+        expect(result.views.map((v) => v.table)).toEqual(domain.tables.map((t) => `${domain.name}.${t.name}`));
+      }
+      const views = await all.connectReader();
+      const counted = (await views.runAndReadAll(`SELECT count(*) FROM duckdb_views() WHERE schema_name LIKE 'qualified\\_%' ESCAPE '\\'`)).getRowsJS();
+      expect(Number(counted[0]![0])).toBe(registry.allTables().length);
+      for (const { domain, table } of registry.allTables()) {
+        expect((await views.runAndReadAll(`SELECT * FROM qualified_${domain.name}."${table.name}"`)).getRowsJS()).toEqual([]);
+      }
+    } finally {
+      await all.close();
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+});
