@@ -56,7 +56,7 @@ export async function showProduct(client: pg.ClientBase, ref: ProductRef): Promi
      WHERE (e.domain = $1 AND e.owner_product = $2)
         OR EXISTS (SELECT 1 FROM catalog.product_tables pt
                    WHERE pt.domain = $1 AND pt.product = $2 AND pt.table_domain = e.domain AND pt.table_name = e.owner_table)
-     ORDER BY e.owner_product NULLS FIRST, e.domain, e.owner_table, e.kind = 'copy' DESC, e.from_node`,
+     ORDER BY e.owner_product NULLS FIRST, e.domain, e.owner_table, array_position(ARRAY['copy', 'rules', 'lookup', 'currency', 'product'], e.kind), e.from_node`,
     [ref.domain, ref.product],
   );
 
