@@ -214,13 +214,14 @@ describe('dataset checks for BigQuery (SQL text)', () => {
     });
   };
 
-  it('row rules: COUNTIF over the predicate, samples by ARRAY_AGG … LIMIT 20', () => {
+  it('row rules: COUNTIF over the predicate, samples by ARRAY_AGG … LIMIT 20, failing rows first', () => {
     const { sql, shape } = bq({ kind: 'accepted_values', column: 'STATUS_CODE', values: ['C'] });
     expect(shape).toBe('failures');
-    expect(sql).toBe("SELECT COUNTIF(_failed) AS failing, COUNT(*) AS total, "
-      + "ARRAY_AGG(IF(_failed, _sample, NULL) IGNORE NULLS ORDER BY _failed DESC, `BOOKING_ID` LIMIT 20) AS samples "
+    expect(sql).toBe('SELECT failing, total, ARRAY(SELECT s FROM UNNEST(samples) AS s WITH OFFSET AS o WHERE s IS NOT NULL ORDER BY o) AS samples FROM ('
+      + 'SELECT COUNTIF(_failed) AS failing, COUNT(*) AS total, '
+      + 'ARRAY_AGG(IF(_failed, _sample, NULL) ORDER BY _failed DESC, `BOOKING_ID` LIMIT 20) AS samples '
       + "FROM (SELECT coalesce(RTRIM(`STATUS_CODE`, ' ') NOT IN ('C'), false) AS _failed, coalesce(CAST(`BOOKING_ID` AS STRING), 'NULL') AS _sample, `BOOKING_ID` "
-      + 'FROM `proj.raw_booking.booking`) AS checked');
+      + 'FROM `proj.raw_booking.booking`) AS checked) AS counted');
   });
 
   it('unique groups by the trimmed key and sums the rows of duplicated keys', () => {

@@ -91,10 +91,13 @@ function failuresSql(dialect: QualityDialect, from: string, failed: string, keys
   if (dialect === 'bigquery') {
     const failing = weight ? 'COALESCE(SUM(IF(_failed, _rows, 0)), 0)' : 'COUNTIF(_failed)';
     const total = weight ? 'COALESCE(SUM(_rows), 0)' : 'COUNT(*)';
-    // Failing rows sort first, so the LIMIT keeps failing keys whatever order IGNORE NULLS applies in.
-    const order = ['_failed DESC', ...(keys?.columns.map((c) => quoteIdent(dialect, c.name)) ?? [])].join(', ');
-    const samples = keys ? `ARRAY_AGG(IF(_failed, _sample, NULL) IGNORE NULLS ORDER BY ${order} LIMIT ${SAMPLE_LIMIT})` : emptySamples(dialect);
-    return `SELECT ${failing} AS failing, ${total} AS total, ${samples} AS samples FROM ${checked}`;
+    if (!keys) return `SELECT ${failing} AS failing, ${total} AS total, ${emptySamples(dialect)} AS samples FROM ${checked}`;
+    // Failing rows sort first, so the bounded ARRAY_AGG keeps failing keys; the NULLs of passing rows
+    // (fewer than 20 failures) are dropped outside. Not IGNORE NULLS with LIMIT: the emulator
+    // answers that combination with no row at all.
+    const order = ['_failed DESC', ...keys.columns.map((c) => quoteIdent(dialect, c.name))].join(', ');
+    const counted = `SELECT ${failing} AS failing, ${total} AS total, ARRAY_AGG(IF(_failed, _sample, NULL) ORDER BY ${order} LIMIT ${SAMPLE_LIMIT}) AS samples FROM ${checked}`;
+    return `SELECT failing, total, ARRAY(SELECT s FROM UNNEST(samples) AS s WITH OFFSET AS o WHERE s IS NOT NULL ORDER BY o) AS samples FROM (${counted}) AS counted`;
   }
   const failing = weight ? 'CAST(coalesce(sum(_rows) FILTER (WHERE _failed), 0) AS BIGINT)' : 'count(*) FILTER (WHERE _failed)';
   const total = weight ? 'CAST(coalesce(sum(_rows), 0) AS BIGINT)' : 'count(*)';
