@@ -8,3 +8,4 @@ export { verifyTables } from './verify.js';
 export { cdcIngest } from './cdc-ingest.js';
 export { replayQuarantine, quarantineStatus } from './quality-replay.js';
 export { qualityGate, lastQualityReport } from './quality-gate.js';
+export { publishDataProduct } from './publish-data-product.js';

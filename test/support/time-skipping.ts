@@ -15,10 +15,18 @@ function quietRuntime(): void {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
 }
 
-/** Java test server with time skipping: for timers (reminders, expiries). It knows no custom search attributes. */
+/** Java test server with time skipping: for timers (reminders, expiries). Our search attributes are registered on it. */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
-  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServerPath } } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServerPath } } });
+  // The SDK registers search attributes only on the dev server; the test server takes them through
+  // the operator service. 2 is INDEXED_VALUE_TYPE_KEYWORD (all of ours are keywords).
+  const keyword = 2;
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries([factoryDomain, factoryTable, factoryStatus].map((k) => [k.name, keyword])),
+  });
+  return env;
 }
 
 /** A fresh in-memory dev server with our search attributes: for workflow logic that upserts them. */
