@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDuckDbWarehouse, type DuckDbWarehouse } from '../../connectors/duckdb/warehouse.js';
+import type { QualityRuleOutcome } from '../../core/quality-report.js';
 import { loadDomains } from '../../domains/load.js';
 import { createQualityActivities } from './index.js';
 
@@ -77,7 +78,7 @@ describe('quality activities on DuckDB', () => {
   });
 
   it('reports a check query that fails at its severity, without the value that broke it', async () => {
-    const result = await env.run(activities().runQualityCheck, { domain: 'qa', table: 'guest', ruleId: 'email_numeric', now });
+    const result: QualityRuleOutcome = await env.run(activities().runQualityCheck, { domain: 'qa', table: 'guest', ruleId: 'email_numeric', now });
     expect(result).toMatchObject({ ruleId: 'email_numeric', status: 'block', metric: null, sampleKeys: [] });
     expect(result.detail).toMatch(/^check query failed: Conversion Error/);
     expect(result.detail).not.toContain('ann@example.com');
