@@ -9,6 +9,8 @@ import { createSourceActivities } from '../activities/source/index.js';
 import { createWarehouseActivities } from '../activities/warehouse/index.js';
 import { createQualifiedActivities } from '../activities/warehouse/qualified.js';
 import type { Config } from '../core/config.js';
+import { asWarehouse } from '../connectors/bigquery/full-port.js';
+import { createBigQueryWarehouse } from '../connectors/bigquery/warehouse.js';
 import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
 import { createKafka } from '../connectors/kafka/client.js';
 import type { Warehouse } from '../connectors/warehouse/port.js';
@@ -91,7 +93,11 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
 
 async function openWarehouse(config: Config): Promise<Warehouse> {
   if (config.FACTORY_WAREHOUSE === 'bigquery') {
-    throw new Error('FACTORY_WAREHOUSE=bigquery: the BigQuery adapter is not built yet; use duckdb');
+    const projectId = config.GOOGLE_CLOUD_PROJECT;
+    if (!projectId) throw new Error('FACTORY_WAREHOUSE=bigquery needs GOOGLE_CLOUD_PROJECT (the project id; factory-local for the emulator)');
+    return asWarehouse(await createBigQueryWarehouse({
+      projectId, location: config.BIGQUERY_LOCATION, apiEndpoint: config.BIGQUERY_API_ENDPOINT, maximumBytesBilled: config.BIGQUERY_MAX_BYTES_BILLED,
+    }));
   }
   await mkdir(dirname(resolve(config.FACTORY_DUCKDB_PATH)), { recursive: true });
   return createDuckDbWarehouse({ path: config.FACTORY_DUCKDB_PATH });
