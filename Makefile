@@ -26,7 +26,7 @@ unit: node_modules/.package-lock.json
 	FACTORY_TEST_NO_STACK=1 npx vitest run core domains connectors/db2
 
 test: setup typecheck lint
-	$(STACK) up --with connect
+	$(STACK) up --with connect,bigquery
 	npx vitest run --reporter=default --reporter=json --outputFile=.vitest-report.json
 
 stack-up: setup

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
  */
 export default function setup(): void {
   if (process.env.FACTORY_TEST_NO_STACK === '1') return;
-  const extras = process.env.FACTORY_TEST_STACK_WITH ?? 'connect';
+  // The BigQuery emulator starts in a few seconds; the adapter's tests run against it.
+  const extras = process.env.FACTORY_TEST_STACK_WITH ?? 'connect,bigquery';
   execFileSync('bash', ['stack/stack.sh', 'up', ...(extras ? ['--with', extras] : [])], { stdio: 'inherit' });
 }
