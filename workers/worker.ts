@@ -8,6 +8,7 @@ import { createQualityActivities } from '../activities/quality/index.js';
 import { createSourceActivities } from '../activities/source/index.js';
 import { createWarehouseActivities } from '../activities/warehouse/index.js';
 import { createQualifiedActivities } from '../activities/warehouse/qualified.js';
+import { createPublishWarehouseActivities } from '../activities/warehouse/publish.js';
 import type { Config } from '../core/config.js';
 import { asWarehouse } from '../connectors/bigquery/full-port.js';
 import { createBigQueryWarehouse } from '../connectors/bigquery/warehouse.js';
@@ -16,6 +17,7 @@ import { createKafka } from '../connectors/kafka/client.js';
 import type { Warehouse } from '../connectors/warehouse/port.js';
 import { registry as defaultRegistry, type DomainRegistry } from '../domains/index.js';
 import { createSourceRegistry } from './connectors.js';
+import { createPublicationActivities } from './publication.js';
 
 export type WorkerRole = 'all' | 'general' | 'warehouse';
 
@@ -44,6 +46,7 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID });
   const sources = createSourceRegistry(config);
+  const publication = createPublicationActivities(config, registry);
   const workers: Worker[] = [];
   let warehouse: Warehouse | undefined;
   const base = { connection, namespace: config.TEMPORAL_NAMESPACE };
@@ -57,6 +60,7 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
         activities: {
           ...createHealthActivities({ sourceUrl: config.FACTORY_SOURCE_URL, kafka }),
           ...createSourceActivities({ registry, sourceFor: sources.sourceFor, stagingDir: resolve(config.FACTORY_STAGING_DIR) }),
+          ...publication.activities,
         },
       }),
     );
@@ -74,6 +78,7 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
           ...createWarehouseActivities({ registry, warehouse }),
           ...createQualifiedActivities({ registry, warehouse }),
           ...createQualityActivities({ registry, warehouse, dialect: 'duckdb' }),
+          ...createPublishWarehouseActivities({ warehouse }),
           ...createCdcActivities({ registry, warehouse, kafka, stagingDir: resolve(config.FACTORY_STAGING_DIR, 'cdc'), topicPrefix: config.FACTORY_CDC_TOPIC_PREFIX }),
         },
       }),
@@ -82,6 +87,7 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
   const done = Promise.all(workers.map((w) => w.run())).finally(async () => {
     await stopIngestPipelines();
     await sources.closeAll();
+    await publication.close();
     await warehouse?.close();
     await connection.close();
   });

@@ -8,9 +8,12 @@ import { diffSchemas } from '../../core/schema-diff.js';
 import { resolveProduct } from '../../domains/products.js';
 import type { DomainRegistry } from '../../domains/registry.js';
 
+/** The part of the catalog store publication uses. */
+export type PublicationCatalog = Pick<CatalogStore, 'publishedVersion' | 'createCandidate' | 'recordDecision' | 'appendAudit'>;
+
 export interface PublicationCatalogDeps {
   registry: DomainRegistry;
-  catalog: CatalogStore;
+  catalog: PublicationCatalog;
 }
 
 export interface ApprovalPolicy {
