@@ -1,9 +1,11 @@
 // The `factory` command: `npx factory --help`.
 import { Command } from 'commander';
+import { registerApprovalCommands } from './commands/approvals.js';
 import { registerBackfillCommands } from './commands/backfill.js';
 import { registerCatalogCommands } from './commands/catalog.js';
 import { registerCdcCommands } from './commands/cdc.js';
 import { registerDomainCommands } from './commands/domains.js';
+import { registerPublishCommand } from './commands/publish.js';
 import { registerQualifiedCommands } from './commands/qualified.js';
 import { registerQualityCommands } from './commands/quality.js';
 import { registerSelfCheckCommand } from './commands/selfcheck.js';
@@ -22,6 +24,8 @@ registerBackfillCommands(program);
 registerCdcCommands(program);
 registerCatalogCommands(program);
 registerQualityCommands(program);
+registerPublishCommand(program);
+registerApprovalCommands(program);
 registerStackCommands(program);
 registerWorkerCommand(program);
 registerSelfCheckCommand(program);

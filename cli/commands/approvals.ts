@@ -1,0 +1,92 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { Command } from 'commander';
+import { openCatalogStore } from '../../connectors/catalog/postgres.js';
+import { registry } from '../../domains/index.js';
+import { resolveProduct } from '../../domains/products.js';
+import type { DecideResult, DecideInput } from '../../workflows/publish-data-product.js';
+import { config } from '../context.js';
+import { withClient } from '../temporal.js';
+import { printTable } from './domains.js';
+import { publicationWorkflowId } from './publish.js';
+
+/** The workflow refused the decision (validator): the message is the reason, for the person deciding. */
+export class DecisionRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DecisionRefusedError';
+  }
+}
+
+export interface DecideOnPublicationInput {
+  product: string;
+  version: number;
+  decision: DecideInput['decision'];
+  by: string;
+  comment: string;
+}
+
+/** Sends the decision as the `decide` Update: the answer comes back once the candidate is published or rejected. */
+export async function decideOnPublication(client: Client, input: DecideOnPublicationInput): Promise<DecideResult> {
+  const found = resolveProduct(registry, input.product);
+  const workflowId = publicationWorkflowId(found.qualifiedName);
+  const decision: DecideInput = { version: input.version, decision: input.decision, by: input.by, comment: input.comment };
+  try {
+    return await client.workflow.getHandle(workflowId).executeUpdate<DecideResult, [DecideInput]>('decide', { args: [decision] });
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) throw new DecisionRefusedError(error.cause?.message ?? error.message);
+    if (error instanceof WorkflowNotFoundError) {
+      throw new DecisionRefusedError(`no publication of ${found.qualifiedName} is waiting for a decision (start one with: factory publish ${found.qualifiedName})`);
+    }
+    throw error;
+  }
+}
+
+const ago = (iso: string, now: number) => `${Math.round((now - Date.parse(iso)) / 3_600_000)} h ago`;
+
+export function registerApprovalCommands(program: Command): void {
+  program
+    .command('approvals')
+    .description('publications waiting for a decision')
+    .command('list')
+    .description('the candidates you may decide on, as DPO or deputy of their domain')
+    .requiredOption('--as <user>', 'your user id (e.g. dpo.booking)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { as: string; json?: boolean }) => {
+      const catalog = await openCatalogStore({ url: config().FACTORY_CATALOG_URL });
+      try {
+        const pending = await catalog.pendingApprovals({ user: opts.as });
+        if (opts.json) return console.log(JSON.stringify(pending, null, 2));
+        if (pending.length === 0) return console.log(`nothing waits for ${opts.as}`);
+        const now = Date.now();
+        printTable(['product', 'version', 'your role', 'breaking', 'quality', 'changes', 'requested', 'workflow'],
+          pending.map((p) => [`${p.domain}.${p.product}`, String(p.version), p.role, p.breaking ? 'yes' : 'no', p.qualityStatus, String(p.changes), ago(p.createdAt, now), p.workflowId]));
+        console.log(`\ndecide: factory approve|reject <product> <version> --as ${opts.as} --comment "<why>"`);
+      } finally {
+        await catalog.close();
+      }
+    });
+
+  for (const verb of ['approve', 'reject'] as const) {
+    program
+      .command(`${verb} <product> <version>`)
+      .description(`${verb} a candidate version (only the domain's DPO or a deputy may)`)
+      .requiredOption('--as <user>', 'your user id (e.g. dpo.booking)')
+      .requiredOption('--comment <text>', 'why: recorded in the approval history')
+      .action(async (product: string, versionText: string, opts: { as: string; comment: string }) => {
+        const version = Number(versionText);
+        if (!Number.isInteger(version) || version < 1) throw new Error(`version '${versionText}': expected a whole number from 1 (see factory approvals list)`);
+        await withClient(async (client) => {
+          try {
+            const done = await decideOnPublication(client, { product, version, decision: verb, by: opts.as, comment: opts.comment });
+            console.log(done.outcome === 'published'
+              ? `${done.product} v${done.version} approved by ${done.by} and published: its published views serve v${done.version}`
+              : `${done.product} v${done.version} rejected by ${done.by}`);
+          } catch (error) {
+            if (!(error instanceof DecisionRefusedError)) throw error;
+            console.error(`refused: ${error.message}`);
+            process.exitCode = 1;
+          }
+        });
+      });
+  }
+}
