@@ -140,15 +140,21 @@ WHERE s."_rule_id" IS NOT NULL AND s."_position" > coalesce(t."_source_position"
 
 /* Reconciliation: what the warehouse holds of the source. */
 
-/** Count and checksum of live rows plus open quarantined rows (the newest per key). */
-export function liveAndOpenStatsSql(current: string, quarantine: string, table: TableContract, liveOnly: boolean): string {
+/**
+ * Live rows plus open quarantined rows (the newest per key), as a parenthesised relation of the
+ * contract columns: what reconciliation compares with the source.
+ */
+export function liveAndOpenRelationSql(current: string, quarantine: string, table: TableContract, liveOnly: boolean): string {
   const cols = contractColumns(table).join(', ');
   const key = keyColumns(table);
   const newest = key.length ? ` QUALIFY row_number() OVER (PARTITION BY ${key.map(ident).join(', ')} ORDER BY "_source_position" DESC) = 1` : '';
-  return `SELECT ${checksumSelectList('duckdb', checksumColumnsOf(table))} FROM (
-  SELECT ${cols} FROM ${current}${liveOnly ? ' WHERE NOT coalesce("_deleted", false)' : ''}
+  return `(SELECT ${cols} FROM ${current}${liveOnly ? ' WHERE NOT coalesce("_deleted", false)' : ''}
   UNION ALL
   SELECT ${cols} FROM ${quarantine} WHERE "_status" = 'open'${newest})`;
+}
+
+export function liveAndOpenStatsSql(current: string, quarantine: string, table: TableContract, liveOnly: boolean): string {
+  return `SELECT ${checksumSelectList('duckdb', checksumColumnsOf(table))} FROM ${liveAndOpenRelationSql(current, quarantine, table, liveOnly)}`;
 }
 
 /* Replay. */

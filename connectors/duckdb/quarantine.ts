@@ -115,8 +115,11 @@ export async function mergeWithQuarantine(
   db: DuckDbSession, q: ChangeQuarantine, input: { current: string; sourceSystem: string; after: string; now: string },
 ): Promise<void> {
   await db.run(newestChangesSql(q.table, q.rules), [input.after]);
-  await db.run(supersedeByChangesSql(q.target, q.table), [input.now]);
-  if (q.rules.length) await db.run(quarantineChangesSql(q.target, input.current, q.table, q.rules), [input.now]);
+  // Most batches have no failing change and most tables no open row: skip the joins they would cost.
+  const [[failing, open]] = (await db.rows(
+    `SELECT (SELECT count(*) FROM newest WHERE "_rule_id" IS NOT NULL), (SELECT count(*) FROM ${q.target} WHERE "_status" = 'open')`)) as [[bigint, bigint]];
+  if (open > 0n) await db.run(supersedeByChangesSql(q.target, q.table), [input.now]);
+  if (failing > 0n) await db.run(quarantineChangesSql(q.target, input.current, q.table, q.rules), [input.now]);
   await db.run(mergeSql(input.current, q.table, input.sourceSystem, 'newest'), [input.now, input.now]);
   await db.run('DROP TABLE newest');
 }
