@@ -3,10 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { ApprovalPolicy, PublicationPlan } from '../activities/catalog/publish.js';
-import type { AppendAuditInput, CreateCandidateInput, RecordDecisionInput } from '../connectors/catalog/port.js';
 import type { Notification } from '../connectors/notify/port.js';
-import type { ProductVersionTables } from '../connectors/warehouse/publish-port.js';
+import { deputies, dpo, general, resetWorld, warehouse, world } from '../test/support/publish-fakes.js';
 import { createTimeSkippingEnv } from '../test/support/time-skipping.js';
 import type { DecideInput, PublicationStatus, PublishDataProductInput, PublishDataProductResult } from './publish-data-product.js';
 
@@ -17,80 +15,6 @@ import type { DecideInput, PublicationStatus, PublishDataProductInput, PublishDa
 
 const workflowsPath = fileURLToPath(new URL('../test/support/publish-workflows.ts', import.meta.url));
 const hour = 3_600_000;
-const dpo = 'dpo.booking';
-const deputies = ['deputy.booking.1', 'deputy.booking.2'];
-
-interface World {
-  policy: ApprovalPolicy;
-  publishedVersion: number | null;
-  breaking: boolean;
-  gate: 'pass' | 'warn' | 'block';
-  nextVersion: number;
-  openVersions: number[];
-  candidates: CreateCandidateInput[];
-  decisions: RecordDecisionInput[];
-  audits: AppendAuditInput[];
-  notes: Notification[];
-  warehouse: string[];
-}
-
-let world: World;
-
-function freshWorld(): World {
-  return {
-    policy: { reminderHours: 8, escalationHours: 48, expiryDays: 7, autoApproveNonBreaking: false },
-    publishedVersion: 3, breaking: false, gate: 'pass', nextVersion: 4, openVersions: [],
-    candidates: [], decisions: [], audits: [], notes: [], warehouse: [],
-  };
-}
-
-const general = {
-  async buildCandidate(): Promise<PublicationPlan> {
-    return {
-      domain: 'booking', product: 'bookings', qualifiedName: 'booking.bookings',
-      tables: [{ domain: 'booking', table: 'booking' }, { domain: 'booking', table: 'booking_line' }],
-      datasets: [], changes: world.breaking ? [{ table: 'booking.booking', column: 'CHANNEL', change: 'removed', breaking: true }] : [],
-      breaking: world.breaking, publishedVersion: world.publishedVersion, lineage: [],
-      approvers: { dpo, deputies }, policy: world.policy,
-    };
-  },
-  async createCandidate(input: CreateCandidateInput) {
-    // Idempotent per run, as the catalog is.
-    const again = world.candidates.findIndex((c) => c.runId === input.runId);
-    if (again >= 0) return { version: world.nextVersion - world.candidates.length + again, alreadyExisted: true, openVersions: [] };
-    world.candidates.push(input);
-    return { version: world.nextVersion++, alreadyExisted: false, openVersions: world.openVersions.splice(0) };
-  },
-  async recordDecision(input: RecordDecisionInput) {
-    world.decisions.push(input);
-    return { status: input.decision, alreadyRecorded: false, supersededVersion: null };
-  },
-  async appendAudit(input: AppendAuditInput) {
-    world.audits.push(input);
-    return { id: world.audits.length };
-  },
-  async notify(n: Notification) {
-    world.notes.push(n);
-  },
-  async gateVerdict() {
-    return world.gate;
-  },
-};
-
-const warehouse = {
-  async snapshotProduct(i: ProductVersionTables) {
-    world.warehouse.push(`snapshot v${i.version}`);
-    return { tables: i.tables.map((t) => ({ table: `${t.domain}.${t.table}`, snapshot: `s${i.version}`, from: 'raw', rows: 10, checksum: '1' })), alreadyTaken: false };
-  },
-  async promoteProduct(i: ProductVersionTables) {
-    world.warehouse.push(`promote v${i.version}`);
-    return { views: i.tables.map((t) => ({ table: `${t.domain}.${t.table}`, view: `published_booking.bookings__${t.table}`, rows: 10, checksum: '1' })), previousVersion: 3, droppedViews: [] };
-  },
-  async dropSnapshot(i: ProductVersionTables) {
-    world.warehouse.push(`drop v${i.version}`);
-    return { dropped: [] };
-  },
-};
 
 describe('publishDataProduct: DPO approval with durable timers', () => {
   let env: TestWorkflowEnvironment;
@@ -110,7 +34,7 @@ describe('publishDataProduct: DPO approval with durable timers', () => {
     await env?.teardown();
   });
   beforeEach(() => {
-    world = freshWorld();
+    resetWorld();
   });
 
   let seq = 0;
@@ -236,7 +160,7 @@ describe('publishDataProduct: DPO approval with durable timers', () => {
 
   it('waits for the DPO despite the policy when the candidate is breaking, the gate warns, or it is the first publication', async () => {
     for (const [name, change] of [['breaking', () => (world.breaking = true)], ['warn', () => (world.gate = 'warn')], ['first', () => (world.publishedVersion = null)]] as const) {
-      world = freshWorld();
+      resetWorld();
       world.policy.autoApproveNonBreaking = true;
       change();
       const handle = await start(`no-auto-${name}`);
