@@ -1,7 +1,8 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { openCatalogStore } from '../../connectors/catalog/postgres.js';
-import { registry } from '../../domains/index.js';
+import { registry as declared } from '../../domains/index.js';
+import type { DomainRegistry } from '../../domains/registry.js';
 import { resolveProduct } from '../../domains/products.js';
 import type { DecideResult, DecideInput } from '../../workflows/publish-data-product.js';
 import { config } from '../context.js';
@@ -26,7 +27,7 @@ export interface DecideOnPublicationInput {
 }
 
 /** Sends the decision as the `decide` Update: the answer comes back once the candidate is published or rejected. */
-export async function decideOnPublication(client: Client, input: DecideOnPublicationInput): Promise<DecideResult> {
+export async function decideOnPublication(client: Client, input: DecideOnPublicationInput, registry: DomainRegistry = declared): Promise<DecideResult> {
   const found = resolveProduct(registry, input.product);
   const workflowId = publicationWorkflowId(found.qualifiedName);
   const decision: DecideInput = { version: input.version, decision: input.decision, by: input.by, comment: input.comment };

@@ -3,7 +3,8 @@ import { userInfo } from 'node:os';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Command } from 'commander';
 import { factoryDomain, factoryStatus } from '../../core/search-attributes.js';
-import { registry } from '../../domains/index.js';
+import { registry as declared } from '../../domains/index.js';
+import type { DomainRegistry } from '../../domains/registry.js';
 import { resolveProduct } from '../../domains/products.js';
 import type { PublicationStatus, PublishDataProductInput } from '../../workflows/publish-data-product.js';
 import { howToDecide } from '../../workflows/lib/approval.js';
@@ -36,7 +37,7 @@ const running = new Set(['building', 'gating', 'snapshotting', 'awaiting-approva
  * candidate → the `publish` signal makes it record that candidate superseded, close its approval
  * request and continue with this request. Either way one call, and no orphaned request.
  */
-export async function requestPublication(client: Client, input: RequestPublicationInput): Promise<RequestPublicationResult> {
+export async function requestPublication(client: Client, input: RequestPublicationInput, registry: DomainRegistry = declared): Promise<RequestPublicationResult> {
   const found = resolveProduct(registry, input.product);
   const workflowId = publicationWorkflowId(found.qualifiedName);
   const handle = client.workflow.getHandle(workflowId);

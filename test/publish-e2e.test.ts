@@ -1,0 +1,142 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Client } from '@temporalio/client';
+import { DecisionRefusedError, decideOnPublication } from '../cli/commands/approvals.js';
+import { requestPublication } from '../cli/commands/publish.js';
+import { openCatalogStore, type PostgresCatalogStore } from '../connectors/catalog/postgres.js';
+import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
+import type { DomainDeclaration } from '../domains/contract.js';
+import { loadDomains } from '../domains/load.js';
+import type { PublicationStatus, PublishDataProductResult } from '../workflows/publish-data-product.js';
+import { startWorkers, type RunningWorkers } from '../workers/worker.js';
+import { testCatalogDatabase } from './support/catalog.js';
+import { createScratchDatabase } from './support/postgres.js';
+import { connectClient, isolatedEnv, testConfig } from './support/temporal.js';
+
+// The whole path on the real stack: PostgreSQL source → backfill into DuckDB → quality gate (child
+// workflow) → candidate in the PostgreSQL catalog and its snapshot → a refused and an accepted DPO
+// decision through the Update → the published view serves exactly the approved snapshot, and keeps
+// serving it after the source and raw move on.
+
+const declaration: DomainDeclaration = {
+  name: 'pubtest',
+  description: 'publication test domain',
+  dpo: { id: 'dpo.pubtest', name: 'Owner' },
+  deputies: [{ id: 'deputy.pubtest', name: 'Deputy' }],
+  tables: [{
+    name: 'stay', description: 'stays', source: { system: 'db2', schema: 'PUBTEST', table: 'STAY' }, primaryKey: ['STAY_ID'],
+    columns: [{ name: 'STAY_ID', type: 'BIGINT' }, { name: 'RESORT', type: 'CHAR(3)' }, { name: 'NIGHTS', type: 'INTEGER', nullable: true }],
+    qualityRules: [
+      { id: 'stay_unique', kind: 'unique', columns: ['STAY_ID'], severity: 'block' },
+      { id: 'nights_positive', kind: 'range', column: 'NIGHTS', min: 1, severity: 'block' },
+    ],
+  }],
+  products: [{ name: 'stays', description: 'stays for analysts', tables: ['stay'] }],
+};
+
+const sourceSql = `
+  CREATE SCHEMA "PUBTEST";
+  CREATE TABLE "PUBTEST"."STAY" ("STAY_ID" int8 PRIMARY KEY, "RESORT" character(3) NOT NULL, "NIGHTS" int4);
+  INSERT INTO "PUBTEST"."STAY" SELECT g, (ARRAY['ALP','SEA'])[1 + g % 2], 1 + g % 9 FROM generate_series(1, 40) g;
+  ANALYZE;`;
+
+describe('publication on the real stack', () => {
+  const registry = loadDomains([declaration]);
+  const base = testConfig();
+  const catalogDb = testCatalogDatabase(base.FACTORY_CATALOG_URL);
+  let scratch: { url: string; drop: () => Promise<void> };
+  let dir: string;
+  let config: ReturnType<typeof testConfig>;
+  let workers: RunningWorkers | undefined;
+  let client: Client;
+  let closeClient: () => Promise<void>;
+  let catalog: PostgresCatalogStore;
+
+  const backfill = () => client.workflow.execute('backfillTable', {
+    taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: `backfill:pubtest.stay:${Date.now()}`,
+    args: [{ domain: 'pubtest', table: 'stay', chunkRows: 15, concurrency: 2, warehouseTaskQueue: config.TEMPORAL_WAREHOUSE_TASK_QUEUE }],
+  });
+
+  beforeAll(async () => {
+    scratch = await createScratchDatabase(base.FACTORY_SOURCE_URL, `factory_it_publish_${process.pid}`);
+    const admin = new pg.Client({ connectionString: scratch.url });
+    await admin.connect();
+    await admin.query(sourceSql);
+    await admin.end();
+    catalog = await openCatalogStore({ url: catalogDb.url });
+    await catalog.syncContracts({ domains: registry.domains });
+    dir = await mkdtemp(join(tmpdir(), 'factory-publish-'));
+    config = testConfig(isolatedEnv('publish', dir, scratch.url, { FACTORY_CATALOG_URL: catalogDb.url }));
+    workers = await startWorkers({ config, role: 'all', registry });
+    ({ client, close: closeClient } = await connectClient(config));
+  });
+
+  afterAll(async () => {
+    workers?.shutdown();
+    await workers?.done;
+    await closeClient?.();
+    await catalog?.close();
+    await catalogDb.drop();
+    await scratch?.drop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('backfill → gate → candidate → DPO approval → the published view serves exactly the approved version', async () => {
+    await backfill();
+    const started = await requestPublication(client, {
+      product: 'pubtest.stays', by: 'analyst.anna', reason: 'first publication',
+      taskQueue: config.TEMPORAL_TASK_QUEUE, warehouseTaskQueue: config.TEMPORAL_WAREHOUSE_TASK_QUEUE,
+    }, registry);
+    expect(started).toMatchObject({ product: 'pubtest.stays', workflowId: 'publish:pubtest.stays', supersedes: null });
+    let status: PublicationStatus;
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      status = await started.handle.query<PublicationStatus>('status');
+    } while (status.phase !== 'awaiting-approval');
+    expect(status).toMatchObject({ version: 1, gate: 'pass', breaking: false, approvers: { dpo: 'dpo.pubtest', deputies: ['deputy.pubtest'] } });
+    expect(await catalog.pendingApprovals({ user: 'deputy.pubtest' })).toEqual([expect.objectContaining({ domain: 'pubtest', product: 'stays', version: 1, role: 'deputy' })]);
+
+    const decision = { product: 'pubtest.stays', version: 1, decision: 'approve' as const, comment: 'first version reviewed' };
+    const refused = await decideOnPublication(client, { ...decision, by: 'dpo.booking' }, registry).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(DecisionRefusedError);
+    expect((refused as Error).message).toBe('dpo.booking may not decide on pubtest.stays: only its DPO (dpo.pubtest) or a deputy (deputy.pubtest) may');
+    await started.handle.signal('decide', { ...decision, by: 'intruder' });
+    expect(await decideOnPublication(client, { ...decision, by: 'dpo.pubtest' }, registry)).toMatchObject({ version: 1, outcome: 'published', by: 'dpo.pubtest' });
+    const result = await started.handle.result() as PublishDataProductResult;
+    expect(result).toMatchObject({ outcome: 'published', version: 1, gate: 'pass' });
+    expect(result.views).toEqual([{ table: 'pubtest.stay', view: 'published_pubtest.stays__stay', rows: 40, checksum: expect.stringMatching(/^\d+$/) }]);
+
+    // Who, when and why in the catalog; the ignored signal in the audit trail.
+    const published = await catalog.productVersion({ domain: 'pubtest', product: 'stays', version: 1 });
+    expect(published).toMatchObject({ status: 'published', decidedBy: 'dpo.pubtest', comment: 'first version reviewed', qualityStatus: 'pass' });
+    const audit = await catalog.auditTrail({ domain: 'pubtest', product: 'stays' });
+    expect(audit.filter((a) => !a.authorized).map((a) => [a.actor, a.action])).toEqual([['intruder', 'decide.refused']]);
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['candidate.created', 'approval.requested', 'approve', 'published']));
+
+    // The source moves on and raw follows it; the published view keeps serving the approved snapshot.
+    const source = new pg.Client({ connectionString: scratch.url });
+    await source.connect();
+    await source.query(`INSERT INTO "PUBTEST"."STAY" SELECT g, 'SEA', 2 FROM generate_series(41, 45) g`);
+    await source.end();
+    await backfill();
+    workers!.shutdown();
+    await workers!.done;
+    workers = undefined;
+
+    const warehouse = await createDuckDbWarehouse({ path: config.FACTORY_DUCKDB_PATH });
+    try {
+      const reader = await warehouse.connectReader();
+      const stats = async (relation: string) => (await reader.runAndReadAll(
+        `SELECT count(*), CAST(coalesce(sum(hash(t)), 0) AS VARCHAR) FROM ${relation} t`)).getRowsJS()[0];
+      expect(await stats('published_pubtest.stays__stay')).toEqual([40n, result.views![0]!.checksum]);
+      expect(await stats('published_pubtest.stays__stay__v1')).toEqual([40n, result.views![0]!.checksum]);
+      expect((await stats('raw_pubtest.stay'))![0]).toBe(45n);
+      expect(await warehouse.publishedProduct({ domain: 'pubtest', product: 'stays' })).toEqual({ version: 1, views: result.views });
+    } finally {
+      await warehouse.close();
+    }
+  });
+});
