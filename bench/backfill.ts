@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -9,7 +9,7 @@ import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
 import { createPostgresSource } from '../connectors/postgres/source.js';
-import { addChecksums, checksumColumnsOf } from '../core/checksum.js';
+import { checksumColumnsOf } from '../core/checksum.js';
 import { parseConfig } from '../core/config.js';
 import { duckDbColumnType } from '../core/warehouse-types.js';
 import type { DomainDeclaration } from '../domains/contract.js';
@@ -18,6 +18,8 @@ import { spawnWorker } from '../test/support/processes.js';
 import { connectClient } from '../test/support/temporal.js';
 import type { BackfillTableResult } from '../workflows/backfill-table.js';
 import { peakRssMb, round, say, timed } from './lib/measure.js';
+import { rawTransfer } from './lib/raw-transfer.js';
+import { benchDatabase, ensureGenerated } from './lib/source-db.js';
 
 /**
  * Backfill throughput, in one run on one machine: (d) the copy limit (PostgreSQL COPY → DuckDB COPY,
@@ -57,20 +59,10 @@ const columns = table.columns.map((c) => c.name);
 const quotedColumns = columns.map((c) => `"${c}"`).join(', ');
 
 async function ensureSource(adminUrl: string, rows: number): Promise<string> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  const exists = await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'factory_bench'`);
-  if (!exists.rowCount) await admin.query('CREATE DATABASE factory_bench');
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = '/factory_bench';
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    const marker = await client.query<{ d: string | null }>(`SELECT obj_description(to_regclass('"BENCH"."BOOKING"'), 'pg_class') AS d`);
-    if (marker.rows[0]?.d === `rows=${rows}`) return url.toString();
-    say(`generating ${rows.toLocaleString('en')} source rows in factory_bench…`);
-    await client.query(`DROP SCHEMA IF EXISTS "BENCH" CASCADE; CREATE SCHEMA "BENCH";
+  const url = await benchDatabase(adminUrl);
+  await ensureGenerated({
+    url, table: '"BENCH"."BOOKING"', marker: `rows=${rows}`, what: `${rows.toLocaleString('en')} source rows`,
+    sql: `DROP SCHEMA IF EXISTS "BENCH" CASCADE; CREATE SCHEMA "BENCH";
       CREATE TABLE "BENCH"."BOOKING" ("BOOKING_ID" int8 NOT NULL, "RESORT_CODE" character(4) NOT NULL, "STATUS_CODE" character(1) NOT NULL,
         "CUSTOMER_ID" int8 NOT NULL, "ARRIVAL_DATE" date NOT NULL, "DEPARTURE_DATE" date NOT NULL, "TOTAL_AMOUNT" numeric(12,2) NOT NULL,
         "CURRENCY_CODE" character(3) NOT NULL, "CREATED_TS" timestamp(6) NOT NULL, "NOTE" varchar(40));
@@ -79,12 +71,9 @@ async function ensureSource(adminUrl: string, rows: number): Promise<string> {
         timestamp '2023-01-01' + g * interval '3 seconds 17 microseconds', CASE g % 5 WHEN 0 THEN NULL WHEN 1 THEN '' ELSE 'note ' || g END
         FROM generate_series(1, ${rows}) AS g;
       ALTER TABLE "BENCH"."BOOKING" ADD PRIMARY KEY ("BOOKING_ID");
-      ANALYZE "BENCH"."BOOKING";
-      COMMENT ON TABLE "BENCH"."BOOKING" IS 'rows=${rows}';`);
-    return url.toString();
-  } finally {
-    await client.end();
-  }
+      ANALYZE "BENCH"."BOOKING";`,
+  });
+  return url;
 }
 
 const duckDdl = `CREATE TABLE booking (${table.columns.map((c) => `"${c.name}" ${duckDbColumnType(c)}`).join(', ')})`;
@@ -108,30 +97,13 @@ async function copyLimit(url: string, dir: string): Promise<number> {
 }
 
 /** (a) our reader and bulk path in one process, chunk after chunk, no Temporal. */
-async function rawTransfer(url: string, dir: string, chunkRows: number) {
-  const source = createPostgresSource({ url, system: 'db2' });
+async function rawTransferRun(url: string, dir: string, chunkRows: number) {
   const warehouse = await createDuckDbWarehouse({ path: join(dir, 'raw.duckdb') });
-  const staging = join(dir, 'raw-staging');
-  await mkdir(staging, { recursive: true });
-  const checksumColumns = checksumColumnsOf(table);
-  const outcome = await timed(async () => {
-    const { loadTable } = await warehouse.prepareLoad({ domain: 'bench', table, loadId: 'raw' });
-    const chunks = await source.planChunks({ ref, key: ['BOOKING_ID'], chunkRows });
-    let exported = { rows: 0, checksum: '0' };
-    for (const bounds of chunks) {
-      const file = join(staging, `chunk-${bounds.index}.csv`);
-      const r = await source.exportChunk({ ref, columns, key: ['BOOKING_ID'], bounds, file, checksumColumns });
-      exported = { rows: exported.rows + r.rows, checksum: addChecksums(exported.checksum, r.checksum) };
-      await warehouse.loadChunk({ loadTable, table, file, chunkIndex: bounds.index, lineage: { sourceSystem: 'db2', loadId: 'raw', sourcePosition: '' } });
-      await rm(file);
-    }
-    const validated = await warehouse.validateLoad({ loadTable, table });
-    await warehouse.swapIn({ domain: 'bench', table, loadTable });
-    return { exported, validated };
-  });
-  await warehouse.close();
-  await source.close();
-  return outcome;
+  try {
+    return await rawTransfer({ url, warehouse, domain: 'bench', table, stagingDir: join(dir, 'raw-staging'), chunkRows, loadId: 'raw' });
+  } finally {
+    await warehouse.close();
+  }
 }
 
 /** (b) the backfill workflow on the local stack, with a source worker and a warehouse owner as processes. */
@@ -215,7 +187,7 @@ export async function run(args: string[]): Promise<void> {
     const limitS = await copyLimit(url, dir);
     say(`    ${round(limitS)} s`);
     say('(a) raw transfer: our reader and bulk path, one process, no Temporal');
-    const raw = await rawTransfer(url, dir, chunkRows);
+    const raw = await rawTransferRun(url, dir, chunkRows);
     say(`    ${round(raw.seconds)} s`);
     say('(b) factory: backfillTable workflow, source worker + warehouse owner processes');
     const factory = await factoryBackfill(url, dir, chunkRows, Number(values.concurrency));

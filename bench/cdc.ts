@@ -8,11 +8,10 @@ import { IngestPipeline } from '../connectors/cdc/pipeline.js';
 import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
 import { createKafka } from '../connectors/kafka/client.js';
 import { decodeRecord } from '../core/cdc/decode.js';
-import { addChecksums, canonicalRowText, checksumColumnsOf, rowHash } from '../core/checksum.js';
 import { parseConfig } from '../core/config.js';
 import { duckDbColumnType } from '../core/warehouse-types.js';
 import { bookingFix } from '../core/cdc/test-contracts.js';
-import { changeEvent, type BenchRow } from './lib/debezium-events.js';
+import { produceBacklog, waitForLag, Workload } from './lib/cdc-workload.js';
 import { round, say, timed } from './lib/measure.js';
 
 /**
@@ -24,80 +23,6 @@ import { round, say, timed } from './lib/measure.js';
 
 /** The table of the captured fixture events the benchmark's events are built on. */
 const table = bookingFix;
-
-/** The changes a run makes, and the state the warehouse must end in. */
-class Workload {
-  private nextId = 1;
-  private lsn = 1_000_000n;
-  private readonly live: number[] = [];
-  readonly state = new Map<number, BenchRow | null>();
-  private seed = 42;
-
-  private random(): number {
-    this.seed = (this.seed * 1103515245 + 12345) % 2147483648;
-    return this.seed / 2147483648;
-  }
-
-  next(): { key: string; value: string } {
-    const lastCommit = this.lsn;
-    this.lsn += 64n;
-    const pick = this.random();
-    if (pick < 0.6 || this.live.length < 100) {
-      const row = this.row(this.nextId++);
-      this.live.push(row.id);
-      this.state.set(row.id, row);
-      return changeEvent('c', row, this.lsn, lastCommit);
-    }
-    const at = Math.floor(this.random() * this.live.length);
-    const id = this.live[at]!;
-    if (pick < 0.9) {
-      const row = this.row(id);
-      this.state.set(id, row);
-      return changeEvent('u', row, this.lsn, lastCommit);
-    }
-    this.live[at] = this.live[this.live.length - 1]!;
-    this.live.pop();
-    const row = this.state.get(id)!;
-    this.state.set(id, null);
-    return changeEvent('d', row, this.lsn, lastCommit);
-  }
-
-  private row(id: number): BenchRow {
-    const r = this.random();
-    return {
-      id,
-      channel: ['WEB', 'AG ', 'TEL'][Math.floor(r * 3)]!,
-      amountUnscaled: BigInt(Math.floor(r * 1e12)) * 1000n - 5000n,
-      updatedMicros: 1_700_000_000_000_000 + Math.floor(r * 1e12),
-      arrivalDays: 19_000 + Math.floor(r * 1000),
-      note: r < 0.2 ? null : r < 0.3 ? '' : `note ${id}`,
-      bookDateNum: 20240101 + Math.floor(r * 27),
-      active: r > 0.5,
-    };
-  }
-
-  /** Expected count and checksum of the live rows, computed in JS from the same canonical text. */
-  expected(): { rows: number; checksum: string } {
-    const columns = checksumColumnsOf(table);
-    let checksum = '0';
-    let rows = 0;
-    for (const row of this.state.values()) {
-      if (!row) continue;
-      rows++;
-      checksum = addChecksums(checksum, rowHash(canonicalRowText(columns, stagedValues(row))).toString());
-    }
-    return { rows, checksum };
-  }
-}
-
-function stagedValues(row: BenchRow): unknown[] {
-  const negative = row.amountUnscaled < 0n;
-  const digits = (negative ? -row.amountUnscaled : row.amountUnscaled).toString().padStart(9, '0');
-  const amount = `${negative ? '-' : ''}${digits.slice(0, -8)}.${digits.slice(-8)}`;
-  const ts = new Date(Math.floor(row.updatedMicros / 1000)).toISOString().replace('T', ' ').slice(0, 19) + `.${String(row.updatedMicros % 1_000_000).padStart(6, '0')}`;
-  const date = new Date(row.arrivalDays * 86_400_000).toISOString().slice(0, 10);
-  return [String(row.id), row.channel, amount, ts, date, row.note, String(row.bookDateNum), row.active ? 't' : 'f'];
-}
 
 async function produceAtRate(producer: Producer, topic: string, workload: Workload, rate: number, seconds: number): Promise<number> {
   const tickMs = 20;
@@ -115,15 +40,6 @@ async function produceAtRate(producer: Producer, topic: string, workload: Worklo
     await new Promise((r) => setTimeout(r, tickMs));
   }
   return sent;
-}
-
-async function waitForLag(pipeline: IngestPipeline, zeroOrBelow: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while ((await pipeline.lag()).reduce((n, l) => n + l.lag, 0) > zeroOrBelow) {
-    if (pipeline.failed) throw pipeline.failed;
-    if (Date.now() > deadline) throw new Error(`lag did not drain within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -175,9 +91,7 @@ export async function run(args: string[]): Promise<void> {
     say(`    sent ${steadySent}, p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, lag first/last quarter ${round(mean(lagSamples.slice(0, quarter)))}/${round(mean(lagSamples.slice(-quarter)))}`);
 
     say(`(2) backlog of ${backlog} events, then full-speed apply`);
-    for (let sent = 0; sent < backlog; sent += 100) {
-      await producer.send({ topic, acks: 1, messages: Array.from({ length: Math.min(100, backlog - sent) }, () => workload.next()) });
-    }
+    await produceBacklog(producer, topic, workload, backlog);
     pipeline.lease();
     const drain = await timed(() => waitForLag(pipeline, 0, 600_000));
     const drained = await pipeline.release();

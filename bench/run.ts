@@ -3,6 +3,7 @@ const [name, ...args] = process.argv.slice(2);
 const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
   backfill: () => import('./backfill.js'),
   cdc: () => import('./cdc.js'),
+  quality: () => import('./quality.js'),
 };
 const load = name ? benches[name] : undefined;
 if (!load) {

@@ -1,0 +1,121 @@
+import type { Producer } from 'kafkajs';
+import type { IngestPipeline } from '../../connectors/cdc/pipeline.js';
+import { bookingFix } from '../../core/cdc/test-contracts.js';
+import { addChecksums, canonicalRowText, checksumColumnsOf, rowHash } from '../../core/checksum.js';
+import { changeEvent, type BenchRow } from './debezium-events.js';
+
+/** The table of the captured fixture events the benchmark's events are built on. */
+const table = bookingFix;
+
+export interface WorkloadOptions {
+  /**
+   * Every n-th row image breaks a rule of the quality benchmark's contract (alternately an unknown
+   * channel code and a negative amount); 0, the default, makes none. Takes no random draws, so a
+   * workload without flaws produces the same stream as before.
+   */
+  flawEvery?: number;
+}
+
+/** The changes a run makes, and the state the warehouse must end in. */
+export class Workload {
+  private nextId = 1;
+  private lsn = 1_000_000n;
+  private readonly live: number[] = [];
+  readonly state = new Map<number, BenchRow | null>();
+  private seed = 42;
+  private images = 0;
+  /** Row images made with a flaw. */
+  flawed = 0;
+
+  constructor(private readonly options: WorkloadOptions = {}) {}
+
+  private random(): number {
+    this.seed = (this.seed * 1103515245 + 12345) % 2147483648;
+    return this.seed / 2147483648;
+  }
+
+  next(): { key: string; value: string } {
+    const lastCommit = this.lsn;
+    this.lsn += 64n;
+    const pick = this.random();
+    if (pick < 0.6 || this.live.length < 100) {
+      const row = this.row(this.nextId++);
+      this.live.push(row.id);
+      this.state.set(row.id, row);
+      return changeEvent('c', row, this.lsn, lastCommit);
+    }
+    const at = Math.floor(this.random() * this.live.length);
+    const id = this.live[at]!;
+    if (pick < 0.9) {
+      const row = this.row(id);
+      this.state.set(id, row);
+      return changeEvent('u', row, this.lsn, lastCommit);
+    }
+    this.live[at] = this.live[this.live.length - 1]!;
+    this.live.pop();
+    const row = this.state.get(id)!;
+    this.state.set(id, null);
+    return changeEvent('d', row, this.lsn, lastCommit);
+  }
+
+  private row(id: number): BenchRow {
+    const r = this.random();
+    const row: BenchRow = {
+      id,
+      channel: ['WEB', 'AG ', 'TEL'][Math.floor(r * 3)]!,
+      amountUnscaled: BigInt(Math.floor(r * 1e12)) * 1000n - 5000n,
+      updatedMicros: 1_700_000_000_000_000 + Math.floor(r * 1e12),
+      arrivalDays: 19_000 + Math.floor(r * 1000),
+      note: r < 0.2 ? null : r < 0.3 ? '' : `note ${id}`,
+      bookDateNum: 20240101 + Math.floor(r * 27),
+      active: r > 0.5,
+    };
+    const every = this.options.flawEvery ?? 0;
+    if (every > 0 && ++this.images % every === 0) {
+      this.flawed++;
+      if (this.flawed % 2) row.channel = 'ZZZ';
+      else row.amountUnscaled = -row.amountUnscaled - 1n;
+    }
+    return row;
+  }
+
+  /** Expected count and checksum of the live rows, computed in JS from the same canonical text. */
+  expected(): { rows: number; checksum: string } {
+    const columns = checksumColumnsOf(table);
+    let checksum = '0';
+    let rows = 0;
+    for (const row of this.state.values()) {
+      if (!row) continue;
+      rows++;
+      checksum = addChecksums(checksum, rowHash(canonicalRowText(columns, stagedValues(row))).toString());
+    }
+    return { rows, checksum };
+  }
+}
+
+function stagedValues(row: BenchRow): unknown[] {
+  const negative = row.amountUnscaled < 0n;
+  const digits = (negative ? -row.amountUnscaled : row.amountUnscaled).toString().padStart(9, '0');
+  const amount = `${negative ? '-' : ''}${digits.slice(0, -8)}.${digits.slice(-8)}`;
+  const ts = new Date(Math.floor(row.updatedMicros / 1000)).toISOString().replace('T', ' ').slice(0, 19) + `.${String(row.updatedMicros % 1_000_000).padStart(6, '0')}`;
+  const date = new Date(row.arrivalDays * 86_400_000).toISOString().slice(0, 10);
+  return [String(row.id), row.channel, amount, ts, date, row.note, String(row.bookDateNum), row.active ? 't' : 'f'];
+}
+
+/** Produces `count` events of the workload as fast as the broker takes them. */
+export async function produceBacklog(producer: Producer, topic: string, workload: Workload, count: number): Promise<void> {
+  // Kafka takes at most 1 MB a request: at ~4 KB an event, 100 events a send.
+  for (let sent = 0; sent < count; sent += 100) {
+    await producer.send({ topic, acks: 1, messages: Array.from({ length: Math.min(100, count - sent) }, () => workload.next()) });
+  }
+}
+
+/** Waits until the pipeline's lag over all its partitions is at most `zeroOrBelow`. */
+export async function waitForLag(pipeline: IngestPipeline, zeroOrBelow: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await pipeline.lag()).reduce((n, l) => n + l.lag, 0) > zeroOrBelow) {
+    if (pipeline.failed) throw pipeline.failed;
+    if (Date.now() > deadline) throw new Error(`lag did not drain within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

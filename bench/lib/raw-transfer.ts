@@ -1,0 +1,64 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ValidateLoadResult, Warehouse } from '../../connectors/warehouse/port.js';
+import { createPostgresSource } from '../../connectors/postgres/source.js';
+import { addChecksums, checksumColumnsOf } from '../../core/checksum.js';
+import { tableKey, type TableContract } from '../../domains/contract.js';
+import { timed } from './measure.js';
+
+export interface RawTransferInput {
+  /** The source database (PostgreSQL standing in for the contract's system). */
+  url: string;
+  warehouse: Warehouse;
+  domain: string;
+  table: TableContract;
+  stagingDir: string;
+  chunkRows: number;
+  loadId: string;
+  /** Run the load's quarantine step between validation and swap, as the backfillTable workflow does. */
+  quarantine?: boolean;
+}
+
+export interface RawTransferResult {
+  exported: { rows: number; checksum: string };
+  validated: ValidateLoadResult;
+  /** Rows the quarantine step moved out of the load (0 without it). */
+  quarantined: number;
+  /** Wall time of the quarantine step alone (0 without it). */
+  quarantineSeconds: number;
+}
+
+/**
+ * A backfill through our source reader and the warehouse port's bulk path in one process, chunk
+ * after chunk, without Temporal: prepareLoad → (export, loadChunk) × N → validateLoad →
+ * [quarantineLoad] → swapIn. Timed from prepareLoad to swapIn; the caller owns the warehouse.
+ */
+export async function rawTransfer(input: RawTransferInput): Promise<{ result: RawTransferResult; seconds: number }> {
+  const { url, warehouse, domain, table, stagingDir, chunkRows, loadId } = input;
+  const source = createPostgresSource({ url, system: table.source.system });
+  const ref = { schema: table.source.schema, table: table.source.table };
+  const columns = table.columns.map((c) => c.name);
+  const key = tableKey(table);
+  const checksumColumns = checksumColumnsOf(table);
+  await mkdir(stagingDir, { recursive: true });
+  try {
+    return await timed(async () => {
+      const { loadTable } = await warehouse.prepareLoad({ domain, table, loadId });
+      const chunks = await source.planChunks({ ref, key, chunkRows });
+      let exported = { rows: 0, checksum: '0' };
+      for (const bounds of chunks) {
+        const file = join(stagingDir, `chunk-${bounds.index}.csv`);
+        const r = await source.exportChunk({ ref, columns, key, bounds, file, checksumColumns });
+        exported = { rows: exported.rows + r.rows, checksum: addChecksums(exported.checksum, r.checksum) };
+        await warehouse.loadChunk({ loadTable, table, file, chunkIndex: bounds.index, lineage: { sourceSystem: table.source.system, loadId, sourcePosition: '' } });
+        await rm(file);
+      }
+      const validated = await warehouse.validateLoad({ loadTable, table });
+      const quarantine = input.quarantine ? await timed(() => warehouse.quarantineLoad({ loadTable, table })) : undefined;
+      await warehouse.swapIn({ domain, table, loadTable });
+      return { exported, validated, quarantined: quarantine?.result.quarantined ?? 0, quarantineSeconds: quarantine?.seconds ?? 0 };
+    });
+  } finally {
+    await source.close();
+  }
+}
