@@ -151,6 +151,24 @@ describe('publishDataProduct: DPO approval with durable timers', () => {
     expect(await handle.result()).toMatchObject({ outcome: 'published', version: 5 });
   });
 
+  it('builds a newer request that came during the gate instead, without recording a candidate for the older one', async () => {
+    let release = () => {};
+    world.gateHold = new Promise<void>((resolve) => (release = resolve));
+    const handle = await start('supersede-while-gating', 'r1', 'analyst.anna');
+    await until(handle, (s) => s.phase === 'gating');
+    await env.client.workflow.signalWithStart('publishDataProduct', {
+      taskQueue: 'main', workflowId: handle.workflowId, args: [input('r2', 'analyst.bob')], signal: 'publish', signalArgs: [{ id: 'r2', by: 'analyst.bob' }],
+    });
+    await until(handle, (s) => s.newerRequest?.id === 'r2');
+    release();
+    const next = await until(handle, awaiting(4));
+    expect(next.request.id).toBe('r2');
+    expect(world.candidates).toHaveLength(1);
+    expect(world.decisions).toEqual([]);
+    await decide(handle, { version: 4, decision: 'reject', by: dpo, comment: 'done' });
+    expect(await handle.result()).toMatchObject({ outcome: 'rejected', version: 4 });
+  });
+
   it('auto-approves a non-breaking candidate with a passing gate when the domain policy says so', async () => {
     world.policy.autoApproveNonBreaking = true;
     const handle = await start('auto');

@@ -159,6 +159,12 @@ export async function publishDataProduct(input: PublishDataProductInput): Promis
     return finish(result('blocked'));
   }
 
+  if (status.newerRequest) {
+    // A newer request came while the gate ran: build that one instead, before recording a candidate nobody will decide on.
+    await condition(allHandlersFinished);
+    return continueAsNew<typeof publishDataProduct>({ ...input, request: status.newerRequest });
+  }
+
   setPhase('snapshotting');
   const version = await steps.candidate(plan, { status: gate.status, reportId: gate.reportId });
   status.version = version;

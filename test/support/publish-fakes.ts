@@ -23,6 +23,8 @@ export interface World {
   audits: AppendAuditInput[];
   notes: Notification[];
   warehouse: string[];
+  /** While set, the stand-in gate waits for it: a test can act while the gate runs. */
+  gateHold?: Promise<void>;
 }
 
 export let world: World = freshWorld();
@@ -71,6 +73,7 @@ export const general = {
     world.notes.push(n);
   },
   async gateVerdict() {
+    await world.gateHold;
     return world.gate;
   },
 };
