@@ -83,7 +83,7 @@ export function createQualityActivities({ registry, warehouse, dialect }: Qualit
       if (rule.kind === 'reconciliation' && !input.source) return notRun(`source statistics unavailable: ${input.sourceError ?? 'not taken'}`);
       const here = await warehouse.qualityTarget({ domain, table });
       if (!here.target) return notRun(`${domain}.${table} is not in the warehouse yet (no backfill swapped in)`);
-      const targets = new Map<string, CheckTarget>([[`${domain}.${table}`, { target: here.target, liveFilter: here.liveFilter }]]);
+      const targets = new Map<string, CheckTarget>([[`${domain}.${table}`, { target: here.target, liveFilter: here.liveFilter, quarantine: here.quarantine }]]);
       if (rule.kind === 'references') {
         const [refDomain, refTable] = rule.to.split('.') as [string, string];
         const there = await warehouse.qualityTarget({ domain: refDomain, table: refTable });

@@ -7,6 +7,7 @@ import type {
 } from '../warehouse/quality-port.js';
 import { layerSchema } from '../warehouse/port.js';
 import { qualified } from './load-sql.js';
+import { quarantineTableName } from './quarantine-sql.js';
 import {
   baselinesSql, deleteReportSql, insertResultSql, insertRunSql, lastRunSql, replaceBaselineSql, reportResultsSql, tableColumnsSql,
   timestampText,
@@ -44,7 +45,10 @@ export function createDuckDbQuality({ instance, writer, serial }: DuckDbQualityD
         const columns = (await rows(reader, tableColumnsSql, [schema, table])).map((r) => String(r[0]));
         if (columns.length === 0) return { target: null };
         const target = qualified(schema, table);
-        return columns.includes('_deleted') ? { target, liveFilter: 'NOT coalesce("_deleted", false)' } : { target };
+        const found: QualityTargetResult = columns.includes('_deleted') ? { target, liveFilter: 'NOT coalesce("_deleted", false)' } : { target };
+        const quarantine = quarantineTableName(table);
+        if ((await rows(reader, tableColumnsSql, [schema, quarantine])).length > 0) found.quarantine = qualified(schema, quarantine);
+        return found;
       });
     },
 

@@ -15,6 +15,8 @@ export interface QualityTargetResult {
   target: string | null;
   /** A condition keeping live rows only, when change capture keeps deleted rows as tombstones. */
   liveFilter?: string;
+  /** The table's quarantine, when it has one (reconciliation counts its open rows). */
+  quarantine?: string;
 }
 
 export interface RunQualityQueryInput {

@@ -196,6 +196,29 @@ describe('dataset checks on DuckDB, every rule kind passing and failing', () => 
     expect(await run(rule, 'good')).toMatchObject({ status: 'block', detail: 'no source row count and checksum to reconcile with' });
   });
 
+  it('reconciliation counts live rows plus the newest open quarantined row of each key', async () => {
+    // Live: rows 1, 2, 4, 5; row 3 is a quarantine tombstone; the quarantine holds row 3 (an older
+    // open version and the newest), and closed rows that no longer count.
+    const live = goodRows.filter((r) => r[0] !== 3);
+    await createTable('held', booking, live, [deleted]);
+    const columns = booking.columns.map((c) => `"${c.name}" ${duckDbColumnType(c)}`).join(', ');
+    await db.run(`CREATE TABLE w.held__quarantine (${columns}, "_source_position" VARCHAR, "_status" VARCHAR)`);
+    const row3 = goodRows.find((r) => r[0] === 3)!;
+    const older: Row = [3, null, 'X', 'GBP', '9.99', '2024-07-03', 'old@example.org', '2024-05-29 08:00:00'];
+    const held = [[...row3, 'pos-2', 'open'], [...older, 'pos-1', 'open'], [...badExtra[1]!, 'pos-1', 'replayed'], [...badExtra[2]!, 'pos-1', 'superseded']];
+    await db.run(`INSERT INTO w.held__quarantine VALUES ${held.map((r) => `(${r.map(literal).join(', ')})`).join(', ')}`);
+    const columnsOf = checksumColumnsOf(booking);
+    const source = { rows: goodRows.length, checksum: goodRows.reduce((acc, row) => acc + rowHash(canonicalRowText(columnsOf, row)), 0n).toString() };
+    const rule = qualityRuleSchema.parse({ id: 'rule_under_test', severity: 'block', kind: 'reconciliation' });
+    const check = async (quarantine?: string) => {
+      const { sql } = checkQuery({ rule, table: booking, dialect: 'duckdb', ...target('held'), quarantine, resolve, now: NOW });
+      return evaluateCheck({ rule, row: (await db.runAndReadAll(sql)).getRowObjectsJS()[0]!, source });
+    };
+    expect(await check(tableName('duckdb', ['w', 'held__quarantine']))).toMatchObject({ status: 'pass', measured: { row_count: 5, checksum: source.checksum } });
+    // Without its quarantine the table looks a row short.
+    expect(await check()).toMatchObject({ status: 'block', measured: { row_count: 4 } });
+  });
+
   it('samples at most 20 keys, the smallest first', async () => {
     await db.run(`CREATE TABLE w.many AS SELECT * FROM w.good WHERE false`);
     await db.run(`INSERT INTO w.many SELECT range, NULL, 'Z', 'EUR', 1, DATE '2024-01-01', NULL, TIMESTAMP '2024-01-01', TIMESTAMP '2024-01-01', false FROM range(100, 0, -1)`);

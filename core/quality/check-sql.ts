@@ -30,13 +30,24 @@ export function checkQuery(input: CheckQueryInput): CheckQueryResult {
     case 'volume': return { shape: 'metric', sql: `SELECT ${count(dialect)} AS row_count FROM ${relation(input)}` };
     case 'distribution': return { shape: 'metric', sql: distributionSql(input, rule.column, rule.metric) };
     case 'reconciliation':
-      return { shape: 'metric', sql: `SELECT ${checksumSelectList(dialect, checksumColumnsOf(table))} FROM ${relation(input)}` };
+      return { shape: 'metric', sql: `SELECT ${checksumSelectList(dialect, checksumColumnsOf(table))} FROM ${reconciledRelation(input)}` };
   }
 }
 
 /** The table with its live filter, as a FROM item. */
 function relation({ target, liveFilter }: CheckTarget): string {
   return liveFilter ? `${target} WHERE ${liveFilter}` : target;
+}
+
+/** What reconciles with the source: live rows, plus the newest open quarantined row of each key. */
+function reconciledRelation(input: CheckQueryInput): string {
+  if (!input.quarantine) return relation(input);
+  const { dialect, table } = input;
+  const q = (name: string) => quoteIdent(dialect, name);
+  const columns = table.columns.map((c) => q(c.name)).join(', ');
+  const key = tableKey(table).map(q).join(', ');
+  const newest = key ? ` QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY ${q('_source_position')} DESC) = 1` : '';
+  return `(SELECT ${columns} FROM ${relation(input)} UNION ALL SELECT ${columns} FROM ${input.quarantine} WHERE ${q('_status')} = 'open'${newest}) AS reconciled`;
 }
 
 /** The table as a subquery-able relation, for places that need a plain table expression. */

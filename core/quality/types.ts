@@ -10,6 +10,11 @@ export interface CheckTarget {
   target: string;
   /** A condition keeping live rows only, e.g. NOT coalesce("_deleted", false) on change-captured tables. */
   liveFilter?: string | undefined;
+  /**
+   * The table's quarantine (rows held back by row rules at ingestion), when it has one: its open rows
+   * are part of what the source holds, so reconciliation counts live rows plus the newest open row per key.
+   */
+  quarantine?: string | undefined;
 }
 
 export interface CheckQueryInput extends CheckTarget {
