@@ -47,38 +47,16 @@ describe('DuckDB change apply', () => {
     return (await reader.runAndReadAll(`SELECT "BOOKING_ID"::INTEGER, "STATUS", "AMOUNT"::VARCHAR, "_deleted" FROM raw_booking.booking ORDER BY 1`)).getRowsJS();
   }
 
-  it('inserts, updates by newest position, and keeps deletes as tombstones', async () => {
-    await apply([[1, 'C', '10.00000000', 'c', 10], [2, 'C', '20.00000000', 'c', 11], [1, 'X', '11.00000000', 'u', 12]]);
-    expect(await current()).toEqual([[1, 'X', '11.00000000', false], [2, 'C', '20.00000000', false]]);
-    await apply([[2, null, null, 'd', 13]]);
-    expect(await current()).toEqual([[1, 'X', '11.00000000', false], [2, null, null, true]]);
-  });
-
-  it('ignores events older than what a row already holds, whatever order they come in', async () => {
-    await apply([[2, 'C', '20.00000000', 'c', 11], [1, 'P', '1.00000000', 'u', 5]]);
-    expect(await current()).toEqual([[1, 'X', '11.00000000', false], [2, null, null, true]]);
-  });
-
+  // Newest position wins, deletes, truncates, exactly once, offsets: the shared warehouse contract
+  // (contract.test.ts). Here: what DuckDB keeps besides the current state.
   it('keeps every change in the append-only log and counts the live rows only', async () => {
+    await apply([[1, 'C', '10.00000000', 'c', 10], [2, 'C', '20.00000000', 'c', 11], [1, 'X', '11.00000000', 'u', 12]]);
+    await apply([[2, null, null, 'd', 13], [1, 'P', '1.00000000', 'u', 5]]);
+    expect(await current()).toEqual([[1, 'X', '11.00000000', false], [2, null, null, true]]);
     const reader = await wh.connectReader();
     const log = (await reader.runAndReadAll('SELECT count(*)::INTEGER FROM raw_booking.booking__changes')).getRowsJS();
-    expect(log).toEqual([[6]]);
+    expect(log).toEqual([[5]]);
     expect((await wh.tableStats({ domain: 'booking', table })).rows).toBe(1);
-  });
-
-  it('does nothing when the same offsets are applied again (retry after commit)', async () => {
-    const file = join(dir, 'again.csv');
-    writeFileSync(file, `9,C,9.00000000,c,${pos(99)},1700000000000,0,0,\n`);
-    const again = await wh.applyChanges({ domain: 'booking', table, sourceSystem: 'db2', file, consumer: 'c1', offsets: [{ topic: 'factory.BOOK.BOOKING', partition: 0, nextOffset: '3' }] });
-    expect(again).toEqual({ changes: 0, alreadyApplied: true });
-    expect((await current()).map((r) => r[0])).toEqual([1, 2]);
-    expect(await wh.consumerOffsets({ consumer: 'c1' })).toEqual([{ topic: 'factory.BOOK.BOOKING', partition: 0, nextOffset: String(offset) }]);
-  });
-
-  it('applies a truncate to older rows and keeps later changes of the same batch', async () => {
-    await apply([[3, 'C', '3.00000000', 'c', 20], [0, null, null, 't', 21], [4, 'C', '4.00000000', 'c', 22]]);
-    // Row 3 came before the truncate: it never shows; rows 1 and 2 end deleted; row 4 came after.
-    expect(await current()).toEqual([[1, 'X', '11.00000000', true], [2, null, null, true], [4, 'C', '4.00000000', false]]);
   });
 
   it('keeps source columns the contract does not declare yet, as JSON, on the current row', async () => {

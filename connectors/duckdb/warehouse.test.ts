@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addChecksums, canonicalRowText, checksumColumnsOf, rowHash } from '../../core/checksum.js';
 import { tableSchema, type TableContract } from '../../domains/contract.js';
-import { LoadStateError } from '../warehouse/port.js';
 import { createDuckDbWarehouse, type DuckDbWarehouse } from './warehouse.js';
 
 const table: TableContract = tableSchema.parse({
@@ -82,17 +81,13 @@ describe('DuckDB warehouse', () => {
     await wh.dropLoad({ loadTable: first.loadTable });
   });
 
-  it('loads chunks exactly once, keeps NULL apart from empty text, and validates with the shared checksum', async () => {
+  // Loading exactly once, NULL vs '', the shared checksum, rollback, swap, resume: the shared warehouse
+  // contract (contract.test.ts). Here: what DuckDB stores, and readers of the file outside the write queue.
+  it('stores values and the load\'s lineage as constant columns once the load is complete', async () => {
     const { loadTable } = await wh.prepareLoad({ domain: 'reservations', table, loadId: 'l1' });
-    const chunk0 = file('c0.csv', rows.slice(0, 2).map((r) => r.csv));
-    const chunk1 = file('c1.csv', rows.slice(2).map((r) => r.csv));
-    expect(await wh.loadChunk({ loadTable, table, file: chunk0, chunkIndex: 0, lineage })).toEqual({ rows: 2, alreadyLoaded: false });
-    expect(await wh.loadChunk({ loadTable, table, file: chunk1, chunkIndex: 1, lineage })).toEqual({ rows: 2, alreadyLoaded: false });
-    // A retried chunk (same index, even re-exported) adds nothing.
-    expect(await wh.loadChunk({ loadTable, table, file: chunk0, chunkIndex: 0, lineage })).toEqual({ rows: 2, alreadyLoaded: true });
-
-    const validated = await wh.validateLoad({ loadTable, table });
-    expect(validated).toEqual({ rows: 4, checksum: jsChecksum(rows.map((r) => r.values)), duplicateKeys: 0 });
+    await wh.loadChunk({ loadTable, table, file: file('c0.csv', rows.slice(0, 2).map((r) => r.csv)), chunkIndex: 0, lineage });
+    await wh.loadChunk({ loadTable, table, file: file('c1.csv', rows.slice(2).map((r) => r.csv)), chunkIndex: 1, lineage });
+    expect(await wh.validateLoad({ loadTable, table })).toEqual({ rows: 4, checksum: jsChecksum(rows.map((r) => r.values)), duplicateKeys: 0 });
 
     // Every row carries the load's lineage, added as constant columns once the load is complete.
     const reader = await wh.connectReader();
@@ -107,45 +102,6 @@ describe('DuckDB warehouse', () => {
     // The defaults that carried the lineage are gone: later writers set lineage themselves.
     const defaults = (await reader.runAndReadAll(`SELECT count(*) FROM duckdb_columns() WHERE table_name = '${loadTable.split('.')[1]}' AND column_default IS NOT NULL`)).getRowsJS();
     expect(defaults).toEqual([[0n]]);
-  });
-
-  it('rolls back a chunk that fails half way, so its retry loads it whole', async () => {
-    const { loadTable } = await wh.prepareLoad({ domain: 'reservations', table, loadId: 'l2' });
-    const bad = file('bad.csv', [rows[0]!.csv, 'ALP ,3,Private Guest,not-a-number,,,,']);
-    const failure = await wh.loadChunk({ loadTable, table, file: bad, chunkIndex: 0, lineage }).catch((e: Error) => e);
-    expect(failure).toBeInstanceOf(Error);
-    const message = (failure as Error).message;
-    expect(message).toMatch(/loading chunk 0 of raw_reservations\.booking__load_l2 from .*bad\.csv failed: .*Line: 2.*converting column "AMOUNT"/);
-    // Row content (possibly personal data) stays out of errors, which end up in logs and histories.
-    expect(message).not.toMatch(/Private Guest|not-a-number/);
-    expect((await wh.validateLoad({ loadTable, table })).rows).toBe(0);
-    const good = file('good.csv', rows.map((r) => r.csv));
-    expect(await wh.loadChunk({ loadTable, table, file: good, chunkIndex: 0, lineage })).toEqual({ rows: 4, alreadyLoaded: false });
-    await wh.dropLoad({ loadTable });
-    await expect(wh.loadChunk({ loadTable, table, file: good, chunkIndex: 1, lineage })).rejects.toThrow(LoadStateError);
-  });
-
-  it('loads a staged line longer than DuckDB\'s 2,000,000-byte default when the contract declares a large CLOB', async () => {
-    const docs = tableSchema.parse({
-      name: 'contract_doc', description: 'Scanned contracts', source: { system: 'resdb', schema: 'RES', table: 'CONTRACT_DOC' },
-      primaryKey: ['ID'], columns: [{ name: 'ID', type: 'INTEGER' }, { name: 'BODY', type: 'CLOB(5000000)' }],
-    });
-    const body = 'é"'.repeat(1_200_000);
-    const { loadTable } = await wh.prepareLoad({ domain: 'reservations', table: docs, loadId: 'big' });
-    const staged = file('big.csv', [`1,"${body.replace(/"/g, '""')}"`]);
-    expect(await wh.loadChunk({ loadTable, table: docs, file: staged, chunkIndex: 0, lineage })).toEqual({ rows: 1, alreadyLoaded: false });
-    const reader = await wh.connectReader();
-    const stored = (await reader.runAndReadAll(`SELECT BODY = ? FROM ${loadTable}`, [body])).getRowsJS();
-    expect(stored).toEqual([[true]]);
-    await wh.dropLoad({ loadTable });
-  });
-
-  it('counts duplicate keys at validation', async () => {
-    const { loadTable } = await wh.prepareLoad({ domain: 'reservations', table, loadId: 'dups' });
-    await wh.loadChunk({ loadTable, table, file: file('d0.csv', [rows[0]!.csv, rows[1]!.csv]), chunkIndex: 0, lineage });
-    await wh.loadChunk({ loadTable, table, file: file('d1.csv', [rows[0]!.csv, rows[2]!.csv]), chunkIndex: 1, lineage });
-    expect(await wh.validateLoad({ loadTable, table })).toMatchObject({ rows: 4, duplicateKeys: 1 });
-    await wh.dropLoad({ loadTable });
   });
 
   it('swaps a load in atomically while a concurrent reader sees the old or the new table, never a gap', async () => {
@@ -189,16 +145,7 @@ describe('DuckDB warehouse', () => {
     expect(stats.rows).toBe(50_000);
   });
 
-  it('reports the final table with the same checksum as its validated load', async () => {
-    const { loadTable } = await wh.prepareLoad({ domain: 'reservations', table, loadId: 'final' });
-    await wh.loadChunk({ loadTable, table, file: file('f.csv', rows.map((r) => r.csv)), chunkIndex: 0, lineage });
-    const validated = await wh.validateLoad({ loadTable, table });
-    await wh.swapIn({ domain: 'reservations', table, loadTable });
-    expect(await wh.tableStats({ domain: 'reservations', table })).toEqual({ rows: 4, checksum: validated.checksum });
-    await expect(wh.tableStats({ domain: 'nowhere', table })).rejects.toThrow(/raw_nowhere\.booking does not exist/);
-  });
-
-  it('records backfill runs once per load id and returns the latest', async () => {
+  it('records a retried backfill run as one row of _factory.backfill_runs', async () => {
     const run = { domain: 'reservations', table: 'booking', loadId: 'final', rows: 4, checksum: '123', durationMs: 1500, sourcePosition: 'lsn:1' };
     await wh.recordBackfill(run);
     await wh.recordBackfill(run);
@@ -209,17 +156,5 @@ describe('DuckDB warehouse', () => {
     const count = (await reader.runAndReadAll(`SELECT count(*) FROM _factory.backfill_runs WHERE load_id = 'final'`)).getRowsJS();
     expect(Number(count[0]![0])).toBe(1);
     expect(await wh.lastBackfill({ domain: 'reservations', table: 'other' })).toBeNull();
-  });
-
-  it('resumes a load after the owner process restarts without reloading finished chunks', async () => {
-    const { loadTable } = await wh.prepareLoad({ domain: 'reservations', table, loadId: 'resume' });
-    const chunk = file('r0.csv', rows.slice(0, 3).map((r) => r.csv));
-    await wh.loadChunk({ loadTable, table, file: chunk, chunkIndex: 0, lineage });
-    await wh.close();
-    wh = await createDuckDbWarehouse({ path: dbPath });
-    expect(await wh.prepareLoad({ domain: 'reservations', table, loadId: 'resume' })).toEqual({ loadTable, existingRows: 3 });
-    expect(await wh.loadChunk({ loadTable, table, file: chunk, chunkIndex: 0, lineage })).toEqual({ rows: 3, alreadyLoaded: true });
-    const changed = { ...table, columns: table.columns.slice(0, 3) };
-    await expect(wh.prepareLoad({ domain: 'reservations', table: changed, loadId: 'resume' })).rejects.toThrow(/differ from the contract/);
   });
 });
