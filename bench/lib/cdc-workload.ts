@@ -110,12 +110,12 @@ export async function produceBacklog(producer: Producer, topic: string, workload
   }
 }
 
-/** Waits until the pipeline's lag over all its partitions is at most `zeroOrBelow`. */
-export async function waitForLag(pipeline: IngestPipeline, zeroOrBelow: number, timeoutMs: number): Promise<void> {
+/** Waits until the pipeline's lag over all its partitions is at most `zeroOrBelow`, looking every `pollMs`. */
+export async function waitForLag(pipeline: IngestPipeline, zeroOrBelow: number, timeoutMs: number, pollMs = 100): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while ((await pipeline.lag()).reduce((n, l) => n + l.lag, 0) > zeroOrBelow) {
     if (pipeline.failed) throw pipeline.failed;
     if (Date.now() > deadline) throw new Error(`lag did not drain within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
 }
