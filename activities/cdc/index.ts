@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { Context, CancelledFailure } from '@temporalio/activity';
 import type { Kafka } from 'kafkajs';
 import { IngestPipeline, type CaptureTopic, type IngestStats } from '../../connectors/cdc/pipeline.js';
+import type { AcceptedSchemaChange } from '../../core/cdc/schema-change.js';
 import type { Warehouse } from '../../connectors/warehouse/port.js';
 import { topicOf } from '../../connectors/kafka-connect/debezium.js';
 import type { DomainRegistry } from '../../domains/registry.js';
@@ -19,6 +20,8 @@ export interface IngestRunInput {
   /** Qualified tables '<domain>.<table>' to follow (paused tables left out). */
   tables: string[];
   runSeconds: number;
+  /** Breaking schema changes the DPO accepted, per qualified table. */
+  accepted?: Record<string, AcceptedSchemaChange>;
 }
 
 export interface IngestRunResult {
@@ -47,15 +50,20 @@ export function createCdcActivities(deps: CdcActivityDeps) {
   async function pipelineFor(input: IngestRunInput): Promise<IngestPipeline> {
     const topics: CaptureTopic[] = input.tables.map((qualified) => {
       const table = deps.registry.table(qualified);
-      return { topic: topicOf(deps.topicPrefix, table.source.schema, table.source.table), domain: qualified.split('.')[0]!, table, sourceSystem: table.source.system };
+      const accepted = input.accepted?.[qualified];
+      return {
+        topic: topicOf(deps.topicPrefix, table.source.schema, table.source.table), domain: qualified.split('.')[0]!, table, sourceSystem: table.source.system,
+        ...(accepted ? { accepted } : {}),
+      };
     });
     const existing = pipelines.get(input.consumer);
-    const wanted = topics.map((t) => t.topic).sort().join(',');
-    if (existing && existing.topicsKey === wanted && !existing.failed) return existing;
+    // A newly accepted schema change needs a pipeline that decodes with it.
+    const wanted = `${topics.map((t) => t.topic).sort().join(',')} ${JSON.stringify(topics.filter((t) => t.accepted).map((t) => [t.topic, t.accepted]))}`;
+    if (existing && existing.key === wanted && !existing.failed) return existing;
     await existing?.stop();
     pipelines.delete(input.consumer);
     await mkdir(deps.stagingDir, { recursive: true });
-    const pipeline = new IngestPipeline({ kafka: deps.kafka, warehouse: deps.warehouse, consumer: input.consumer, topics, stagingDir: deps.stagingDir });
+    const pipeline = new IngestPipeline({ kafka: deps.kafka, warehouse: deps.warehouse, consumer: input.consumer, topics, stagingDir: deps.stagingDir, key: wanted });
     await pipeline.start();
     pipelines.set(input.consumer, pipeline);
     return pipeline;

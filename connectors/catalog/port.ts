@@ -273,6 +273,60 @@ export interface ShowProductResult {
   open: Array<Pick<ProductVersion, 'version' | 'status' | 'breaking' | 'qualityStatus' | 'createdAt'>>;
 }
 
+export type SchemaChangeStatus = 'pending' | 'approved' | 'rejected' | 'expired';
+
+/** A breaking source schema change change capture stopped at, as the DPO is asked to decide on it. */
+export interface CreateSchemaChangeInput {
+  /** '<domain>.<table>'. */
+  table: string;
+  /** Idempotency key with runId (the approval workflow's). */
+  workflowId: string;
+  runId: string;
+  topic: string;
+  /** Kafka offset of the first event not applied. */
+  offset: string;
+  reason: string;
+  change: { added: string[]; dropped: string[]; retyped: Array<{ column: string; contract: string; event: string }> };
+  blockers: string[];
+  /** ISO-8601. */
+  at: string;
+}
+
+export interface DecideSchemaChangeInput {
+  id: number;
+  decision: Exclude<SchemaChangeStatus, 'pending'>;
+  by: string;
+  comment: string;
+  /** ISO-8601. */
+  at: string;
+}
+
+export interface SchemaChangeRecord {
+  id: number;
+  table: string;
+  workflowId: string;
+  topic: string;
+  offset: string;
+  reason: string;
+  change: CreateSchemaChangeInput['change'];
+  blockers: string[];
+  status: SchemaChangeStatus;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  comment: string | null;
+  createdAt: string;
+}
+
+export interface PendingSchemaChange extends SchemaChangeRecord { role: ApproverRole }
+
+/** An approved change change capture can decode with (no blockers). */
+export interface AcceptedSchemaChangeRow {
+  id: number;
+  table: string;
+  dropped: string[];
+  retyped: Array<{ column: string; event: string }>;
+}
+
 export interface CatalogStore {
   /** Writes the contracts' domains, people, products, datasets, columns and static lineage; idempotent. */
   syncContracts(input: SyncContractsInput): Promise<SyncContractsResult>;
@@ -289,5 +343,13 @@ export interface CatalogStore {
   search(input: SearchInput): Promise<SearchHit[]>;
   /** Null when the product is not in the catalog (not synced). */
   showProduct(input: ProductRef): Promise<ShowProductResult | null>;
+  /** Records a schema change approval request; idempotent per workflow run. */
+  createSchemaChange(input: CreateSchemaChangeInput): Promise<{ id: number; alreadyExisted: boolean }>;
+  decideSchemaChange(input: DecideSchemaChangeInput): Promise<{ status: SchemaChangeStatus; alreadyRecorded: boolean }>;
+  schemaChange(input: { id: number }): Promise<SchemaChangeRecord | null>;
+  /** Approved changes without blockers of a domain's tables, oldest first. */
+  acceptedSchemaChanges(input: { domain: string }): Promise<AcceptedSchemaChangeRow[]>;
+  /** Schema changes waiting for a decision in the domains where the user is DPO or deputy. */
+  pendingSchemaChanges(input: PendingApprovalsInput): Promise<PendingSchemaChange[]>;
   close(): Promise<void>;
 }

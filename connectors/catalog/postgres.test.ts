@@ -17,7 +17,7 @@ let sql: pg.Client;
 
 beforeAll(async () => {
   const first = await migrateCatalog({ url: db.url });
-  expect(first.applied).toEqual(['1751961600000_catalog-schema']);
+  expect(first.applied).toEqual(['1751961600000_catalog-schema', '1795919713405_schema-changes']);
   store = await openCatalogStore({ url: db.url });
   sql = new pg.Client({ connectionString: db.url });
   await sql.connect();
@@ -51,10 +51,10 @@ describe('catalog migrations', () => {
     );
     expect(rows.map((r) => r.table_name)).toEqual([
       'audit_log', 'data_products', 'dataset_columns', 'datasets', 'domains', 'lineage_edges', 'people', 'product_tables',
-      'product_versions', 'quality_reports', 'search_documents', 'version_events',
+      'product_versions', 'quality_reports', 'schema_changes', 'search_documents', 'version_events',
     ]);
-    const applied = await sql.query<{ name: string }>('SELECT name FROM public.catalog_migrations');
-    expect(applied.rows.map((r) => r.name)).toEqual(['1751961600000_catalog-schema']);
+    const applied = await sql.query<{ name: string }>('SELECT name FROM public.catalog_migrations ORDER BY id');
+    expect(applied.rows.map((r) => r.name)).toEqual(['1751961600000_catalog-schema', '1795919713405_schema-changes']);
   });
 });
 

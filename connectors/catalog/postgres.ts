@@ -5,6 +5,7 @@ import type {
   ApproverRole, ApproverRoleInput, CatalogStore, CreateCandidateInput, PendingApprovalsInput, ProductRef, ProductVersionRef,
   RecordDecisionInput, SearchInput, SyncContractsInput,
 } from './port.js';
+import { acceptedSchemaChanges, createSchemaChange, decideSchemaChange, pendingSchemaChanges, schemaChange } from './schema-changes.js';
 import { search } from './search.js';
 import { showProduct } from './show.js';
 import { syncContracts } from './sync.js';
@@ -109,6 +110,26 @@ export class PostgresCatalogStore implements CatalogStore {
 
   showProduct(input: ProductRef) {
     return this.read((c) => showProduct(c, input));
+  }
+
+  createSchemaChange(input: Parameters<CatalogStore['createSchemaChange']>[0]) {
+    return this.read((c) => createSchemaChange(c, input));
+  }
+
+  decideSchemaChange(input: Parameters<CatalogStore['decideSchemaChange']>[0]) {
+    return this.transaction((c) => decideSchemaChange(c, input));
+  }
+
+  schemaChange(input: { id: number }) {
+    return this.read((c) => schemaChange(c, input.id));
+  }
+
+  acceptedSchemaChanges(input: { domain: string }) {
+    return this.read((c) => acceptedSchemaChanges(c, input.domain));
+  }
+
+  pendingSchemaChanges(input: PendingApprovalsInput) {
+    return this.read((c) => pendingSchemaChanges(c, input.user));
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import { decodeRecord } from '../../core/cdc/decode.js';
+import type { AcceptedSchemaChange, SchemaChange } from '../../core/cdc/schema-change.js';
 import type { TableContract } from '../../domains/contract.js';
 import type { KafkaOffset, Warehouse } from '../warehouse/port.js';
 import { changeLine } from './batch-file.js';
@@ -19,6 +20,19 @@ export interface CaptureTopic {
   domain: string;
   table: TableContract;
   sourceSystem: string;
+  /** Breaking changes the table's DPO accepted: decoded instead of pausing the table. */
+  accepted?: AcceptedSchemaChange;
+}
+
+/** A table stopped at a breaking schema change, at the offset of the first event it could not apply. */
+export interface PausedTable {
+  table: string;
+  topic: string;
+  reason: string;
+  offset: string;
+  change: SchemaChange;
+  /** Why accepting the source as it is would not make the events decodable (then the contract must change). */
+  blockers: string[];
 }
 
 export interface IngestStats {
@@ -27,7 +41,7 @@ export interface IngestStats {
   tombstones: number;
   deadLettered: number;
   /** Tables stopped at a breaking schema change: nothing after it applies until someone decides. */
-  paused: Array<{ table: string; topic: string; reason: string; offset: string }>;
+  paused: PausedTable[];
   /** Added source columns seen (non-breaking drift), per table. */
   addedColumns: Record<string, string[]>;
   lastPosition: Record<string, string>;
@@ -47,6 +61,8 @@ export interface PipelineOptions {
   stagingDir: string;
   /** Dead-letter topic for an input topic. */
   deadLetterTopic?: (topic: string) => string;
+  /** See `key`; defaults to the sorted topics. */
+  key?: string;
 }
 
 export class IngestPipeline {
@@ -70,8 +86,9 @@ export class IngestPipeline {
     this.byTopic = new Map(options.topics.map((t) => [t.topic, t]));
   }
 
-  get topicsKey(): string {
-    return [...this.byTopic.keys()].sort().join(',');
+  /** What this pipeline was built for (topics and accepted changes): a run wanting something else builds a new one. */
+  get key(): string {
+    return this.options.key ?? [...this.byTopic.keys()].sort().join(',');
   }
 
   async start(): Promise<void> {
@@ -191,12 +208,12 @@ export class IngestPipeline {
     for (const message of messages) {
       const result = decodeRecord(
         { topic, partition, offset: message.offset, key: message.key, value: message.value, timestamp: message.timestamp },
-        { domain: capture.domain, table: capture.table },
+        { domain: capture.domain, table: capture.table, ...(capture.accepted ? { accepted: capture.accepted } : {}) },
       );
       if (result.kind === 'schema-change') {
         // Everything up to the breaking event applies; the table then waits for a decision.
         this.pausedTopics.add(topic);
-        this.stats.paused.push({ table: qualified, topic, reason: result.reason, offset: message.offset });
+        this.stats.paused.push({ table: qualified, topic, reason: result.reason, offset: message.offset, change: result.schemaChange, blockers: result.blockers });
         pause();
         break;
       }

@@ -203,6 +203,7 @@ describe('decodeRecord contract validation', () => {
       kind: 'schema-change',
       reason: `${prefix} 2 (fix.booking_fix): schema change: column NOTE dropped`,
       schemaChange: { added: [], dropped: ['NOTE'], retyped: [] },
+      blockers: [],
     });
   });
 
@@ -219,6 +220,7 @@ describe('decodeRecord contract validation', () => {
       kind: 'schema-change',
       reason: `${prefix} 2 (fix.booking_fix): schema change: column NOTE expected VARCHAR(120), got Debezium int32; column ROOMS added`,
       schemaChange: { added: ['ROOMS'], dropped: [], retyped: [{ column: 'NOTE', contract: 'VARCHAR(120)', event: 'int32' }] },
+      blockers: ["column NOTE: Debezium int32 cannot be read as the contract's VARCHAR(120) (another type family), so the contract must change"],
     });
   });
 
@@ -259,5 +261,74 @@ describe('decodeRecord contract validation', () => {
     const c = change(decodeRecord(input, booking));
     expect(c.key).toEqual({ BOOKING_ID: big });
     expect(c.values?.[0]).toBe(big);
+  });
+});
+
+describe('decodeRecord with schema changes the DPO accepted', () => {
+  const create = record(precise, 'BOOKING_FIX', 2);
+  const decoded = change(decodeRecord(create, booking)).values!;
+  const noteAt = bookingFix.columns.findIndex((c) => c.name === 'NOTE');
+  const amountAt = bookingFix.columns.findIndex((c) => c.name === 'AMOUNT');
+  const withoutColumn = (name: string) => withValue(create, (v) => {
+    v.schema.fields[1]!.fields = v.schema.fields[1]!.fields!.filter((f) => f.field !== name);
+    delete v.payload.after[name];
+  });
+  /** AMOUNT as a Decimal of scale 10 holding `unscaledHex` (big-endian two's complement). */
+  const amountScale10 = (unscaledHex: string) => withValue(create, (v) => {
+    const amount = v.schema.fields[1]!.fields!.find((f) => f.field === 'AMOUNT')!;
+    amount.parameters = { scale: '10', 'connect.decimal.precision': '33' };
+    v.payload.after.AMOUNT = Buffer.from(unscaledHex, 'hex').toString('base64');
+  });
+  const scale10 = 'bytes org.apache.kafka.connect.data.Decimal(scale 10)';
+
+  it('reads an accepted dropped nullable column as NULL and decodes everything else as before', () => {
+    const c = change(decodeRecord(withoutColumn('NOTE'), { ...booking, accepted: { dropped: ['NOTE'], retyped: [] } }));
+    expect(c.values).toEqual(decoded.map((v, i) => (i === noteAt ? null : v)));
+  });
+
+  it('keeps a dropped NOT NULL column breaking even when accepted: the contract must change', () => {
+    expect(decodeRecord(withoutColumn('CHANNEL_CODE'), { ...booking, accepted: { dropped: ['CHANNEL_CODE'], retyped: [] } })).toEqual({
+      kind: 'schema-change',
+      reason: `${prefix} 2 (fix.booking_fix): schema change: column CHANNEL_CODE dropped`,
+      schemaChange: { added: [], dropped: ['CHANNEL_CODE'], retyped: [] },
+      blockers: ['column CHANNEL_CODE is NOT NULL in the contract: a dropped column can read as NULL only in a nullable column, so the contract must change'],
+    });
+  });
+
+  it('pauses on a change other than the accepted one, naming only what is not covered', () => {
+    const both = withValue(withoutColumn('NOTE'), (v) => {
+      v.schema.fields[1]!.fields!.find((f) => f.field === 'ACTIVE')!.type = 'int16';
+      v.payload.after.ACTIVE = 1;
+    });
+    expect(decodeRecord(both, { ...booking, accepted: { dropped: ['NOTE'], retyped: [] } })).toMatchObject({
+      kind: 'schema-change', schemaChange: { dropped: [], retyped: [{ column: 'ACTIVE', contract: 'BOOLEAN', event: 'int16' }] },
+    });
+  });
+
+  it('decodes an accepted decimal retype value by value into the contract scale', () => {
+    const accepted = { dropped: [], retyped: [{ column: 'AMOUNT', event: scale10 }] };
+    // 1234500 at scale 10 = 0.0001234500: the two extra digits are zeros, so the value fits DECIMAL(31,8) exactly.
+    const c = change(decodeRecord(amountScale10('12d644'), { ...booking, accepted }));
+    expect(c.values).toEqual(decoded.map((v, i) => (i === amountAt ? '0.00012345' : v)));
+    // 1234567 at scale 10 would lose digits: the acceptance does not cover it, the table pauses again.
+    expect(decodeRecord(amountScale10('12d687'), { ...booking, accepted })).toEqual({
+      kind: 'schema-change',
+      reason: `${prefix} 2 (fix.booking_fix): schema change: column AMOUNT expected DECIMAL(31,8), got Debezium ${scale10} "EtaH" (more than 8 fraction digits)`,
+      schemaChange: { added: [], dropped: [], retyped: [{ column: 'AMOUNT', contract: 'DECIMAL(31,8)', event: scale10 }] },
+      blockers: [`column AMOUNT expected DECIMAL(31,8), got Debezium ${scale10} "EtaH" (more than 8 fraction digits): the accepted retype does not cover this value, so the contract must change`],
+    });
+    // Not accepted (or accepted for another type): still a schema change.
+    expect(decodeRecord(amountScale10('12d644'), booking)).toMatchObject({ kind: 'schema-change', blockers: [] });
+    expect(decodeRecord(amountScale10('12d644'), { ...booking, accepted: { dropped: [], retyped: [{ column: 'AMOUNT', event: 'int64' }] } })).toMatchObject({ kind: 'schema-change' });
+  });
+
+  it('keeps a retype into another type family breaking even when accepted', () => {
+    const retyped = withValue(create, (v) => {
+      v.schema.fields[1]!.fields!.find((f) => f.field === 'NOTE')!.type = 'int32';
+      v.payload.after.NOTE = 42;
+    });
+    expect(decodeRecord(retyped, { ...booking, accepted: { dropped: [], retyped: [{ column: 'NOTE', event: 'int32' }] } })).toMatchObject({
+      kind: 'schema-change', blockers: ["column NOTE: Debezium int32 cannot be read as the contract's VARCHAR(120) (another type family), so the contract must change"],
+    });
   });
 });

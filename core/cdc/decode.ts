@@ -3,7 +3,10 @@ import { formatSourceType, parseSourceType } from '../source-types.js';
 import { parseEnvelope, parseKey, type Envelope, type Op } from './envelope.js';
 import { decodeValue, describeValue, inferFieldSchema, type FieldSchema } from './logical-types.js';
 import { db2Position, pgPosition, type PositionResult } from './position.js';
-import { compareSchema, describeSchemaChange, isBreaking, matchFields, type ContractColumnType, type SchemaChange } from './schema-change.js';
+import {
+  acceptanceBlockers, compareSchema, describeSchemaChange, isBreaking, matchFields, uncoveredChange, type AcceptanceBlocker, type AcceptedSchemaChange,
+  type ContractColumnType, type SchemaChange,
+} from './schema-change.js';
 
 /**
  * One Kafka record of a Debezium table topic → one decoded change in contract column order, as the
@@ -13,8 +16,10 @@ import { compareSchema, describeSchemaChange, isBreaking, matchFields, type Cont
  * - 'change': land it in the change log and MERGE by key, highest `position` wins.
  * - 'tombstone': skip (the delete before it carried the data).
  * - 'schema-change': a contract column was dropped or changed type at the source. Not a poison event:
- *   the caller pauses the table (every following event would fail the same way) and asks for a
- *   contract change.
+ *   the caller pauses the table (every following event would fail the same way) and asks its DPO.
+ *   `blockers` say why accepting the source as it is could not make the events decodable (then
+ *   the contract must change). A change the DPO accepted (`accepted`) decodes: an accepted dropped
+ *   column reads as NULL, an accepted retyped column from its new type, value by value.
  * - 'failure': this event alone is bad (corrupt JSON, a value that does not decode, a NULL in a NOT
  *   NULL column): dead-letter it with the reason.
  */
@@ -28,7 +33,12 @@ export interface KafkaRecordInput {
   timestamp: string;
 }
 
-export interface DecodeContract { domain: string; table: TableContract }
+export interface DecodeContract {
+  domain: string;
+  table: TableContract;
+  /** The breaking changes the table's DPO accepted. The same object for every event of a consumer (plans are cached per object). */
+  accepted?: AcceptedSchemaChange;
+}
 
 export interface DecodedChange {
   op: Op;
@@ -58,7 +68,7 @@ export interface DecodedChange {
 export type DecodeResult =
   | { kind: 'change'; change: DecodedChange }
   | { kind: 'tombstone' }
-  | { kind: 'schema-change'; reason: string; schemaChange: SchemaChange }
+  | { kind: 'schema-change'; reason: string; schemaChange: SchemaChange; blockers: string[] }
   | { kind: 'failure'; reason: string };
 
 interface PreparedColumn extends ContractColumnType { nullable: boolean }
@@ -76,6 +86,9 @@ export function decodeRecord(input: KafkaRecordInput, contract: DecodeContract):
 }
 
 class Failure { constructor(readonly reason: string) {} }
+
+/** A value of an accepted retyped column that the contract type cannot hold: the acceptance does not cover it. */
+class RetypeOverflow extends Failure { constructor(readonly column: string, reason: string) { super(reason); } }
 
 function decode(input: KafkaRecordInput, contract: DecodeContract, where: string): DecodeResult {
   const fail = (reason: string): DecodeResult => ({ kind: 'failure', reason: `${where}: ${reason}` });
@@ -98,17 +111,18 @@ function decode(input: KafkaRecordInput, contract: DecodeContract, where: string
   }
 
   const image = env.after ?? env.before ?? {};
-  const { schemaChange, fields } = env.rowFields !== null
-    ? schemaPlan(table, env.rowFields)
-    : { schemaChange: schemaLessChange(table.columns, image), fields: fieldResolver(table.columns, null, image) };
-  if (isBreaking(schemaChange)) {
-    return { kind: 'schema-change', reason: `${where}: schema change: ${describeSchemaChange(schemaChange)}`, schemaChange };
+  const plan = env.rowFields !== null ? schemaPlan(table, env.rowFields) : schemaLessPlan(table, image);
+  const { schemaChange, fields } = plan;
+  const accepted = isBreaking(schemaChange) ? acceptedPlan(plan, contract.accepted) : noneAccepted;
+  if (accepted.uncovered) {
+    const { change, blockers } = accepted.uncovered;
+    return { kind: 'schema-change', reason: `${where}: schema change: ${describeSchemaChange(change)}`, schemaChange: change, blockers };
   }
 
   try {
-    const values = env.after ? decodeImage(table.columns, env.after, fields, true) : null;
-    const before = env.before ? decodeImage(table.columns, env.before, fields, false) : null;
-    const key = decodeKey(input.key, table, values ?? before);
+    const values = env.after ? decodeImage(table.columns, env.after, fields, true, accepted) : null;
+    const before = env.before ? decodeImage(table.columns, env.before, fields, false, accepted) : null;
+    const key = decodeKey(input.key, table, values ?? before, accepted);
     const after = env.after;
     const extra = after && schemaChange.added.length ? Object.fromEntries(schemaChange.added.map((name) => [name, after[name] ?? null])) : null;
     return {
@@ -116,23 +130,68 @@ function decode(input: KafkaRecordInput, contract: DecodeContract, where: string
       change: { op: env.op, key, values: env.op === 'd' ? null : values, before, position: position.position, sourceTsMs, addedColumns: schemaChange.added, extra, kafka },
     };
   } catch (error) {
+    if (error instanceof RetypeOverflow) {
+      const retyped = schemaChange.retyped.filter((r) => r.column === error.column);
+      return {
+        kind: 'schema-change', reason: `${where}: schema change: ${error.reason}`, schemaChange: { added: [], dropped: [], retyped },
+        blockers: [`${error.reason}: the accepted retype does not cover this value, so the contract must change`],
+      };
+    }
     if (error instanceof Failure) return fail(error.reason);
     throw error;
   }
+}
+
+interface SchemaPlan { schemaChange: SchemaChange; fields: FieldResolver; blockers: AcceptanceBlocker[] }
+
+/** How an event is decoded under the accepted changes: columns read as NULL, retypes converted, or what is still uncovered. */
+interface AcceptedPlan {
+  nullColumns: Set<string>;
+  retypeAccepted: Set<string>;
+  uncovered?: { change: SchemaChange; blockers: string[] };
+}
+
+const noneAccepted: AcceptedPlan = { nullColumns: new Set(), retypeAccepted: new Set() };
+const notAccepted: AcceptedSchemaChange = { dropped: [], retyped: [] };
+const acceptedPlans = new WeakMap<SchemaPlan, WeakMap<AcceptedSchemaChange, AcceptedPlan>>();
+
+function acceptedPlan(plan: SchemaPlan, accepted: AcceptedSchemaChange = notAccepted): AcceptedPlan {
+  let byAccepted = acceptedPlans.get(plan);
+  if (!byAccepted) acceptedPlans.set(plan, (byAccepted = new WeakMap()));
+  let result = byAccepted.get(accepted);
+  if (!result) {
+    const uncovered = uncoveredChange(plan.schemaChange, accepted, plan.blockers);
+    const open = new Set([...uncovered.dropped, ...uncovered.retyped.map((r) => r.column)]);
+    result = isBreaking(uncovered)
+      ? { ...noneAccepted, uncovered: { change: uncovered, blockers: plan.blockers.filter((b) => open.has(b.column)).map((b) => b.reason) } }
+      : { nullColumns: new Set(plan.schemaChange.dropped), retypeAccepted: new Set(plan.schemaChange.retyped.map((r) => r.column)) };
+    byAccepted.set(accepted, result);
+  }
+  return result;
 }
 
 /**
  * The schema comparison and field mapping depend only on the contract and the event's schema, and
  * the envelope parser hands out one rowFields array per distinct schema: compute them once per pair.
  */
-const schemaPlans = new WeakMap<FieldSchema[], Map<Prepared, { schemaChange: SchemaChange; fields: FieldResolver }>>();
+const schemaPlans = new WeakMap<FieldSchema[], Map<Prepared, SchemaPlan>>();
 
-function schemaPlan(table: Prepared, rowFields: FieldSchema[]): { schemaChange: SchemaChange; fields: FieldResolver } {
+function schemaPlan(table: Prepared, rowFields: FieldSchema[]): SchemaPlan {
   let byTable = schemaPlans.get(rowFields);
   if (!byTable) schemaPlans.set(rowFields, (byTable = new Map()));
   let plan = byTable.get(table);
-  if (!plan) byTable.set(table, (plan = { schemaChange: compareSchema(table.columns, rowFields), fields: fieldResolver(table.columns, rowFields, {}) }));
+  if (!plan) {
+    const schemaChange = compareSchema(table.columns, rowFields);
+    plan = { schemaChange, fields: fieldResolver(table.columns, rowFields, {}), blockers: isBreaking(schemaChange) ? acceptanceBlockers(schemaChange, table.columns, rowFields) : [] };
+    byTable.set(table, plan);
+  }
   return plan;
+}
+
+/** Schema-less events: compared per event (only a missing column can show), not cached. */
+function schemaLessPlan(table: Prepared, image: Record<string, unknown>): SchemaPlan {
+  const schemaChange = schemaLessChange(table.columns, image);
+  return { schemaChange, fields: fieldResolver(table.columns, null, image), blockers: acceptanceBlockers(schemaChange, table.columns, null) };
 }
 
 function prepare(table: TableContract): Prepared | string {
@@ -190,13 +249,16 @@ function fieldResolver(columns: ContractColumnType[], rowFields: FieldSchema[] |
   return (column, value) => ({ name: matched.get(column.name) ?? column.name, field: inferFieldSchema(column.type, value), inferred: true });
 }
 
-function decodeImage(columns: PreparedColumn[], image: Record<string, unknown>, fields: FieldResolver, requireNotNull: boolean): (string | null)[] {
+function decodeImage(columns: PreparedColumn[], image: Record<string, unknown>, fields: FieldResolver, requireNotNull: boolean, accepted: AcceptedPlan): (string | null)[] {
   return columns.map((column) => {
+    if (accepted.nullColumns.has(column.name)) return null;
     const probe = fields(column, undefined);
     const value = image[probe.name];
     const { field, inferred } = probe.inferred ? fields(column, value) : probe;
-    const outcome = decodeValue(field, value, column.type);
+    const retypeAccepted = accepted.retypeAccepted.has(column.name);
+    const outcome = decodeValue(field, value, column.type, retypeAccepted);
     const expected = `column ${column.name} expected ${formatSourceType(column.type)}`;
+    if (!outcome.ok && retypeAccepted) throw new RetypeOverflow(column.name, `${expected}, got ${outcome.detail}`);
     if (!outcome.ok) {
       const got = inferred && outcome.problem === 'retyped' ? `JSON ${describeValue(value)} in a schema-less event` : outcome.detail;
       throw new Failure(`${expected}, got ${got}`);
@@ -215,7 +277,7 @@ function fieldsByName(fields: FieldSchema[]): Map<string, FieldSchema> {
   return byName;
 }
 
-function decodeKey(rawKey: Uint8Array | string | null, table: Prepared, image: (string | null)[] | null): Record<string, string | null> {
+function decodeKey(rawKey: Uint8Array | string | null, table: Prepared, image: (string | null)[] | null, accepted: AcceptedPlan): Record<string, string | null> {
   const parsed = parseKey(rawKey);
   if (parsed.kind === 'invalid') throw new Failure(parsed.reason);
   const key: Record<string, string | null> = {};
@@ -230,7 +292,9 @@ function decodeKey(rawKey: Uint8Array | string | null, table: Prepared, image: (
       if (fieldName !== undefined) {
         const value = parsed.values[fieldName];
         const field = keyFields?.get(fieldName) ?? inferFieldSchema(column.type, value);
-        const outcome = decodeValue(field, value, column.type);
+        const retypeAccepted = accepted.retypeAccepted.has(name);
+        const outcome = decodeValue(field, value, column.type, retypeAccepted);
+        if (!outcome.ok && retypeAccepted) throw new RetypeOverflow(name, `key column ${name} expected ${formatSourceType(column.type)}, got ${outcome.detail}`);
         if (!outcome.ok) throw new Failure(`key column ${name} expected ${formatSourceType(column.type)}, got ${outcome.detail}`);
         text = outcome.text;
       }

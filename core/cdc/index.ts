@@ -6,4 +6,7 @@ export {
   backfillPosition, comparePositions, db2Position, handoverDisposition, iidrPosition, parsePgLsn, pgPosition, positionKind,
   type PositionKind, type PositionResult,
 } from './position.js';
-export { compareSchema, describeSchemaChange, isBreaking, type SchemaChange } from './schema-change.js';
+export {
+  acceptanceBlockers, compareSchema, describeSchemaChange, isBreaking, mergeAccepted, uncoveredChange, type AcceptanceBlocker, type AcceptedSchemaChange,
+  type SchemaChange,
+} from './schema-change.js';

@@ -107,6 +107,21 @@ export function incompatibility(field: FieldSchema, target: SourceType): string 
   return ok ? null : `Debezium ${describeField(field)}`;
 }
 
+/**
+ * Whether values of a field the contract type cannot carry (a retype) can still be read into the
+ * contract column without changing their meaning: integers of any width into an integer column,
+ * integers and decimals into a DECIMAL. Every value is still checked against the contract's range
+ * and scale; anything else (text to numbers, dates to timestamps, doubles) is another family.
+ */
+export function readsAsSameFamily(field: FieldSchema, target: SourceType): boolean {
+  const kind = kindOf(field);
+  switch (target.kind) {
+    case 'SMALLINT': case 'INTEGER': case 'BIGINT': return kind === 'int';
+    case 'DECIMAL': return kind === 'int' || kind === 'decimal' || kind === 'vsdecimal';
+    default: return false;
+  }
+}
+
 /** A Decimal field fits when its scale and integer digits are within the contract's. */
 function decimalFieldFits(field: FieldSchema, target: SourceType): boolean {
   const scale = Number(field.parameters?.scale);
@@ -118,9 +133,10 @@ function decimalFieldFits(field: FieldSchema, target: SourceType): boolean {
   return precision === undefined || precision - scale <= (target.precision ?? 5) - targetScale;
 }
 
-export function decodeValue(field: FieldSchema, value: unknown, target: SourceType): ValueOutcome {
+/** `retypeAccepted`: a DPO accepted this field's type for the column (see readsAsSameFamily): convert it value by value. */
+export function decodeValue(field: FieldSchema, value: unknown, target: SourceType, retypeAccepted = false): ValueOutcome {
   if (value === null || value === undefined) return { ok: true, text: null };
-  const retyped = incompatibility(field, target);
+  const retyped = retypeAccepted && readsAsSameFamily(field, target) ? null : incompatibility(field, target);
   if (retyped !== null) return { ok: false, problem: 'retyped', detail: retyped };
   const text = convert(kindOf(field), field, value, target);
   if (typeof text === 'string') return { ok: true, text };
