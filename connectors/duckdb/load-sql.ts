@@ -16,33 +16,10 @@ export const lineageColumns = [
   ['_source_position', 'VARCHAR'],
 ] as const;
 
-/** A backfill's load table starts without lineage columns (see lineageColumnsSql); a current-state table has them. */
-export function createLoadTableSql(target: string, table: TableContract, withLineage = true): string {
+export function createLoadTableSql(target: string, table: TableContract): string {
   const columns = table.columns.map((c) => `${ident(c.name)} ${duckDbColumnType(c)}`);
-  const lineage = withLineage ? lineageColumns.map(([name, type]) => `${ident(name)} ${type}`) : [];
+  const lineage = lineageColumns.map(([name, type]) => `${ident(name)} ${type}`);
   return `CREATE TABLE IF NOT EXISTS ${target} (${[...columns, ...lineage].join(', ')})`;
-}
-
-export interface LoadLineageValues { sourceSystem: string | null; loadId: string | null; loadedAt: string | null; sourcePosition: string | null }
-
-/**
- * Lineage is the same for every row of a backfill load, and writing four constant columns row by
- * row cost DuckDB ~45% more CPU per chunk (measured: 1.8 s vs 1.0 s per million 10-column rows).
- * So chunks land without them, and once all chunks are in, each lineage column is added with the
- * load's values as its default: DuckDB stores that as a constant, at no per-row cost. The default
- * is dropped afterwards; later writers (change capture, replay) set lineage explicitly.
- */
-export function lineageColumnsSql(target: string, values: LoadLineageValues): string[] {
-  const valueOf: Record<(typeof lineageColumns)[number][0], string> = {
-    _source_system: values.sourceSystem === null ? 'NULL' : literal(values.sourceSystem),
-    _load_id: values.loadId === null ? 'NULL' : literal(values.loadId),
-    _loaded_at: values.loadedAt === null ? 'NULL' : `TIMESTAMP ${literal(values.loadedAt)}`,
-    _source_position: values.sourcePosition === null ? 'NULL' : literal(values.sourcePosition),
-  };
-  return lineageColumns.flatMap(([name, type]) => [
-    `ALTER TABLE ${target} ADD COLUMN IF NOT EXISTS ${ident(name)} ${type} DEFAULT ${valueOf[name]}`,
-    `ALTER TABLE ${target} ALTER COLUMN ${ident(name)} DROP DEFAULT`,
-  ]);
 }
 
 /**
@@ -51,7 +28,7 @@ export function lineageColumnsSql(target: string, values: LoadLineageValues): st
  * BLOBs arrive as '\x' + hex text: DuckDB's text→BLOB cast reads '\xAB' per byte, so they are read
  * as VARCHAR and unhexed. CHAR columns with padding 'trim' land right-trimmed. Lineage values are the four trailing parameters.
  */
-export function insertChunkSql(target: string, table: TableContract, file: string, withLineage = true): string {
+export function insertChunkSql(target: string, table: TableContract, file: string): string {
   const csvColumns = table.columns.map((c) => `${literal(c.name)}: ${literal(isBlob(c) ? 'VARCHAR' : duckDbColumnType(c))}`);
   const select = table.columns.map((c) => {
     if (isBlob(c)) return `unhex(substr(${ident(c.name)}, 3))`;
@@ -64,9 +41,8 @@ export function insertChunkSql(target: string, table: TableContract, file: strin
   // slower), so it is raised only when the declared widths can exceed DuckDB's default (2,000,000 bytes).
   const widest = maxLineBytes(table);
   if (widest > DEFAULT_MAX_LINE) options.push(`max_line_size = ${widest}`);
-  const from = `FROM read_csv(${literal(file)}, columns = {${csvColumns.join(', ')}}, ${options.join(', ')})`;
-  if (!withLineage) return `INSERT INTO ${target} (${table.columns.map((c) => ident(c.name)).join(', ')}) SELECT ${select.join(', ')} ${from}`;
-  return `INSERT INTO ${target} SELECT ${select.join(', ')}, ?, ?, CAST(? AS TIMESTAMP), ? ${from}`;
+  return `INSERT INTO ${target} SELECT ${select.join(', ')}, ?, ?, CAST(? AS TIMESTAMP), ? `
+    + `FROM read_csv(${literal(file)}, columns = {${csvColumns.join(', ')}}, ${options.join(', ')})`;
 }
 
 const DEFAULT_MAX_LINE = 2_000_000;
@@ -113,11 +89,6 @@ export const controlTablesSql = [
   // reject an update of a row inserted in the same transaction.
   `CREATE TABLE IF NOT EXISTS _factory.loads (load_table VARCHAR, domain VARCHAR, table_name VARCHAR,
      load_id VARCHAR, status VARCHAR, created_at TIMESTAMP, finished_at TIMESTAMP)`,
-  // The lineage of a load, stored once (its rows get it as constant columns when the load is complete).
-  'ALTER TABLE _factory.loads ADD COLUMN IF NOT EXISTS source_system VARCHAR',
-  'ALTER TABLE _factory.loads ADD COLUMN IF NOT EXISTS lineage_load_id VARCHAR',
-  'ALTER TABLE _factory.loads ADD COLUMN IF NOT EXISTS source_position VARCHAR',
-  'ALTER TABLE _factory.loads ADD COLUMN IF NOT EXISTS loaded_at TIMESTAMP',
   `CREATE TABLE IF NOT EXISTS _factory.load_chunks (load_table VARCHAR, chunk_index INTEGER, row_count BIGINT,
      loaded_at TIMESTAMP)`,
   `CREATE TABLE IF NOT EXISTS _factory.cdc_offsets (consumer VARCHAR, topic VARCHAR, kafka_partition INTEGER,

@@ -18,7 +18,7 @@ import {
 import { qualityTablesSql } from './quality-sql.js';
 import { createDuckDbQuality } from './quality-store.js';
 import {
-  controlTablesSql, createLoadTableSql, duplicateKeysSql, ident, insertChunkSql, lineageColumnsSql, qualified, redactCsvError, statsSql, utcNowText,
+  controlTablesSql, createLoadTableSql, duplicateKeysSql, ident, insertChunkSql, qualified, redactCsvError, statsSql, utcNowText,
 } from './load-sql.js';
 
 /**
@@ -140,12 +140,12 @@ class DuckDbWarehouseImpl implements DuckDbWarehouse {
       for (const layer of ['raw', 'qualified', 'published'] as const) await this.db.run(`CREATE SCHEMA IF NOT EXISTS ${ident(layerSchema(layer, domain))}`);
       return this.transaction(async () => {
         const existed = await this.tableExists(schema, name);
-        await this.db.run(createLoadTableSql(qualified(schema, name), table, false));
+        await this.db.run(createLoadTableSql(qualified(schema, name), table));
         if (existed) await this.checkLayout(loadTable, schema, name, table);
         if (status === undefined || status === 'dropped') {
           await this.db.run('DELETE FROM _factory.loads WHERE load_table = ?', [loadTable]);
-          await this.db.run(`INSERT INTO _factory.loads (load_table, domain, table_name, load_id, status, created_at)
-            VALUES (?, ?, ?, ?, 'loading', CAST(? AS TIMESTAMP))`, [loadTable, domain, table.name, loadId, utcNowText()]);
+          await this.db.run(`INSERT INTO _factory.loads VALUES (?, ?, ?, ?, 'loading', CAST(? AS TIMESTAMP), NULL)`,
+            [loadTable, domain, table.name, loadId, utcNowText()]);
         }
         const count = await this.rows(`SELECT count(*) FROM ${qualified(schema, name)}`);
         return { loadTable, existingRows: Number(count[0]![0]) };
@@ -171,19 +171,14 @@ class DuckDbWarehouseImpl implements DuckDbWarehouse {
       const done = await this.rows('SELECT row_count FROM _factory.load_chunks WHERE load_table = ? AND chunk_index = ?', [loadTable, chunkIndex]);
       if (done.length > 0) return { rows: Number(done[0]![0]), alreadyLoaded: true };
       let inserted: unknown[][];
-      // A load table created before lineage moved to the end of the load still takes it per row.
-      const rowLineage = await this.columnExists(schema, name, '_source_system');
       try {
-        inserted = rowLineage
-          ? await this.rows(insertChunkSql(qualified(schema, name), table, file), [lineage.sourceSystem, lineage.loadId, utcNowText(), lineage.sourcePosition])
-          : await this.rows(insertChunkSql(qualified(schema, name), table, file, false));
+        inserted = await this.rows(insertChunkSql(qualified(schema, name), table, file),
+          [lineage.sourceSystem, lineage.loadId, utcNowText(), lineage.sourcePosition]);
       } catch (error) {
         // No `cause`: DuckDB's own message quotes row content (see redactCsvError).
         throw new Error(`loading chunk ${chunkIndex} of ${loadTable} from ${file} failed: ${redactCsvError((error as Error).message)}`);
       }
       const rows = Number(inserted[0]![0]);
-      await this.db.run(`UPDATE _factory.loads SET source_system = ?, lineage_load_id = ?, source_position = ?, loaded_at = coalesce(loaded_at, CAST(? AS TIMESTAMP))
-        WHERE load_table = ?`, [lineage.sourceSystem, lineage.loadId, lineage.sourcePosition, utcNowText(), loadTable]);
       await this.db.run('INSERT INTO _factory.load_chunks VALUES (?, ?, ?, CAST(? AS TIMESTAMP))', [loadTable, chunkIndex, rows, utcNowText()]);
       return { rows, alreadyLoaded: false };
     }));
@@ -194,7 +189,6 @@ class DuckDbWarehouseImpl implements DuckDbWarehouse {
       const { schema, name } = parseLoadTable(loadTable);
       if (!(await this.tableExists(schema, name))) throw new LoadStateError(loadTable, 'cannot validate: the load table does not exist');
       const target = qualified(schema, name);
-      await this.addLoadLineage(loadTable, target);
       const [stats] = await this.rows(statsSql(target, table));
       const dupSql = duplicateKeysSql(target, table);
       const duplicateKeys = dupSql ? Number((await this.rows(dupSql))[0]![0]) : 0;
@@ -202,23 +196,8 @@ class DuckDbWarehouseImpl implements DuckDbWarehouse {
     });
   }
 
-  /** All chunks are in: the load's lineage becomes constant columns (idempotent; DDL outside a transaction; only while loading). */
-  private async addLoadLineage(loadTable: string, target: string): Promise<void> {
-    const found = await this.rows(`SELECT status, source_system, lineage_load_id, strftime(loaded_at, '%Y-%m-%d %H:%M:%S.%f'), source_position
-      FROM _factory.loads WHERE load_table = ?`, [loadTable]);
-    const r = found[0];
-    if (r?.[0] !== 'loading') return;
-    const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
-    for (const sql of lineageColumnsSql(target, { sourceSystem: text(r[1]), loadId: text(r[2]), loadedAt: text(r[3]), sourcePosition: text(r[4]) })) await this.db.run(sql);
-  }
-
   quarantineLoad(input: QuarantineLoadInput): Promise<QuarantineLoadResult> {
-    return this.serial(async () => {
-      // Quarantined rows keep their source position: the load's lineage must be on its rows first.
-      const { schema, name } = parseLoadTable(input.loadTable);
-      if (await this.tableExists(schema, name)) await this.addLoadLineage(input.loadTable, qualified(schema, name));
-      return quarantineLoad(this.session, input);
-    });
+    return this.serial(() => quarantineLoad(this.session, input));
   }
 
   replayQuarantine(input: ReplayQuarantineInput): Promise<ReplayQuarantineResult> {
