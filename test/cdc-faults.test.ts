@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import { seedSource } from '../cli/source/seed.js';
 import { simulate } from '../cli/source/simulate.js';
 import { createKafka } from '../connectors/kafka/client.js';
-import { declarations, registry } from '../domains/index.js';
+import { declarations as declared, loadDomains, registry as declaredRegistry } from '../domains/index.js';
 import type { BackfillManyResult } from '../workflows/backfill-many.js';
 import type { CdcStatus } from '../workflows/cdc-ingest.js';
 import type { VerifyTablesResult } from '../workflows/verify.js';
@@ -15,133 +15,140 @@ import { registerCapture } from './support/capture.js';
 import { createScratchDatabase } from './support/postgres.js';
 import { spawnWorker, spawnWorkerPair, type WorkerProcess } from './support/processes.js';
 import { connectClient, isolatedEnv, testConfig } from './support/temporal.js';
+import { variantTitle, warehouseVariants, withoutQuarantine } from './support/warehouses.js';
 
 /**
  * Change capture through faults on the real stack, while the source keeps changing: a poison event
  * among valid ones, SIGKILL of the warehouse owner in the middle of batches, a restart of the Kafka
  * broker and one of the Temporal server. It ends with warehouse == source for every table.
  */
-describe('change capture survives faults', () => {
-  const base = testConfig();
-  const topicPrefix = `itf${process.pid}`;
-  const kafka = createKafka({ brokers: base.KAFKA_BROKERS, clientId: 'cdc-fault-test' });
-  let scratch: { url: string; drop: () => Promise<void> };
-  let capture: Awaited<ReturnType<typeof registerCapture>> | undefined;
-  let dir: string;
-  let env: Record<string, string>;
-  let declarationsFile: string;
-  let client: Client;
-  let closeClient: () => Promise<void>;
-  const workers: Record<'general' | 'warehouse', WorkerProcess | undefined> = { general: undefined, warehouse: undefined };
+for (const variant of warehouseVariants()) {
+  describe.skipIf(variant.unavailable !== undefined)(variantTitle('change capture survives faults', variant), () => {
+    // On BigQuery the quarantine rules serve as plain checks (test/support/warehouses.ts says why).
+    const declarations = variant.kind === 'bigquery' ? withoutQuarantine(declared) : declared;
+    const registry = variant.kind === 'bigquery' ? loadDomains(declarations) : declaredRegistry;
+    const base = testConfig();
+    const topicPrefix = `itf${variant.kind[0]}${process.pid}`;
+    const kafka = createKafka({ brokers: base.KAFKA_BROKERS, clientId: 'cdc-fault-test' });
+    let scratch: { url: string; drop: () => Promise<void> };
+    let capture: Awaited<ReturnType<typeof registerCapture>> | undefined;
+    let dir: string;
+    let env: Record<string, string>;
+    let declarationsFile: string;
+    let client: Client;
+    let closeClient: () => Promise<void>;
+    const workers: Record<'general' | 'warehouse', WorkerProcess | undefined> = { general: undefined, warehouse: undefined };
 
-  beforeAll(async () => {
-    scratch = await createScratchDatabase(base.FACTORY_SOURCE_URL, `factory_it_cdcf_${process.pid}`);
-    await seedSource({ url: scratch.url, registry, scale: 0.01, seed: 3 });
-    capture = await registerCapture({ connectUrl: base.KAFKA_CONNECT_URL, sourceUrl: scratch.url, topicPrefix, registry, domain: 'booking' });
-    dir = await mkdtemp(join(tmpdir(), 'factory-cdcf-'));
-    declarationsFile = join(dir, 'declarations.json');
-    await writeFile(declarationsFile, JSON.stringify(declarations));
-    env = isolatedEnv('cdcf', dir, scratch.url, { FACTORY_CDC_TOPIC_PREFIX: topicPrefix, FACTORY_CHUNK_ROWS: '2000' });
-    Object.assign(workers, await spawnWorkerPair(declarationsFile, env));
-    ({ client, close: closeClient } = await connectClient(testConfig(env)));
-  }, 300_000);
+    beforeAll(async () => {
+      scratch = await createScratchDatabase(base.FACTORY_SOURCE_URL, `factory_it_cdcf_${variant.kind}_${process.pid}`);
+      await seedSource({ url: scratch.url, registry, scale: 0.01, seed: 3 });
+      capture = await registerCapture({ connectUrl: base.KAFKA_CONNECT_URL, sourceUrl: scratch.url, topicPrefix, registry, domain: 'booking' });
+      dir = await mkdtemp(join(tmpdir(), 'factory-cdcf-'));
+      declarationsFile = join(dir, 'declarations.json');
+      await writeFile(declarationsFile, JSON.stringify(declarations));
+      env = isolatedEnv('cdcf', dir, scratch.url, { FACTORY_CDC_TOPIC_PREFIX: topicPrefix, FACTORY_CHUNK_ROWS: '2000', ...variant.env('faults') });
+      Object.assign(workers, await spawnWorkerPair(declarationsFile, env));
+      ({ client, close: closeClient } = await connectClient(testConfig(env)));
+    }, 300_000);
 
-  afterAll(async () => {
-    const step = async (name: string, work: () => Promise<unknown>) => {
-      const started = Date.now();
-      await work();
-      if (Date.now() - started > 10_000) console.warn(`cleanup step ${name} took ${Date.now() - started} ms`);
-    };
-    await step('workers', () => Promise.all([workers.general?.stop(), workers.warehouse?.stop()]));
-    await step('client', async () => closeClient?.());
-    await step('capture', async () => capture?.remove(kafka));
-    await scratch?.drop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
-
-  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-  it('ends exact after a poison event, a killed warehouse owner, a broker restart and a Temporal restart', async () => {
-    const warehouseTaskQueue = env.TEMPORAL_WAREHOUSE_TASK_QUEUE!;
-    const backfill = (await client.workflow.execute('backfillDomain', {
-      taskQueue: env.TEMPORAL_TASK_QUEUE!,
-      workflowId: `backfill:booking-faults-${Date.now()}`,
-      args: [{ domain: 'booking', tableConcurrency: 2, chunkRows: 2000, chunkConcurrency: 2, warehouseTaskQueue }],
-    })) as BackfillManyResult;
-    expect(backfill.tables.filter((t) => t.error)).toEqual([]);
-    const workflowId = `cdc:booking-faults-${Date.now()}`;
-    await client.workflow.start('cdcIngest', {
-      taskQueue: env.TEMPORAL_TASK_QUEUE!,
-      workflowId,
-      args: [{ domain: 'booking', warehouseTaskQueue, consumer: `cdc.booking.${topicPrefix}`, runSeconds: 3 }],
+    afterAll(async () => {
+      const step = async (name: string, work: () => Promise<unknown>) => {
+        const started = Date.now();
+        await work();
+        if (Date.now() - started > 10_000) console.warn(`cleanup step ${name} took ${Date.now() - started} ms`);
+      };
+      await step('workers', () => Promise.all([workers.general?.stop(), workers.warehouse?.stop()]));
+      await step('client', async () => closeClient?.());
+      await step('capture', async () => capture?.remove(kafka));
+      await scratch?.drop();
+      await variant.cleanup();
+      if (dir) await rm(dir, { recursive: true, force: true });
     });
-    const changes = simulate({ url: scratch.url, rate: 40, seconds: 60, seed: 5 });
 
-    // A poison event between valid ones: a change whose amount is not a number.
-    await pause(3000);
-    const producer = kafka.producer();
-    await producer.connect();
-    const topic = `${topicPrefix}.BOOK.BOOKING`;
-    await producer.send({ topic, messages: [{ key: '{"BOOKING_ID":999999999}', value: '{"payload":{"op":"c","after":{"BOOKING_ID":"not-a-number"},"source":{"lsn":1}}}' }] });
-    await producer.disconnect();
+    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-    await pause(4000);
-    await workers.warehouse!.kill();
-    workers.warehouse = await spawnWorker('warehouse', declarationsFile, env);
-
-    await pause(3000);
-    execFileSync('bash', ['stack/stack.sh', 'restart-service', 'kafka'], { stdio: 'ignore' });
-
-    await pause(3000);
-    execFileSync('bash', ['stack/stack.sh', 'restart-service', 'temporal'], { stdio: 'ignore' });
-    await closeClient();
-    ({ client, close: closeClient } = await connectClient(testConfig(env)));
-
-    const simulated = await changes;
-    expect(simulated.operations.total).toBeGreaterThan(1000);
-
-    let verified: VerifyTablesResult | undefined;
-    for (let attempt = 0; attempt < 60; attempt++) {
-      verified = (await client.workflow.execute('verifyTables', {
+    it('ends exact after a poison event, a killed warehouse owner, a broker restart and a Temporal restart', async () => {
+      const warehouseTaskQueue = env.TEMPORAL_WAREHOUSE_TASK_QUEUE!;
+      const backfill = (await client.workflow.execute('backfillDomain', {
         taskQueue: env.TEMPORAL_TASK_QUEUE!,
-        workflowId: `verify:faults-${Date.now()}`,
-        args: [{ tables: [], domain: 'booking', warehouseTaskQueue }],
-      })) as VerifyTablesResult;
-      if (verified.allEqual) break;
-      await pause(3000);
-    }
-    expect(verified!.tables.filter((t) => !t.equal)).toEqual([]);
-
-    // The poison event went to the dead-letter topic with its reason and coordinates; the stream went on.
-    const handle = client.workflow.getHandle(workflowId);
-    let status = await handle.query<CdcStatus>('status');
-    for (let attempt = 0; attempt < 20 && status.totals.deadLettered < 1; attempt++) {
-      await pause(1000);
-      status = await handle.query<CdcStatus>('status');
-    }
-    expect(status.totals.deadLettered).toBe(1);
-    const dead = await readOne(`${topic}.dlq`);
-    expect(dead.headers['factory.topic']).toBe(topic);
-    expect(dead.headers['factory.reason']).toMatch(/^topic .*BOOK\.BOOKING partition 0 offset \d+/);
-    await handle.executeUpdate('drainAndStop');
-  }, 900_000);
-
-  async function readOne(topic: string): Promise<{ headers: Record<string, string> }> {
-    const consumer = kafka.consumer({ groupId: `dlq-reader-${Date.now()}` });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    try {
-      return await new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`nothing on ${topic} within 30 s`)), 30_000);
-        void consumer.run({
-          eachMessage: async ({ message }) => {
-            clearTimeout(timer);
-            resolve({ headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])) });
-          },
-        });
+        workflowId: `backfill:booking-faults-${variant.kind}-${Date.now()}`,
+        args: [{ domain: 'booking', tableConcurrency: 2, chunkRows: 2000, chunkConcurrency: 2, warehouseTaskQueue }],
+      })) as BackfillManyResult;
+      expect(backfill.tables.filter((t) => t.error)).toEqual([]);
+      const workflowId = `cdc:booking-faults-${variant.kind}-${Date.now()}`;
+      await client.workflow.start('cdcIngest', {
+        taskQueue: env.TEMPORAL_TASK_QUEUE!,
+        workflowId,
+        args: [{ domain: 'booking', warehouseTaskQueue, consumer: `cdc.booking.${topicPrefix}`, runSeconds: 3 }],
       });
-    } finally {
-      await consumer.disconnect();
+      const changes = simulate({ url: scratch.url, rate: 40, seconds: 60, seed: 5 });
+
+      // A poison event between valid ones: a change whose amount is not a number.
+      await pause(3000);
+      const producer = kafka.producer();
+      await producer.connect();
+      const topic = `${topicPrefix}.BOOK.BOOKING`;
+      await producer.send({ topic, messages: [{ key: '{"BOOKING_ID":999999999}', value: '{"payload":{"op":"c","after":{"BOOKING_ID":"not-a-number"},"source":{"lsn":1}}}' }] });
+      await producer.disconnect();
+
+      await pause(4000);
+      await workers.warehouse!.kill();
+      workers.warehouse = await spawnWorker('warehouse', declarationsFile, env);
+
+      await pause(3000);
+      execFileSync('bash', ['stack/stack.sh', 'restart-service', 'kafka'], { stdio: 'ignore' });
+
+      await pause(3000);
+      execFileSync('bash', ['stack/stack.sh', 'restart-service', 'temporal'], { stdio: 'ignore' });
+      await closeClient();
+      ({ client, close: closeClient } = await connectClient(testConfig(env)));
+
+      const simulated = await changes;
+      expect(simulated.operations.total).toBeGreaterThan(1000);
+
+      let verified: VerifyTablesResult | undefined;
+      for (let attempt = 0; attempt < 60; attempt++) {
+        verified = (await client.workflow.execute('verifyTables', {
+          taskQueue: env.TEMPORAL_TASK_QUEUE!,
+          workflowId: `verify:faults-${variant.kind}-${Date.now()}`,
+          args: [{ tables: [], domain: 'booking', warehouseTaskQueue }],
+        })) as VerifyTablesResult;
+        if (verified.allEqual) break;
+        await pause(3000);
+      }
+      expect(verified!.tables.filter((t) => !t.equal)).toEqual([]);
+
+      // The poison event went to the dead-letter topic with its reason and coordinates; the stream went on.
+      const handle = client.workflow.getHandle(workflowId);
+      let status = await handle.query<CdcStatus>('status');
+      for (let attempt = 0; attempt < 20 && status.totals.deadLettered < 1; attempt++) {
+        await pause(1000);
+        status = await handle.query<CdcStatus>('status');
+      }
+      expect(status.totals.deadLettered).toBe(1);
+      const dead = await readOne(`${topic}.dlq`);
+      expect(dead.headers['factory.topic']).toBe(topic);
+      expect(dead.headers['factory.reason']).toMatch(/^topic .*BOOK\.BOOKING partition 0 offset \d+/);
+      await handle.executeUpdate('drainAndStop');
+    }, 900_000);
+
+    async function readOne(topic: string): Promise<{ headers: Record<string, string> }> {
+      const consumer = kafka.consumer({ groupId: `dlq-reader-${Date.now()}` });
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      try {
+        return await new Promise((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`nothing on ${topic} within 30 s`)), 30_000);
+          void consumer.run({
+            eachMessage: async ({ message }) => {
+              clearTimeout(timer);
+              resolve({ headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])) });
+            },
+          });
+        });
+      } finally {
+        await consumer.disconnect();
+      }
     }
-  }
-});
+  });
+}
