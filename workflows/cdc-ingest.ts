@@ -9,16 +9,25 @@ import {
   defineSignal,
   defineUpdate,
   isCancellation,
+  log,
+  ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { createSchemaChangeCatalogActivities } from '../activities/catalog/schema-change.js';
 import type { createCdcActivities, IngestRunResult } from '../activities/cdc/index.js';
 import type { createSourceActivities } from '../activities/source/index.js';
 import { shortIo } from '../core/activity-options.js';
+import { mergeAccepted, type AcceptedSchemaChange, type SchemaChange } from '../core/cdc/schema-change.js';
 import { nonRetryableErrorTypes } from '../core/errors.js';
-import { factoryDomain, factoryStatus } from '../core/search-attributes.js';
+import { factoryDomain, factoryStatus, factoryTable } from '../core/search-attributes.js';
+import { schemaChangeWorkflowId } from './lib/approval.js';
+import type { schemaChangeApproval } from './schema-change-approval.js';
 
 export interface CdcIngestInput {
   domain: string;
@@ -32,9 +41,30 @@ export interface CdcIngestInput {
   state?: CdcState;
 }
 
+/** A table stopped at a breaking schema change, and where its DPO's decision stands. */
+export interface PausedTableState {
+  table: string;
+  reason: string;
+  offset: string;
+  change?: SchemaChange;
+  blockers?: string[];
+  approval?: {
+    workflowId: string;
+    state: 'requested' | 'approved' | 'rejected' | 'expired';
+    request?: number;
+    by?: string;
+    comment?: string;
+    at?: string;
+    /** What it means for the table, for `factory cdc status`. */
+    note?: string;
+  };
+}
+
 export interface CdcState {
   tables: string[];
-  pausedTables: Array<{ table: string; reason: string; offset: string }>;
+  pausedTables: PausedTableState[];
+  /** Breaking schema changes the DPO accepted, per table: the decoder reads the source as it is now. */
+  acceptedChanges?: Record<string, AcceptedSchemaChange>;
   paused: boolean;
   totals: { events: number; applied: number; tombstones: number; deadLettered: number };
   lastPosition: Record<string, string>;
@@ -49,7 +79,23 @@ export interface CdcStatus extends CdcState {
   stopping: boolean;
 }
 
+/** The outcome of a schema change approval (workflow schemaChangeApproval), sent to the table's change capture. */
+export interface SchemaChangeDecision {
+  table: string;
+  request: number;
+  decision: 'approve' | 'reject' | 'expire';
+  by: string;
+  comment: string;
+  at: string;
+  /** Approvals: the change accepted. */
+  accepted?: AcceptedSchemaChange;
+  /** Non-empty: accepting the source as it is cannot make the events decodable; the table stays paused until the contract changes. */
+  blockers: string[];
+}
+
 export const cdcStatus = defineQuery<CdcStatus>('status');
+/** A DPO's decision on a schema change: an approval without blockers resumes the table from its paused offset. */
+export const schemaChangeDecided = defineSignal<[SchemaChangeDecision]>('schemaChangeDecided');
 export const pauseCdc = defineSignal('pause');
 export const resumeCdc = defineSignal('resume');
 /** Drain and stop: the run in flight commits what it holds, then the workflow ends with its totals. */
@@ -76,6 +122,7 @@ export async function cdcIngest(input: CdcIngestInput): Promise<CdcState> {
   });
   const state: CdcState = input.state ?? {
     tables: (await source.listTables({ domain: input.domain })).tables,
+    acceptedChanges: patched('schema-decisions-load') ? await acceptedBefore(input.domain) : {},
     pausedTables: [],
     paused: false,
     totals: { events: 0, applied: 0, tombstones: 0, deadLettered: 0 },
@@ -96,6 +143,7 @@ export async function cdcIngest(input: CdcIngestInput): Promise<CdcState> {
   setHandler(resumeCdc, () => {
     state.paused = false;
   });
+  setHandler(schemaChangeDecided, (d) => applyDecision(state, d));
   setHandler(drainAndStop, async () => {
     stopping = true;
     current?.cancel();
@@ -120,8 +168,9 @@ export async function cdcIngest(input: CdcIngestInput): Promise<CdcState> {
     const scope = new CancellationScope();
     current = scope;
     try {
-      const result = await scope.run(() => cdc.ingestRun({ consumer, tables: followed, runSeconds }));
+      const result = await scope.run(() => cdc.ingestRun({ consumer, tables: followed, runSeconds, accepted: state.acceptedChanges ?? {} }));
       record(state, result);
+      if (result.paused.length && patched('schema-change-approval')) await requestApprovals(state, result.paused, input.domain);
     } catch (error) {
       if (!(isCancellation(error) || (error instanceof ActivityFailure && isCancellation(error.cause)))) throw error;
     } finally {
@@ -133,6 +182,58 @@ export async function cdcIngest(input: CdcIngestInput): Promise<CdcState> {
   return state;
 }
 
+/** The changes approved before this workflow started (a restart): without the catalog, none, and a table pauses again instead. */
+async function acceptedBefore(domain: string): Promise<Record<string, AcceptedSchemaChange>> {
+  const catalog = proxyActivities<ReturnType<typeof createSchemaChangeCatalogActivities>>({ ...shortIo, retry: { ...shortIo.retry, maximumAttempts: 3 } });
+  try {
+    return await catalog.acceptedSchemaChanges({ domain });
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    log.warn('accepted schema changes not read from the catalog: tables pause again at them', { domain });
+    return {};
+  }
+}
+
+/**
+ * One approval workflow per newly paused table. It outlives this run (continue-as-new) and this
+ * workflow: ABANDON, so a restarted change capture meets the running request instead of a new one.
+ */
+async function requestApprovals(state: CdcState, paused: IngestRunResult['paused'], domain: string): Promise<void> {
+  const cdcWorkflowId = workflowInfo().workflowId;
+  for (const p of paused) {
+    const entry = state.pausedTables.find((t) => t.table === p.table);
+    if (!entry) continue;
+    const workflowId = schemaChangeWorkflowId(cdcWorkflowId, p.table);
+    try {
+      await startChild<typeof schemaChangeApproval>('schemaChangeApproval', {
+        workflowId,
+        args: [{ table: p.table, cdcWorkflowId, topic: p.topic, offset: p.offset, reason: p.reason, change: p.change, blockers: p.blockers }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        typedSearchAttributes: [{ key: factoryDomain, value: domain }, { key: factoryTable, value: p.table }, { key: factoryStatus, value: 'requesting' }],
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+    entry.approval = { workflowId, state: 'requested', note: `waits for the DPO's decision (workflow ${workflowId})` };
+  }
+}
+
+function applyDecision(state: CdcState, d: SchemaChangeDecision): void {
+  const entry = state.pausedTables.find((t) => t.table === d?.table);
+  if (!entry) return;
+  if (d.decision === 'approve' && d.accepted && d.blockers.length === 0) {
+    // The next run follows the table again, decoding with the accepted change, from the offset stored with its last applied batch.
+    state.acceptedChanges = { ...state.acceptedChanges, [d.table]: mergeAccepted(state.acceptedChanges?.[d.table], d.accepted) };
+    state.pausedTables = state.pausedTables.filter((t) => t !== entry);
+    return;
+  }
+  const note = d.decision === 'reject' ? `schema change rejected by ${d.by}: ${d.comment}`
+    : d.decision === 'expire' ? 'schema change request expired undecided'
+      : `schema change approved by ${d.by}, but the contract must change first: ${d.blockers.join('; ')}`;
+  const stateName = d.decision === 'reject' ? 'rejected' : d.decision === 'expire' ? 'expired' : 'approved';
+  entry.approval = { workflowId: entry.approval?.workflowId ?? '', state: stateName, request: d.request, by: d.by, comment: d.comment, at: d.at, note };
+}
+
 function record(state: CdcState, result: IngestRunResult): void {
   state.runs++;
   state.totals.events += result.events;
@@ -141,7 +242,7 @@ function record(state: CdcState, result: IngestRunResult): void {
   state.totals.deadLettered += result.deadLettered;
   Object.assign(state.lastPosition, result.lastPosition);
   Object.assign(state.addedColumns, result.addedColumns);
-  for (const p of result.paused) state.pausedTables.push({ table: p.table, reason: p.reason, offset: p.offset });
+  for (const p of result.paused) state.pausedTables.push({ table: p.table, reason: p.reason, offset: p.offset, change: p.change, blockers: p.blockers });
   state.lag = result.lag;
   state.eventsPerSecond = result.seconds > 0 ? Math.round(result.events / result.seconds) : 0;
   state.freshness = result.freshness;

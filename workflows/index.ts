@@ -6,6 +6,7 @@ export { buildQualifiedLayers } from './qualified-layer.js';
 export { warehouseStats } from './warehouse-stats.js';
 export { verifyTables } from './verify.js';
 export { cdcIngest } from './cdc-ingest.js';
+export { schemaChangeApproval } from './schema-change-approval.js';
 export { replayQuarantine, quarantineStatus } from './quality-replay.js';
 export { qualityGate, lastQualityReport } from './quality-gate.js';
 export { publishDataProduct } from './publish-data-product.js';

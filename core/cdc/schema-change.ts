@@ -112,7 +112,7 @@ export function uncoveredChange(change: SchemaChange, accepted: AcceptedSchemaCh
 }
 
 /** What an approval of `change` accepts, merged with what was accepted before (newest type per column). */
-export function mergeAccepted(before: AcceptedSchemaChange | undefined, change: Pick<SchemaChange, 'dropped' | 'retyped'>): AcceptedSchemaChange {
+export function mergeAccepted(before: AcceptedSchemaChange | undefined, change: AcceptedSchemaChange): AcceptedSchemaChange {
   const retyped = new Map((before?.retyped ?? []).map((r) => [r.column, r.event]));
   for (const r of change.retyped) retyped.set(r.column, r.event);
   return {

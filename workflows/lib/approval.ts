@@ -29,6 +29,8 @@ export interface DecisionContext {
   /** What the workflow is doing, for the refusal message. */
   phase: string;
   approvers: Approvers | undefined;
+  /** What is decided on, for the refusal message: 'candidate' (default) or 'schema change request'. */
+  item?: string;
 }
 
 export function roleOf(user: string, approvers: Approvers | undefined): 'dpo' | 'deputy' | undefined {
@@ -49,8 +51,9 @@ export function refusal(input: unknown, ctx: DecisionContext): string | undefine
     return `${d.by} may not decide on ${ctx.product}: only its DPO (${ctx.approvers.dpo})${deputies} may`;
   }
   if (d.decision !== 'approve' && d.decision !== 'reject') return `decision on ${ctx.product}: expected 'approve' or 'reject'`;
-  if (ctx.awaiting === undefined) return `${ctx.product} has no candidate awaiting a decision (it is ${ctx.phase})`;
-  if (d.version !== ctx.awaiting) return `${ctx.product}: version ${String(d.version)} is not the candidate awaiting a decision (version ${ctx.awaiting} is)`;
+  const item = ctx.item ?? 'candidate';
+  if (ctx.awaiting === undefined) return `${ctx.product} has no ${item} awaiting a decision (it is ${ctx.phase})`;
+  if (d.version !== ctx.awaiting) return `${ctx.product}: version ${String(d.version)} is not the ${item} awaiting a decision (version ${ctx.awaiting} is)`;
   if (typeof d.comment !== 'string' || !d.comment.trim()) return `a decision on ${ctx.product} v${ctx.awaiting} needs a comment saying why`;
   return undefined;
 }
@@ -86,4 +89,25 @@ export function howToDecide(product: string, version: number, workflowId: string
     `factory approve ${product} ${version} --as <your user id> --comment "<why>"   (or: factory reject …)`,
     `Temporal UI: workflow ${workflowId} → Send a Signal named 'decide' with input ${payload} ("decision": "reject" to reject)`,
   ];
+}
+
+/**
+ * The two ways to decide on a schema change request: `version` is the request's number in the
+ * catalog, so a decision never lands on a later request for the same table by accident.
+ */
+export function howToDecideSchemaChange(table: string, request: number, workflowId: string): string[] {
+  const payload = JSON.stringify({ version: request, decision: 'approve', by: '<your user id>', comment: '<why>' });
+  return [
+    `factory approve ${table} ${request} --schema-change --as <your user id> --comment "<why>"   (or: factory reject …)`,
+    `Temporal UI: workflow ${workflowId} → Send a Signal named 'decide' with input ${payload} ("decision": "reject" to reject)`,
+  ];
+}
+
+/**
+ * `schema-change:<domain>.<table>` for the domain's own change capture (`cdc:<domain>`); any other
+ * change-capture workflow (a test's) gets its own suffix, so their requests never meet.
+ */
+export function schemaChangeWorkflowId(cdcWorkflowId: string, table: string): string {
+  const domain = table.split('.')[0];
+  return cdcWorkflowId === `cdc:${domain}` ? `schema-change:${table}` : `schema-change:${table}@${cdcWorkflowId}`;
 }
