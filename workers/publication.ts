@@ -4,6 +4,7 @@ import { createLogNotifier } from '../connectors/notify/log.js';
 import { combineNotifiers, type Notifier } from '../connectors/notify/port.js';
 import { createWebhookNotifier } from '../connectors/notify/webhook.js';
 import { createPublicationCatalogActivities, type PublicationCatalog } from '../activities/catalog/publish.js';
+import { createSchemaChangeCatalogActivities, type SchemaChangeCatalog } from '../activities/catalog/schema-change.js';
 import { createNotifyActivities } from '../activities/notify/index.js';
 import type { Config } from '../core/config.js';
 import type { DomainRegistry } from '../domains/registry.js';
@@ -16,7 +17,8 @@ export function notifierFor(config: Config): Notifier {
 }
 
 /**
- * The publication workflow's activities of the general task queue (catalog writes, notifications).
+ * The publication and schema change approval workflows' activities of the general task queue
+ * (catalog writes, notifications); change capture reads the accepted schema changes through them.
  * The catalog is opened on first use, not at start: a worker that never publishes needs no catalog,
  * and a catalog that is down fails (and retries) the activity instead of the worker.
  */
@@ -32,9 +34,15 @@ export function createPublicationActivities(config: Config, registry: DomainRegi
     recordDecision: async (input) => (await store()).recordDecision(input),
     appendAudit: async (input) => (await store()).appendAudit(input),
   };
+  const schemaChanges: SchemaChangeCatalog = {
+    createSchemaChange: async (input) => (await store()).createSchemaChange(input),
+    decideSchemaChange: async (input) => (await store()).decideSchemaChange(input),
+    acceptedSchemaChanges: async (input) => (await store()).acceptedSchemaChanges(input),
+  };
   return {
     activities: {
       ...createPublicationCatalogActivities({ registry, catalog: lazy }),
+      ...createSchemaChangeCatalogActivities({ registry, catalog: schemaChanges }),
       ...createNotifyActivities({ notifier: notifierFor(config) }),
     },
     close: async () => {
