@@ -41,6 +41,8 @@ for (const target of targets) {
     let dir: string;
     let warehouse: Warehouse;
     const env = new MockActivityEnvironment();
+    // MockActivityEnvironment.run does not infer the result type from the function.
+    const run = <P extends unknown[], R>(fn: (...args: P) => Promise<R>, ...args: P): Promise<R> => env.run(fn, ...args) as Promise<R>;
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'factory-retry-act-'));
       warehouse = await target.open(dir);
@@ -54,20 +56,20 @@ for (const target of targets) {
     it('a loadChunk activity run again after it finished adds no row; the load validates and swaps in exact', async () => {
       const activities = createWarehouseActivities({ registry, warehouse });
       const ref = { domain: 'retry', table: 'stay' };
-      const { loadTable } = await env.run(activities.prepareLoad, { ...ref, loadId: 'run-1' });
+      const { loadTable } = await run(activities.prepareLoad, { ...ref, loadId: 'run-1' });
       // Retried prepareLoad (a lost answer again): the same load table, nothing reset.
-      expect(await env.run(activities.prepareLoad, { ...ref, loadId: 'run-1' })).toEqual({ loadTable });
+      expect(await run(activities.prepareLoad, { ...ref, loadId: 'run-1' })).toEqual({ loadTable });
       const file = join(dir, 'chunk0.csv');
       writeFileSync(file, '1,Zoë,10.00000001\n2,"",\n3,,-0.50000000\n');
       const chunk = { ...ref, loadTable, file, chunkIndex: 0, loadId: 'run-1', sourcePosition: 'lsn:1' };
-      expect(await env.run(activities.loadChunk, chunk)).toEqual({ rows: 3, alreadyLoaded: false });
-      expect(await env.run(activities.loadChunk, chunk)).toEqual({ rows: 3, alreadyLoaded: true });
-      const validated = await env.run(activities.validateLoad, { ...ref, loadTable });
+      expect(await run(activities.loadChunk, chunk)).toEqual({ rows: 3, alreadyLoaded: false });
+      expect(await run(activities.loadChunk, chunk)).toEqual({ rows: 3, alreadyLoaded: true });
+      const validated = await run(activities.validateLoad, { ...ref, loadTable });
       expect(validated).toMatchObject({ rows: 3, duplicateKeys: 0 });
-      await env.run(activities.swapIn, { ...ref, loadTable });
+      await run(activities.swapIn, { ...ref, loadTable });
       // A retried swap (the copy ran, its answer was lost) neither fails nor copies again.
-      await env.run(activities.swapIn, { ...ref, loadTable });
-      expect(await env.run(activities.tableStats, ref)).toEqual({ rows: 3, checksum: validated.checksum });
+      await run(activities.swapIn, { ...ref, loadTable });
+      expect(await run(activities.tableStats, ref)).toEqual({ rows: 3, checksum: validated.checksum });
     });
   });
 }
