@@ -113,6 +113,9 @@ for (const variant of warehouseVariants()) {
       expect(evolved.addedColumns['booking.booking']).toEqual(['LOYALTY_NOTE']);
       expect(evolved.pausedTables.map((p) => p.table)).toEqual(['booking.booking_status_history']);
       expect(evolved.pausedTables[0]!.reason).toMatch(/REASON_CODE/);
+      // The pause asks the DPO (schemaChangeApproval, which outlives cdcIngest): close it with the test.
+      expect(evolved.pausedTables[0]!.approval?.state).toBe('requested');
+      await client.workflow.getHandle(evolved.pausedTables[0]!.approval!.workflowId).terminate('test over');
 
       const final = (await cdc.executeUpdate('drainAndStop')) as CdcState;
       expect(final.totals.applied).toBeGreaterThanOrEqual(status.totals.applied);

@@ -204,6 +204,8 @@ async function requestApprovals(state: CdcState, paused: IngestRunResult['paused
     const entry = state.pausedTables.find((t) => t.table === p.table);
     if (!entry) continue;
     const workflowId = schemaChangeWorkflowId(cdcWorkflowId, p.table);
+    // Set before the start returns, so a status query never shows the pause without its request.
+    entry.approval = { workflowId, state: 'requested', note: `waits for the DPO's decision (workflow ${workflowId})` };
     try {
       await startChild<typeof schemaChangeApproval>('schemaChangeApproval', {
         workflowId,
@@ -214,7 +216,6 @@ async function requestApprovals(state: CdcState, paused: IngestRunResult['paused
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
-    entry.approval = { workflowId, state: 'requested', note: `waits for the DPO's decision (workflow ${workflowId})` };
   }
 }
 

@@ -5,9 +5,12 @@ import { registry as declared } from '../../domains/index.js';
 import type { DomainRegistry } from '../../domains/registry.js';
 import { resolveProduct } from '../../domains/products.js';
 import type { DecideResult, DecideInput } from '../../workflows/publish-data-product.js';
+import { schemaChangeWorkflowId } from '../../workflows/lib/approval.js';
+import type { SchemaChangeDecideResult } from '../../workflows/schema-change-approval.js';
 import { config } from '../context.js';
 import { withClient } from '../temporal.js';
 import { printTable } from './domains.js';
+import { registerApprovalHow } from './approval-how.js';
 import { publicationWorkflowId } from './publish.js';
 
 /** The workflow refused the decision (validator): the message is the reason, for the person deciding. */
@@ -42,12 +45,38 @@ export async function decideOnPublication(client: Client, input: DecideOnPublica
   }
 }
 
+export interface DecideOnSchemaChangeInput {
+  /** '<domain>.<table>'. */
+  table: string;
+  /** The request number (factory approvals list). */
+  request: number;
+  decision: DecideInput['decision'];
+  by: string;
+  comment: string;
+  /** The change capture that paused the table; default the domain's `cdc:<domain>`. */
+  cdcWorkflowId?: string;
+}
+
+/** The `decide` Update of `schema-change:<domain>.<table>`: an approval resumes the table's change capture. */
+export async function decideOnSchemaChange(client: Client, input: DecideOnSchemaChangeInput, registry: DomainRegistry = declared): Promise<SchemaChangeDecideResult> {
+  const table = `${registry.domain(input.table.split('.')[0] ?? '').name}.${registry.table(input.table).name}`;
+  const workflowId = schemaChangeWorkflowId(input.cdcWorkflowId ?? `cdc:${table.split('.')[0]}`, table);
+  const decision: DecideInput = { version: input.request, decision: input.decision, by: input.by, comment: input.comment };
+  try {
+    return await client.workflow.getHandle(workflowId).executeUpdate<SchemaChangeDecideResult, [DecideInput]>('decide', { args: [decision] });
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) throw new DecisionRefusedError(error.cause?.message ?? error.message);
+    if (error instanceof WorkflowNotFoundError) throw new DecisionRefusedError(`no schema change of ${table} is waiting for a decision (workflow ${workflowId})`);
+    throw error;
+  }
+}
+
 const ago = (iso: string, now: number) => `${Math.round((now - Date.parse(iso)) / 3_600_000)} h ago`;
 
 export function registerApprovalCommands(program: Command): void {
-  program
-    .command('approvals')
-    .description('publications waiting for a decision')
+  const approvals = program.command('approvals').description('publications and schema changes waiting for a decision');
+  registerApprovalHow(approvals);
+  approvals
     .command('list')
     .description('the candidates you may decide on, as DPO or deputy of their domain')
     .requiredOption('--as <user>', 'your user id (e.g. dpo.booking)')
@@ -56,12 +85,22 @@ export function registerApprovalCommands(program: Command): void {
       const catalog = await openCatalogStore({ url: config().FACTORY_CATALOG_URL });
       try {
         const pending = await catalog.pendingApprovals({ user: opts.as });
-        if (opts.json) return console.log(JSON.stringify(pending, null, 2));
-        if (pending.length === 0) return console.log(`nothing waits for ${opts.as}`);
+        const schemaChanges = await catalog.pendingSchemaChanges({ user: opts.as });
+        if (opts.json) return console.log(JSON.stringify({ publications: pending, schemaChanges }, null, 2));
+        if (pending.length === 0 && schemaChanges.length === 0) return console.log(`nothing waits for ${opts.as}`);
         const now = Date.now();
-        printTable(['product', 'version', 'your role', 'breaking', 'quality', 'changes', 'requested', 'workflow'],
-          pending.map((p) => [`${p.domain}.${p.product}`, String(p.version), p.role, p.breaking ? 'yes' : 'no', p.qualityStatus, String(p.changes), ago(p.createdAt, now), p.workflowId]));
-        console.log(`\ndecide: factory approve|reject <product> <version> --as ${opts.as} --comment "<why>"`);
+        if (pending.length) {
+          printTable(['product', 'version', 'your role', 'breaking', 'quality', 'changes', 'requested', 'workflow'],
+            pending.map((p) => [`${p.domain}.${p.product}`, String(p.version), p.role, p.breaking ? 'yes' : 'no', p.qualityStatus, String(p.changes), ago(p.createdAt, now), p.workflowId]));
+          console.log(`\ndecide: factory approve|reject <product> <version> --as ${opts.as} --comment "<why>"`);
+        }
+        if (schemaChanges.length) {
+          if (pending.length) console.log('');
+          printTable(['table (schema change)', 'request', 'your role', 'change', 'can resume', 'requested', 'workflow'],
+            schemaChanges.map((c) => [c.table, String(c.id), c.role, [...c.change.dropped.map((d) => `${d} dropped`), ...c.change.retyped.map((r) => `${r.column} → ${r.event}`)].join(', '),
+              c.blockers.length ? 'no: contract must change' : 'yes', ago(c.createdAt, now), c.workflowId]));
+          console.log(`\ndecide: factory approve|reject <table> <request> --schema-change --as ${opts.as} --comment "<why>"`);
+        }
       } finally {
         await catalog.close();
       }
@@ -70,14 +109,20 @@ export function registerApprovalCommands(program: Command): void {
   for (const verb of ['approve', 'reject'] as const) {
     program
       .command(`${verb} <product> <version>`)
-      .description(`${verb} a candidate version (only the domain's DPO or a deputy may)`)
+      .description(`${verb} a candidate version, or with --schema-change a table's schema change request (only the domain's DPO or a deputy may)`)
       .requiredOption('--as <user>', 'your user id (e.g. dpo.booking)')
       .requiredOption('--comment <text>', 'why: recorded in the approval history')
-      .action(async (product: string, versionText: string, opts: { as: string; comment: string }) => {
+      .option('--schema-change', '<product> is a table (<domain>.<table>) and <version> its schema change request number')
+      .action(async (product: string, versionText: string, opts: { as: string; comment: string; schemaChange?: boolean }) => {
         const version = Number(versionText);
         if (!Number.isInteger(version) || version < 1) throw new Error(`version '${versionText}': expected a whole number from 1 (see factory approvals list)`);
         await withClient(async (client) => {
           try {
+            if (opts.schemaChange) {
+              const done = await decideOnSchemaChange(client, { table: product, request: version, decision: verb, by: opts.as, comment: opts.comment });
+              const effect = done.resumes ? 'its change capture resumes from the paused offset' : done.outcome === 'approved' ? 'the table stays paused until its contract changes' : 'the table stays paused';
+              return console.log(`${done.table} schema change request ${done.request} ${done.outcome} by ${done.by}: ${effect}`);
+            }
             const done = await decideOnPublication(client, { product, version, decision: verb, by: opts.as, comment: opts.comment });
             console.log(done.outcome === 'published'
               ? `${done.product} v${done.version} approved by ${done.by} and published: its published views serve v${done.version}`

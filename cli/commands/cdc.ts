@@ -116,6 +116,12 @@ export function registerCdcCommands(program: Command): void {
         }
         if (opts.json) return console.log(JSON.stringify(all, null, 2));
         printTable(['domain', 'state', 'lag', 'events/s', 'applied', 'dead letters', 'freshness p50/p99 ms', 'paused tables'], rows);
+        for (const status of Object.values(all)) {
+          for (const p of status.pausedTables) {
+            console.log(`\n${p.table} paused at offset ${p.offset}: ${p.reason}`);
+            if (p.approval?.note) console.log(`  ${p.approval.note}`);
+          }
+        }
       });
     });
 }
