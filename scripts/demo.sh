@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make demo`: brings the local stack up, seeds the DB2-shaped demo source, starts a worker, and runs
 # the main job end to end: change capture registered, backfill of all 12 domains, continuous CDC
-# while the change simulator runs for a minute, then freshness and source == warehouse per table.
+# while the change simulator runs for a minute, then freshness and source == warehouse per table,
+# and last a data product publication left waiting for its DPO, with both ways to approve it.
 # WAREHOUSE=bigquery (or FACTORY_WAREHOUSE=bigquery) runs it on the local BigQuery emulator, in the
 # project DEMO_BIGQUERY_PROJECT (default factory-demo), over the domains BigQuery serves in full.
 set -euo pipefail
@@ -82,9 +83,18 @@ echo "== 8. verify: source == warehouse, per table (row count and content checks
 each factory verify
 each factory cdc stop > /dev/null
 
+PUBLISH_PRODUCT="${DEMO_PUBLISH_PRODUCT:-booking.bookings}"
+if [[ "$WAREHOUSE" == duckdb ]]; then
+  echo "== 9. publication with DPO approval: catalog sync, factory publish $PUBLISH_PRODUCT, left waiting for its DPO"
+  bash scripts/demo-publish.sh "$PUBLISH_PRODUCT"
+else
+  echo "== 9. (publication skipped: snapshots and promotion are built on DuckDB only so far)"
+fi
+
 cat <<EOT
 
 Done ($WAREHOUSE). Open the Temporal UI at http://127.0.0.1:8233 to see every run (filter: FactoryDomain = "${DOMAINS[0]/#all/booking}").
 The stack keeps running: \`npx factory stack status\`, \`npx factory stack down\`.
+On DuckDB, the publication above waits for its DPO: start a worker (\`npx factory worker\`), then approve it either way.
 Start a worker again with \`npx factory worker\`, then \`npx factory cdc start all\`, \`npx factory backfill booking.booking_line\`.
 EOT
