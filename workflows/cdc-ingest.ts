@@ -240,7 +240,8 @@ function record(state: CdcState, result: IngestRunResult): void {
   state.totals.events += result.events;
   state.totals.applied += result.applied;
   state.totals.tombstones += result.tombstones;
-  state.totals.deadLettered += result.deadLettered;
+  // Kafka's count of the dead-letter topics when the run reports it: a run killed mid-way loses its own tally.
+  state.totals.deadLettered = result.deadLetterTotal ?? state.totals.deadLettered + result.deadLettered;
   Object.assign(state.lastPosition, result.lastPosition);
   Object.assign(state.addedColumns, result.addedColumns);
   for (const p of result.paused) state.pausedTables.push({ table: p.table, reason: p.reason, offset: p.offset, change: p.change, blockers: p.blockers });

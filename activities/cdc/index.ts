@@ -29,6 +29,8 @@ export interface IngestRunResult {
   applied: number;
   tombstones: number;
   deadLettered: number;
+  /** All events ever dead-lettered for these topics (read from Kafka, so it survives a killed worker). */
+  deadLetterTotal?: number;
   paused: IngestStats['paused'];
   addedColumns: Record<string, string[]>;
   lastPosition: Record<string, string>;
@@ -100,6 +102,7 @@ export function createCdcActivities(deps: CdcActivityDeps) {
         applied: stats.applied,
         tombstones: stats.tombstones,
         deadLettered: stats.deadLettered,
+        deadLetterTotal: await pipeline.deadLetterTotal(),
         paused: stats.paused,
         addedColumns: stats.addedColumns,
         lastPosition: stats.lastPosition,

@@ -151,6 +151,25 @@ export class IngestPipeline {
     return result;
   }
 
+  /**
+   * Events held in the dead-letter topics of this pipeline's topics, as Kafka stores them: a durable
+   * count, unlike a run's own tally, which a killed worker takes with it.
+   */
+  async deadLetterTotal(): Promise<number> {
+    const existing = new Set(await this.admin!.listTopics());
+    let total = 0;
+    for (const topic of this.byTopic.keys()) {
+      const dlq = this.deadLetterTopicOf(topic);
+      if (!existing.has(dlq)) continue;
+      for (const p of await this.admin!.fetchTopicOffsets(dlq)) total += Number(BigInt(p.high) - BigInt(p.low));
+    }
+    return total;
+  }
+
+  private deadLetterTopicOf(topic: string): string {
+    return (this.options.deadLetterTopic ?? ((t: string) => `${t}.dlq`))(topic);
+  }
+
   get failed(): Error | undefined {
     return this.failure;
   }
@@ -236,7 +255,7 @@ export class IngestPipeline {
     }
     if (lastOffset === undefined) return;
     if (deadLetters.length) {
-      const dlq = (this.options.deadLetterTopic ?? ((t: string) => `${t}.dlq`))(topic);
+      const dlq = this.deadLetterTopicOf(topic);
       await this.producer!.send({ topic: dlq, acks: -1, messages: deadLetters });
       this.stats.deadLettered += deadLetters.length;
     }
