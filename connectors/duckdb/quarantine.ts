@@ -8,7 +8,7 @@ import { mergeSql } from './cdc-sql.js';
 import { qualified, utcNowText } from './load-sql.js';
 import {
   countByStatusSql, createQuarantineTableSql, dropPendingSql, liveAndOpenStatsSql, newestChangesSql, openByRuleSql, openPendingSql,
-  judgeLoadRowsSql, quarantineChangesSql, quarantineLoadRowsSql, quarantineRules, quarantineTableName, replayCloseSql, replayLandSql, replayPlanSql,
+  quarantineChangesSql, quarantineLoadRowsSql, quarantineRules, quarantineTableName, replayCloseSql, replayLandSql, replayPlanSql,
   replayReasonSql, supersedeAllOpenSql, supersedeByChangesSql, supersedeByTruncateSql, tombstoneFailingSql,
 } from './quarantine-sql.js';
 
@@ -57,10 +57,8 @@ export async function quarantineLoad(db: DuckDbSession, { loadTable, table }: Qu
   await db.run(createQuarantineTableSql(quarantine.target, table));
   return db.transaction(async () => {
     // Rows already tombstoned (a retry after the commit) are not judged again: nothing left to move.
-    await db.run(judgeLoadRowsSql(qualified(schema, name), table, rules));
     await db.run(quarantineLoadRowsSql(quarantine.target, qualified(schema, name), table, rules), [loadId, utcNowText()]);
-    await db.run(tombstoneFailingSql(qualified(schema, name), table));
-    await db.run('DROP TABLE quarantine_hits');
+    await db.run(tombstoneFailingSql(qualified(schema, name), table, rules));
     return { quarantined: await counted() };
   });
 }
