@@ -84,10 +84,15 @@ FROM (SELECT *, ${rowFailureReasonSql(rules, table, 'duckdb')} AS "_rule_id" FRO
 WHERE "_rule_id" IS NOT NULL`;
 }
 
-/** Turns the failing live rows of a load into tombstones: key and position kept, values only in the quarantine. */
+/**
+ * Turns the failing live rows of a load into tombstones: key and position kept. Only the flag is
+ * written: every reader filters tombstones out, and a replay overwrites every value. Clearing the
+ * other columns too made DuckDB's commit write an update segment per column and row group
+ * (measured on 10M rows, 17k failing: 3.6 s for update and commit, 0.18 s for the flag alone).
+ * The quarantine holds the values that count; erasure must reach tombstones as well.
+ */
 export function tombstoneFailingSql(load: string, table: TableContract, rules: readonly RowRule[]): string {
-  const set = [...nonKeyColumns(table).map((c) => `${c} = NULL`), '"_deleted" = true', '"_extra" = NULL'];
-  return `UPDATE ${load} SET ${set.join(', ')} WHERE NOT coalesce("_deleted", false) AND ${rowFailureReasonSql(rules, table, 'duckdb')} IS NOT NULL`;
+  return `UPDATE ${load} SET "_deleted" = true WHERE NOT coalesce("_deleted", false) AND ${rowFailureReasonSql(rules, table, 'duckdb')} IS NOT NULL`;
 }
 
 /** Params: now. The swapped-in load replaces the whole table, so what was open before is replaced too. */
