@@ -77,6 +77,15 @@ export function parseSourceType(text: string): SourceType {
 }
 
 /** Canonical spelling, e.g. for drift messages: { kind: 'DECIMAL', precision: 9, scale: 2 } → 'DECIMAL(9,2)'. */
+/** The parsed type, or undefined when the text does not parse (for checks that report it elsewhere). */
+export function tryParseSourceType(text: string): SourceType | undefined {
+  try {
+    return parseSourceType(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export function formatSourceType(t: SourceType): string {
   if (t.kind === 'DECIMAL') return `DECIMAL(${t.precision},${t.scale})`;
   if (t.kind === 'DECFLOAT') return `DECFLOAT(${t.precision})`;

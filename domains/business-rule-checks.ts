@@ -1,4 +1,4 @@
-import { formatSourceType, parseSourceType, type SourceType } from '../core/source-types.js';
+import { formatSourceType, tryParseSourceType, type SourceType } from '../core/source-types.js';
 import { exchangeRates, ruleOutput, type BusinessRule } from './business-rules.js';
 import { tableKey, type ColumnContract, type DomainContract, type TableContract } from './contract.js';
 import type { ContractIssue } from './errors.js';
@@ -14,13 +14,7 @@ const textKinds = new Set(['CHAR', 'VARCHAR', 'GRAPHIC', 'VARGRAPHIC']);
 const amountKinds = new Set(['SMALLINT', 'INTEGER', 'BIGINT', 'DECIMAL']);
 
 /** The parsed type, or undefined when it does not parse (checks.ts reports that already). */
-function typeOf(column: ColumnContract): SourceType | undefined {
-  try {
-    return parseSourceType(column.type);
-  } catch {
-    return undefined;
-  }
-}
+const typeOf = (column: ColumnContract): SourceType | undefined => tryParseSourceType(column.type);
 
 interface RuleAt {
   domain: string;

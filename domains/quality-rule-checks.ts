@@ -1,5 +1,5 @@
 import { assertionSqlProblem } from '../core/quality/sql-assertion.js';
-import { formatSourceType, parseSourceType, type SourceType } from '../core/source-types.js';
+import { formatSourceType, tryParseSourceType, type SourceType } from '../core/source-types.js';
 import type { ColumnContract, DomainContract, TableContract } from './contract.js';
 import type { ContractIssue } from './errors.js';
 import type { QualityRule } from './quality-rules.js';
@@ -26,13 +26,7 @@ function family(t: SourceType): Family {
 }
 
 /** The parsed type, or undefined when it does not parse (checks.ts reports that already). */
-function typeOf(column: ColumnContract): SourceType | undefined {
-  try {
-    return parseSourceType(column.type);
-  } catch {
-    return undefined;
-  }
-}
+const typeOf = (column: ColumnContract): SourceType | undefined => tryParseSourceType(column.type);
 
 interface RuleAt {
   domain: string;
