@@ -1,10 +1,11 @@
 import { BigQuery } from '@google-cloud/bigquery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalRowText, checksumColumnsOf, rowHash } from '../core/checksum.js';
 import { checkQuery } from '../core/quality/check-sql.js';
 import { tableName } from '../core/quality/dialect.js';
 import { evaluateCheck } from '../core/quality/evaluate.js';
 import { rowFailureReasonSql } from '../core/quality/row-sql.js';
-import type { RuleResult } from '../core/quality/types.js';
+import type { CheckMetrics, RuleResult } from '../core/quality/types.js';
 import { bigQueryColumnType } from '../core/warehouse-types.js';
 import { tableSchema, type TableContract } from '../domains/contract.js';
 import { qualityRuleSchema, type RowRule } from '../domains/quality-rules.js';
@@ -38,13 +39,21 @@ const anonymous = { getRequestHeaders: async () => new Headers() } as unknown as
 const bq = new BigQuery({ projectId: project, location: 'EU', apiEndpoint: endpoint, authClient: anonymous, autoRetry: false });
 const query = async (sql: string) => (await bq.query({ query: sql, location: 'EU' }))[0] as Record<string, unknown>[];
 
-async function run(fields: Record<string, unknown>): Promise<RuleResult> {
+async function run(fields: Record<string, unknown>, options: { baseline?: CheckMetrics; source?: { rows: number; checksum: string } } = {}): Promise<RuleResult> {
   const rule = qualityRuleSchema.parse({ id: 'rule_under_test', severity: 'block', ...fields });
   const { sql } = checkQuery({ rule, table: booking, dialect: 'bigquery', target, now: NOW, resolve: () => ({ target: customers }) });
   const rows = await query(sql);
   expect(rows, sql).toHaveLength(1);
-  return evaluateCheck({ rule, row: rows[0]!, source: { rows: 4, checksum: '0' } });
+  return evaluateCheck({ rule, row: rows[0]!, baseline: options.baseline, source: options.source ?? { rows: 4, checksum: '0' } });
 }
+
+/** The four rows below as staged text, for the JavaScript checksum reconciliation must equal. */
+const stagedRows = [
+  [1, 10, 'C', 'EUR', '100.00', '2024-07-01', 'anna@example.org', '2024-06-01 11:00:00'],
+  [2, 11, 'O', 'CHF', '0.00', '2024-07-02', null, '2024-06-01 11:30:00'],
+  [1, 99, 'Z', 'EU ', '-5.00', '1999-01-01', 'not-an-email', '2024-06-01 09:00:00'],
+  [4, null, null, 'GBP', '5.00', '2024-07-03', 'b@example.org', '2024-06-01 09:00:00'],
+];
 
 describe.skipIf(!reachable)('quality checks on the BigQuery emulator', () => {
   beforeAll(async () => {
@@ -88,6 +97,27 @@ describe.skipIf(!reachable)('quality checks on the BigQuery emulator', () => {
     expect(await run({ kind: 'distribution', column: 'EMAIL', metric: 'null_rate', maxChangePercent: 1 })).toMatchObject({ measured: { null_rate: 0.25 } });
     expect(await run({ kind: 'distribution', column: 'STATUS_CODE', metric: 'distinct_count', maxChangePercent: 1 })).toMatchObject({ measured: { distinct_count: 3 } });
     expect((await run({ kind: 'reconciliation' })).measured.checksum).toMatch(/^\d+$/);
+  });
+
+  it('every kind also passes on the same data when the data satisfies it, and metric rules fail against their reference', async () => {
+    // Row and dataset rules that hold (thresholds allow the one known bad row where a rule would otherwise fail).
+    expect(await run({ kind: 'not_null', columns: ['BOOKING_ID', 'CURRENCY_CODE'] })).toMatchObject({ status: 'pass', failing: 0, total: 4 });
+    expect(await run({ kind: 'accepted_values', column: 'STATUS_CODE', values: ['O', 'C', 'Z'] })).toMatchObject({ status: 'pass', failing: 0 });
+    expect(await run({ kind: 'range', column: 'TOTAL_AMOUNT', min: -10, max: 1000 })).toMatchObject({ status: 'pass', failing: 0 });
+    expect(await run({ kind: 'format', column: 'EMAIL', format: 'email', threshold: 0.5 })).toMatchObject({ status: 'pass', failing: 1 });
+    expect(await run({ kind: 'format', column: 'CURRENCY_CODE', format: 'iso_currency', threshold: 0.5 })).toMatchObject({ status: 'pass', failing: 1 });
+    expect(await run({ kind: 'unique', columns: ['BOOKING_ID', 'CUSTOMER_ID'] })).toMatchObject({ status: 'pass', failing: 0 });
+    expect(await run({ kind: 'references', columns: ['CUSTOMER_ID'], to: 'customer.customer.CUSTOMER_ID', threshold: 0.5 })).toMatchObject({ status: 'pass', failing: 1 });
+    expect(await run({ kind: 'sql', sql: 'SELECT BOOKING_ID FROM {table} WHERE TOTAL_AMOUNT > 1000' })).toMatchObject({ status: 'pass', failing: 0 });
+    // Metric rules against a baseline or the source.
+    expect(await run({ kind: 'volume', maxChangePercent: 10 }, { baseline: { row_count: 2 } })).toMatchObject({ status: 'block' });
+    expect(await run({ kind: 'volume', maxChangePercent: 10 }, { baseline: { row_count: 4 } })).toMatchObject({ status: 'pass' });
+    expect(await run({ kind: 'distribution', column: 'EMAIL', metric: 'null_rate', maxChangePercent: 1 }, { baseline: { null_rate: 0 } })).toMatchObject({ status: 'block' });
+    expect(await run({ kind: 'distribution', column: 'STATUS_CODE', metric: 'distinct_count', maxChangePercent: 1 }, { baseline: { distinct_count: 3 } })).toMatchObject({ status: 'pass' });
+    const columns = checksumColumnsOf(booking);
+    const checksum = stagedRows.reduce((sum, row) => sum + rowHash(canonicalRowText(columns, row)), 0n).toString();
+    expect(await run({ kind: 'reconciliation' }, { source: { rows: 4, checksum } })).toMatchObject({ status: 'pass', measured: { row_count: 4, checksum } });
+    expect(await run({ kind: 'reconciliation' }, { source: { rows: 5, checksum } })).toMatchObject({ status: 'block' });
   });
 
   it('the quarantine reason names the first failing rule', async () => {
