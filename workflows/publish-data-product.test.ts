@@ -1,11 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import type { Notification } from '../connectors/notify/port.js';
 import { deputies, dpo, general, resetWorld, warehouse, world } from '../test/support/publish-fakes.js';
-import { createTimeSkippingEnv } from '../test/support/time-skipping.js';
+import { startTimeSkippingWorkers, supportWorkflowsPath, type TimeSkippingWorkers } from '../test/support/time-skipping.js';
 import type { DecideInput, PublicationStatus, PublishDataProductInput, PublishDataProductResult } from './publish-data-product.js';
 
 // Workflow logic on the time-skipping test server: activities are replaced only to steer the
@@ -13,25 +11,17 @@ import type { DecideInput, PublicationStatus, PublishDataProductInput, PublishDa
 // quality gate is a stand-in returning the verdict the test chose. Timers are real durable timers:
 // the server skips time while the test waits for a result.
 
-const workflowsPath = fileURLToPath(new URL('../test/support/publish-workflows.ts', import.meta.url));
 const hour = 3_600_000;
 
 describe('publishDataProduct: DPO approval with durable timers', () => {
   let env: TestWorkflowEnvironment;
-  let workers: Worker[];
-  let running: Promise<unknown>;
+  let started: TimeSkippingWorkers | undefined;
   beforeAll(async () => {
-    env = await createTimeSkippingEnv();
-    workers = [
-      await Worker.create({ connection: env.nativeConnection, taskQueue: 'main', workflowsPath, activities: general }),
-      await Worker.create({ connection: env.nativeConnection, taskQueue: 'wh', activities: warehouse }),
-    ];
-    running = Promise.all(workers.map((w) => w.run()));
+    started = await startTimeSkippingWorkers({ workflowsPath: supportWorkflowsPath('publish-workflows.ts'), general, warehouse });
+    env = started.env;
   });
   afterAll(async () => {
-    workers?.forEach((w) => w.shutdown());
-    await running;
-    await env?.teardown();
+    await started?.stop();
   });
   beforeEach(() => {
     resetWorld();

@@ -1,10 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { deputies, dpo, droppedReasonCode, general, table, warehouse, world } from '../test/support/schema-change-fakes.js';
-import { createTimeSkippingEnv } from '../test/support/time-skipping.js';
+import { startTimeSkippingWorkers, supportWorkflowsPath, type TimeSkippingWorkers } from '../test/support/time-skipping.js';
 import type { CdcIngestInput, CdcStatus } from './cdc-ingest.js';
 import { schemaChangeWorkflowId, type DecideInput } from './lib/approval.js';
 import type { SchemaChangeApprovalInput, SchemaChangeApprovalStatus } from './schema-change-approval.js';
@@ -14,25 +12,17 @@ import type { SchemaChangeApprovalInput, SchemaChangeApprovalStatus } from './sc
 // what they were asked (ingest runs with their followed tables and accepted changes, catalog
 // writes, audit entries, notifications).
 
-const workflowsPath = fileURLToPath(new URL('../test/support/schema-change-workflows.ts', import.meta.url));
 const hour = 3_600_000;
 
 describe('schema change approval: breaking CDC changes wait for the DPO', () => {
   let env: TestWorkflowEnvironment;
-  let workers: Worker[];
-  let running: Promise<unknown>;
+  let started: TimeSkippingWorkers | undefined;
   beforeAll(async () => {
-    env = await createTimeSkippingEnv();
-    workers = [
-      await Worker.create({ connection: env.nativeConnection, taskQueue: 'main', workflowsPath, activities: general }),
-      await Worker.create({ connection: env.nativeConnection, taskQueue: 'wh', activities: warehouse }),
-    ];
-    running = Promise.all(workers.map((w) => w.run()));
+    started = await startTimeSkippingWorkers({ workflowsPath: supportWorkflowsPath('schema-change-workflows.ts'), general, warehouse });
+    env = started.env;
   });
   afterAll(async () => {
-    workers?.forEach((w) => w.shutdown());
-    await running;
-    await env?.teardown();
+    await started?.stop();
   });
 
   let seq = 0;

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { factoryDomain, factoryStatus, factoryTable } from '../../core/search-attributes.js';
 
 /** Binaries that `stack.sh provision` installed: the SDK's default would download them, which is not possible here. */
@@ -35,4 +35,33 @@ export async function createLocalEnv(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path: temporalCliPath }, searchAttributes: [factoryDomain, factoryTable, factoryStatus], ip: '127.0.0.1' },
   });
+}
+
+/** A workflows module of test/support (real workflows plus stand-ins), by file name. */
+export const supportWorkflowsPath = (file: string): string => fileURLToPath(new URL(`./${file}`, import.meta.url));
+
+export interface TimeSkippingWorkers {
+  env: TestWorkflowEnvironment;
+  stop(): Promise<void>;
+}
+
+/**
+ * The time-skipping server with a workflow worker on task queue 'main' (general activities) and an
+ * activity worker on 'wh' (the warehouse owner's), as the approval workflow tests need them.
+ */
+export async function startTimeSkippingWorkers(input: { workflowsPath: string; general: object; warehouse: object }): Promise<TimeSkippingWorkers> {
+  const env = await createTimeSkippingEnv();
+  const workers = [
+    await Worker.create({ connection: env.nativeConnection, taskQueue: 'main', workflowsPath: input.workflowsPath, activities: input.general }),
+    await Worker.create({ connection: env.nativeConnection, taskQueue: 'wh', activities: input.warehouse }),
+  ];
+  const running = Promise.all(workers.map((w) => w.run()));
+  return {
+    env,
+    async stop() {
+      workers.forEach((w) => w.shutdown());
+      await running;
+      await env.teardown();
+    },
+  };
 }
