@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addChecksums, canonicalRowText, checksumColumnsOf, rowHash } from '../../core/checksum.js';
-import { tableSchema, type TableContract } from '../../domains/contract.js';
+import { checksumOf, rows, table } from '../warehouse/contract-suite.js';
 import { LoadStateError } from '../warehouse/port.js';
 import { estimateBytes, isRetryable, query, withRetry } from './client.js';
 import { createBigQueryWarehouse, type BigQueryWarehouse } from './warehouse.js';
@@ -20,36 +19,7 @@ if (!reachable) console.warn(`connectors/bigquery/warehouse.test.ts skipped: no 
 // Each run works in its own domain (datasets raw_<domain>…) so runs never see each other's tables.
 const domain = `bqt${Date.now().toString(36)}`;
 
-const table: TableContract = tableSchema.parse({
-  name: 'booking',
-  description: 'Bookings',
-  source: { system: 'resdb', schema: 'RES', table: 'BOOKING' },
-  primaryKey: ['RESORT', 'BOOKING_ID'],
-  columns: [
-    { name: 'RESORT', type: 'CHAR(4)' },
-    { name: 'BOOKING_ID', type: 'BIGINT' },
-    { name: 'GUEST', type: 'VARCHAR(60)', nullable: true, pii: 'identity' },
-    { name: 'AMOUNT', type: 'DECIMAL(31,8)', nullable: true },
-    { name: 'ARRIVAL', type: 'DATE', nullable: true },
-    { name: 'CREATED_AT', type: 'TIMESTAMP(6)', nullable: true },
-    { name: 'PAID', type: 'BOOLEAN', nullable: true },
-    { name: 'DOC', type: 'BLOB(100)', nullable: true },
-  ],
-});
-
-/** Logical rows and their staged CSV lines (the format port.ts documents). */
-const rows: { values: unknown[]; csv: string }[] = [
-  { values: ['ALP ', 1n, 'Zoë Ñandú 北京 Ελλάδα', '12345678901234567890123.12345678', '2024-02-29', '2024-02-29 07:05:09.000123', 't', '\\x00ff10'],
-    csv: 'ALP ,1,Zoë Ñandú 北京 Ελλάδα,12345678901234567890123.12345678,2024-02-29,2024-02-29 07:05:09.000123,t,\\x00ff10' },
-  { values: ['ALP ', 2n, '', '-0.50000000', '1999-12-31', '1999-12-31 23:59:59.999999', 'f', '\\x'],
-    csv: 'ALP ,2,"",-0.50000000,1999-12-31,1999-12-31 23:59:59.999999,f,\\x' },
-  { values: ['SKI ', 1n, null, null, null, null, null, null], csv: 'SKI ,1,,,,,,' },
-  { values: ['SKI ', 2n, 'say "hi",\nnew line', '0.00000001', '0001-01-01', '2000-01-01 00:00:00', 't', null],
-    csv: 'SKI ,2,"say ""hi"",\nnew line",0.00000001,0001-01-01,2000-01-01 00:00:00,t,' },
-];
-
-const jsChecksum = (values: unknown[][]): string =>
-  values.reduce<string>((sum, v) => addChecksums(sum, rowHash(canonicalRowText(checksumColumnsOf(table), v)).toString()), '0');
+const jsChecksum = (values: unknown[][]): string => checksumOf(table, values);
 
 const lineage = { sourceSystem: 'resdb', loadId: 'load-1', sourcePosition: 'lsn:0/16B3748' };
 

@@ -40,7 +40,8 @@ export interface WarehouseContractTarget {
   unavailable?: string;
 }
 
-const table: TableContract = tableSchema.parse({
+/** The suite's backfill table and rows, shared with adapter tests that need the same data. */
+export const table: TableContract = tableSchema.parse({
   name: 'booking',
   description: 'Bookings',
   source: { system: 'resdb', schema: 'RES', table: 'BOOKING' },
@@ -58,7 +59,7 @@ const table: TableContract = tableSchema.parse({
 });
 
 /** Logical rows and their staged CSV lines (the format port.ts documents): NULL and '' differ in rows 2 and 3. */
-const rows: { values: unknown[]; csv: string }[] = [
+export const rows: { values: unknown[]; csv: string }[] = [
   { values: ['ALP ', 1n, 'Zoë Ñandú 北京 Ελλάδα', '12345678901234567890123.12345678', '2024-02-29', '2024-02-29 07:05:09.000123', 't', '\\x00ff10'],
     csv: 'ALP ,1,Zoë Ñandú 北京 Ελλάδα,12345678901234567890123.12345678,2024-02-29,2024-02-29 07:05:09.000123,t,\\x00ff10' },
   { values: ['ALP ', 2n, '', '-0.50000000', '1999-12-31', '1999-12-31 23:59:59.999999', 'f', '\\x'],
@@ -68,7 +69,7 @@ const rows: { values: unknown[]; csv: string }[] = [
     csv: 'SKI ,2,"say ""hi"",\nnew line",0.00000001,0001-01-01,2000-01-01 00:00:00,t,' },
 ];
 
-const checksumOf = (contract: TableContract, values: unknown[][]): string =>
+export const checksumOf = (contract: TableContract, values: unknown[][]): string =>
   values.reduce<string>((sum, v) => addChecksums(sum, rowHash(canonicalRowText(checksumColumnsOf(contract), v)).toString()), '0');
 
 /** Change capture runs on a table of its own with a one-column key, so its state is the suite's alone. */
