@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { DomainDeclaration, TableDeclaration } from './contract.js';
+import type { TableDeclaration } from './contract.js';
 import { ContractError } from './errors.js';
 import { loadDomain, loadDomains } from './load.js';
+import { referenceDeclaration } from '../core/qualified/test-fixture.js';
 import { fixtureDeclarations } from './test-fixtures.js';
 
 /** Business rules are validated at contract load: each message names domain, table, rule and column. */
@@ -15,35 +16,6 @@ function expectMessage(run: () => unknown, message: string): void {
   }
   expect(caught, 'expected a ContractError, but the declaration was accepted').toBeInstanceOf(ContractError);
   expect((caught as ContractError).message).toBe(message);
-}
-
-/** A reference domain with the code table and exchange rates business rules read. */
-function referenceDeclaration(): DomainDeclaration {
-  return {
-    name: 'reference',
-    description: 'Code lists.',
-    dpo: { id: 'dpo.reference', name: 'Test Owner' },
-    tables: [
-      {
-        name: 'currency',
-        description: 'Currencies.',
-        source: { system: 'db2', schema: 'REFD', table: 'CURRENCY' },
-        primaryKey: ['CURRENCY_CODE'],
-        columns: [{ name: 'CURRENCY_CODE', type: 'CHAR(3)' }, { name: 'CURRENCY_NAME', type: 'VARCHAR(40)' }],
-      },
-      {
-        name: 'exchange_rate',
-        description: 'Daily rates to EUR.',
-        source: { system: 'db2', schema: 'REFD', table: 'EXCH_RATE' },
-        uniqueKey: ['CURRENCY_CODE', 'RATE_DATE'],
-        columns: [
-          { name: 'CURRENCY_CODE', type: 'CHAR(3)', references: 'reference.currency.CURRENCY_CODE' },
-          { name: 'RATE_DATE', type: 'DATE' },
-          { name: 'RATE_TO_EUR', type: 'DECIMAL(31,8)' },
-        ],
-      },
-    ],
-  };
 }
 
 /** The fixture's booking header with a currency code and a status code to write rules on. */

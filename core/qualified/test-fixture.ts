@@ -2,12 +2,9 @@ import type { DomainDeclaration } from '../../domains/contract.js';
 import { loadDomains } from '../../domains/load.js';
 import type { DomainRegistry } from '../../domains/registry.js';
 
-/**
- * A small shop domain with one rule of each kind, and the reference tables its rules read, for the
- * qualified-layer tests. Each call returns a fresh registry.
- */
-export function qualifiedFixture(): DomainRegistry {
-  const reference: DomainDeclaration = {
+/** A reference domain with the currency code table and the daily exchange rates business rules read. */
+export function referenceDeclaration(): DomainDeclaration {
+  return {
     name: 'reference',
     description: 'Code lists.',
     dpo: { id: 'dpo.reference', name: 'Test Owner' },
@@ -32,6 +29,14 @@ export function qualifiedFixture(): DomainRegistry {
       },
     ],
   };
+}
+
+/**
+ * A small shop domain with one rule of each kind, and the reference tables its rules read, for the
+ * qualified-layer tests. Each call returns a fresh registry.
+ */
+export function qualifiedFixture(): DomainRegistry {
+  const reference = referenceDeclaration();
   const shop: DomainDeclaration = {
     name: 'shop',
     description: 'Sales.',
