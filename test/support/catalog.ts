@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { dropDatabase } from './postgres.js';
 
 /**
  * A catalog database of a test's own on the stack's PostgreSQL (`factory_catalog_test_<random>`), so
@@ -15,15 +15,7 @@ export function testCatalogDatabase(baseUrl: string): { name: string; url: strin
   return {
     name,
     url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: admin.toString() });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
-    },
+    drop: () => dropDatabase(admin.toString(), name),
   };
 }
 

@@ -2,24 +2,39 @@ import pg from 'pg';
 import { checksumColumnsOf, checksumSelectList } from '../../core/checksum.js';
 import type { TableContract } from '../../domains/contract.js';
 
+/**
+ * Drops a test database with whatever is still connected to it. FORCE may meet a short-lived session
+ * our role cannot terminate (a maintenance backend of the server's own): that refusal (42501) is
+ * retried for a while instead of failing the test that merely cleans up.
+ */
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== '42501' || attempt >= 20) throw error;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 /** A scratch database on the stack's PostgreSQL, so a test never touches another's data. */
 export async function createScratchDatabase(baseUrl: string, name: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  await dropDatabase(baseUrl, name);
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: baseUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  return { url: url.toString(), drop: () => dropDatabase(baseUrl, name) };
 }
 
 /** Row count and content checksum of a source table, computed by PostgreSQL itself. */
