@@ -24,6 +24,8 @@ interface Harness {
   binaryLiteral(hex: string): string;
   dropSchema(schema: string, table: string): string[];
   position: RegExp;
+  /** A connector that plans every analysed table from a key sample, with the SQL that refreshes its statistics. */
+  sampledPlan?: { connect(): SourceConnector; analyze(schema: string, table: string): string };
 }
 
 const pgUrl = process.env.FACTORY_SOURCE_URL ?? 'postgres://factory:factory@127.0.0.1:55432/factory_source';
@@ -43,6 +45,10 @@ const harnesses: Harness[] = [
     binaryLiteral: (hex) => `decode('${hex}', 'hex')`,
     dropSchema: (schema) => [`DROP SCHEMA IF EXISTS "${schema}" CASCADE`],
     position: /^[0-9A-F]+\/[0-9A-F]+$/,
+    sampledPlan: {
+      connect: () => createPostgresSource({ url: pgUrl, system: 'contract-postgres', sampledPlanMinRows: 1 }),
+      analyze: (schema, table) => `ANALYZE "${schema}"."${table}"`,
+    },
   },
   {
     name: 'DB2',
@@ -225,6 +231,27 @@ for (const h of harnesses) {
       expect(counts.reduce((a, b) => a + b, 0)).toBe(TOTAL);
       const single = await source.planChunks({ ref, key: KEY, chunkRows: TOTAL * 2 });
       expect(single).toEqual([{ index: 0, lower: null, upper: null }]);
+    });
+
+    it.skipIf(!h.sampledPlan)('plans a large table from a key sample: chunks still cover every key once', async () => {
+      const admin = await h.admin();
+      await admin.exec(h.sampledPlan!.analyze(schema, table)).finally(() => admin.close());
+      const sampling = h.sampledPlan!.connect();
+      try {
+        // 7 chunks of a 250-row table ask for 7,000 sampled keys: the sample is the whole table.
+        const planned = await sampling.planChunks({ ref, key: KEY, chunkRows: 37 });
+        expect(planned.length).toBe(7);
+        expect(planned[0]!.lower).toBeNull();
+        expect(planned.at(-1)!.upper).toBeNull();
+        planned.forEach((c, i) => {
+          expect(c.index).toBe(i);
+          if (i > 0) expect(c.lower).toEqual(planned[i - 1]!.upper);
+        });
+        const counts = await Promise.all(planned.map((bounds) => sampling.countRows({ ref, key: KEY, bounds })));
+        expect(counts).toEqual([36, 36, 36, 36, 36, 35, 35]);
+      } finally {
+        await sampling.close();
+      }
     });
 
     it('exports every row exactly once, in the staged CSV format', async () => {

@@ -1,9 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { parseSourceType } from '../../core/source-types.js';
-import { duckDbColumnType } from '../../core/warehouse-types.js';
 import type { TableContract } from '../../domains/contract.js';
 import { changeColumns } from '../duckdb/cdc-sql.js';
-import { ident, literal, maxLineBytes, redactCsvError, stagedCsvOptions } from '../duckdb/load-sql.js';
+import { ident, isBlob, literal, maxLineBytes, redactCsvError, stagedCsvOptions, stagedReadType, stagedValueSql } from '../duckdb/load-sql.js';
 import { contractField } from './sql.js';
 
 /**
@@ -50,7 +48,7 @@ export class ParquetWriter {
       const options = [...stagedCsvOptions];
       const widest = maxLineBytes(table);
       if (widest > 2_000_000) options.push(`max_line_size = ${widest}`);
-      const select = [...table.columns.map(selectExpression), ...extraSelect].join(', ');
+      const select = [...table.columns.map(stagedValueSql), ...extraSelect].join(', ');
       const sql = `COPY (SELECT ${select} FROM read_csv(${literal(csv)}, columns = {${columns}}, ${options.join(', ')})) `
         + `TO ${literal(parquet)} (FORMAT PARQUET)`;
       try {
@@ -72,17 +70,5 @@ export class ParquetWriter {
 
 /** Columns BigQuery keeps as STRING (DECFLOAT, TIMESTAMP(7..12)) are read as the staged text, unchanged. */
 function csvReadType(column: TableContract['columns'][number]): string {
-  if (isBlob(column)) return 'VARCHAR';
-  return contractField(column).type === 'STRING' ? 'VARCHAR' : duckDbColumnType(column);
-}
-
-function selectExpression(column: TableContract['columns'][number]): string {
-  const id = ident(column.name);
-  if (isBlob(column)) return `unhex(substr(${id}, 3)) AS ${id}`;
-  if (column.padding === 'trim' && !column.warehouseType && ['CHAR', 'GRAPHIC'].includes(parseSourceType(column.type).kind)) return `rtrim(${id}, ' ') AS ${id}`;
-  return id;
-}
-
-function isBlob(column: TableContract['columns'][number]): boolean {
-  return !column.warehouseType && parseSourceType(column.type).kind === 'BLOB';
+  return contractField(column).type === 'STRING' && !isBlob(column) ? 'VARCHAR' : stagedReadType(column);
 }

@@ -1,6 +1,6 @@
 import { duckDbColumnType } from '../../core/warehouse-types.js';
 import type { TableContract } from '../../domains/contract.js';
-import { ident, keyColumns, literal, stagedCsvOptions } from './load-sql.js';
+import { ident, keyColumns, literal, stagedCsvColumns, stagedCsvOptions, stagedValueSql } from './load-sql.js';
 
 /**
  * SQL for change capture on DuckDB. A batch file holds the contract columns then the change
@@ -26,8 +26,9 @@ export function createChangeLogSql(target: string, table: TableContract): string
 
 /** Reads a batch file into a temporary table `batch`. */
 export function loadBatchSql(table: TableContract, file: string): string {
-  const declared = [...table.columns.map((c) => [c.name, duckDbColumnType(c)]), ...changeColumns].map(([n, t]) => `${literal(n!)}: ${literal(t!)}`);
-  return `CREATE OR REPLACE TEMP TABLE batch AS SELECT * FROM read_csv(${literal(file)}, columns = {${declared.join(', ')}}, ${stagedCsvOptions.join(', ')})`;
+  const declared = [...stagedCsvColumns(table), ...changeColumns.map(([n, t]) => `${literal(n)}: ${literal(t)}`)];
+  const select = [...table.columns.map(stagedValueSql), ...changeColumns.map(([n]) => ident(n))];
+  return `CREATE OR REPLACE TEMP TABLE batch AS SELECT ${select.join(', ')} FROM read_csv(${literal(file)}, columns = {${declared.join(', ')}}, ${stagedCsvOptions.join(', ')})`;
 }
 
 export function appendChangeLogSql(target: string): string {
@@ -40,30 +41,42 @@ export function truncateSql(target: string): string {
 }
 
 /**
- * Merges the newest change per key. From `batch` the newest is picked here (param: the last truncate
- * position); from `newest` (quarantine.ts) it was picked already, with `_rule_id` set on changes that
- * fail a quarantine rule: those land as a tombstone at their position, key only.
+ * The newest change per key of the batch after the last truncate (param: its position), into the
+ * temporary table `newest` that applyNewestSql reads. quarantine.ts builds its own `newest`, with
+ * `_rule_id` set on changes that fail a quarantine rule.
  */
-export function mergeSql(target: string, table: TableContract, sourceSystem: string, from: 'batch' | 'newest' = 'batch'): string {
-  const key = keyColumns(table);
-  if (key.length === 0) throw new Error(`table ${table.name}: change capture needs a primary or unique key`);
-  const partition = key.map(ident).join(', ');
+export function newestOfBatchSql(table: TableContract): string {
+  const partition = requireKey(table).map(ident).join(', ');
+  return `CREATE OR REPLACE TEMP TABLE newest AS SELECT * FROM batch WHERE "_op" <> 't' AND "_position" > ?
+QUALIFY row_number() OVER (PARTITION BY ${partition} ORDER BY "_position" DESC) = 1`;
+}
+
+/**
+ * Applies `newest` to the current-state table: a row whose stored position is older than its change
+ * is deleted, then every change whose key has no row left is inserted. Same result as a MERGE that
+ * updates the older rows, at half its cost: DuckDB updates every column of a scattered row one
+ * update segment at a time, while a delete only marks the row (measured on 400k rows, 4,000-change
+ * batches: 57 ms a batch as MERGE, 24 ms as delete + insert, commit included). Changes that fail a
+ * quarantine rule (`_rule_id`, quarantined) land as a tombstone at their position, key only.
+ * Params of the insert: load time.
+ */
+export function applyNewestSql(target: string, table: TableContract, sourceSystem: string, quarantined: boolean): { remove: string; insert: string } {
+  const key = requireKey(table);
   const on = key.map((k) => `t.${ident(k)} = s.${ident(k)}`).join(' AND ');
-  const columns = table.columns.map((c) => ident(c.name));
-  const quarantined = from === 'newest';
-  const value = (name: string, c: string) => (quarantined && !key.includes(name) ? `CASE WHEN s."_rule_id" IS NULL THEN s.${c} END` : `s.${c}`);
-  const values = table.columns.map((c, i) => value(c.name, columns[i]!));
+  const value = (name: string) => (quarantined && !key.includes(name) ? `CASE WHEN s."_rule_id" IS NULL THEN s.${ident(name)} END` : `s.${ident(name)}`);
   const deleted = quarantined ? `(s."_op" = 'd' OR s."_rule_id" IS NOT NULL)` : `(s."_op" = 'd')`;
   const extra = quarantined ? `CASE WHEN s."_rule_id" IS NULL THEN s."_extra" END` : 's."_extra"';
-  const using = quarantined
-    ? 'newest'
-    : `(SELECT * FROM batch WHERE "_op" <> 't' AND "_position" > ? QUALIFY row_number() OVER (PARTITION BY ${partition} ORDER BY "_position" DESC) = 1)`;
-  const set = columns.map((c, i) => `${c} = ${values[i]!}`);
-  const lineage = [`${literal(sourceSystem)}`, `'cdc'`, 'CAST(? AS TIMESTAMP)', 's."_position"', deleted];
-  return `MERGE INTO ${target} AS t
-USING ${using} AS s
-ON ${on}
-WHEN MATCHED AND s."_position" > coalesce(t."_source_position", '') THEN UPDATE SET ${[...set, `"_source_system" = ${lineage[0]}`, `"_load_id" = 'cdc'`, `"_loaded_at" = CAST(? AS TIMESTAMP)`, `"_source_position" = s."_position"`, `"_deleted" = ${deleted}`, `"_extra" = ${extra}`].join(', ')}
-WHEN NOT MATCHED THEN INSERT (${[...columns, '"_source_system"', '"_load_id"', '"_loaded_at"', '"_source_position"', '"_deleted"', '"_extra"'].join(', ')})
-  VALUES (${[...values, ...lineage, extra].join(', ')})`;
+  const columns = [...table.columns.map((c) => ident(c.name)), '"_source_system"', '"_load_id"', '"_loaded_at"', '"_source_position"', '"_deleted"', '"_extra"'];
+  const values = [...table.columns.map((c) => value(c.name)), literal(sourceSystem), `'cdc'`, 'CAST(? AS TIMESTAMP)', 's."_position"', deleted, extra];
+  return {
+    remove: `DELETE FROM ${target} AS t USING newest AS s WHERE ${on} AND s."_position" > coalesce(t."_source_position", '')`,
+    insert: `INSERT INTO ${target} (${columns.join(', ')})
+SELECT ${values.join(', ')} FROM newest AS s WHERE NOT EXISTS (SELECT 1 FROM ${target} AS t WHERE ${on})`,
+  };
+}
+
+function requireKey(table: TableContract): string[] {
+  const key = keyColumns(table);
+  if (key.length === 0) throw new Error(`table ${table.name}: change capture needs a primary or unique key`);
+  return key;
 }

@@ -67,4 +67,33 @@ describe('DuckDB change apply', () => {
     const rows = (await reader.runAndReadAll(`SELECT "_extra" FROM raw_booking.booking WHERE "BOOKING_ID" = 4`)).getRowsJS();
     expect(rows).toEqual([['{"LOYALTY_NOTE":"gold"}']]);
   });
+
+  it('lands BLOB bytes, trimmed CHAR padding and wide decimals as a backfill would', async () => {
+    const typed: TableContract = tableSchema.parse({
+      name: 'document', description: 'Documents', source: { system: 'db2', schema: 'BOOK', table: 'DOCUMENT' }, primaryKey: ['DOC_ID'],
+      columns: [
+        { name: 'DOC_ID', type: 'BIGINT' },
+        { name: 'RESORT', type: 'CHAR(4)', padding: 'trim' },
+        { name: 'AMOUNT', type: 'DECIMAL(31,8)', nullable: true },
+        { name: 'BODY', type: 'BLOB(100)', nullable: true },
+      ],
+    });
+    const lines = [
+      ['1', 'SKI ', '12345678901234567890123.12345678', '\\x00ff10'],
+      ['2', 'AL  ', '-0.50000000', '\\x'],
+      ['3', 'SEA2', '9999999999.99999999', ''],
+      ['4', 'LK  ', '', '\\x8102'],
+    ];
+    const file = join(dir, 'typed.csv');
+    writeFileSync(file, lines.map((v, i) => `${v.join(',')},c,${pos(100 + i)},1700000000000,0,${i},\n`).join(''));
+    await wh.applyChanges({ domain: 'booking', table: typed, sourceSystem: 'db2', file, consumer: 'typed', offsets: [{ topic: 'factory.BOOK.DOCUMENT', partition: 0, nextOffset: '4' }] });
+    const reader = await wh.connectReader();
+    const rows = (await reader.runAndReadAll(`SELECT "DOC_ID"::INTEGER, "RESORT", "AMOUNT"::VARCHAR, hex("BODY") FROM raw_booking.document ORDER BY 1`)).getRowsJS();
+    expect(rows).toEqual([
+      [1, 'SKI', '12345678901234567890123.12345678', '00FF10'],
+      [2, 'AL', '-0.50000000', ''],
+      [3, 'SEA2', '9999999999.99999999', null],
+      [4, 'LK', null, '8102'],
+    ]);
+  });
 });

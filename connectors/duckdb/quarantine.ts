@@ -4,7 +4,7 @@ import {
   layerSchema, LoadStateError, parseLoadTable,
   type QuarantineLoadInput, type QuarantineLoadResult, type QuarantineSummaryResult, type ReplayQuarantineInput, type ReplayQuarantineResult,
 } from '../warehouse/port.js';
-import { mergeSql } from './cdc-sql.js';
+import { applyNewestSql } from './cdc-sql.js';
 import { qualified, utcNowText } from './load-sql.js';
 import {
   countByStatusSql, createQuarantineTableSql, dropPendingSql, liveAndOpenStatsSql, newestChangesSql, openByRuleSql, openPendingSql,
@@ -107,7 +107,7 @@ export async function supersedeByTruncate(db: DuckDbSession, q: ChangeQuarantine
 }
 
 /**
- * Inside applyChanges' transaction, in place of the plain merge: the newest change per key that
+ * Inside applyChanges' transaction, in place of the plain apply: the newest change per key that
  * fails a rule goes to the quarantine and lands as a tombstone at its position; any newer change of a
  * key supersedes its open quarantined row. Set-based over the batch.
  */
@@ -120,7 +120,9 @@ export async function mergeWithQuarantine(
     `SELECT (SELECT count(*) FROM newest WHERE "_rule_id" IS NOT NULL), (SELECT count(*) FROM ${q.target} WHERE "_status" = 'open')`)) as [[bigint, bigint]];
   if (open > 0n) await db.run(supersedeByChangesSql(q.target, q.table), [input.now]);
   if (failing > 0n) await db.run(quarantineChangesSql(q.target, input.current, q.table, q.rules), [input.now]);
-  await db.run(mergeSql(input.current, q.table, input.sourceSystem, 'newest'), [input.now, input.now]);
+  const apply = applyNewestSql(input.current, q.table, input.sourceSystem, true);
+  await db.run(apply.remove);
+  await db.run(apply.insert, [input.now]);
   await db.run('DROP TABLE newest');
 }
 
