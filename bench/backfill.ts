@@ -16,7 +16,7 @@ import { loadDomains } from '../domains/load.js';
 import { spawnWorker } from '../test/support/processes.js';
 import { connectClient } from '../test/support/temporal.js';
 import type { BackfillTableResult } from '../workflows/backfill-table.js';
-import { peakRssMb, round, say, timed } from './lib/measure.js';
+import { peakRssMb, round, say, settleDisk, timed } from './lib/measure.js';
 import { rawTransfer } from './lib/raw-transfer.js';
 import { benchDatabase, ensureGenerated } from './lib/source-db.js';
 import { benchWarehouse, type BenchWarehouse } from './lib/warehouse.js';
@@ -172,7 +172,7 @@ export async function run(args: string[]): Promise<void> {
     options: {
       rows: { type: 'string', default: '1000000' },
       'naive-rows': { type: 'string', default: '100000' },
-      'chunk-rows': { type: 'string', default: '250000' },
+      'chunk-rows': { type: 'string', default: '500000' },
       concurrency: { type: 'string', default: '2' },
       warehouse: { type: 'string', default: 'duckdb' },
       // The generated source is kept per database and size: a small trial run in a database of its
@@ -193,15 +193,19 @@ export async function run(args: string[]): Promise<void> {
     const expected = await source.tableChecksum({ ref, checksumColumns: checksumColumnsOf(table) });
     await source.close();
 
+    settleDisk();
     say('(d) copy limit: PostgreSQL COPY → CSV file → DuckDB COPY');
     const limitS = await copyLimit(url, dir);
     say(`    ${round(limitS)} s`);
+    settleDisk();
     say(`(a) raw transfer: our reader and the ${target.kind} bulk path, one process, no Temporal`);
     const raw = await rawTransferRun(url, dir, chunkRows, target);
     say(`    ${round(raw.seconds)} s`);
+    settleDisk();
     say(`(b) factory: backfillTable workflow into ${target.kind}, source worker + warehouse owner processes`);
     const factory = await factoryBackfill(url, dir, chunkRows, Number(values.concurrency), target);
     say(`    ${round(factory.seconds)} s, worker peak RSS ${factory.rss} MB`);
+    settleDisk();
     say(`(c) naive: one INSERT per row, ${naiveRows.toLocaleString('en')} rows`);
     const naiveS = await naiveInserts(url, dir, naiveRows);
     say(`    ${round(naiveS)} s`);

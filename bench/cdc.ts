@@ -11,7 +11,7 @@ import { parseConfig } from '../core/config.js';
 import { duckDbColumnType } from '../core/warehouse-types.js';
 import { bookingFix } from '../core/cdc/test-contracts.js';
 import { produceBacklog, waitForLag, Workload } from './lib/cdc-workload.js';
-import { round, say, timed } from './lib/measure.js';
+import { round, say, settleDisk, timed } from './lib/measure.js';
 import { benchWarehouse } from './lib/warehouse.js';
 
 /**
@@ -96,12 +96,14 @@ export async function run(args: string[]): Promise<void> {
 
     say(`(2) backlog of ${backlog} events, then full-speed apply`);
     await produceBacklog(producer, topic, workload, backlog);
+    settleDisk();
     pipeline.lease();
     const drain = await timed(() => waitForLag(pipeline, 0, 600_000));
     const drained = await pipeline.release();
     const applyEventsS = drained.events / drain.seconds;
     say(`    ${drained.events} events in ${round(drain.seconds)} s`);
 
+    settleDisk();
     say('(3) bare kafkajs consume-and-discard of the whole topic');
     const total = steadySent + backlog;
     const bare = kafka.consumer({ groupId: `bench-bare-${stamp}`, maxWaitTimeInMs: 50 });

@@ -77,7 +77,7 @@ export async function run(args: string[]): Promise<void> {
     args,
     options: {
       rows: { type: 'string', default: '1000000' },
-      'chunk-rows': { type: 'string', default: '250000' },
+      'chunk-rows': { type: 'string', default: '500000' },
       repeat: { type: 'string', default: '1' },
       backlog: { type: 'string', default: '100000' },
       'cdc-rounds': { type: 'string', default: '4' },

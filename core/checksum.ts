@@ -69,8 +69,15 @@ function sumOfHashes(dialect: Dialect, rowText: string): string {
   switch (dialect) {
     case 'postgres':
       return `coalesce(sum(('x0' || substr(md5(${rowText}), 1, 15))::bit(64)::bigint), 0)::text`;
-    case 'duckdb':
-      return `CAST(coalesce(sum(CAST('0x' || substr(md5(${rowText}), 1, 15) AS BIGINT)), 0) AS VARCHAR)`;
+    case 'duckdb': {
+      // md5_number reads the digest as a little-endian 128-bit integer: its low 64 bits, byte-swapped,
+      // are the digest's first 8 bytes big-endian, and >> 4 keeps their first 15 hex digits. Half the
+      // CPU of the hex text (measured on 2M rows: 222 vs 420 ms); DuckDB computes the repeated
+      // md5_number once (common subexpressions).
+      const low = `CAST(md5_number(${rowText}) & CAST(18446744073709551615 AS UHUGEINT) AS UBIGINT)`;
+      const swapped = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => `(((${low} >> ${8 * i}) & 255) << ${8 * (7 - i)})`).join(' | ');
+      return `CAST(coalesce(sum(CAST((${swapped}) >> 4 AS BIGINT)), 0) AS VARCHAR)`;
+    }
     case 'bigquery':
       // SUM(INT64) raises on overflow past 2^63; BIGNUMERIC holds any realistic sum of 60-bit values.
       // The text is cut at a '.': BigQuery renders an integral BIGNUMERIC without one, the emulator

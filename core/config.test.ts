@@ -7,7 +7,7 @@ describe('parseConfig', () => {
     expect(config.TEMPORAL_ADDRESS).toBe('127.0.0.1:7233');
     expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092']);
     expect(config.FACTORY_WAREHOUSE).toBe('duckdb');
-    expect(config.FACTORY_CHUNK_ROWS).toBe(250_000);
+    expect(config.FACTORY_CHUNK_ROWS).toBe(500_000);
   });
 
   it('reads a list of brokers and numbers', () => {

@@ -34,7 +34,7 @@ export const configSchema = z.object({
   FACTORY_DUCKDB_PATH: z.string().min(1).default('.stack/warehouse/factory.duckdb'),
   /** Where source workers leave staged chunk files for the warehouse owner (claim-check). */
   FACTORY_STAGING_DIR: z.string().min(1).default('.stack/staging'),
-  FACTORY_CHUNK_ROWS: positiveInt.default(250_000),
+  FACTORY_CHUNK_ROWS: positiveInt.default(500_000),
   FACTORY_CHUNK_CONCURRENCY: positiveInt.default(4),
   GOOGLE_CLOUD_PROJECT: z.string().optional(),
   BIGQUERY_LOCATION: z.string().default('EU'),

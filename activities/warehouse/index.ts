@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import type { BackfillRecord, QuarantineSummaryResult, ReplayQuarantineResult, Warehouse } from '../../connectors/warehouse/port.js';
 import type { DomainRegistry } from '../../domains/registry.js';
 import { withHeartbeat } from '../lib/heartbeat.js';
@@ -23,13 +24,18 @@ export function createWarehouseActivities({ registry, warehouse }: WarehouseActi
 
     async loadChunk(input: TableRef & { loadTable: string; file: string; chunkIndex: number; loadId: string; sourcePosition: string }): Promise<{ rows: number; alreadyLoaded: boolean }> {
       const table = contract(input);
-      return withHeartbeat({ chunk: input.chunkIndex }, () => warehouse.loadChunk({
+      const loaded = await withHeartbeat({ chunk: input.chunkIndex }, () => warehouse.loadChunk({
         loadTable: input.loadTable,
         table,
         file: input.file,
         chunkIndex: input.chunkIndex,
         lineage: { sourceSystem: table.source.system, loadId: input.loadId, sourcePosition: input.sourcePosition },
       }));
+      // Committed in the load's ledger, so a retry never reads the file again: the staging area holds
+      // only the chunks in flight (a whole table's CSV otherwise, until the backfill ends), and the
+      // page cache drops the file instead of writing it back to disk.
+      await rm(input.file, { force: true });
+      return loaded;
     },
 
     async validateLoad(input: TableRef & { loadTable: string }) {

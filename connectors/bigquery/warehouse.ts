@@ -26,7 +26,7 @@ import {
  * - Change capture: the batch lands through a load job, then one multi-statement transaction
  *   appends it to the change log, merges the newest change per key and stores the offsets.
  *
- * BigQuery allows 1,500 load jobs per table and day: a backfill costs one per chunk (250,000 rows by
+ * BigQuery allows 1,500 load jobs per table and day: a backfill costs one per chunk (500,000 rows by
  * default), a change batch one. Every query carries maximumBytesBilled.
  */
 
