@@ -97,6 +97,16 @@ function makeRow(i: number): Row {
 const sqlText = (v: string | null): string => (v === null ? 'NULL' : `'${v.replace(/'/g, "''")}'`);
 
 /** RFC 4180 reader that keeps the difference between NULL (unquoted empty) and '' (quoted empty). */
+/** Open-ended at both ends, numbered in order, each chunk starting where the one before it ends. */
+function expectChained(chunks: ChunkBounds[]): void {
+  expect(chunks[0]!.lower).toBeNull();
+  expect(chunks.at(-1)!.upper).toBeNull();
+  chunks.forEach((c, i) => {
+    expect(c.index).toBe(i);
+    if (i > 0) expect(c.lower).toEqual(chunks[i - 1]!.upper);
+  });
+}
+
 function parseCsv(text: string): (string | null)[][] {
   const rows: (string | null)[][] = [];
   let row: (string | null)[] = [];
@@ -220,12 +230,7 @@ for (const h of harnesses) {
     it('plans chunks that cover the key space without gaps or overlap', async () => {
       chunks = await source.planChunks({ ref, key: KEY, chunkRows: 37 });
       expect(chunks.length).toBe(Math.floor(TOTAL / 37) + 1);
-      expect(chunks[0]!.lower).toBeNull();
-      expect(chunks.at(-1)!.upper).toBeNull();
-      chunks.forEach((c, i) => {
-        expect(c.index).toBe(i);
-        if (i > 0) expect(c.lower).toEqual(chunks[i - 1]!.upper);
-      });
+      expectChained(chunks);
       const counts = await Promise.all(chunks.map((bounds) => source.countRows({ ref, key: KEY, bounds })));
       expect(counts.slice(0, -1).every((n) => n === 37)).toBe(true);
       expect(counts.reduce((a, b) => a + b, 0)).toBe(TOTAL);
@@ -241,12 +246,7 @@ for (const h of harnesses) {
         // 7 chunks of a 250-row table ask for 7,000 sampled keys: the sample is the whole table.
         const planned = await sampling.planChunks({ ref, key: KEY, chunkRows: 37 });
         expect(planned.length).toBe(7);
-        expect(planned[0]!.lower).toBeNull();
-        expect(planned.at(-1)!.upper).toBeNull();
-        planned.forEach((c, i) => {
-          expect(c.index).toBe(i);
-          if (i > 0) expect(c.lower).toEqual(planned[i - 1]!.upper);
-        });
+        expectChained(planned);
         const counts = await Promise.all(planned.map((bounds) => sampling.countRows({ ref, key: KEY, bounds })));
         expect(counts).toEqual([36, 36, 36, 36, 36, 35, 35]);
       } finally {

@@ -82,7 +82,7 @@ export class IngestPipeline {
    * recorded in `failure`, and the writes queued behind it do nothing.
    */
   private applying: Promise<void> = Promise.resolve();
-  private readonly queuedWrites: Promise<void>[] = [];
+  private readonly queuedWrites = new Set<Promise<void>>();
 
   constructor(private readonly options: PipelineOptions) {
     this.byTopic = new Map(options.topics.map((t) => [t.topic, t]));
@@ -268,7 +268,8 @@ export class IngestPipeline {
     const file = join(this.options.stagingDir, `cdc-${topic}-${partition}-${lastOffset}.csv`);
     await writeFile(file, csv);
     // Back-pressure: fetching and decoding run at most MAX_QUEUED_WRITES batches ahead of the warehouse.
-    while (this.queuedWrites.length > MAX_QUEUED_WRITES) await this.queuedWrites[0];
+    // Writes complete in order, so the first in the set is the oldest.
+    while (this.queuedWrites.size > MAX_QUEUED_WRITES) await this.queuedWrites.values().next().value;
     if (this.failure) {
       await rm(file, { force: true });
       throw this.failure;
@@ -287,11 +288,11 @@ export class IngestPipeline {
       })
       .catch((error: unknown) => this.fail(error))
       .finally(async () => {
-        this.queuedWrites.splice(this.queuedWrites.indexOf(write), 1);
+        this.queuedWrites.delete(write);
         await rm(file, { force: true }).catch(() => undefined);
       });
     this.applying = write;
-    this.queuedWrites.push(write);
+    this.queuedWrites.add(write);
     // Kafka's in-memory position only: what is committed is the offset stored with the changes.
     resolveOffset(lastOffset);
   }
