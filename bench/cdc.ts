@@ -70,7 +70,10 @@ export async function run(args: string[]): Promise<void> {
   const warehouse = await target.open('cdc');
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  // The stack's broker keeps 1 GiB a partition (log.retention.bytes); a run writes ~3 GB, all of which
+  // the bare consume must still find: without this, a retention pass could delete the first segments
+  // mid-run and the bare consume waited forever for events that were gone.
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'retention.bytes', value: '-1' }] }], waitForLeaders: true });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const workload = new Workload();
@@ -106,6 +109,8 @@ export async function run(args: string[]): Promise<void> {
     settleDisk();
     say('(3) bare kafkajs consume-and-discard of the whole topic');
     const total = steadySent + backlog;
+    const held = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(BigInt(p.high) - BigInt(p.low)), 0);
+    if (held !== total) throw new Error(`topic ${topic} holds ${held} events, the run produced ${total}: the bare consume would not measure the same stream`);
     const bare = kafka.consumer({ groupId: `bench-bare-${stamp}`, maxWaitTimeInMs: 50 });
     await bare.connect();
     await bare.subscribe({ topic, fromBeginning: true });
