@@ -1,7 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { TableContract } from '../../domains/contract.js';
 import { changeColumns } from '../duckdb/cdc-sql.js';
-import { ident, isBlob, literal, maxLineBytes, redactCsvError, stagedCsvOptions, stagedReadType, stagedValueSql } from '../duckdb/load-sql.js';
+import { ident, isBlob, literal, maxLineBytes, redactCsvError, stagedCsvColumns, stagedCsvOptions, stagedReadType, stagedValueSql } from '../duckdb/load-sql.js';
 import { contractField } from './sql.js';
 
 /**
@@ -43,8 +43,7 @@ export class ParquetWriter {
 
   private copy(table: TableContract, csv: string, parquet: string, extraCsv: [string, string][], extraSelect: string[]): Promise<ParquetResult> {
     const run = this.tail.then(async () => {
-      const declared = [...table.columns.map((c) => [c.name, csvReadType(c)] as [string, string]), ...extraCsv];
-      const columns = declared.map(([n, t]) => `${literal(n)}: ${literal(t)}`).join(', ');
+      const columns = [...stagedCsvColumns(table, csvReadType), ...extraCsv.map(([n, t]) => `${literal(n)}: ${literal(t)}`)].join(', ');
       const options = [...stagedCsvOptions];
       const widest = maxLineBytes(table);
       if (widest > 2_000_000) options.push(`max_line_size = ${widest}`);

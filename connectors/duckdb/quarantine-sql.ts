@@ -133,7 +133,7 @@ export const supersedeByTruncateSql = (quarantine: string): string =>
 
 /**
  * Params: now. Quarantines the failing newest changes that will apply (newer than the current row):
- * run before the merge, which moves the current row's position on.
+ * run before the apply, which moves the current row's position on.
  */
 export function quarantineChangesSql(quarantine: string, current: string, table: TableContract, rules: readonly RowRule[]): string {
   const cols = contractColumns(table).map((c) => `s.${c}`);

@@ -4,7 +4,6 @@ import {
   layerSchema, LoadStateError, parseLoadTable,
   type QuarantineLoadInput, type QuarantineLoadResult, type QuarantineSummaryResult, type ReplayQuarantineInput, type ReplayQuarantineResult,
 } from '../warehouse/port.js';
-import { applyNewestSql } from './cdc-sql.js';
 import { qualified, utcNowText } from './load-sql.js';
 import {
   countByStatusSql, createQuarantineTableSql, dropPendingSql, liveAndOpenStatsSql, newestChangesSql, openByRuleSql, openPendingSql,
@@ -107,12 +106,13 @@ export async function supersedeByTruncate(db: DuckDbSession, q: ChangeQuarantine
 }
 
 /**
- * Inside applyChanges' transaction, in place of the plain apply: the newest change per key that
- * fails a rule goes to the quarantine and lands as a tombstone at its position; any newer change of a
- * key supersedes its open quarantined row. Set-based over the batch.
+ * Inside applyChanges' transaction, in place of newestOfBatchSql: builds `newest` with `_rule_id` on
+ * the changes that fail a rule; those go to the quarantine (applyNewestSql lands them as a tombstone
+ * at their position), and any newer change of a key supersedes its open quarantined row. Set-based
+ * over the batch; runs before the apply, which moves the current rows' positions on.
  */
-export async function mergeWithQuarantine(
-  db: DuckDbSession, q: ChangeQuarantine, input: { current: string; sourceSystem: string; after: string; now: string },
+export async function newestWithQuarantine(
+  db: DuckDbSession, q: ChangeQuarantine, input: { current: string; after: string; now: string },
 ): Promise<void> {
   await db.run(newestChangesSql(q.table, q.rules), [input.after]);
   // Most batches have no failing change and most tables no open row: skip the joins they would cost.
@@ -120,10 +120,6 @@ export async function mergeWithQuarantine(
     `SELECT (SELECT count(*) FROM newest WHERE "_rule_id" IS NOT NULL), (SELECT count(*) FROM ${q.target} WHERE "_status" = 'open')`)) as [[bigint, bigint]];
   if (open > 0n) await db.run(supersedeByChangesSql(q.target, q.table), [input.now]);
   if (failing > 0n) await db.run(quarantineChangesSql(q.target, input.current, q.table, q.rules), [input.now]);
-  const apply = applyNewestSql(input.current, q.table, input.sourceSystem, true);
-  await db.run(apply.remove);
-  await db.run(apply.insert, [input.now]);
-  await db.run('DROP TABLE newest');
 }
 
 /** Count and checksum SQL of what the warehouse holds of the source, or undefined when there is no quarantine. */

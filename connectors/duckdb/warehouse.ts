@@ -12,7 +12,7 @@ import { appendChangeLogSql, applyNewestSql, createChangeLogSql, loadBatchSql, n
 import { buildDuckDbQualifiedLayer } from './qualified.js';
 import { createDuckDbPublish } from './publish.js';
 import {
-  mergeWithQuarantine, prepareChangeQuarantine, quarantineLoad, quarantineOnDrop, quarantineOnSwap, quarantineSummary, reconciliationStatsSql,
+  newestWithQuarantine, prepareChangeQuarantine, quarantineLoad, quarantineOnDrop, quarantineOnSwap, quarantineSummary, reconciliationStatsSql,
   replayQuarantine, supersedeByTruncate, type DuckDbSession,
 } from './quarantine.js';
 import { qualityTablesSql } from './quality-sql.js';
@@ -314,14 +314,12 @@ class DuckDbWarehouseImpl implements DuckDbWarehouse {
           if (quarantine) await supersedeByTruncate(this.session, quarantine, position, now);
         }
         const after = truncates.at(-1) ?? '';
-        if (quarantine) await mergeWithQuarantine(this.session, quarantine, { current, sourceSystem, after, now });
-        else {
-          await this.db.run(newestOfBatchSql(table), [after]);
-          const apply = applyNewestSql(current, table, sourceSystem, false);
-          await this.db.run(apply.remove);
-          await this.db.run(apply.insert, [now]);
-          await this.db.run('DROP TABLE newest');
-        }
+        if (quarantine) await newestWithQuarantine(this.session, quarantine, { current, after, now });
+        else await this.db.run(newestOfBatchSql(table), [after]);
+        const apply = applyNewestSql(current, table, sourceSystem, quarantine !== undefined);
+        await this.db.run(apply.remove);
+        await this.db.run(apply.insert, [now]);
+        await this.db.run('DROP TABLE newest');
         await this.db.run('DROP TABLE batch');
         for (const o of offsets) {
           await this.db.run('DELETE FROM _factory.cdc_offsets WHERE consumer = ? AND topic = ? AND kafka_partition = ?', [consumer, o.topic, o.partition]);
