@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
-import { decodeRecord } from '../../core/cdc/decode.js';
 import type { AcceptedSchemaChange, SchemaChange } from '../../core/cdc/schema-change.js';
 import type { TableContract } from '../../domains/contract.js';
 import type { KafkaOffset, Warehouse } from '../warehouse/port.js';
-import { changeLine } from './batch-file.js';
+import type { DecodedBatch } from './decode-batch.js';
+import { DecodeThread } from './decode-thread.js';
 
 /**
  * A running change-capture consumer for one set of topics. It lives as long as its process, so
@@ -70,6 +70,7 @@ export class IngestPipeline {
   private consumerClient?: Consumer;
   private producer?: Producer;
   private admin?: Admin;
+  private decoder?: DecodeThread;
   private leased = false;
   private stats = emptyStats();
   private readonly pausedTopics = new Set<string>();
@@ -107,6 +108,7 @@ export class IngestPipeline {
       const partitions = stored.filter((o) => o.topic === topic).map((o) => ({ partition: o.partition, offset: o.nextOffset }));
       if (partitions.length) await this.admin.setOffsets({ groupId, topic, partitions });
     }
+    this.decoder = new DecodeThread(new Map(this.options.topics.map((t) => [t.topic, { domain: t.domain, table: t.table, ...(t.accepted ? { accepted: t.accepted } : {}) }])));
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
     // Large fetches make large micro-batches when the stream is behind: each warehouse transaction
@@ -184,9 +186,10 @@ export class IngestPipeline {
     await this.consumerClient?.disconnect().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
+    await this.decoder?.close().catch(() => undefined);
   }
 
-  private async handleBatch({ batch, heartbeat, resolveOffset, isRunning, isStale, pause }: EachBatchPayload): Promise<void> {
+  private async handleBatch({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
     // Not leased: hold the batch (keeping the group session alive) until a run takes over.
     while (!this.leased) {
       if (!isRunning() || isStale()) return;
@@ -198,7 +201,7 @@ export class IngestPipeline {
     if (!capture) return;
     this.inFlight++;
     try {
-      await this.applyBatch(capture, batch.topic, batch.partition, batch.messages, resolveOffset, pause);
+      await this.applyBatch(capture, batch.topic, batch.partition, batch.messages, resolveOffset);
       await heartbeat();
     } catch (error) {
       this.fail(error);
@@ -214,77 +217,26 @@ export class IngestPipeline {
     this.leased = false;
   }
 
-  private async applyBatch(
-    capture: CaptureTopic,
-    topic: string,
-    partition: number,
-    messages: EachBatchPayload['batch']['messages'],
-    resolveOffset: (offset: string) => void,
-    pause: () => () => void,
-  ): Promise<void> {
-    const columns = capture.table.columns.map((c) => c.name);
-    const qualified = `${capture.domain}.${capture.table.name}`;
-    let csv = '';
-    let changes = 0;
-    let lastOffset: string | undefined;
-    let lastPosition: string | undefined;
-    const deadLetters: Array<{ key: Buffer | null; value: Buffer | null; headers: Record<string, string> }> = [];
-    for (const message of messages) {
-      const result = decodeRecord(
-        { topic, partition, offset: message.offset, key: message.key, value: message.value, timestamp: message.timestamp },
-        { domain: capture.domain, table: capture.table, ...(capture.accepted ? { accepted: capture.accepted } : {}) },
-      );
-      if (result.kind === 'schema-change') {
-        // Everything up to the breaking event applies; the table then waits for a decision.
-        this.pausedTopics.add(topic);
-        this.stats.paused.push({ table: qualified, topic, reason: result.reason, offset: message.offset, change: result.schemaChange, blockers: result.blockers });
-        pause();
-        break;
-      }
-      this.stats.events++;
-      lastOffset = message.offset;
-      if (result.kind === 'tombstone') {
-        this.stats.tombstones++;
-      } else if (result.kind === 'failure') {
-        deadLetters.push({
-          key: message.key,
-          value: message.value,
-          headers: { 'factory.reason': result.reason, 'factory.topic': topic, 'factory.partition': String(partition), 'factory.offset': message.offset },
-        });
-      } else {
-        csv += changeLine(columns, result.change);
-        changes++;
-        lastPosition = result.change.position;
-        if (result.change.addedColumns.length) this.stats.addedColumns[qualified] = result.change.addedColumns;
-      }
-    }
-    if (lastOffset === undefined) return;
-    if (deadLetters.length) {
-      const dlq = this.deadLetterTopicOf(topic);
-      await this.producer!.send({ topic: dlq, acks: -1, messages: deadLetters });
-      this.stats.deadLettered += deadLetters.length;
-    }
-    const offsets: KafkaOffset[] = [{ topic, partition, nextOffset: (BigInt(lastOffset) + 1n).toString() }];
-    const file = join(this.options.stagingDir, `cdc-${topic}-${partition}-${lastOffset}.csv`);
-    await writeFile(file, csv);
-    // Back-pressure: fetching and decoding run at most MAX_QUEUED_WRITES batches ahead of the warehouse.
+  /**
+   * Hands the batch to the decode thread and queues its warehouse write behind the ones before it,
+   * then returns, so Kafka fetches the next batch while this one is decoded and written.
+   */
+  private async applyBatch(capture: CaptureTopic, topic: string, partition: number, messages: EachBatchPayload['batch']['messages'], resolveOffset: (offset: string) => void): Promise<void> {
+    // Back-pressure: fetching runs at most MAX_QUEUED_WRITES batches ahead of the warehouse.
     // Writes complete in order, so the first in the set is the oldest.
     while (this.queuedWrites.size > MAX_QUEUED_WRITES) await this.queuedWrites.values().next().value;
-    if (this.failure) {
-      await rm(file, { force: true });
-      throw this.failure;
-    }
-    const applied = lastOffset;
-    const timestamps = messages.filter((m) => BigInt(m.offset) <= BigInt(applied)).map((m) => Number(m.timestamp));
+    if (this.failure) throw this.failure;
+    const last = messages[messages.length - 1]!.offset;
+    const file = join(this.options.stagingDir, `cdc-${topic}-${partition}-${last}.csv`);
+    const decoding = this.decoder!.decode(topic, partition, messages, file);
+    decoding.catch(() => undefined); // awaited in order below
     const stats = this.stats;
     const write: Promise<void> = this.applying
       .then(async () => {
-        if (this.failure) return;
-        await this.options.warehouse.applyChanges({ domain: capture.domain, table: capture.table, sourceSystem: capture.sourceSystem, file, consumer: this.options.consumer, offsets });
-        const committedAt = Date.now();
-        for (const t of timestamps) stats.freshnessMs.push(committedAt - t);
-        stats.applied += changes;
-        if (lastPosition) stats.lastPosition[qualified] = lastPosition;
+        const decoded = await decoding;
+        // A batch fetched after its table paused, or behind a failed write: nothing of it commits.
+        if (this.failure || this.pausedTopics.has(topic)) return;
+        await this.commitBatch(capture, topic, partition, messages, decoded, file, stats);
       })
       .catch((error: unknown) => this.fail(error))
       .finally(async () => {
@@ -293,8 +245,41 @@ export class IngestPipeline {
       });
     this.applying = write;
     this.queuedWrites.add(write);
-    // Kafka's in-memory position only: what is committed is the offset stored with the changes.
-    resolveOffset(lastOffset);
+    // Kafka's in-memory position only: what is committed is the offset stored with the changes. A
+    // table that pauses leaves this pipeline (the next run builds one without it, from stored offsets).
+    resolveOffset(last);
+  }
+
+  /** Dead letters first, then the changes and the offset after them in one warehouse transaction. */
+  private async commitBatch(
+    capture: CaptureTopic, topic: string, partition: number, messages: EachBatchPayload['batch']['messages'], decoded: DecodedBatch, file: string, stats: IngestStats,
+  ): Promise<void> {
+    const qualified = `${capture.domain}.${capture.table.name}`;
+    if (decoded.paused) {
+      this.pausedTopics.add(topic);
+      this.consumerClient?.pause([{ topic }]);
+      stats.paused.push({ table: qualified, topic, ...decoded.paused });
+    }
+    const lastOffset = decoded.lastOffset;
+    if (lastOffset === undefined) return;
+    stats.events += decoded.events;
+    stats.tombstones += decoded.tombstones;
+    if (decoded.addedColumns) stats.addedColumns[qualified] = decoded.addedColumns;
+    if (decoded.deadLetters.length) {
+      const deadLetters = decoded.deadLetters.map(({ index, reason }) => {
+        const message = messages[index]!;
+        return { key: message.key, value: message.value, headers: { 'factory.reason': reason, 'factory.topic': topic, 'factory.partition': String(partition), 'factory.offset': message.offset } };
+      });
+      await this.producer!.send({ topic: this.deadLetterTopicOf(topic), acks: -1, messages: deadLetters });
+      stats.deadLettered += deadLetters.length;
+    }
+    const offsets: KafkaOffset[] = [{ topic, partition, nextOffset: (BigInt(lastOffset) + 1n).toString() }];
+    await this.options.warehouse.applyChanges({ domain: capture.domain, table: capture.table, sourceSystem: capture.sourceSystem, file, consumer: this.options.consumer, offsets });
+    const committedAt = Date.now();
+    const applied = BigInt(lastOffset);
+    for (const m of messages) if (BigInt(m.offset) <= applied) stats.freshnessMs.push(committedAt - Number(m.timestamp));
+    stats.applied += decoded.changes;
+    if (decoded.lastPosition) stats.lastPosition[qualified] = decoded.lastPosition;
   }
 }
 

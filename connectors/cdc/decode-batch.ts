@@ -1,0 +1,103 @@
+import { decodeRecord } from '../../core/cdc/decode.js';
+import type { AcceptedSchemaChange, SchemaChange } from '../../core/cdc/schema-change.js';
+import type { TableContract } from '../../domains/contract.js';
+import { changeLine } from './batch-file.js';
+
+/**
+ * One fetched batch of a table topic → the staged CSV of its changes and what the pipeline must do
+ * with the rest (dead letters, a pause at a breaking schema change). Pure: runs on the decode
+ * thread (decode-worker.ts) or inline alike.
+ */
+
+export interface DecodeTable {
+  domain: string;
+  table: TableContract;
+  /** Breaking changes the table's DPO accepted: decoded instead of pausing the table. */
+  accepted?: AcceptedSchemaChange;
+}
+
+export interface RawMessage {
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  timestamp: string;
+}
+
+export interface DecodedBatch {
+  /** Events up to the pause (or the whole batch): changes, tombstones and dead letters. */
+  events: number;
+  tombstones: number;
+  changes: number;
+  /** Index into the batch and the reason, for each event that goes to the dead-letter topic. */
+  deadLetters: Array<{ index: number; reason: string }>;
+  /** Offset of the last event counted in `events`; undefined when the batch's first event paused the table. */
+  lastOffset?: string;
+  lastPosition?: string;
+  addedColumns?: string[];
+  /** The table stops at this event: a breaking schema change nobody accepted yet. */
+  paused?: { reason: string; offset: string; change: SchemaChange; blockers: string[] };
+}
+
+export function decodeBatch(capture: DecodeTable, topic: string, partition: number, messages: readonly RawMessage[]): DecodedBatch & { csv: string } {
+  const columns = capture.table.columns.map((c) => c.name);
+  const contract = { domain: capture.domain, table: capture.table, ...(capture.accepted ? { accepted: capture.accepted } : {}) };
+  const batch: DecodedBatch & { csv: string } = { events: 0, tombstones: 0, changes: 0, deadLetters: [], csv: '' };
+  for (let index = 0; index < messages.length; index++) {
+    const message = messages[index]!;
+    const result = decodeRecord({ topic, partition, offset: message.offset, key: message.key, value: message.value, timestamp: message.timestamp }, contract);
+    if (result.kind === 'schema-change') {
+      // Everything before the breaking event applies; the table then waits for a decision.
+      batch.paused = { reason: result.reason, offset: message.offset, change: result.schemaChange, blockers: result.blockers };
+      break;
+    }
+    batch.events++;
+    batch.lastOffset = message.offset;
+    if (result.kind === 'tombstone') {
+      batch.tombstones++;
+    } else if (result.kind === 'failure') {
+      batch.deadLetters.push({ index, reason: result.reason });
+    } else {
+      batch.csv += changeLine(columns, result.change);
+      batch.changes++;
+      batch.lastPosition = result.change.position;
+      if (result.change.addedColumns.length) batch.addedColumns = result.change.addedColumns;
+    }
+  }
+  return batch;
+}
+
+/**
+ * A batch as one transferable buffer (keys and values copied side by side) plus per-message bounds:
+ * handing it to the decode thread moves the bytes instead of cloning thousands of small buffers.
+ */
+export interface PackedMessages {
+  bytes: ArrayBuffer;
+  /** Per message: key start, key length, value start, value length; length -1 is a null key or value. */
+  bounds: Int32Array;
+  offsets: string[];
+  timestamps: string[];
+}
+
+export function packMessages(messages: ReadonlyArray<{ offset: string; key: Buffer | null; value: Buffer | null; timestamp: string }>): PackedMessages {
+  let size = 0;
+  for (const m of messages) size += (m.key?.length ?? 0) + (m.value?.length ?? 0);
+  const bytes = Buffer.allocUnsafeSlow(size);
+  const bounds = new Int32Array(messages.length * 4);
+  let at = 0;
+  const put = (part: Buffer | null, slot: number) => {
+    bounds[slot] = at;
+    bounds[slot + 1] = part === null ? -1 : part.length;
+    if (part !== null) at += part.copy(bytes, at);
+  };
+  messages.forEach((m, i) => {
+    put(m.key, i * 4);
+    put(m.value, i * 4 + 2);
+  });
+  return { bytes: bytes.buffer, bounds, offsets: messages.map((m) => m.offset), timestamps: messages.map((m) => m.timestamp) };
+}
+
+export function unpackMessages({ bytes, bounds, offsets, timestamps }: PackedMessages): RawMessage[] {
+  const buffer = Buffer.from(bytes);
+  const part = (slot: number) => (bounds[slot + 1]! < 0 ? null : buffer.subarray(bounds[slot]!, bounds[slot]! + bounds[slot + 1]!));
+  return offsets.map((offset, i) => ({ offset, key: part(i * 4), value: part(i * 4 + 2), timestamp: timestamps[i]! }));
+}

@@ -1,0 +1,64 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tableSchema } from '../../domains/contract.js';
+import { bookingFix, readFixture } from '../../core/cdc/test-contracts.js';
+import { decodeBatch, packMessages, unpackMessages, type RawMessage } from './decode-batch.js';
+import { DecodeThread } from './decode-thread.js';
+
+const topic = 'cdcfix.CDCFIX.BOOKING_FIX';
+const captured: RawMessage[] = readFixture('pg-precise.json')
+  .filter((r) => r.topic === topic)
+  .map((r) => ({ offset: String(r.offset), timestamp: r.timestamp, key: r.key === null ? null : Buffer.from(r.key), value: r.value === null ? null : Buffer.from(r.value) }));
+/** The captured batch with a poison event after its second record. */
+const batch: RawMessage[] = [...captured.slice(0, 2), { offset: '100', timestamp: '1', key: Buffer.from('{"BOOKING_ID":9}'), value: Buffer.from('{"schema":') }, ...captured.slice(2)];
+/** The contract with a column the source does not have: a breaking change at the first event. */
+const withDroppedColumn = tableSchema.parse({ ...bookingFix, columns: [...bookingFix.columns, { name: 'ROOM_TYPE', type: 'CHAR(2)' }] });
+
+describe('decoding on the decode thread', () => {
+  let dir: string;
+  let thread: DecodeThread;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'decode-thread-'));
+    thread = new DecodeThread(new Map([[topic, { domain: 'fix', table: bookingFix }], ['paused.topic', { domain: 'fix', table: withDroppedColumn }]]));
+  });
+  afterAll(async () => {
+    await thread.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('packs a batch into one buffer and back, null keys and values included', () => {
+    const unpacked = unpackMessages(packMessages(batch));
+    expect(unpacked.map((m) => [m.offset, m.timestamp, m.key?.toString() ?? null, m.value?.toString() ?? null]))
+      .toEqual(batch.map((m) => [m.offset, m.timestamp, m.key?.toString() ?? null, m.value?.toString() ?? null]));
+    expect(batch.some((m) => m.value === null)).toBe(true);
+  });
+
+  it('writes the same staged changes as decoding inline, and names the poison event for the dead-letter topic', async () => {
+    const file = join(dir, 'batch.csv');
+    const decoded = await thread.decode(topic, 0, batch, file);
+    const { csv, ...inline } = decodeBatch({ domain: 'fix', table: bookingFix }, topic, 0, batch);
+    expect(decoded).toEqual(inline);
+    expect(await readFile(file, 'utf8')).toBe(csv);
+    expect(decoded.events).toBe(batch.length);
+    expect(decoded.tombstones).toBe(1);
+    expect(decoded.changes).toBe(batch.length - 2);
+    expect(decoded.deadLetters).toEqual([{ index: 2, reason: expect.stringContaining(`topic ${topic} partition 0 offset 100 (fix.booking_fix)`) }]);
+    expect(decoded.lastOffset).toBe(batch.at(-1)!.offset);
+  });
+
+  it('stops a batch at a breaking schema change and stages nothing when nothing precedes it', async () => {
+    const file = join(dir, 'paused.csv');
+    const decoded = await thread.decode('paused.topic', 0, batch, file);
+    expect(decoded.paused).toMatchObject({ offset: batch[0]!.offset, change: { dropped: ['ROOM_TYPE'] } });
+    expect(decoded.events).toBe(0);
+    expect(decoded.lastOffset).toBeUndefined();
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('fails the batch, naming the topic, when it is not one of the thread\'s tables', async () => {
+    await expect(thread.decode('other.topic', 0, batch, join(dir, 'other.csv'))).rejects.toThrow('topic other.topic is not one of this pipeline');
+  });
+});
