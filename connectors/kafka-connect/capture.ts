@@ -6,8 +6,9 @@ import { postgresCaptureConfig, topicOf } from './debezium.js';
 
 /**
  * Change capture of a PostgreSQL source through Debezium in Kafka Connect: one connector per topic
- * prefix, with its own replication slot and publication. Removing it removes all three (and, on
- * request, its topics), so a source can be captured again from a clean start.
+ * prefix, with its own replication slot and publication. Removing it removes all three and the
+ * source offsets Connect stored for it (and, on request, its topics), so a source can be captured
+ * again from a clean start.
  */
 
 export interface CaptureInput {
@@ -33,6 +34,9 @@ export async function registerCapture(input: CaptureInput): Promise<{ name: stri
 export async function removeCapture(input: Omit<CaptureInput, 'tables'> & { kafka?: Kafka }): Promise<void> {
   const connect = createConnectClient(input.connectUrl);
   const config = postgresCaptureConfig({ sourceUrl: input.sourceUrl, topicPrefix: input.topicPrefix, tables: [] });
+  // Without its stored offsets gone, a capture registered again under this prefix would resume from
+  // the old slot's position, which the new slot does not have.
+  await connect.resetOffsets(captureName(input.topicPrefix));
   await connect.deleteConnector(captureName(input.topicPrefix));
   const client = new pg.Client({ connectionString: input.sourceUrl });
   await client.connect();

@@ -42,6 +42,33 @@ export function createConnectClient(baseUrl: string) {
     async deleteConnector(name: string): Promise<void> {
       await call('DELETE', `/connectors/${encodeURIComponent(name)}`);
     },
+    /**
+     * Stops the connector and deletes the source offsets Connect keeps under its name (KIP-875): a
+     * connector registered again under that name then starts from a fresh snapshot instead of a
+     * position its new replication slot no longer has. False when there is no such connector.
+     */
+    async resetOffsets(name: string, timeoutMs = 60_000): Promise<boolean> {
+      const path = `/connectors/${encodeURIComponent(name)}`;
+      if (!(await this.status(name))) return false;
+      await call('PUT', `${path}/stop`);
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const state = (await this.status(name))?.connector.state;
+        if (state === undefined) return false;
+        // Offsets can only be reset once every task has stopped.
+        if (state === 'STOPPED') {
+          try {
+            await call('DELETE', `${path}/offsets`);
+            return true;
+          } catch (error) {
+            if (!(error instanceof KafkaConnectError) || Date.now() > deadline) throw error;
+          }
+        } else if (Date.now() > deadline) {
+          throw new KafkaConnectError(`connector ${name} did not stop within ${timeoutMs / 1000} s (state ${state})`);
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    },
     /** Waits until the connector and all its tasks run; a FAILED task ends the wait with its trace. */
     async waitRunning(name: string, timeoutMs = 60_000): Promise<ConnectorStatus> {
       const deadline = Date.now() + timeoutMs;
