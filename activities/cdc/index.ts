@@ -61,7 +61,7 @@ export function createCdcActivities(deps: CdcActivityDeps) {
     const existing = pipelines.get(input.consumer);
     // A newly accepted schema change needs a pipeline that decodes with it.
     const wanted = `${topics.map((t) => t.topic).sort().join(',')} ${JSON.stringify(topics.filter((t) => t.accepted).map((t) => [t.topic, t.accepted]))}`;
-    if (existing && existing.key === wanted && !existing.failed) return existing;
+    if (existing && existing.key === wanted && existing.reusable) return existing;
     await existing?.stop();
     pipelines.delete(input.consumer);
     await mkdir(deps.stagingDir, { recursive: true });

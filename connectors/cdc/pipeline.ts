@@ -181,6 +181,15 @@ export class IngestPipeline {
     return this.failure;
   }
 
+  /**
+   * Whether the next run may lease this pipeline again. Not after a failure, nor once a table paused:
+   * its Kafka position has moved past the breaking event, and a run that did not report the pause
+   * (cancelled, retried) must meet the event again from the stored offsets.
+   */
+  get reusable(): boolean {
+    return !this.failure && this.pausedTopics.size === 0;
+  }
+
   async stop(): Promise<void> {
     this.leased = false;
     await this.consumerClient?.disconnect().catch(() => undefined);
