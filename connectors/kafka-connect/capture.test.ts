@@ -6,6 +6,7 @@ import { createKafka } from '../kafka/client.js';
 import { createScratchDatabase } from '../../test/support/postgres.js';
 import { testConfig } from '../../test/support/temporal.js';
 import { registerCapture, removeCapture } from './capture.js';
+import { createConnectClient } from './client.js';
 
 /**
  * Capture, removal and capture again of one source under the same topic prefix, on the stack's
@@ -51,6 +52,20 @@ describe('change capture lifecycle', () => {
     await source.query(`INSERT INTO "CAPT"."GUEST_NOTE" VALUES (2, 'second capture')`);
     // The topic was removed with the first capture: it holds only what the second one streamed.
     expect(await createdIds(topics[0]!, 1)).toEqual([2]);
+  }, 240_000);
+
+  it('starts clean when a connector of the same name was deleted without its offsets', async () => {
+    await removeCapture({ ...input, sourceUrl: scratch.url, kafka });
+    const { name, topics } = await registerCapture({ ...input, sourceUrl: scratch.url });
+    await source.query(`INSERT INTO "CAPT"."GUEST_NOTE" VALUES (3, 'before deletion by hand')`);
+    expect(await createdIds(topics[0]!, 1)).toEqual([3]);
+
+    // Deleted through Connect's API alone: its stored offsets stay behind.
+    await createConnectClient(config.KAFKA_CONNECT_URL).deleteConnector(name);
+    await removeCapture({ ...input, sourceUrl: scratch.url, kafka });
+    await registerCapture({ ...input, sourceUrl: scratch.url });
+    await source.query(`INSERT INTO "CAPT"."GUEST_NOTE" VALUES (4, 'after a clean start')`);
+    expect(await createdIds(topics[0]!, 1)).toEqual([4]);
   }, 240_000);
 
   /** The ids of the first `count` create events on the topic, waiting up to a minute for them. */

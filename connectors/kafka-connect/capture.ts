@@ -26,7 +26,17 @@ export async function registerCapture(input: CaptureInput): Promise<{ name: stri
   const connect = createConnectClient(input.connectUrl);
   const tables = input.tables.map((t) => ({ schema: t.source.schema, table: t.source.table, key: tableKey(t), hasPrimaryKey: Boolean(t.primaryKey) }));
   const name = captureName(input.topicPrefix);
-  await connect.putConnector(name, postgresCaptureConfig({ sourceUrl: input.sourceUrl, topicPrefix: input.topicPrefix, tables }));
+  const config = postgresCaptureConfig({ sourceUrl: input.sourceUrl, topicPrefix: input.topicPrefix, tables });
+  if (await connect.status(name)) {
+    await connect.putConnector(name, config);
+  } else {
+    // Connect keeps the source offsets of a deleted connector under its name (one removed by hand,
+    // or before removal reset them): a new capture starts from none, not from a position of an
+    // older replication slot.
+    await connect.createStopped(name, config);
+    await connect.resetOffsets(name);
+    await connect.resume(name);
+  }
   await connect.waitRunning(name, 120_000);
   return { name, topics: tables.map((t) => topicOf(input.topicPrefix, t.schema, t.table)) };
 }

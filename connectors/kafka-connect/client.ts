@@ -36,6 +36,13 @@ export function createConnectClient(baseUrl: string) {
     async putConnector(name: string, config: Record<string, string>): Promise<void> {
       await call('PUT', `/connectors/${encodeURIComponent(name)}/config`, { ...config, name });
     },
+    /** Creates a connector that does not run yet (KIP-980): its offsets can be reset before its first start. */
+    async createStopped(name: string, config: Record<string, string>): Promise<void> {
+      await call('POST', '/connectors', { name, config: { ...config, name }, initial_state: 'STOPPED' });
+    },
+    async resume(name: string): Promise<void> {
+      await call('PUT', `/connectors/${encodeURIComponent(name)}/resume`);
+    },
     async status(name: string): Promise<ConnectorStatus | undefined> {
       return call<ConnectorStatus>('GET', `/connectors/${encodeURIComponent(name)}/status`);
     },
@@ -49,12 +56,12 @@ export function createConnectClient(baseUrl: string) {
      */
     async resetOffsets(name: string, timeoutMs = 60_000): Promise<boolean> {
       const path = `/connectors/${encodeURIComponent(name)}`;
-      if (!(await this.status(name))) return false;
+      if (!(await call('GET', path))) return false;
       await call('PUT', `${path}/stop`);
       const deadline = Date.now() + timeoutMs;
       for (;;) {
+        // The status of a connector just created may not be published yet (undefined): wait for it.
         const state = (await this.status(name))?.connector.state;
-        if (state === undefined) return false;
         // Offsets can only be reset once every task has stopped.
         if (state === 'STOPPED') {
           try {
@@ -64,7 +71,7 @@ export function createConnectClient(baseUrl: string) {
             if (!(error instanceof KafkaConnectError) || Date.now() > deadline) throw error;
           }
         } else if (Date.now() > deadline) {
-          throw new KafkaConnectError(`connector ${name} did not stop within ${timeoutMs / 1000} s (state ${state})`);
+          throw new KafkaConnectError(`connector ${name} did not stop within ${timeoutMs / 1000} s (state ${state ?? 'not published'})`);
         }
         await new Promise((r) => setTimeout(r, 500));
       }
