@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableSchema } from '../../domains/contract.js';
 import { bookingFix, readFixture } from '../../core/cdc/test-contracts.js';
 import { decodeBatch, packMessages, unpackMessages, type RawMessage } from './decode-batch.js';
-import { DecodeThread } from './decode-thread.js';
+import { openDecoder, type Decoder } from './decode-thread.js';
 
 const topic = 'cdcfix.CDCFIX.BOOKING_FIX';
 const captured: RawMessage[] = readFixture('pg-precise.json')
@@ -19,13 +19,17 @@ const withDroppedColumn = tableSchema.parse({ ...bookingFix, columns: [...bookin
 
 describe('decoding on the decode thread', () => {
   let dir: string;
-  let thread: DecodeThread;
+  let thread: Decoder;
+  let other: Decoder;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'decode-thread-'));
-    thread = new DecodeThread(new Map([[topic, { domain: 'fix', table: bookingFix }], ['paused.topic', { domain: 'fix', table: withDroppedColumn }]]));
+    thread = openDecoder(new Map([[topic, { domain: 'fix', table: bookingFix }], ['paused.topic', { domain: 'fix', table: withDroppedColumn }]]));
+    // A second pipeline's decoder on the same thread, whose topic of the same name reads another contract.
+    other = openDecoder(new Map([[topic, { domain: 'fix', table: withDroppedColumn }]]));
   });
   afterAll(async () => {
     await thread.close();
+    await other.close();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -56,6 +60,12 @@ describe('decoding on the decode thread', () => {
     expect(decoded.events).toBe(0);
     expect(decoded.lastOffset).toBeUndefined();
     expect(existsSync(file)).toBe(false);
+  });
+
+  it('keeps each pipeline\'s tables apart on the shared thread', async () => {
+    const [mine, theirs] = await Promise.all([thread.decode(topic, 0, batch, join(dir, 'mine.csv')), other.decode(topic, 0, batch, join(dir, 'theirs.csv'))]);
+    expect(mine.paused).toBeUndefined();
+    expect(theirs.paused).toMatchObject({ change: { dropped: ['ROOM_TYPE'] } });
   });
 
   it('fails the batch, naming the topic, when it is not one of the thread\'s tables', async () => {

@@ -1,14 +1,17 @@
 import { writeFileSync } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { decodeBatch, unpackMessages, type DecodeTable, type PackedMessages } from './decode-batch.js';
 
 /**
- * The decode thread of an ingest pipeline (see decode-thread.ts): decodes each batch it is sent,
- * writes the staged CSV file of its changes, and answers in the order batches came in.
+ * The decode thread (see decode-thread.ts): holds the tables of each pipeline that uses it, decodes
+ * each batch it is sent, writes the staged CSV file of its changes, and answers in arrival order.
  */
 
 export interface DecodeJob {
+  kind: 'decode';
   id: number;
+  /** Which pipeline's tables the topic belongs to. */
+  tableSet: number;
   topic: string;
   partition: number;
   packed: PackedMessages;
@@ -16,11 +19,22 @@ export interface DecodeJob {
   file: string;
 }
 
-const tables = new Map((workerData as { tables: Array<[string, DecodeTable]> }).tables);
+export type DecodeMessage =
+  | DecodeJob
+  | { kind: 'tables'; tableSet: number; tables: Array<[string, DecodeTable]> }
+  | { kind: 'forget'; tableSet: number };
 
-parentPort!.on('message', (job: DecodeJob) => {
+const tableSets = new Map<number, Map<string, DecodeTable>>();
+
+parentPort!.on('message', (message: DecodeMessage) => {
+  if (message.kind === 'tables') tableSets.set(message.tableSet, new Map(message.tables));
+  else if (message.kind === 'forget') tableSets.delete(message.tableSet);
+  else decode(message);
+});
+
+function decode(job: DecodeJob): void {
   try {
-    const table = tables.get(job.topic);
+    const table = tableSets.get(job.tableSet)?.get(job.topic);
     if (!table) throw new Error(`decode thread: topic ${job.topic} is not one of this pipeline's tables`);
     const { csv, ...decoded } = decodeBatch(table, job.topic, job.partition, unpackMessages(job.packed));
     if (decoded.lastOffset !== undefined) writeFileSync(job.file, csv);
@@ -28,4 +42,4 @@ parentPort!.on('message', (job: DecodeJob) => {
   } catch (error) {
     parentPort!.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) });
   }
-});
+}

@@ -6,7 +6,7 @@ import type { AcceptedSchemaChange, SchemaChange } from '../../core/cdc/schema-c
 import type { TableContract } from '../../domains/contract.js';
 import type { KafkaOffset, Warehouse } from '../warehouse/port.js';
 import type { DecodedBatch } from './decode-batch.js';
-import { DecodeThread } from './decode-thread.js';
+import { openDecoder, type Decoder } from './decode-thread.js';
 
 /**
  * A running change-capture consumer for one set of topics. It lives as long as its process, so
@@ -70,7 +70,7 @@ export class IngestPipeline {
   private consumerClient?: Consumer;
   private producer?: Producer;
   private admin?: Admin;
-  private decoder?: DecodeThread;
+  private decoder?: Decoder;
   private leased = false;
   private stats = emptyStats();
   private readonly pausedTopics = new Set<string>();
@@ -108,7 +108,7 @@ export class IngestPipeline {
       const partitions = stored.filter((o) => o.topic === topic).map((o) => ({ partition: o.partition, offset: o.nextOffset }));
       if (partitions.length) await this.admin.setOffsets({ groupId, topic, partitions });
     }
-    this.decoder = new DecodeThread(new Map(this.options.topics.map((t) => [t.topic, { domain: t.domain, table: t.table, ...(t.accepted ? { accepted: t.accepted } : {}) }])));
+    this.decoder = openDecoder(new Map(this.options.topics.map((t) => [t.topic, { domain: t.domain, table: t.table, ...(t.accepted ? { accepted: t.accepted } : {}) }])));
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
     // Large fetches make large micro-batches when the stream is behind: each warehouse transaction
