@@ -42,6 +42,13 @@ describe('make demo ends with a publication waiting for its DPO and both ways to
     const config = testConfig(env);
     workers = await startWorkers({ config, role: 'all' });
     ({ client, close: closeClient } = await connectClient(config));
+    // The demo's publication workflow id is the product's: one that `make demo` left waiting in this
+    // stack's Temporal would take this test's requests (its worker gone, they would wait forever).
+    const left = await client.workflow.getHandle('publish:booking.bookings').describe().catch(() => undefined);
+    if (left?.status.name === 'RUNNING') {
+      throw new Error('publish:booking.bookings is running in the stack\'s Temporal (left waiting by `make demo`): approve or reject it with a worker running, '
+        + 'or `.stack/bin/temporal workflow terminate --workflow-id publish:booking.bookings`, then run this test again');
+    }
     const backfill = (await client.workflow.execute('backfillAll', {
       taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: `backfill:all-demo-publish-${Date.now()}`,
       args: [{ tableConcurrency: 4, chunkRows: 5000, chunkConcurrency: 2, warehouseTaskQueue: config.TEMPORAL_WAREHOUSE_TASK_QUEUE }],

@@ -28,7 +28,11 @@ const declaration: DomainDeclaration = {
   deputies: [{ id: 'deputy.pubtest', name: 'Deputy' }],
   tables: [{
     name: 'stay', description: 'stays', source: { system: 'db2', schema: 'PUBTEST', table: 'STAY' }, primaryKey: ['STAY_ID'],
-    columns: [{ name: 'STAY_ID', type: 'BIGINT' }, { name: 'RESORT', type: 'CHAR(3)' }, { name: 'NIGHTS', type: 'INTEGER', nullable: true }],
+    columns: [
+      { name: 'STAY_ID', type: 'BIGINT' }, { name: 'RESORT', type: 'CHAR(3)' }, { name: 'NIGHTS', type: 'INTEGER', nullable: true },
+      { name: 'GUEST_BIRTH_NUM', type: 'DECIMAL(8,0)', nullable: true, pii: 'identity', encoding: 'yyyymmdd' },
+    ],
+    businessRules: [{ id: 'guest_birth_date', kind: 'yyyymmdd_date', column: 'GUEST_BIRTH_NUM', output: 'GUEST_BIRTH_DATE' }],
     qualityRules: [
       { id: 'stay_unique', kind: 'unique', columns: ['STAY_ID'], severity: 'block' },
       { id: 'nights_positive', kind: 'range', column: 'NIGHTS', min: 1, severity: 'block' },
@@ -39,8 +43,8 @@ const declaration: DomainDeclaration = {
 
 const sourceSql = `
   CREATE SCHEMA "PUBTEST";
-  CREATE TABLE "PUBTEST"."STAY" ("STAY_ID" int8 PRIMARY KEY, "RESORT" character(3) NOT NULL, "NIGHTS" int4);
-  INSERT INTO "PUBTEST"."STAY" SELECT g, (ARRAY['ALP','SEA'])[1 + g % 2], 1 + g % 9 FROM generate_series(1, 40) g;
+  CREATE TABLE "PUBTEST"."STAY" ("STAY_ID" int8 PRIMARY KEY, "RESORT" character(3) NOT NULL, "NIGHTS" int4, "GUEST_BIRTH_NUM" numeric(8,0));
+  INSERT INTO "PUBTEST"."STAY" SELECT g, (ARRAY['ALP','SEA'])[1 + g % 2], 1 + g % 9, 19800100 + g % 28 + 1 FROM generate_series(1, 40) g;
   ANALYZE;`;
 
 describe('publication on the real stack', () => {
@@ -112,6 +116,11 @@ describe('publication on the real stack', () => {
     // Who, when and why in the catalog; the ignored signal in the audit trail.
     const published = await catalog.productVersion({ domain: 'pubtest', product: 'stays', version: 1 });
     expect(published).toMatchObject({ status: 'published', decidedBy: 'dpo.pubtest', comment: 'first version reviewed', qualityStatus: 'pass' });
+    // The DPO reviewed what the snapshot holds: the derived date too, as personal as the number it decodes.
+    expect(published!.datasets[0]!.columns.map((c) => [c.name, c.type, c.pii])).toEqual([
+      ['STAY_ID', 'BIGINT', 'none'], ['RESORT', 'CHAR(3)', 'none'], ['NIGHTS', 'INTEGER', 'none'],
+      ['GUEST_BIRTH_NUM', 'DECIMAL(8,0)', 'identity'], ['GUEST_BIRTH_DATE', 'DATE', 'identity'],
+    ]);
     const audit = await catalog.auditTrail({ domain: 'pubtest', product: 'stays' });
     expect(audit.filter((a) => !a.authorized).map((a) => [a.actor, a.action])).toEqual([['intruder', 'decide.refused']]);
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['candidate.created', 'approval.requested', 'approve', 'published']));

@@ -5,6 +5,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDuckDbWarehouse, type DuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
 import { registry } from '../domains/index.js';
+import { qualifiedColumns } from '../domains/qualified-columns.js';
 
 /**
  * The qualified layer of the declared domains on a real DuckDB warehouse file: raw tables loaded
@@ -189,6 +190,11 @@ describe('qualified layer of every declared domain', () => {
       expect(Number(counted[0]![0])).toBe(registry.allTables().length);
       for (const { domain, table } of registry.allTables()) {
         expect((await views.runAndReadAll(`SELECT * FROM qualified_${domain.name}."${table.name}"`)).getRowsJS()).toEqual([]);
+        // The columns a publication describes to the catalog are the view's, in its order.
+        const viewColumns = (await views.runAndReadAll(
+          `SELECT column_name FROM duckdb_columns() WHERE schema_name = 'qualified_${domain.name}' AND table_name = '${table.name}' ORDER BY column_index`,
+        )).getRowsJS().map((r) => String(r[0])).filter((c) => !c.startsWith('_'));
+        expect(viewColumns).toEqual(qualifiedColumns(table, (ref) => registry.table(ref)).map((c) => c.name));
       }
     } finally {
       await all.close();

@@ -6,6 +6,7 @@ import { assertDistinctTables, publishedViewName, type ProductTableRef } from '.
 import { InvalidInputError } from '../../core/errors.js';
 import { diffSchemas } from '../../core/schema-diff.js';
 import { resolveProduct } from '../../domains/products.js';
+import { qualifiedColumns } from '../../domains/qualified-columns.js';
 import type { DomainRegistry } from '../../domains/registry.js';
 
 /** The part of the catalog store publication uses. */
@@ -61,9 +62,11 @@ export function createPublicationCatalogActivities({ registry, catalog }: Public
       } catch (error) {
         throw new InvalidInputError((error as Error).message);
       }
+      // What a snapshot holds: the qualified view's columns, derived ones with the PII of their inputs.
+      const columnsOf = (d: string, t: string) => qualifiedColumns(registry.table(`${d}.${t}`), (ref) => registry.table(ref));
       const datasets: CandidateDataset[] = tables.map(({ domain: d, table: t }) => ({
         table: `${d}.${t}`,
-        columns: registry.table(`${d}.${t}`).columns.map((c) => ({
+        columns: columnsOf(d, t).map((c) => ({
           name: c.name, type: c.type, nullable: c.nullable, pii: c.pii, ...(c.description ? { description: c.description } : {}),
         })),
       }));
@@ -71,7 +74,7 @@ export function createPublicationCatalogActivities({ registry, catalog }: Public
       const diff = diffSchemas(published?.datasets ?? null, datasets);
       const lineage: LineageEdge[] = tables.map(({ domain: d, table: t }) => {
         const [schema, view] = publishedViewName(domain, product, t);
-        const columns = registry.table(`${d}.${t}`).columns.map((c) => ({ from: c.name, to: c.name }));
+        const columns = columnsOf(d, t).map((c) => ({ from: c.name, to: c.name }));
         return { from: `qualified_${d}.${t}`, to: `${schema}.${view}`, columns };
       });
       return {
