@@ -111,12 +111,18 @@ describe('a breaking schema change waits for the DPO, then ingestion resumes by 
     let waiting = await approval.query<SchemaChangeApprovalStatus>('status');
     while (waiting.phase !== 'awaiting-approval') waiting = await new Promise((r) => setTimeout(r, 500)).then(() => approval.query<SchemaChangeApprovalStatus>('status'));
     const catalog = await openCatalogStore({ url: catalogDb.url });
-    expect(await catalog.schemaChange({ id: waiting.request! }).finally(() => catalog.close()))
+    expect(await catalog.schemaChange({ id: waiting.request! }))
       .toMatchObject({ table: 'booking.booking_status_history', status: 'pending', offset: paused.pausedTables[0]!.offset });
 
-    const decide = (by: string) => decideOnSchemaChange(client, { table: 'booking.booking_status_history', request: waiting.request!, decision: 'approve', by, comment: 'REASON_CODE retired', cdcWorkflowId });
+    const decide = (by: string) => decideOnSchemaChange(client, { table: 'booking.booking_status_history', request: waiting.request!, decision: 'approve', by, comment: 'REASON_CODE retired', cdcWorkflowId }, { audit: catalog });
     await expect(decide('dpo.customer')).rejects.toThrow(DecisionRefusedError);
     expect(await decide('dpo.booking')).toMatchObject({ outcome: 'approved', resumes: true });
+    // The refused Update leaves no trace in the workflow's history: the decide call audits it.
+    const refusals = (await catalog.auditTrail({ domain: 'booking' }).finally(() => catalog.close())).filter((a) => !a.authorized);
+    expect(refusals.map((a) => [a.actor, a.action, a.detail])).toEqual([[
+      'dpo.customer', 'schema-change.decide.refused',
+      `booking.booking_status_history schema change request ${waiting.request!}: approve Update refused: dpo.customer may not decide on booking.booking_status_history: only its DPO (dpo.booking) or a deputy (deputy.booking.1, deputy.booking.2) may`,
+    ]]);
 
     const topic = `${topicPrefix}.BOOK.BOOKING_STAT_HIST`;
     const resumed = await until((s) => s.pausedTables.length === 0 && s.lag.some((l) => l.topic === topic && l.lag === 0));

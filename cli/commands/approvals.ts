@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
+import type { CatalogStore } from '../../connectors/catalog/port.js';
 import { openCatalogStore } from '../../connectors/catalog/postgres.js';
 import { registry as declared } from '../../domains/index.js';
 import type { DomainRegistry } from '../../domains/registry.js';
@@ -21,6 +22,15 @@ export class DecisionRefusedError extends Error {
   }
 }
 
+export interface DecideOptions {
+  registry?: DomainRegistry;
+  /**
+   * Where a refused decision is audited. A refused Update leaves no trace in the workflow's history
+   * (its validator may not do I/O), unlike a refused Signal, which the workflow audits itself.
+   */
+  audit?: Pick<CatalogStore, 'appendAudit'>;
+}
+
 export interface DecideOnPublicationInput {
   product: string;
   version: number;
@@ -30,14 +40,21 @@ export interface DecideOnPublicationInput {
 }
 
 /** Sends the decision as the `decide` Update: the answer comes back once the candidate is published or rejected. */
-export async function decideOnPublication(client: Client, input: DecideOnPublicationInput, registry: DomainRegistry = declared): Promise<DecideResult> {
+export async function decideOnPublication(client: Client, input: DecideOnPublicationInput, { registry = declared, audit }: DecideOptions = {}): Promise<DecideResult> {
   const found = resolveProduct(registry, input.product);
   const workflowId = publicationWorkflowId(found.qualifiedName);
   const decision: DecideInput = { version: input.version, decision: input.decision, by: input.by, comment: input.comment };
   try {
     return await client.workflow.getHandle(workflowId).executeUpdate<DecideResult, [DecideInput]>('decide', { args: [decision] });
   } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) throw new DecisionRefusedError(error.cause?.message ?? error.message);
+    if (error instanceof WorkflowUpdateFailedError) {
+      const reason = error.cause?.message ?? error.message;
+      await audit?.appendAudit({
+        domain: found.domain.name, product: found.product.name, version: input.version, actor: input.by, action: 'decide.refused', authorized: false,
+        detail: `${found.qualifiedName} v${input.version}: ${input.decision} Update refused: ${reason}`, at: new Date().toISOString(),
+      });
+      throw new DecisionRefusedError(reason);
+    }
     if (error instanceof WorkflowNotFoundError) {
       throw new DecisionRefusedError(`no publication of ${found.qualifiedName} is waiting for a decision (start one with: factory publish ${found.qualifiedName})`);
     }
@@ -58,14 +75,22 @@ export interface DecideOnSchemaChangeInput {
 }
 
 /** The `decide` Update of `schema-change:<domain>.<table>`: an approval resumes the table's change capture. */
-export async function decideOnSchemaChange(client: Client, input: DecideOnSchemaChangeInput, registry: DomainRegistry = declared): Promise<SchemaChangeDecideResult> {
-  const table = `${registry.domain(input.table.split('.')[0] ?? '').name}.${registry.table(input.table).name}`;
-  const workflowId = schemaChangeWorkflowId(input.cdcWorkflowId ?? `cdc:${table.split('.')[0]}`, table);
+export async function decideOnSchemaChange(client: Client, input: DecideOnSchemaChangeInput, { registry = declared, audit }: DecideOptions = {}): Promise<SchemaChangeDecideResult> {
+  const domain = registry.domain(input.table.split('.')[0] ?? '').name;
+  const table = `${domain}.${registry.table(input.table).name}`;
+  const workflowId = schemaChangeWorkflowId(input.cdcWorkflowId ?? `cdc:${domain}`, table);
   const decision: DecideInput = { version: input.request, decision: input.decision, by: input.by, comment: input.comment };
   try {
     return await client.workflow.getHandle(workflowId).executeUpdate<SchemaChangeDecideResult, [DecideInput]>('decide', { args: [decision] });
   } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) throw new DecisionRefusedError(error.cause?.message ?? error.message);
+    if (error instanceof WorkflowUpdateFailedError) {
+      const reason = error.cause?.message ?? error.message;
+      await audit?.appendAudit({
+        domain, actor: input.by, action: 'schema-change.decide.refused', authorized: false,
+        detail: `${table} schema change request ${input.request}: ${input.decision} Update refused: ${reason}`, at: new Date().toISOString(),
+      });
+      throw new DecisionRefusedError(reason);
+    }
     if (error instanceof WorkflowNotFoundError) throw new DecisionRefusedError(`no schema change of ${table} is waiting for a decision (workflow ${workflowId})`);
     throw error;
   }
@@ -116,14 +141,15 @@ export function registerApprovalCommands(program: Command): void {
       .action(async (product: string, versionText: string, opts: { as: string; comment: string; schemaChange?: boolean }) => {
         const version = Number(versionText);
         if (!Number.isInteger(version) || version < 1) throw new Error(`version '${versionText}': expected a whole number from 1 (see factory approvals list)`);
+        const audit = await openCatalogStore({ url: config().FACTORY_CATALOG_URL });
         await withClient(async (client) => {
           try {
             if (opts.schemaChange) {
-              const done = await decideOnSchemaChange(client, { table: product, request: version, decision: verb, by: opts.as, comment: opts.comment });
+              const done = await decideOnSchemaChange(client, { table: product, request: version, decision: verb, by: opts.as, comment: opts.comment }, { audit });
               const effect = done.resumes ? 'its change capture resumes from the paused offset' : done.outcome === 'approved' ? 'the table stays paused until its contract changes' : 'the table stays paused';
               return console.log(`${done.table} schema change request ${done.request} ${done.outcome} by ${done.by}: ${effect}`);
             }
-            const done = await decideOnPublication(client, { product, version, decision: verb, by: opts.as, comment: opts.comment });
+            const done = await decideOnPublication(client, { product, version, decision: verb, by: opts.as, comment: opts.comment }, { audit });
             console.log(done.outcome === 'published'
               ? `${done.product} v${done.version} approved by ${done.by} and published: its published views serve v${done.version}`
               : `${done.product} v${done.version} rejected by ${done.by}`);
@@ -132,7 +158,7 @@ export function registerApprovalCommands(program: Command): void {
             console.error(`refused: ${error.message}`);
             process.exitCode = 1;
           }
-        });
+        }).finally(() => audit.close());
       });
   }
 }
