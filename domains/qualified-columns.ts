@@ -25,14 +25,14 @@ export function mostSensitive(classes: readonly PiiClass[]): PiiClass {
   return classes.reduce((top, c) => (piiClasses.indexOf(c) > piiClasses.indexOf(top) ? c : top), 'none' as PiiClass);
 }
 
-/** `tableOf` resolves a lookup rule's '<domain>.<table>' (the registry's `table`). */
-export function qualifiedColumns(table: TableContract, tableOf: (qualified: string) => TableContract): QualifiedColumn[] {
+/** `tableOf` resolves a lookup rule's '<domain>.<table>' (the registry's `table`; undefined when not at hand). */
+export function qualifiedColumns(table: TableContract, tableOf: (qualified: string) => TableContract | undefined): QualifiedColumn[] {
   const own = new Map(table.columns.map((c) => [c.name, c]));
   const derived = table.businessRules.flatMap((rule): QualifiedColumn[] => {
     if (rule.kind === 'trim') return [];
     const output = rule.output;
     const inputs = ruleInputs(rule);
-    const label = rule.kind === 'lookup' && rule.from !== undefined ? tableOf(rule.from).columns.find((c) => c.name === rule.label) : undefined;
+    const label = rule.kind === 'lookup' && rule.from !== undefined ? tableOf(rule.from)?.columns.find((c) => c.name === rule.label) : undefined;
     const pii = mostSensitive([...inputs.map((name) => own.get(name)?.pii ?? 'none'), label?.pii ?? 'none']);
     return [{
       name: output, type: derivedType(rule, table, label?.type), nullable: true, pii,
@@ -59,6 +59,7 @@ function derivedType(rule: Exclude<BusinessRule, { kind: 'trim' }>, table: Table
     case 'yyyymmdd_date': return 'DATE';
     case 'lookup': {
       if (labelType !== undefined) return labelType;
+      if (rule.from !== undefined) return 'VARCHAR'; // the code table is not at hand
       const labels = [...Object.values(rule.values ?? {}), ...(rule.default ? [rule.default] : [])];
       return `VARCHAR(${Math.max(1, ...labels.map((l) => l.length))})`;
     }

@@ -1,4 +1,5 @@
-import type { DomainContract } from '../../domains/contract.js';
+import type { DomainContract, TableContract } from '../../domains/contract.js';
+import { qualifiedColumns } from '../../domains/qualified-columns.js';
 import { domainLineage, qualifiedProductTables, sourceNode, type StaticLineageEdge } from './lineage.js';
 import type { SearchKind } from './port.js';
 
@@ -36,6 +37,7 @@ export interface CatalogRows {
 
 export function catalogRows(domains: readonly DomainContract[]): CatalogRows {
   const rows: CatalogRows = { domains: [], people: [], datasets: [], columns: [], products: [], productTables: [], lineage: [], search: [] };
+  const tables = new Map<string, TableContract>(domains.flatMap((d) => d.tables.map((t) => [`${d.name}.${t.name}`, t] as const)));
   for (const d of domains) {
     rows.domains.push({ name: d.name, description: d.description, approval: d.approval });
     rows.people.push({ domain: d.name, person_id: d.dpo.id, name: d.dpo.name, email: d.dpo.email ?? null, role: 'dpo', ordinal: 0 });
@@ -47,7 +49,9 @@ export function catalogRows(domains: readonly DomainContract[]): CatalogRows {
     for (const t of d.tables) {
       const qualified = `${d.name}.${t.name}`;
       rows.datasets.push({ domain: d.name, name: t.name, description: t.description, source: sourceNode(t), key_columns: t.primaryKey ?? t.uniqueKey ?? [] });
-      t.columns.forEach((c, i) => {
+      // The columns readers get: the contract's, then those its business rules derive (with the PII of their inputs).
+      const columns = qualifiedColumns(t, (ref) => tables.get(ref)).map((c) => ({ ...c, references: t.columns.find((own) => own.name === c.name)?.references }));
+      columns.forEach((c, i) => {
         rows.columns.push({
           domain: d.name, dataset: t.name, name: c.name, ordinal: i, type: c.type, nullable: c.nullable, pii: c.pii,
           description: c.description ?? null, references_column: c.references ?? null,
@@ -62,13 +66,13 @@ export function catalogRows(domains: readonly DomainContract[]): CatalogRows {
           ],
         });
       });
-      const piiClasses = [...new Set(t.columns.map((c) => c.pii).filter((p) => p !== 'none'))];
+      const piiClasses = [...new Set(columns.map((c) => c.pii).filter((p) => p !== 'none'))];
       rows.search.push({
         kind: 'table', name: qualified, domain: d.name, description: t.description,
         parts: [
           { label: 'name', text: t.name, weight: 'A' },
           { label: 'description', text: t.description, weight: 'B' },
-          ...t.columns.flatMap((c) => [
+          ...columns.flatMap((c) => [
             { label: `column ${c.name}`, text: c.name, weight: 'C' as const },
             ...(c.description ? [{ label: `column ${c.name} description`, text: c.description, weight: 'C' as const }] : []),
           ]),
