@@ -28,6 +28,12 @@ describe('qualified columns of a table', () => {
     expect(mostSensitive([])).toBe('none');
   });
 
+  it('types a looked-up label as VARCHAR when its code table is not at hand', () => {
+    const columns = qualifiedColumns(registry.table('customer.customer'), () => undefined);
+    expect(columns.find((c) => c.name === 'NATIONALITY_NAME')).toMatchObject({ type: 'VARCHAR', pii: 'none' });
+    expect(columns.find((c) => c.name === 'STATUS_LABEL')?.type).toBe('VARCHAR(7)');
+  });
+
   it('describes a derived column by its rule when the rule has no description', () => {
     expect(derived('booking.booking').find((c) => c.name === 'STATUS_LABEL')?.description).toBe('lookup of STATUS_CODE (business rule booking_status_label)');
     expect(derived('booking.booking').find((c) => c.name === 'TOTAL_AMOUNT_EUR')?.description).toBe('At the rate of the booking day.');
