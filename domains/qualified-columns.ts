@@ -16,6 +16,8 @@ export interface QualifiedColumn {
   nullable: boolean;
   pii: PiiClass;
   description?: string;
+  /** A contract column's foreign key ('<domain>.<table>.<COLUMN>'). */
+  references?: string;
   /** The table's columns a derived value is computed from; empty for contract columns. */
   derivedFrom: string[];
 }
@@ -40,7 +42,10 @@ export function qualifiedColumns(table: TableContract, tableOf: (qualified: stri
     }];
   });
   return [
-    ...table.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable, pii: c.pii, ...(c.description ? { description: c.description } : {}), derivedFrom: [] })),
+    ...table.columns.map((c) => ({
+      name: c.name, type: c.type, nullable: c.nullable, pii: c.pii,
+      ...(c.description ? { description: c.description } : {}), ...(c.references ? { references: c.references } : {}), derivedFrom: [],
+    })),
     ...derived,
   ];
 }

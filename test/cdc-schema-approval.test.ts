@@ -114,7 +114,7 @@ describe('a breaking schema change waits for the DPO, then ingestion resumes by 
     expect(await catalog.schemaChange({ id: waiting.request! }))
       .toMatchObject({ table: 'booking.booking_status_history', status: 'pending', offset: paused.pausedTables[0]!.offset });
 
-    const decide = (by: string) => decideOnSchemaChange(client, { table: 'booking.booking_status_history', request: waiting.request!, decision: 'approve', by, comment: 'REASON_CODE retired', cdcWorkflowId }, { audit: catalog });
+    const decide = (by: string) => decideOnSchemaChange(client, { table: 'booking.booking_status_history', request: waiting.request!, decision: 'approve', by, comment: 'REASON_CODE retired', cdcWorkflowId }, { audit: (entry) => catalog.appendAudit(entry) });
     await expect(decide('dpo.customer')).rejects.toThrow(DecisionRefusedError);
     expect(await decide('dpo.booking')).toMatchObject({ outcome: 'approved', resumes: true });
     // The refused Update leaves no trace in the workflow's history: the decide call audits it.

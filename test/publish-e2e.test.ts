@@ -104,11 +104,11 @@ describe('publication on the real stack', () => {
     expect(await catalog.pendingApprovals({ user: 'deputy.pubtest' })).toEqual([expect.objectContaining({ domain: 'pubtest', product: 'stays', version: 1, role: 'deputy' })]);
 
     const decision = { product: 'pubtest.stays', version: 1, decision: 'approve' as const, comment: 'first version reviewed' };
-    const refused = await decideOnPublication(client, { ...decision, by: 'dpo.booking' }, { registry, audit: catalog }).catch((e: unknown) => e);
+    const refused = await decideOnPublication(client, { ...decision, by: 'dpo.booking' }, { registry, audit: (entry) => catalog.appendAudit(entry) }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(DecisionRefusedError);
     expect((refused as Error).message).toBe('dpo.booking may not decide on pubtest.stays: only its DPO (dpo.pubtest) or a deputy (deputy.pubtest) may');
     await started.handle.signal('decide', { ...decision, by: 'intruder' });
-    expect(await decideOnPublication(client, { ...decision, by: 'dpo.pubtest' }, { registry, audit: catalog })).toMatchObject({ version: 1, outcome: 'published', by: 'dpo.pubtest' });
+    expect(await decideOnPublication(client, { ...decision, by: 'dpo.pubtest' }, { registry, audit: (entry) => catalog.appendAudit(entry) })).toMatchObject({ version: 1, outcome: 'published', by: 'dpo.pubtest' });
     const result = await started.handle.result() as PublishDataProductResult;
     expect(result).toMatchObject({ outcome: 'published', version: 1, gate: 'pass' });
     expect(result.views).toEqual([{ table: 'pubtest.stay', view: 'published_pubtest.stays__stay', rows: 40, checksum: expect.stringMatching(/^\d+$/) }]);

@@ -63,18 +63,17 @@ export function createPublicationCatalogActivities({ registry, catalog }: Public
         throw new InvalidInputError((error as Error).message);
       }
       // What a snapshot holds: the qualified view's columns, derived ones with the PII of their inputs.
-      const columnsOf = (d: string, t: string) => qualifiedColumns(registry.table(`${d}.${t}`), (ref) => registry.table(ref));
       const datasets: CandidateDataset[] = tables.map(({ domain: d, table: t }) => ({
         table: `${d}.${t}`,
-        columns: columnsOf(d, t).map((c) => ({
+        columns: qualifiedColumns(registry.table(`${d}.${t}`), (ref) => registry.table(ref)).map((c) => ({
           name: c.name, type: c.type, nullable: c.nullable, pii: c.pii, ...(c.description ? { description: c.description } : {}),
         })),
       }));
       const published = await catalog.publishedVersion({ domain, product });
       const diff = diffSchemas(published?.datasets ?? null, datasets);
-      const lineage: LineageEdge[] = tables.map(({ domain: d, table: t }) => {
+      const lineage: LineageEdge[] = tables.map(({ domain: d, table: t }, i) => {
         const [schema, view] = publishedViewName(domain, product, t);
-        const columns = columnsOf(d, t).map((c) => ({ from: c.name, to: c.name }));
+        const columns = datasets[i]!.columns.map((c) => ({ from: c.name, to: c.name }));
         return { from: `qualified_${d}.${t}`, to: `${schema}.${view}`, columns };
       });
       return {

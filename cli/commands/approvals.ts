@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
-import type { CatalogStore } from '../../connectors/catalog/port.js';
+import type { AppendAuditInput } from '../../connectors/catalog/port.js';
 import { openCatalogStore } from '../../connectors/catalog/postgres.js';
 import { registry as declared } from '../../domains/index.js';
 import type { DomainRegistry } from '../../domains/registry.js';
@@ -28,7 +28,7 @@ export interface DecideOptions {
    * Where a refused decision is audited. A refused Update leaves no trace in the workflow's history
    * (its validator may not do I/O), unlike a refused Signal, which the workflow audits itself.
    */
-  audit?: Pick<CatalogStore, 'appendAudit'>;
+  audit?: (entry: AppendAuditInput) => Promise<unknown>;
 }
 
 export interface DecideOnPublicationInput {
@@ -49,7 +49,7 @@ export async function decideOnPublication(client: Client, input: DecideOnPublica
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) {
       const reason = error.cause?.message ?? error.message;
-      await audit?.appendAudit({
+      await audit?.({
         domain: found.domain.name, product: found.product.name, version: input.version, actor: input.by, action: 'decide.refused', authorized: false,
         detail: `${found.qualifiedName} v${input.version}: ${input.decision} Update refused: ${reason}`, at: new Date().toISOString(),
       });
@@ -85,7 +85,7 @@ export async function decideOnSchemaChange(client: Client, input: DecideOnSchema
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) {
       const reason = error.cause?.message ?? error.message;
-      await audit?.appendAudit({
+      await audit?.({
         domain, actor: input.by, action: 'schema-change.decide.refused', authorized: false,
         detail: `${table} schema change request ${input.request}: ${input.decision} Update refused: ${reason}`, at: new Date().toISOString(),
       });
@@ -97,6 +97,12 @@ export async function decideOnSchemaChange(client: Client, input: DecideOnSchema
 }
 
 const ago = (iso: string, now: number) => `${Math.round((now - Date.parse(iso)) / 3_600_000)} h ago`;
+
+/** Appends one audit entry to the catalog: opened only when a refusal must be recorded. */
+async function auditInCatalog(entry: AppendAuditInput): Promise<void> {
+  const catalog = await openCatalogStore({ url: config().FACTORY_CATALOG_URL });
+  await catalog.appendAudit(entry).finally(() => catalog.close());
+}
 
 export function registerApprovalCommands(program: Command): void {
   const approvals = program.command('approvals').description('publications and schema changes waiting for a decision');
@@ -141,15 +147,14 @@ export function registerApprovalCommands(program: Command): void {
       .action(async (product: string, versionText: string, opts: { as: string; comment: string; schemaChange?: boolean }) => {
         const version = Number(versionText);
         if (!Number.isInteger(version) || version < 1) throw new Error(`version '${versionText}': expected a whole number from 1 (see factory approvals list)`);
-        const audit = await openCatalogStore({ url: config().FACTORY_CATALOG_URL });
         await withClient(async (client) => {
           try {
             if (opts.schemaChange) {
-              const done = await decideOnSchemaChange(client, { table: product, request: version, decision: verb, by: opts.as, comment: opts.comment }, { audit });
+              const done = await decideOnSchemaChange(client, { table: product, request: version, decision: verb, by: opts.as, comment: opts.comment }, { audit: auditInCatalog });
               const effect = done.resumes ? 'its change capture resumes from the paused offset' : done.outcome === 'approved' ? 'the table stays paused until its contract changes' : 'the table stays paused';
               return console.log(`${done.table} schema change request ${done.request} ${done.outcome} by ${done.by}: ${effect}`);
             }
-            const done = await decideOnPublication(client, { product, version, decision: verb, by: opts.as, comment: opts.comment }, { audit });
+            const done = await decideOnPublication(client, { product, version, decision: verb, by: opts.as, comment: opts.comment }, { audit: auditInCatalog });
             console.log(done.outcome === 'published'
               ? `${done.product} v${done.version} approved by ${done.by} and published: its published views serve v${done.version}`
               : `${done.product} v${done.version} rejected by ${done.by}`);
@@ -158,7 +163,7 @@ export function registerApprovalCommands(program: Command): void {
             console.error(`refused: ${error.message}`);
             process.exitCode = 1;
           }
-        }).finally(() => audit.close());
+        });
       });
   }
 }

@@ -50,7 +50,7 @@ export function catalogRows(domains: readonly DomainContract[]): CatalogRows {
       const qualified = `${d.name}.${t.name}`;
       rows.datasets.push({ domain: d.name, name: t.name, description: t.description, source: sourceNode(t), key_columns: t.primaryKey ?? t.uniqueKey ?? [] });
       // The columns readers get: the contract's, then those its business rules derive (with the PII of their inputs).
-      const columns = qualifiedColumns(t, (ref) => tables.get(ref)).map((c) => ({ ...c, references: t.columns.find((own) => own.name === c.name)?.references }));
+      const columns = qualifiedColumns(t, (ref) => tables.get(ref));
       columns.forEach((c, i) => {
         rows.columns.push({
           domain: d.name, dataset: t.name, name: c.name, ordinal: i, type: c.type, nullable: c.nullable, pii: c.pii,

@@ -285,8 +285,8 @@ export class IngestPipeline {
     const offsets: KafkaOffset[] = [{ topic, partition, nextOffset: (BigInt(lastOffset) + 1n).toString() }];
     await this.options.warehouse.applyChanges({ domain: capture.domain, table: capture.table, sourceSystem: capture.sourceSystem, file, consumer: this.options.consumer, offsets });
     const committedAt = Date.now();
-    const applied = BigInt(lastOffset);
-    for (const m of messages) if (BigInt(m.offset) <= applied) stats.freshnessMs.push(committedAt - Number(m.timestamp));
+    // The batch's first `events` messages are the ones committed (the rest follow a pause).
+    for (const m of messages.slice(0, decoded.events)) stats.freshnessMs.push(committedAt - Number(m.timestamp));
     stats.applied += decoded.changes;
     if (decoded.lastPosition) stats.lastPosition[qualified] = decoded.lastPosition;
   }

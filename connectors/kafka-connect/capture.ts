@@ -27,7 +27,7 @@ export async function registerCapture(input: CaptureInput): Promise<{ name: stri
   const tables = input.tables.map((t) => ({ schema: t.source.schema, table: t.source.table, key: tableKey(t), hasPrimaryKey: Boolean(t.primaryKey) }));
   const name = captureName(input.topicPrefix);
   const config = postgresCaptureConfig({ sourceUrl: input.sourceUrl, topicPrefix: input.topicPrefix, tables });
-  if (await connect.status(name)) {
+  if (await connect.exists(name)) {
     await connect.putConnector(name, config);
   } else {
     // Connect keeps the source offsets of a deleted connector under its name (one removed by hand,

@@ -43,6 +43,10 @@ export function createConnectClient(baseUrl: string) {
     async resume(name: string): Promise<void> {
       await call('PUT', `/connectors/${encodeURIComponent(name)}/resume`);
     },
+    /** Whether the connector exists (its config is stored; its status may not be published yet). */
+    async exists(name: string): Promise<boolean> {
+      return (await call('GET', `/connectors/${encodeURIComponent(name)}`)) !== undefined;
+    },
     async status(name: string): Promise<ConnectorStatus | undefined> {
       return call<ConnectorStatus>('GET', `/connectors/${encodeURIComponent(name)}/status`);
     },
@@ -56,7 +60,7 @@ export function createConnectClient(baseUrl: string) {
      */
     async resetOffsets(name: string, timeoutMs = 60_000): Promise<boolean> {
       const path = `/connectors/${encodeURIComponent(name)}`;
-      if (!(await call('GET', path))) return false;
+      if (!(await this.exists(name))) return false;
       await call('PUT', `${path}/stop`);
       const deadline = Date.now() + timeoutMs;
       for (;;) {
