@@ -23,7 +23,7 @@ lint: node_modules/.package-lock.json
 	npx eslint .
 
 unit: node_modules/.package-lock.json
-	FACTORY_TEST_NO_STACK=1 npx vitest run core domains connectors/db2
+	FACTORY_TEST_NO_STACK=1 npx vitest run contracts core domains connectors/db2
 
 test: setup typecheck lint
 	$(STACK) up --with connect,bigquery

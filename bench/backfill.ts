@@ -11,7 +11,7 @@ import { createPostgresSource } from '../connectors/postgres/source.js';
 import { checksumColumnsOf } from '../core/checksum.js';
 import { parseConfig } from '../core/config.js';
 import { duckDbColumnType } from '../core/warehouse-types.js';
-import type { DomainDeclaration } from '../domains/contract.js';
+import type { DomainDeclaration } from '../contracts/contract.js';
 import { loadDomains } from '../domains/load.js';
 import { spawnWorker } from '../test/support/processes.js';
 import { connectClient } from '../test/support/temporal.js';

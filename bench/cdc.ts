@@ -9,7 +9,7 @@ import { createKafka } from '../connectors/kafka/client.js';
 import { decodeRecord } from '../core/cdc/decode.js';
 import { parseConfig } from '../core/config.js';
 import { duckDbColumnType } from '../core/warehouse-types.js';
-import { bookingFix } from '../core/cdc/test-contracts.js';
+import { bookingFix } from '../test/support/cdc-contracts.js';
 import { produceBacklog, waitForLag, Workload } from './lib/cdc-workload.js';
 import { round, say, settleDisk, timed } from './lib/measure.js';
 import { benchWarehouse } from './lib/warehouse.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { addChecksums, canonicalRowText, canonicalValue, checksumColumnsOf, checksumSelectList, ChecksumDialectError, rowHash, type ChecksumColumn } from './checksum.js';
 import { md5Hex } from './md5.js';
-import { parseSourceType } from './source-types.js';
+import { parseSourceType } from '../contracts/source-types.js';
 
 const col = (name: string, type: string, padding?: 'keep' | 'trim'): ChecksumColumn => ({ name, type: parseSourceType(type), ...(padding ? { padding } : {}) });
 const canon = (type: string, value: unknown, padding?: 'keep' | 'trim') => canonicalValue(col('C', type, padding), value);

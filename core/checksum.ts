@@ -1,4 +1,4 @@
-import { parseSourceType, type SourceType } from './source-types.js';
+import { parseSourceType, type SourceType } from '../contracts/source-types.js';
 
 /**
  * Cross-engine content checksum. Each row is rendered as a canonical text (below), its MD5's first

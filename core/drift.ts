@@ -1,4 +1,4 @@
-import { formatSourceType, parseSourceType, type SourceType } from './source-types.js';
+import { formatSourceType, parseSourceType, type SourceType } from '../contracts/source-types.js';
 
 /** Contract vs source: what changed. Added columns are reported; dropped or retyped ones stop a load. */
 

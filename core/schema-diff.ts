@@ -1,4 +1,4 @@
-import { parseSourceType, type SourceType } from './source-types.js';
+import { parseSourceType, type SourceType } from '../contracts/source-types.js';
 
 /**
  * The schema diff of a data product's candidate version against its published version, classified

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSourceType } from './source-types.js';
+import { parseSourceType } from '../contracts/source-types.js';
 import { bigQueryColumnType, duckDbColumnType, isTextFallback, mapSourceType } from './warehouse-types.js';
 
 const map = (text: string) => mapSourceType(parseSourceType(text));

@@ -1,5 +1,5 @@
-import type { SourceType } from './source-types.js';
-import { parseSourceType } from './source-types.js';
+import type { SourceType } from '../contracts/source-types.js';
+import { parseSourceType } from '../contracts/source-types.js';
 
 /**
  * Source (DB2) types → warehouse column types. Exactness first: a value must survive the trip

@@ -1,6 +1,6 @@
-import { formatSourceType, tryParseSourceType, type SourceType } from '../core/source-types.js';
-import { exchangeRates, ruleOutput, type BusinessRule } from './business-rules.js';
-import { tableKey, type ColumnContract, type DomainContract, type TableContract } from './contract.js';
+import { formatSourceType, tryParseSourceType, type SourceType } from '../contracts/source-types.js';
+import { exchangeRates, ruleOutput, type BusinessRule } from '../contracts/business-rules.js';
+import { tableKey, type ColumnContract, type DomainContract, type TableContract } from '../contracts/contract.js';
 import type { ContractIssue } from './errors.js';
 
 /**

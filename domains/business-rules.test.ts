@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { TableDeclaration } from './contract.js';
+import type { TableDeclaration } from '../contracts/contract.js';
 import { ContractError } from './errors.js';
 import { loadDomain, loadDomains } from './load.js';
-import { referenceDeclaration } from '../core/qualified/test-fixture.js';
-import { fixtureDeclarations } from './test-fixtures.js';
+import { referenceDeclaration } from '../test/support/qualified-fixture.js';
+import { fixtureDeclarations } from '../test/support/domain-fixtures.js';
 
 /** Business rules are validated at contract load: each message names domain, table, rule and column. */
 

@@ -1,6 +1,6 @@
-import { formatSourceType, parseSourceType, UnsupportedSourceTypeError } from '../core/source-types.js';
+import { formatSourceType, parseSourceType, UnsupportedSourceTypeError } from '../contracts/source-types.js';
 import { checkBusinessRules } from './business-rule-checks.js';
-import type { ColumnContract, DomainContract, TableContract } from './contract.js';
+import type { ColumnContract, DomainContract, TableContract } from '../contracts/contract.js';
 import type { ContractIssue } from './errors.js';
 import { checkQualityRules } from './quality-rule-checks.js';
 

@@ -1,4 +1,4 @@
-import type { ColumnDeclaration } from './contract.js';
+import type { ColumnDeclaration } from '../contracts/contract.js';
 
 /**
  * Row timestamps that most DB2 tables of the booking system carry. UPDATED_TS is set by a trigger on

@@ -1,5 +1,5 @@
 import { createdTs, updatedTs } from './common-columns.js';
-import type { DomainDeclaration } from './contract.js';
+import type { DomainDeclaration } from '../contracts/contract.js';
 
 /** The guests: who they are and how to reach them. Most of the operator's personal data lives here. */
 export const customerDomain = {

@@ -1,5 +1,5 @@
 import { createdTs, updatedTs } from './common-columns.js';
-import type { DomainDeclaration } from './contract.js';
+import type { DomainDeclaration } from '../contracts/contract.js';
 
 /**
  * After-sales care. Cases, notes and surveys live in the PostgreSQL CRM (system 'crm_pg'); complaints

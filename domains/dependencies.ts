@@ -1,4 +1,4 @@
-import type { DomainContract, TableContract } from './contract.js';
+import type { DomainContract, TableContract } from '../contracts/contract.js';
 
 /**
  * The graph of column `references` between tables. The contracts keep it acyclic (the registry

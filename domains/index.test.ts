@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSourceType } from '../core/source-types.js';
+import { parseSourceType } from '../contracts/source-types.js';
 import { declarations, loadDomains, referenceEdges, registry, tablesInDependencyOrder } from './index.js';
 
 const qualified = (e: { domain: { name: string }; table: { name: string } }): string => `${e.domain.name}.${e.table.name}`;

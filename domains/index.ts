@@ -1,5 +1,5 @@
 import { bookingDomain } from './booking.js';
-import type { DomainDeclaration } from './contract.js';
+import type { DomainDeclaration } from '../contracts/contract.js';
 import { customerDomain } from './customer.js';
 import { customerServiceDomain } from './customer_service.js';
 import { distributionDomain } from './distribution.js';
@@ -40,4 +40,4 @@ export { loadDomain, loadDomains } from './load.js';
 export { DomainRegistry, editDistance, type Resolved } from './registry.js';
 export { tablesInDependencyOrder, referenceEdges, findReferenceCycle, type TableEntry, type ReferenceEdge } from './dependencies.js';
 export { ContractError, UnknownNameError, AmbiguousNameError, formatIssue, type ContractIssue } from './errors.js';
-export * from './contract.js';
+export * from '../contracts/contract.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { UnsupportedSourceTypeError } from '../core/source-types.js';
-import type { ColumnDeclaration, TableDeclaration } from './contract.js';
+import { UnsupportedSourceTypeError } from '../contracts/source-types.js';
+import type { ColumnDeclaration, TableDeclaration } from '../contracts/contract.js';
 import { ContractError } from './errors.js';
 import { loadDomain, loadDomains } from './load.js';
-import { fixtureDeclarations } from './test-fixtures.js';
+import { fixtureDeclarations } from '../test/support/domain-fixtures.js';
 
 function contractError(run: () => unknown): ContractError {
   try {

@@ -1,5 +1,5 @@
 import { checkDomain } from './checks.js';
-import { domainSchema, type DomainContract } from './contract.js';
+import { domainSchema, type DomainContract } from '../contracts/contract.js';
 import { ContractError, type ContractIssue } from './errors.js';
 import { checkRegistry } from './registry-checks.js';
 import { DomainRegistry } from './registry.js';

@@ -1,5 +1,5 @@
 import { createdTs, updatedTs } from './common-columns.js';
-import type { DomainDeclaration } from './contract.js';
+import type { DomainDeclaration } from '../contracts/contract.js';
 
 /** The loyalty programme: members earn points on stays and redeem them for rewards. */
 export const loyaltyDomain = {

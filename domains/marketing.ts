@@ -1,5 +1,5 @@
 import { createdTs, updatedTs } from './common-columns.js';
-import type { DomainDeclaration } from './contract.js';
+import type { DomainDeclaration } from '../contracts/contract.js';
 
 /**
  * Campaigns run from the PostgreSQL CRM (system 'crm_pg'), plus the marketing consents that the

@@ -1,5 +1,5 @@
 import { createdTs, updatedTs } from './common-columns.js';
-import type { DomainDeclaration } from './contract.js';
+import type { DomainDeclaration } from '../contracts/contract.js';
 
 /** Money in and out. Card numbers never reach DB2: only the payment service provider's token does. */
 export const paymentDomain = {

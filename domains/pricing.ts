@@ -1,5 +1,5 @@
 import { createdTs, updatedTs } from './common-columns.js';
-import type { DomainDeclaration } from './contract.js';
+import type { DomainDeclaration } from '../contracts/contract.js';
 
 /** What things cost, per market, season and stay date. */
 export const pricingDomain = {

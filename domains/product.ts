@@ -1,5 +1,5 @@
 import { createdTs, updatedTs } from './common-columns.js';
-import type { DomainDeclaration } from './contract.js';
+import type { DomainDeclaration } from '../contracts/contract.js';
 
 /** What can be sold: rooms, meal plans, activities. Prices live in the pricing domain. */
 export const productDomain = {

@@ -1,4 +1,4 @@
-import type { DataProductContract, DomainContract } from './contract.js';
+import type { DataProductContract, DomainContract } from '../contracts/contract.js';
 import { UnknownNameError } from './errors.js';
 import type { DomainRegistry } from './registry.js';
 import { InvalidInputError } from '../core/errors.js';

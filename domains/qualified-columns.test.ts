@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { registry } from './index.js';
-import { mostSensitive, qualifiedColumns } from './qualified-columns.js';
+import { mostSensitive, qualifiedColumns } from '../core/qualified/columns.js';
 
 const columnsOf = (qualified: string) => qualifiedColumns(registry.table(qualified), (ref) => registry.table(ref));
 const derived = (qualified: string) => columnsOf(qualified).filter((c) => c.derivedFrom.length > 0);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { DomainDeclaration, TableDeclaration } from './contract.js';
+import type { DomainDeclaration, TableDeclaration } from '../contracts/contract.js';
 import { ContractError } from './errors.js';
 import { loadDomain, loadDomains } from './load.js';
-import { fixtureDeclarations } from './test-fixtures.js';
+import { fixtureDeclarations } from '../test/support/domain-fixtures.js';
 
 /** Quality rules are checked at contract load: each message names domain, table, rule field and rule id. */
 

@@ -1,8 +1,8 @@
 import { assertionSqlProblem } from '../core/quality/sql-assertion.js';
-import { formatSourceType, tryParseSourceType, type SourceType } from '../core/source-types.js';
-import type { ColumnContract, DomainContract, TableContract } from './contract.js';
+import { formatSourceType, tryParseSourceType, type SourceType } from '../contracts/source-types.js';
+import type { ColumnContract, DomainContract, TableContract } from '../contracts/contract.js';
 import type { ContractIssue } from './errors.js';
-import type { QualityRule } from './quality-rules.js';
+import type { QualityRule } from '../contracts/quality-rules.js';
 
 /**
  * Quality rules checked against the table they sit in (checkQualityRules, called by checks.ts) and

@@ -1,5 +1,5 @@
 import { createdTs, updatedTs } from './common-columns.js';
-import type { DomainDeclaration } from './contract.js';
+import type { DomainDeclaration } from '../contracts/contract.js';
 
 /** Code lists shared by every other domain; it references nothing outside itself. */
 export const referenceDomain = {

@@ -1,7 +1,7 @@
-import { formatSourceType, parseSourceType } from '../core/source-types.js';
+import { formatSourceType, parseSourceType } from '../contracts/source-types.js';
 import { checkBusinessRuleTargets } from './business-rule-checks.js';
 import { sourceLabel } from './checks.js';
-import type { ColumnContract, DomainContract, TableContract } from './contract.js';
+import type { ColumnContract, DomainContract, TableContract } from '../contracts/contract.js';
 import { findReferenceCycle, formatCycle, type TableEntry } from './dependencies.js';
 import type { ContractIssue } from './errors.js';
 import { checkQualityRuleTargets } from './quality-rule-checks.js';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ColumnDeclaration, DomainDeclaration, TableDeclaration } from './contract.js';
+import type { ColumnDeclaration, DomainDeclaration, TableDeclaration } from '../contracts/contract.js';
 import { tablesInDependencyOrder } from './dependencies.js';
 import { AmbiguousNameError, ContractError, UnknownNameError } from './errors.js';
 import { loadDomains } from './load.js';
 import { editDistance } from './registry.js';
-import { fixtureDeclarations } from './test-fixtures.js';
+import { fixtureDeclarations } from '../test/support/domain-fixtures.js';
 
 function messageOf(run: () => unknown): string {
   try {

@@ -1,4 +1,4 @@
-import type { DomainContract, TableContract } from './contract.js';
+import type { DomainContract, TableContract } from '../contracts/contract.js';
 import type { TableEntry } from './dependencies.js';
 import { AmbiguousNameError, UnknownNameError } from './errors.js';
 

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import { approvalPolicySchema, columnSchema, dataProductSchema, domainSchema, personSchema, piiClasses, sourceSchema, tableSchema } from './contract.js';
+import { approvalPolicySchema, columnSchema, dataProductSchema, domainSchema, personSchema, piiClasses, sourceSchema, tableSchema } from '../contracts/contract.js';
 import type { ContractIssue } from './errors.js';
-import { businessRuleSchema } from './business-rules.js';
-import { qualityRuleSchema, rowRuleKinds } from './quality-rules.js';
+import { businessRuleSchema } from '../contracts/business-rules.js';
+import { qualityRuleSchema, rowRuleKinds } from '../contracts/quality-rules.js';
 
 /**
  * Turns zod's issues into contract issues: the path is re-read against the declaration so that

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { backfillTarget, startBackfill } from '../cli/commands/backfill.js';
-import { factoryTable } from '../core/search-attributes.js';
+import { factoryTable } from '../workflows/api/search-attributes.js';
 import { connectClient, testConfig, uniqueQueue } from './support/temporal.js';
 
 /** The CLI's start path against the real Temporal server: ids, search attributes, refusal of a second run. */

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { loadDomains } from '../domains/load.js';
-import type { DomainDeclaration } from '../domains/contract.js';
+import type { DomainDeclaration } from '../contracts/contract.js';
 import type { BackfillTableProgress, BackfillTableResult } from '../workflows/backfill-table.js';
 import type { WarehouseStatsResult } from '../workflows/warehouse-stats.js';
 import { spawnWorker, spawnWorkerPair, type WorkerProcess } from './support/processes.js';

@@ -8,7 +8,7 @@ import { DecisionRefusedError, decideOnPublication } from '../cli/commands/appro
 import { requestPublication } from '../cli/commands/publish.js';
 import { openCatalogStore, type PostgresCatalogStore } from '../connectors/catalog/postgres.js';
 import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
-import type { DomainDeclaration } from '../domains/contract.js';
+import type { DomainDeclaration } from '../contracts/contract.js';
 import { loadDomains } from '../domains/load.js';
 import type { PublicationStatus, PublishDataProductResult } from '../workflows/publish-data-product.js';
 import { startWorkers, type RunningWorkers } from '../workers/worker.js';

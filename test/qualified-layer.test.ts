@@ -5,7 +5,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDuckDbWarehouse, type DuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
 import { registry } from '../domains/index.js';
-import { qualifiedColumns } from '../domains/qualified-columns.js';
+import { qualifiedColumns } from '../core/qualified/columns.js';
 
 /**
  * The qualified layer of the declared domains on a real DuckDB warehouse file: raw tables loaded

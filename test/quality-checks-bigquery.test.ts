@@ -7,8 +7,8 @@ import { evaluateCheck } from '../core/quality/evaluate.js';
 import { rowFailureReasonSql } from '../core/quality/row-sql.js';
 import type { CheckMetrics, RuleResult } from '../core/quality/types.js';
 import { bigQueryColumnType } from '../core/warehouse-types.js';
-import { tableSchema, type TableContract } from '../domains/contract.js';
-import { qualityRuleSchema, type RowRule } from '../domains/quality-rules.js';
+import { tableSchema, type TableContract } from '../contracts/contract.js';
+import { qualityRuleSchema, type RowRule } from '../contracts/quality-rules.js';
 
 /**
  * The BigQuery text of every rule kind, run on the local BigQuery emulator (`stack.sh up --with

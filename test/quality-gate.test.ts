@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { scheduleQualityGate, scheduleSpec, unscheduleQualityGate } from '../cli/commands/quality-run.js';
 import type { QualityReport } from '../core/quality-report.js';
-import type { DomainDeclaration } from '../domains/contract.js';
+import type { DomainDeclaration } from '../contracts/contract.js';
 import { loadDomains } from '../domains/load.js';
 import type { QualityGateResult } from '../workflows/quality-gate.js';
 import { startWorkers, type RunningWorkers } from '../workers/worker.js';

@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
 import { createKafka } from '../connectors/kafka/client.js';
 import type { QuarantineSummaryResult } from '../connectors/warehouse/port.js';
-import type { DomainDeclaration } from '../domains/contract.js';
+import type { DomainDeclaration } from '../contracts/contract.js';
 import { loadDomains } from '../domains/load.js';
 import type { DomainRegistry } from '../domains/registry.js';
 import type { BackfillTableResult } from '../workflows/backfill-table.js';

@@ -13,8 +13,8 @@ import {
 } from '@temporalio/workflow';
 import type { createSourceActivities } from '../activities/source/index.js';
 import type { BuildQualifiedLayerResult } from '../connectors/warehouse/qualified-port.js';
-import { shortIo } from '../core/activity-options.js';
-import { factoryDomain, factoryStatus } from '../core/search-attributes.js';
+import { shortIo } from './lib/activity-options.js';
+import { factoryDomain, factoryStatus } from './api/search-attributes.js';
 import { backfillTable, type BackfillTableInput } from './backfill-table.js';
 import { qualifyDomains } from './qualified-layer.js';
 

@@ -9,9 +9,9 @@ import {
 } from '@temporalio/workflow';
 import type { createSourceActivities } from '../activities/source/index.js';
 import type { createWarehouseActivities } from '../activities/warehouse/index.js';
-import { longChunk, shortIo } from '../core/activity-options.js';
+import { longChunk, shortIo } from './lib/activity-options.js';
 import { addChecksums } from '../core/checksum.js';
-import { factoryDomain, factoryStatus, factoryTable } from '../core/search-attributes.js';
+import { factoryDomain, factoryStatus, factoryTable } from './api/search-attributes.js';
 import { runPool } from './lib/pool.js';
 
 export interface BackfillTableInput {

@@ -22,10 +22,10 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createSchemaChangeCatalogActivities } from '../activities/catalog/schema-change.js';
 import type { createCdcActivities, IngestRunResult } from '../activities/cdc/index.js';
 import type { createSourceActivities } from '../activities/source/index.js';
-import { shortIo } from '../core/activity-options.js';
+import { shortIo } from './lib/activity-options.js';
 import { mergeAccepted, type AcceptedSchemaChange, type SchemaChange } from '../core/cdc/schema-change.js';
 import { nonRetryableErrorTypes } from '../core/errors.js';
-import { factoryDomain, factoryStatus, factoryTable } from '../core/search-attributes.js';
+import { factoryDomain, factoryStatus, factoryTable } from './api/search-attributes.js';
 import { schemaChangeWorkflowId } from './lib/approval.js';
 import type { schemaChangeApproval } from './schema-change-approval.js';
 

@@ -5,7 +5,7 @@ import {
 import type { SchemaChange } from '../connectors/catalog/port.js';
 import type { PublishedViewStats } from '../connectors/warehouse/publish-port.js';
 import type { GateStatus } from '../core/quality-report.js';
-import { factoryDomain, factoryStatus } from '../core/search-attributes.js';
+import { factoryDomain, factoryStatus } from './api/search-attributes.js';
 import { approvalTimeline, howToDecide, refusal, roleOf, type DecideInput } from './lib/approval.js';
 import { publicationSteps, type Outcome } from './lib/publication-steps.js';
 import type { qualityGate } from './quality-gate.js';

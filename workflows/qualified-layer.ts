@@ -1,7 +1,7 @@
 import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { createQualifiedActivities } from '../activities/warehouse/qualified.js';
 import type { BuildQualifiedLayerResult } from '../connectors/warehouse/qualified-port.js';
-import { shortIo } from '../core/activity-options.js';
+import { shortIo } from './lib/activity-options.js';
 
 export interface BuildQualifiedLayersInput {
   /** Domains whose `qualified_<domain>` views to (re)build. */

@@ -5,7 +5,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { PlanQualityGateResult, RunQualityCheckInput } from '../activities/quality/index.js';
 import type { QualityReport, QualityRuleOutcome } from '../core/quality-report.js';
-import { factoryDomain, factoryStatus } from '../core/search-attributes.js';
+import { factoryDomain, factoryStatus } from './api/search-attributes.js';
 import { UnknownNameError } from '../domains/errors.js';
 import { createLocalEnv, workflowsPath } from '../test/support/time-skipping.js';
 import type { QualityGateInput, QualityGateResult } from './quality-gate.js';

@@ -3,10 +3,10 @@ import {
 } from '@temporalio/workflow';
 import type { createQualityActivities } from '../activities/quality/index.js';
 import type { createSourceActivities } from '../activities/source/index.js';
-import { longChunk, shortIo } from '../core/activity-options.js';
+import { longChunk, shortIo } from './lib/activity-options.js';
 import { nonRetryableErrorTypes } from '../core/errors.js';
 import { baselineKinds, gateStatus, type GateStatus, type QualityReport, type QualityRuleOutcome } from '../core/quality-report.js';
-import { factoryDomain, factoryStatus } from '../core/search-attributes.js';
+import { factoryDomain, factoryStatus } from './api/search-attributes.js';
 import { runPool } from './lib/pool.js';
 
 export interface QualityGateInput {

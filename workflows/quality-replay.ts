@@ -1,8 +1,8 @@
 import { ApplicationFailure, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { createWarehouseActivities } from '../activities/warehouse/index.js';
 import type { QuarantineSummaryResult, ReplayQuarantineResult } from '../connectors/warehouse/port.js';
-import { longChunk, shortIo } from '../core/activity-options.js';
-import { factoryDomain, factoryStatus, factoryTable } from '../core/search-attributes.js';
+import { longChunk, shortIo } from './lib/activity-options.js';
+import { factoryDomain, factoryStatus, factoryTable } from './api/search-attributes.js';
 
 export interface QuarantineTableInput {
   domain: string;

@@ -6,9 +6,9 @@ import type { createPublicationCatalogActivities } from '../activities/catalog/p
 import type { createSchemaChangeCatalogActivities, SchemaChangePlan } from '../activities/catalog/schema-change.js';
 import type { createNotifyActivities } from '../activities/notify/index.js';
 import type { Notification, NotificationKind } from '../connectors/notify/port.js';
-import { shortIo } from '../core/activity-options.js';
+import { shortIo } from './lib/activity-options.js';
 import type { SchemaChange } from '../core/cdc/schema-change.js';
-import { factoryDomain, factoryStatus, factoryTable } from '../core/search-attributes.js';
+import { factoryDomain, factoryStatus, factoryTable } from './api/search-attributes.js';
 import { schemaChangeDecided, type SchemaChangeDecision } from './cdc-ingest.js';
 import { approvalTimeline, howToDecideSchemaChange, refusal, roleOf, type DecideInput } from './lib/approval.js';
 

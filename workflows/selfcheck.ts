@@ -1,6 +1,6 @@
 import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { createHealthActivities } from '../activities/health/index.js';
-import { shortIo } from '../core/activity-options.js';
+import { shortIo } from './lib/activity-options.js';
 
 const { checkPostgres, checkKafka } = proxyActivities<ReturnType<typeof createHealthActivities>>(shortIo);
 

@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { createSourceActivities } from '../activities/source/index.js';
 import type { createWarehouseActivities } from '../activities/warehouse/index.js';
-import { longChunk, shortIo } from '../core/activity-options.js';
+import { longChunk, shortIo } from './lib/activity-options.js';
 import { runPool } from './lib/pool.js';
 
 export interface VerifyTablesInput {

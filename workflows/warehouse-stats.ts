@@ -1,6 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { createWarehouseActivities } from '../activities/warehouse/index.js';
-import { shortIo } from '../core/activity-options.js';
+import { shortIo } from './lib/activity-options.js';
 
 export interface WarehouseStatsInput {
   /** Qualified table names '<domain>.<table>'. */

@@ -6,7 +6,7 @@ import { assertDistinctTables, publishedViewName, type ProductTableRef } from '.
 import { InvalidInputError } from '../../core/errors.js';
 import { diffSchemas } from '../../core/schema-diff.js';
 import { resolveProduct } from '../../domains/products.js';
-import { qualifiedColumns } from '../../domains/qualified-columns.js';
+import { qualifiedColumns } from '../../core/qualified/columns.js';
 import type { DomainRegistry } from '../../domains/registry.js';
 
 /** The part of the catalog store publication uses. */

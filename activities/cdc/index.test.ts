@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDuckDbWarehouse, type DuckDbWarehouse } from '../../connectors/duckdb/warehouse.js';
 import { topicOf } from '../../connectors/kafka-connect/debezium.js';
 import { createKafka } from '../../connectors/kafka/client.js';
-import { bookingFix, readFixture, record, valueOf } from '../../core/cdc/test-contracts.js';
+import { bookingFix, readFixture, record, valueOf } from '../../test/support/cdc-contracts.js';
 import { loadDomains } from '../../domains/load.js';
 import { testConfig } from '../../test/support/temporal.js';
 import { createCdcActivities, stopIngestPipelines, type IngestRunResult } from './index.js';

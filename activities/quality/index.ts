@@ -4,7 +4,7 @@ import type { QualityBaseline, QualityReport, QualityRuleOutcome } from '../../c
 import { checkQuery } from '../../core/quality/check-sql.js';
 import { evaluateCheck } from '../../core/quality/evaluate.js';
 import type { CheckMetrics, CheckTarget, QualityDialect } from '../../core/quality/types.js';
-import type { QualityRule, QualityRuleKind } from '../../domains/quality-rules.js';
+import type { QualityRule, QualityRuleKind } from '../../contracts/quality-rules.js';
 import { resolveProduct } from '../../domains/products.js';
 import type { DomainRegistry } from '../../domains/registry.js';
 import { withHeartbeat } from '../lib/heartbeat.js';

@@ -7,7 +7,7 @@ import { ContractDriftError, InvalidInputError } from '../../core/errors.js';
 import { backfillPosition } from '../../core/cdc/position.js';
 import { checksumColumnsOf } from '../../core/checksum.js';
 import type { DomainRegistry } from '../../domains/registry.js';
-import { tableKey, type TableContract } from '../../domains/contract.js';
+import { tableKey, type TableContract } from '../../contracts/contract.js';
 import { withHeartbeat } from '../lib/heartbeat.js';
 
 export interface SourceActivityDeps {

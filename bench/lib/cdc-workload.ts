@@ -1,6 +1,6 @@
 import type { Producer } from 'kafkajs';
 import type { IngestPipeline } from '../../connectors/cdc/pipeline.js';
-import { bookingFix } from '../../core/cdc/test-contracts.js';
+import { bookingFix } from '../../test/support/cdc-contracts.js';
 import { addChecksums, canonicalRowText, checksumColumnsOf, rowHash } from '../../core/checksum.js';
 import { changeEvent, type BenchRow } from './debezium-events.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ValidateLoadResult, Warehouse } from '../../connectors/warehouse/port.js';
 import { createPostgresSource } from '../../connectors/postgres/source.js';
 import { addChecksums, checksumColumnsOf } from '../../core/checksum.js';
-import { tableKey, type TableContract } from '../../domains/contract.js';
+import { tableKey, type TableContract } from '../../contracts/contract.js';
 import { timed } from './measure.js';
 
 export interface RawTransferInput {

@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { Command } from 'commander';
-import { factoryDomain, factoryStatus, factoryTable } from '../../core/search-attributes.js';
+import { factoryDomain, factoryStatus, factoryTable } from '../../workflows/api/search-attributes.js';
 import { registry } from '../../domains/index.js';
 import type { BackfillManyInput } from '../../workflows/backfill-many.js';
 import type { BackfillTableInput } from '../../workflows/backfill-table.js';

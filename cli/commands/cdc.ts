@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Command } from 'commander';
-import { factoryDomain, factoryStatus } from '../../core/search-attributes.js';
+import { factoryDomain, factoryStatus } from '../../workflows/api/search-attributes.js';
 import { createKafka } from '../../connectors/kafka/client.js';
 import { registerCapture, removeCapture } from '../../connectors/kafka-connect/capture.js';
 import { registry } from '../../domains/index.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { DomainContract } from '../../domains/contract.js';
+import type { DomainContract } from '../../contracts/contract.js';
 import { registry } from '../../domains/index.js';
 
 function summary(domain: DomainContract) {

@@ -1,7 +1,7 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
 import type { Command } from 'commander';
 import type { QualityReport, QualityRuleOutcome } from '../../core/quality-report.js';
-import { factoryDomain, factoryStatus } from '../../core/search-attributes.js';
+import { factoryDomain, factoryStatus } from '../../workflows/api/search-attributes.js';
 import { registry } from '../../domains/index.js';
 import { resolveProduct } from '../../domains/products.js';
 import { UnknownNameError } from '../../domains/errors.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { registry } from '../../domains/index.js';
-import { parseSourceType } from '../../core/source-types.js';
+import { parseSourceType } from '../../contracts/source-types.js';
 import { createTableSql, indexSql, keySql, postgresType, tableDdl } from './ddl.js';
 
 describe('postgresType', () => {

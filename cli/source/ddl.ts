@@ -1,5 +1,5 @@
-import { tableKey, type TableContract } from '../../domains/contract.js';
-import { parseSourceType, type SourceType } from '../../core/source-types.js';
+import { tableKey, type TableContract } from '../../contracts/contract.js';
+import { parseSourceType, type SourceType } from '../../contracts/source-types.js';
 
 /**
  * DDL for the demo source database: PostgreSQL dressed as the DB2 system of record. One schema per

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { registry } from '../../domains/index.js';
-import { parseSourceType } from '../../core/source-types.js';
+import { parseSourceType } from '../../contracts/source-types.js';
 import { keyColumns } from './ddl.js';
 import { copyLine, tableRows, writeTable } from './generate.js';
 import { planSeed, SeedPlanError, type SeedPlan } from './plan.js';

@@ -1,6 +1,6 @@
-import type { ColumnContract, TableContract } from '../../domains/contract.js';
+import type { ColumnContract, TableContract } from '../../contracts/contract.js';
 import { qualifiedName, tablesInDependencyOrder, type TableEntry } from '../../domains/dependencies.js';
-import { parseSourceType } from '../../core/source-types.js';
+import { parseSourceType } from '../../contracts/source-types.js';
 import { dayOf, daySeconds, isoDate, timestamp } from './calendar.js';
 import { keyColumns } from './ddl.js';
 import { mix32, type Rng } from './prng.js';

@@ -1,5 +1,5 @@
-import type { ColumnContract } from '../../domains/contract.js';
-import { parseSourceType, type SourceType } from '../../core/source-types.js';
+import type { ColumnContract } from '../../contracts/contract.js';
+import { parseSourceType, type SourceType } from '../../contracts/source-types.js';
 import { dayOf, daySeconds, isoDate, timestamp, yyyymmdd } from './calendar.js';
 import type { RowState, SeedPlan, TablePlan } from './plan.js';
 import type { Rng } from './prng.js';

@@ -1,4 +1,4 @@
-import { warehouseContractSuite } from '../warehouse/contract-suite.js';
+import { warehouseContractSuite } from '../../test/support/warehouse-contract-suite.js';
 import { createBigQueryWarehouse } from './warehouse.js';
 import { dropProject, emulatorEndpoint, emulatorUnavailable, runProject } from '../../test/support/bigquery.js';
 

@@ -1,4 +1,4 @@
-import type { TableContract } from '../../domains/contract.js';
+import type { TableContract } from '../../contracts/contract.js';
 import { quarantineRules } from '../duckdb/quarantine-sql.js';
 import type { BuildQualifiedLayerInput, BuildQualifiedLayerResult } from '../warehouse/qualified-port.js';
 import type { QuarantineLoadInput, QuarantineLoadResult, QuarantineSummaryResult, TableRefInput, Warehouse } from '../warehouse/port.js';

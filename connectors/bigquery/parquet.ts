@@ -1,5 +1,5 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { TableContract } from '../../domains/contract.js';
+import type { TableContract } from '../../contracts/contract.js';
 import { changeColumns } from '../duckdb/cdc-sql.js';
 import { ident, isBlob, literal, maxLineBytes, redactCsvError, stagedCsvColumns, stagedCsvOptions, stagedReadType, stagedValueSql } from '../duckdb/load-sql.js';
 import { contractField } from './sql.js';

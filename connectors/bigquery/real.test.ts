@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { warehouseContractSuite } from '../warehouse/contract-suite.js';
+import { warehouseContractSuite } from '../../test/support/warehouse-contract-suite.js';
 import { createBigQueryClient } from './client.js';
 import { createBigQueryWarehouse } from './warehouse.js';
 

@@ -1,7 +1,7 @@
 import type { TableField } from '@google-cloud/bigquery';
 import { checksumColumnsOf, checksumSelectList } from '../../core/checksum.js';
 import { bigQueryColumnType } from '../../core/warehouse-types.js';
-import { tableKey, type TableContract } from '../../domains/contract.js';
+import { tableKey, type TableContract } from '../../contracts/contract.js';
 import { changeColumns } from '../duckdb/cdc-sql.js';
 
 /** SQL text and table layouts for the BigQuery warehouse adapter, kept apart from the job handling. */

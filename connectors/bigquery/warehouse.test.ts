@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checksumOf, rows, table } from '../warehouse/contract-suite.js';
+import { checksumOf, rows, table } from '../../test/support/warehouse-contract-suite.js';
 import { LoadStateError } from '../warehouse/port.js';
 import { estimateBytes, isRetryable, query, withRetry } from './client.js';
 import { createBigQueryWarehouse, type BigQueryWarehouse } from './warehouse.js';

@@ -1,5 +1,5 @@
-import type { DomainContract, TableContract } from '../../domains/contract.js';
-import { qualifiedColumns } from '../../domains/qualified-columns.js';
+import type { DomainContract, TableContract } from '../../contracts/contract.js';
+import { qualifiedColumns } from '../../core/qualified/columns.js';
 import { domainLineage, qualifiedProductTables, sourceNode, type StaticLineageEdge } from './lineage.js';
 import type { SearchKind } from './port.js';
 

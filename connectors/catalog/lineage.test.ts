@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tableSchema, type TableContract } from '../../domains/contract.js';
+import { tableSchema, type TableContract } from '../../contracts/contract.js';
 import { productLineage, tableLineage } from './lineage.js';
 
 const table: TableContract = tableSchema.parse({

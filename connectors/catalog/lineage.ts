@@ -1,4 +1,4 @@
-import type { DomainContract, TableContract } from '../../domains/contract.js';
+import type { DomainContract, TableContract } from '../../contracts/contract.js';
 import type { ColumnMapping } from './port.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { DomainContract, PiiClass } from '../../domains/contract.js';
+import type { DomainContract, PiiClass } from '../../contracts/contract.js';
 
 /**
  * The catalog store port: what the catalog CLI and the publication workflow's activities need from the

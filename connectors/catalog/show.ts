@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { PiiClass } from '../../domains/contract.js';
+import type { PiiClass } from '../../contracts/contract.js';
 import type { CatalogPerson, LineageEdge, ProductRef, QualityReportSummary, ShowProductDataset, ShowProductResult } from './port.js';
 import { iso, loadVersion, type VersionRow } from './versions.js';
 

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { DomainContract } from '../../domains/contract.js';
+import type { DomainContract } from '../../contracts/contract.js';
 import { catalogRows } from './contract-rows.js';
 import type { SyncContractsResult } from './port.js';
 

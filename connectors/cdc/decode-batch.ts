@@ -1,6 +1,6 @@
 import { decodeRecord } from '../../core/cdc/decode.js';
 import type { AcceptedSchemaChange, SchemaChange } from '../../core/cdc/schema-change.js';
-import type { TableContract } from '../../domains/contract.js';
+import type { TableContract } from '../../contracts/contract.js';
 import { changeLine } from './batch-file.js';
 
 /**

@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tableSchema } from '../../domains/contract.js';
-import { bookingFix, readFixture } from '../../core/cdc/test-contracts.js';
+import { tableSchema } from '../../contracts/contract.js';
+import { bookingFix, readFixture } from '../../test/support/cdc-contracts.js';
 import { decodeBatch, packMessages, unpackMessages, type RawMessage } from './decode-batch.js';
 import { openDecoder, type Decoder } from './decode-thread.js';
 

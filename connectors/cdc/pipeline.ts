@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { AcceptedSchemaChange, SchemaChange } from '../../core/cdc/schema-change.js';
-import type { TableContract } from '../../domains/contract.js';
+import type { TableContract } from '../../contracts/contract.js';
 import type { KafkaOffset, Warehouse } from '../warehouse/port.js';
 import type { DecodedBatch } from './decode-batch.js';
 import { openDecoder, type Decoder } from './decode-thread.js';

@@ -3,7 +3,7 @@ import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { formatSourceType, type SourceType } from '../../core/source-types.js';
+import { formatSourceType, type SourceType } from '../../contracts/source-types.js';
 import type { KeyValue } from '../../core/keyset.js';
 import { canonicalRowText, rowHash } from '../../core/checksum.js';
 import { formatCsvRow } from '../source/csv.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSourceType } from '../../core/source-types.js';
+import { parseSourceType } from '../../contracts/source-types.js';
 import {
   boundariesSql, columnsSql, countSql, db2ConnectionString, groupKeys, keysSql, pageSql, positionSql, selectExpression, tableSql,
 } from './sql.js';

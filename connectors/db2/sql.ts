@@ -1,5 +1,5 @@
 import { keyRangePredicate, quoteIdent, type KeyBounds, type KeyValue } from '../../core/keyset.js';
-import type { SourceType } from '../../core/source-types.js';
+import type { SourceType } from '../../contracts/source-types.js';
 import type { SourceTableRef } from '../source/port.js';
 
 /**

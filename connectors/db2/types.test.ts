@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSourceType } from '../../core/source-types.js';
+import { formatSourceType } from '../../contracts/source-types.js';
 import { mapDb2Column, type Db2CatalogColumn } from './types.js';
 
 const col = (TYPENAME: string, LENGTH = 0, SCALE = 0, extra: Partial<Db2CatalogColumn> = {}): Db2CatalogColumn => ({

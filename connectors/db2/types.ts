@@ -1,4 +1,4 @@
-import type { SourceType } from '../../core/source-types.js';
+import type { SourceType } from '../../contracts/source-types.js';
 
 /**
  * DB2 catalog column descriptions mapped to source types. The catalog queries (sql.ts) bring every

@@ -1,5 +1,5 @@
 import { duckDbColumnType } from '../../core/warehouse-types.js';
-import type { TableContract } from '../../domains/contract.js';
+import type { TableContract } from '../../contracts/contract.js';
 import { ident, keyColumns, literal, stagedCsvColumns, stagedCsvOptions, stagedValueSql } from './load-sql.js';
 
 /**

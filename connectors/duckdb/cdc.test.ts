@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tableSchema, type TableContract } from '../../domains/contract.js';
+import { tableSchema, type TableContract } from '../../contracts/contract.js';
 import { createDuckDbWarehouse, type DuckDbWarehouse } from './warehouse.js';
 
 const table: TableContract = tableSchema.parse({

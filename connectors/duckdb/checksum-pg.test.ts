@@ -6,7 +6,7 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addChecksums, canonicalRowText, checksumColumnsOf, checksumSelectList, rowHash } from '../../core/checksum.js';
-import { tableSchema, type TableContract } from '../../domains/contract.js';
+import { tableSchema, type TableContract } from '../../contracts/contract.js';
 import { createDuckDbWarehouse, type DuckDbWarehouse } from './warehouse.js';
 
 /**

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { warehouseContractSuite } from '../warehouse/contract-suite.js';
+import { warehouseContractSuite } from '../../test/support/warehouse-contract-suite.js';
 import { createDuckDbWarehouse } from './warehouse.js';
 
 // The shared warehouse contract (connectors/warehouse/contract-suite.ts) on a DuckDB file of its own;

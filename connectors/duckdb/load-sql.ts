@@ -1,7 +1,7 @@
 import { checksumColumnsOf, checksumSelectList } from '../../core/checksum.js';
-import { parseSourceType } from '../../core/source-types.js';
+import { parseSourceType } from '../../contracts/source-types.js';
 import { duckDbColumnType } from '../../core/warehouse-types.js';
-import { tableKey, type TableContract } from '../../domains/contract.js';
+import { tableKey, type TableContract } from '../../contracts/contract.js';
 
 /** SQL text for the DuckDB warehouse adapter, kept apart from the connection handling. */
 

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { lineageKept, qualifiedDependencies, qualifiedViewSql } from '../../core/qualified/sql.js';
-import type { TableContract } from '../../domains/contract.js';
+import type { TableContract } from '../../contracts/contract.js';
 import type { BuildQualifiedLayerInput, BuildQualifiedLayerResult, QualifiedViewOutcome, SkippedQualifiedView } from '../warehouse/qualified-port.js';
 import { layerSchema } from '../warehouse/port.js';
 import { ident, qualified } from './load-sql.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QualityReport, QualityRuleOutcome } from '../../core/quality-report.js';
 import { checkQuery } from '../../core/quality/check-sql.js';
-import { tableSchema, type TableContract } from '../../domains/contract.js';
+import { tableSchema, type TableContract } from '../../contracts/contract.js';
 import { toQualityValue } from './quality-store.js';
 import { createDuckDbWarehouse, type DuckDbWarehouse } from './warehouse.js';
 

@@ -1,8 +1,8 @@
 import { checksumColumnsOf, checksumSelectList } from '../../core/checksum.js';
 import { rowFailureReasonSql } from '../../core/quality/row-sql.js';
 import { duckDbColumnType } from '../../core/warehouse-types.js';
-import type { TableContract } from '../../domains/contract.js';
-import { isRowRule, type RowRule } from '../../domains/quality-rules.js';
+import type { TableContract } from '../../contracts/contract.js';
+import { isRowRule, type RowRule } from '../../contracts/quality-rules.js';
 import { ident, keyColumns, literal } from './load-sql.js';
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addChecksums, canonicalRowText, checksumColumnsOf, rowHash } from '../../core/checksum.js';
-import { tableSchema, type TableContract } from '../../domains/contract.js';
+import { tableSchema, type TableContract } from '../../contracts/contract.js';
 import { createDuckDbWarehouse, type DuckDbWarehouse } from './warehouse.js';
 
 const declared = {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tableSchema } from '../../domains/contract.js';
+import { tableSchema } from '../../contracts/contract.js';
 import { createKafka } from '../kafka/client.js';
 import { createScratchDatabase } from '../../test/support/postgres.js';
 import { testConfig } from '../../test/support/temporal.js';

@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import pg from 'pg';
-import { tableKey, type TableContract } from '../../domains/contract.js';
+import { tableKey, type TableContract } from '../../contracts/contract.js';
 import { createConnectClient } from './client.js';
 import { postgresCaptureConfig, topicOf } from './debezium.js';
 

@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { checksumSelectList } from '../../core/checksum.js';
-import { formatSourceType } from '../../core/source-types.js';
+import { formatSourceType } from '../../contracts/source-types.js';
 import { keyRangePredicate, quoteIdent, type KeyValue } from '../../core/keyset.js';
 import { CsvRecordCounter } from '../source/csv.js';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSourceType } from '../../core/source-types.js';
+import { formatSourceType } from '../../contracts/source-types.js';
 import { mapPostgresType } from './types.js';
 
 const spell = (pg: string): string => formatSourceType(mapPostgresType(pg, 'S.T', 'C').type);

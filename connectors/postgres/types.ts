@@ -1,4 +1,4 @@
-import type { SourceType } from '../../core/source-types.js';
+import type { SourceType } from '../../contracts/source-types.js';
 
 /**
  * PostgreSQL column types (as `format_type()` spells them) mapped to the DB2-style source types the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSourceType } from '../../core/source-types.js';
+import { parseSourceType } from '../../contracts/source-types.js';
 import {
   CsvRecordCounter, expandExponent, formatCsvRow, formatCsvValue, formatReal, normalizeDecimal, normalizeTimestamp, quoteCsvText,
 } from './csv.js';

@@ -1,4 +1,4 @@
-import { formatSourceType, type SourceType } from '../../core/source-types.js';
+import { formatSourceType, type SourceType } from '../../contracts/source-types.js';
 
 /**
  * Writing values in the staged CSV format (see port.ts) from JavaScript values, for exporters that

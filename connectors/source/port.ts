@@ -1,5 +1,5 @@
 import type { ChecksumColumn } from '../../core/checksum.js';
-import type { SourceType } from '../../core/source-types.js';
+import type { SourceType } from '../../contracts/source-types.js';
 import type { KeyValue } from '../../core/keyset.js';
 
 export type { KeyValue } from '../../core/keyset.js';

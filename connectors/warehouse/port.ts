@@ -1,5 +1,5 @@
 import { md5Hex } from '../../core/md5.js';
-import type { TableContract } from '../../domains/contract.js';
+import type { TableContract } from '../../contracts/contract.js';
 import type { BuildQualifiedLayerInput, BuildQualifiedLayerResult } from './qualified-port.js';
 import type { QualityWarehouse } from './quality-port.js';
 import type { PublishWarehouse } from './publish-port.js';

@@ -1,4 +1,4 @@
-import type { TableContract } from '../../domains/contract.js';
+import type { TableContract } from '../../contracts/contract.js';
 
 /**
  * The qualified layer on the warehouse port: `qualified_<domain>.<table>` views over the raw tables,

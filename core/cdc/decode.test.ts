@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeRecord, type DecodeResult, type DecodedChange, type KafkaRecordInput } from './decode.js';
 import { comparePositions } from './position.js';
-import { bookingFix, readFixture, record, typesFix, valueOf } from './test-contracts.js';
+import { bookingFix, readFixture, record, typesFix, valueOf } from '../../test/support/cdc-contracts.js';
 
 const precise = readFixture('pg-precise.json');
 const stringMode = readFixture('pg-decimal-string.json');

@@ -1,5 +1,5 @@
-import type { TableContract } from '../../domains/contract.js';
-import { formatSourceType, parseSourceType } from '../source-types.js';
+import type { TableContract } from '../../contracts/contract.js';
+import { formatSourceType, parseSourceType } from '../../contracts/source-types.js';
 import { parseEnvelope, parseKey, type Envelope, type Op } from './envelope.js';
 import { decodeValue, describeValue, inferFieldSchema, type FieldSchema } from './logical-types.js';
 import { db2Position, pgPosition, type PositionResult } from './position.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeRecord } from './decode.js';
 import { parseEnvelope, parseKey } from './envelope.js';
 import { parseJsonExact } from './json.js';
-import { bookingFix, readFixture, record, typesFix } from './test-contracts.js';
+import { bookingFix, readFixture, record, typesFix } from '../../test/support/cdc-contracts.js';
 
 describe('parseEnvelope', () => {
   it('reads envelopes with and without schemas', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSourceType } from '../source-types.js';
+import { parseSourceType } from '../../contracts/source-types.js';
 import { decodeValue, logicalNames, type FieldSchema } from './logical-types.js';
 
 const t = parseSourceType;

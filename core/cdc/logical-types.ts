@@ -1,4 +1,4 @@
-import type { SourceType } from '../source-types.js';
+import type { SourceType } from '../../contracts/source-types.js';
 import { bytesToBigInt, digitCount, doubleToDecimal, formatScaled, parseDecimalText, rescale, type ScaledDecimal } from './decimal.js';
 import { floorDiv, formatDate, formatTimeMicros, formatTimestampMicros, parseZonedTime, parseZonedTimestamp } from './time.js';
 

@@ -1,4 +1,4 @@
-import { formatSourceType, type SourceType } from '../source-types.js';
+import { formatSourceType, type SourceType } from '../../contracts/source-types.js';
 import { describeField, incompatibility, readsAsSameFamily, type FieldSchema } from './logical-types.js';
 
 /**

@@ -1,5 +1,5 @@
 import { quoteIdent, stringLiteral, type QualityDialect } from '../quality/dialect.js';
-import { parseSourceType } from '../source-types.js';
+import { parseSourceType } from '../../contracts/source-types.js';
 
 /**
  * SQL expressions of the business rules, per dialect. Each one is NULL-safe and never raises on a

@@ -1,9 +1,9 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TableContract } from '../../domains/contract.js';
+import type { TableContract } from '../../contracts/contract.js';
 import { duckDbColumnType } from '../warehouse-types.js';
 import { qualifiedViewSql } from './sql.js';
-import { qualifiedFixture } from './test-fixture.js';
+import { qualifiedFixture } from '../../test/support/qualified-fixture.js';
 
 // The DuckDB text of the views, run on edge values in an in-memory DuckDB: what a reader of the
 // qualified layer gets for legacy dates, blank and unknown codes, missing rates and CHAR padding.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { qualifiedDependencies, qualifiedViewSql, type QualifiedViewInput } from './sql.js';
-import { qualifiedFixture } from './test-fixture.js';
+import { qualifiedFixture } from '../../test/support/qualified-fixture.js';
 
 // The text of the views for both dialects. What the DuckDB text does with edge values is tested by
 // running it (sql-duckdb.test.ts); the BigQuery text has no engine here yet, so its shape is pinned.

@@ -1,5 +1,5 @@
-import { exchangeRates, ruleDependency, type BusinessRule, type CurrencyRule, type LookupRule } from '../../domains/business-rules.js';
-import type { ColumnContract, TableContract } from '../../domains/contract.js';
+import { exchangeRates, ruleDependency, type BusinessRule, type CurrencyRule, type LookupRule } from '../../contracts/business-rules.js';
+import type { ColumnContract, TableContract } from '../../contracts/contract.js';
 import { typedColumn } from '../quality/dialect.js';
 import { codeOf, col, dayOf, decodeYyyymmdd, liveRows, money, q, rtrimBlanks, scaleOf, str, type Dialect } from './expressions.js';
 

@@ -1,8 +1,8 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksumColumnsOf, checksumSelectList, canonicalRowText, rowHash } from '../checksum.js';
-import { tableSchema, type TableContract } from '../../domains/contract.js';
-import { qualityRuleSchema, type QualityRule } from '../../domains/quality-rules.js';
+import { tableSchema, type TableContract } from '../../contracts/contract.js';
+import { qualityRuleSchema, type QualityRule } from '../../contracts/quality-rules.js';
 import { duckDbColumnType } from '../warehouse-types.js';
 import { checkQuery } from './check-sql.js';
 import { tableName } from './dialect.js';

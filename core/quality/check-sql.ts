@@ -1,6 +1,6 @@
 import { checksumColumnsOf, checksumSelectList } from '../checksum.js';
-import { tableKey, type TableContract } from '../../domains/contract.js';
-import { isRowRule, type QualityRule } from '../../domains/quality-rules.js';
+import { tableKey, type TableContract } from '../../contracts/contract.js';
+import { isRowRule, type QualityRule } from '../../contracts/quality-rules.js';
 import { quoteIdent, stringLiteral, textType, typedColumn, type QualityDialect, type TypedColumn } from './dialect.js';
 import { rowFailurePredicate } from './row-sql.js';
 import type { CheckQueryInput, CheckQueryResult, CheckTarget } from './types.js';

@@ -1,5 +1,5 @@
-import type { SourceType } from '../source-types.js';
-import { parseSourceType } from '../source-types.js';
+import type { SourceType } from '../../contracts/source-types.js';
+import { parseSourceType } from '../../contracts/source-types.js';
 import { bigQueryColumnType, duckDbColumnType, isTextFallback } from '../warehouse-types.js';
 
 /** The warehouses quality SQL is generated for. */

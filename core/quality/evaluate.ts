@@ -1,4 +1,4 @@
-import type { QualityRule } from '../../domains/quality-rules.js';
+import type { QualityRule } from '../../contracts/quality-rules.js';
 import type { CheckMetrics, EvaluateCheckInput, RuleResult } from './types.js';
 
 /**

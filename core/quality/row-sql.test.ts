@@ -1,7 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { tableSchema, type TableContract } from '../../domains/contract.js';
-import { qualityRuleSchema, type RowRule } from '../../domains/quality-rules.js';
+import { tableSchema, type TableContract } from '../../contracts/contract.js';
+import { qualityRuleSchema, type RowRule } from '../../contracts/quality-rules.js';
 import { duckDbColumnType } from '../warehouse-types.js';
 import { isoCountryCodes, isoCurrencyCodes } from './iso-codes.js';
 import { rowFailurePredicate, rowFailureReasonSql } from './row-sql.js';

@@ -1,5 +1,5 @@
-import type { TableContract } from '../../domains/contract.js';
-import type { RowRule } from '../../domains/quality-rules.js';
+import type { TableContract } from '../../contracts/contract.js';
+import type { RowRule } from '../../contracts/quality-rules.js';
 import { quoteIdent, stringLiteral, textType, typedColumn, type QualityDialect, type TypedColumn } from './dialect.js';
 import { isoCountryCodes, isoCurrencyCodes } from './iso-codes.js';
 

@@ -1,5 +1,5 @@
-import type { TableContract } from '../../domains/contract.js';
-import type { QualityRule, QualityRuleKind } from '../../domains/quality-rules.js';
+import type { TableContract } from '../../contracts/contract.js';
+import type { QualityRule, QualityRuleKind } from '../../contracts/quality-rules.js';
 import type { QualityDialect } from './dialect.js';
 
 export type { QualityDialect } from './dialect.js';

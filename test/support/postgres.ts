@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { checksumColumnsOf, checksumSelectList } from '../../core/checksum.js';
-import type { TableContract } from '../../domains/contract.js';
+import type { TableContract } from '../../contracts/contract.js';
 
 /**
  * Drops a test database with whatever is still connected to it. FORCE may meet a short-lived session

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { DomainDeclaration } from '../../domains/contract.js';
+import type { DomainDeclaration } from '../../contracts/contract.js';
 
 /**
  * A synthetic source of many small tables (one schema per domain), to prove that backfilling

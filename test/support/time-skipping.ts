@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { factoryDomain, factoryStatus, factoryTable } from '../../core/search-attributes.js';
+import { factoryDomain, factoryStatus, factoryTable } from '../../workflows/api/search-attributes.js';
 
 /** Binaries that `stack.sh provision` installed: the SDK's default would download them, which is not possible here. */
 export const testServerPath = fileURLToPath(new URL('../../.stack/bin/temporal-test-server', import.meta.url));

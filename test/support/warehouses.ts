@@ -1,4 +1,4 @@
-import type { DomainDeclaration } from '../../domains/contract.js';
+import type { DomainDeclaration } from '../../contracts/contract.js';
 import { bigQueryEnv, dropProject, emulatorUnavailable, runProject } from './bigquery.js';
 
 /**

@@ -5,7 +5,7 @@ import type { createPublishWarehouseActivities } from '../../activities/warehous
 import type { AppendAuditInput } from '../../connectors/catalog/port.js';
 import type { Notification, NotificationKind } from '../../connectors/notify/port.js';
 import type { PublishedViewStats } from '../../connectors/warehouse/publish-port.js';
-import { longChunk, shortIo } from '../../core/activity-options.js';
+import { longChunk, shortIo } from './activity-options.js';
 import type { PublishDataProductInput, PublicationStatus, PublishRequest, DecisionRecord } from '../publish-data-product.js';
 
 export type Outcome = 'published' | 'rejected' | 'expired' | 'blocked';

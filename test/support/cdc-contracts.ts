@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { tableSchema, type TableContract } from '../../domains/contract.js';
-import type { KafkaRecordInput } from './decode.js';
+import { tableSchema, type TableContract } from '../../contracts/contract.js';
+import type { KafkaRecordInput } from '../../core/cdc/decode.js';
 
 /** Contracts of the fixture tables (fixtures/README.md) and a reader for the captured records. Test-only. */
 
@@ -46,7 +46,7 @@ export const typesFix: TableContract = tableSchema.parse({
 });
 
 export function readFixture(file: string): KafkaRecordInput[] {
-  const records = JSON.parse(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8')) as
+  const records = JSON.parse(readFileSync(new URL(`../../core/cdc/fixtures/${file}`, import.meta.url), 'utf8')) as
     { topic: string; partition: number; offset: string; timestamp: string; key: string | null; value: string | null }[];
   return records.map((r) => ({ ...r }));
 }

@@ -1,14 +1,14 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../core/config.js';
-import { CatalogStateError, InvalidInputError } from '../../core/errors.js';
-import type { DomainContract } from '../../domains/contract.js';
-import { registry } from '../../domains/index.js';
-import { qualifiedColumns } from '../../domains/qualified-columns.js';
-import { testCatalogDatabase, wordsOf } from '../../test/support/catalog.js';
-import { migrateCatalog } from './migrate.js';
-import type { CreateCandidateInput } from './port.js';
-import { openCatalogStore, type PostgresCatalogStore } from './postgres.js';
+import { parseConfig } from '../core/config.js';
+import { CatalogStateError, InvalidInputError } from '../core/errors.js';
+import type { DomainContract } from '../contracts/contract.js';
+import { registry } from '../domains/index.js';
+import { qualifiedColumns } from '../core/qualified/columns.js';
+import { testCatalogDatabase, wordsOf } from './support/catalog.js';
+import { migrateCatalog } from '../connectors/catalog/migrate.js';
+import type { CreateCandidateInput } from '../connectors/catalog/port.js';
+import { openCatalogStore, type PostgresCatalogStore } from '../connectors/catalog/postgres.js';
 
 /** The catalog store on the stack's PostgreSQL, in a database of this file's own, with the real domain contracts. */
 

@@ -1,4 +1,4 @@
-import type { DomainDeclaration } from './contract.js';
+import type { DomainDeclaration } from '../../contracts/contract.js';
 
 /**
  * Small, valid declarations for tests: a customer domain and a booking domain that references it.

@@ -1,5 +1,5 @@
 import type { ActivityOptions } from '@temporalio/common';
-import { nonRetryableErrorTypes } from './errors.js';
+import { nonRetryableErrorTypes } from '../../core/errors.js';
 
 /** Named activity option groups: every proxy picks one, so timeouts and retries are explicit. */
 

@@ -1,6 +1,6 @@
-import { tryParseSourceType } from '../core/source-types.js';
-import type { BusinessRule } from './business-rules.js';
-import { piiClasses, type PiiClass, type TableContract } from './contract.js';
+import { tryParseSourceType } from '../../contracts/source-types.js';
+import type { BusinessRule } from '../../contracts/business-rules.js';
+import { piiClasses, type PiiClass, type TableContract } from '../../contracts/contract.js';
 
 /**
  * The columns of a table's qualified view as a data product publishes them: every contract column,

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../core/config.js';
-import { CatalogStateError } from '../../core/errors.js';
-import { registry } from '../../domains/index.js';
-import { testCatalogDatabase } from '../../test/support/catalog.js';
-import type { CreateSchemaChangeInput } from './port.js';
-import { openCatalogStore, type PostgresCatalogStore } from './postgres.js';
+import { parseConfig } from '../core/config.js';
+import { CatalogStateError } from '../core/errors.js';
+import { registry } from '../domains/index.js';
+import { testCatalogDatabase } from './support/catalog.js';
+import type { CreateSchemaChangeInput } from '../connectors/catalog/port.js';
+import { openCatalogStore, type PostgresCatalogStore } from '../connectors/catalog/postgres.js';
 
 /** Schema change requests and decisions in a catalog database of this file's own on the stack's PostgreSQL. */
 

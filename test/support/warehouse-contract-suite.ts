@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addChecksums, canonicalRowText, checksumColumnsOf, rowHash } from '../../core/checksum.js';
-import { tableSchema, type TableContract } from '../../domains/contract.js';
-import { LoadStateError, type Warehouse } from './port.js';
+import { tableSchema, type TableContract } from '../../contracts/contract.js';
+import { LoadStateError, type Warehouse } from '../../connectors/warehouse/port.js';
 
 /**
  * The warehouse contract suite: the backfill and change-capture promises of the port (port.ts),

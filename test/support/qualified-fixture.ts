@@ -1,4 +1,4 @@
-import type { DomainDeclaration } from '../../domains/contract.js';
+import type { DomainDeclaration } from '../../contracts/contract.js';
 import { loadDomains } from '../../domains/load.js';
 import type { DomainRegistry } from '../../domains/registry.js';
 
