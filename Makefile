@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 STACK := bash stack/stack.sh
 
-.PHONY: help setup test unit typecheck lint demo stack-up stack-down stack-status
+.PHONY: help setup test unit typecheck lint deps demo stack-up stack-down stack-status
 
 help:
 	@echo "make demo   set up, start the local stack, seed the demo source, run the main job"
@@ -22,10 +22,14 @@ typecheck: node_modules/.package-lock.json
 lint: node_modules/.package-lock.json
 	npx eslint .
 
+# The architecture's import arrows (.dependency-cruiser.cjs), type-only imports included.
+deps: node_modules/.package-lock.json
+	npm run --silent deps
+
 unit: node_modules/.package-lock.json
 	FACTORY_TEST_NO_STACK=1 npx vitest run contracts core domains connectors/db2
 
-test: setup typecheck lint
+test: setup typecheck lint deps
 	$(STACK) up --with connect,bigquery
 	npx vitest run --reporter=default --reporter=json --outputFile=.vitest-report.json
 

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tableSchema } from '../../contracts/contract.js';
-import { createKafka } from '../kafka/client.js';
-import { createScratchDatabase } from '../../test/support/postgres.js';
-import { testConfig } from '../../test/support/temporal.js';
-import { registerCapture, removeCapture } from './capture.js';
-import { createConnectClient } from './client.js';
+import { tableSchema } from '../contracts/contract.js';
+import { createKafka } from '../connectors/kafka/client.js';
+import { createScratchDatabase } from './support/postgres.js';
+import { testConfig } from './support/temporal.js';
+import { registerCapture, removeCapture } from '../connectors/kafka-connect/capture.js';
+import { createConnectClient } from '../connectors/kafka-connect/client.js';
 
 /**
  * Capture, removal and capture again of one source under the same topic prefix, on the stack's
