@@ -14,5 +14,8 @@ RUN npm ci --omit=dev && npm cache clean --force
 COPY . .
 
 # Temporal's native bridge and DuckDB need no root; node:20 images ship the unprivileged "node" user.
+# /data is the volume of the warehouse file and staged chunks: a new named volume takes this
+# directory's owner, so the worker can write there.
+RUN mkdir -p /data/warehouse /data/staging && chown -R node:node /data
 USER node
 CMD ["npx", "factory", "worker", "--role", "general"]
