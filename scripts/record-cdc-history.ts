@@ -15,8 +15,7 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { CdcIngestInput, CdcStatus } from '../workflows/cdc-ingest.js';
-import { schemaChangeWorkflowId } from '../workflows/lib/approval.js';
-import type { SchemaChangeApprovalStatus } from '../workflows/schema-change-approval.js';
+import { decideSchemaChangeUpdate, schemaChangeStatus, schemaChangeWorkflowId } from '../workflows/api/schema-change-approval.js';
 import { dpo, droppedReasonCode, general, table, warehouse, world } from '../test/support/schema-change-fakes.js';
 import { historyToJson } from '../test/support/history-json.js';
 import { startTimeSkippingWorkers, supportWorkflowsPath } from '../test/support/time-skipping.js';
@@ -57,8 +56,8 @@ try {
     await cdc.signal('resume');
     await until(status, (s) => !s.paused);
     const approval = env.client.workflow.getHandle(schemaChangeWorkflowId(cdc.workflowId, table));
-    const { request } = await until(() => approval.query<SchemaChangeApprovalStatus>('status'), (s) => s.phase === 'awaiting-approval');
-    await approval.executeUpdate('decide', { args: [{ version: request!, decision: 'approve', by: dpo, comment: 'REASON_CODE retired at the source' }] });
+    const { request } = await until(() => approval.query(schemaChangeStatus), (s) => s.phase === 'awaiting-approval');
+    await approval.executeUpdate(decideSchemaChangeUpdate, { args: [{ version: request!, decision: 'approve', by: dpo, comment: 'REASON_CODE retired at the source' }] });
     await until(status, (s) => s.pausedTables.length === 0);
     await until(async () => world.runs.filter((r) => r.consumer === consumer).at(-1)!, (r) => r.tables.includes(table));
     await cdc.executeUpdate('drainAndStop');

@@ -13,7 +13,10 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
-import type { PublicationStatus } from '../workflows/publish-data-product.js';
+import {
+  decideSignal, decideUpdate, publicationStatus, publishDataProductWorkflowId, publishDataProductWorkflowType, publishRequested,
+  type PublicationStatus, type PublishDataProductWorkflow, type PublishRequest,
+} from '../workflows/api/publish-data-product.js';
 import { dpo, general, resetWorld, warehouse } from '../test/support/publish-fakes.js';
 import { historyToJson } from '../test/support/history-json.js';
 import { createTimeSkippingEnv } from '../test/support/time-skipping.js';
@@ -29,20 +32,20 @@ try {
     await Worker.create({ connection: env.nativeConnection, taskQueue: 'wh', activities: warehouse }),
   ];
   const running = Promise.all(workers.map((w) => w.run()));
-  const workflowId = 'publish:booking.bookings';
-  const request = { id: 'request-1', by: 'analyst.anna', reason: 'quarterly refresh' };
-  await env.client.workflow.signalWithStart('publishDataProduct', {
-    taskQueue: 'main', workflowId, args: [{ product: 'booking.bookings', warehouseTaskQueue: 'wh', request }], signal: 'publish', signalArgs: [request],
+  const workflowId = publishDataProductWorkflowId('booking.bookings');
+  const request: PublishRequest = { id: 'request-1', by: 'analyst.anna', reason: 'quarterly refresh' };
+  await env.client.workflow.signalWithStart<PublishDataProductWorkflow, [PublishRequest]>(publishDataProductWorkflowType, {
+    taskQueue: 'main', workflowId, args: [{ product: 'booking.bookings', warehouseTaskQueue: 'wh', request }], signal: publishRequested, signalArgs: [request],
   });
   const handle = env.client.workflow.getHandle(workflowId);
   const until = async (phase: PublicationStatus['phase']) => {
-    while ((await handle.query<PublicationStatus>('status')).phase !== phase) await new Promise((resolve) => setTimeout(resolve, 50));
+    while ((await handle.query(publicationStatus)).phase !== phase) await new Promise((resolve) => setTimeout(resolve, 50));
   };
   await until('awaiting-approval');
   await env.sleep('9h');
   await until('reminded');
-  await handle.signal('decide', { version: 4, decision: 'approve', by: 'intruder', comment: 'let me in' });
-  await handle.executeUpdate('decide', { args: [{ version: 4, decision: 'approve', by: dpo, comment: 'schema and quality reviewed' }] });
+  await handle.signal(decideSignal, { version: 4, decision: 'approve', by: 'intruder', comment: 'let me in' });
+  await handle.executeUpdate(decideUpdate, { args: [{ version: 4, decision: 'approve', by: dpo, comment: 'schema and quality reviewed' }] });
   await handle.result();
   await writeFile(out, `${historyToJson(await handle.fetchHistory())}\n`);
   workers.forEach((w) => w.shutdown());

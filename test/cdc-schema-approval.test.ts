@@ -13,8 +13,7 @@ import { checksumColumnsOf } from '../core/checksum.js';
 import { registry } from '../domains/index.js';
 import type { BackfillManyResult } from '../workflows/backfill-many.js';
 import type { CdcStatus } from '../workflows/cdc-ingest.js';
-import { schemaChangeWorkflowId } from '../workflows/lib/approval.js';
-import type { SchemaChangeApprovalStatus } from '../workflows/schema-change-approval.js';
+import { schemaChangeStatus, schemaChangeWorkflowId } from '../workflows/api/schema-change-approval.js';
 import type { WarehouseStatsResult } from '../workflows/warehouse-stats.js';
 import { startWorkers, type RunningWorkers } from '../workers/worker.js';
 import { registerCapture } from './support/capture.js';
@@ -108,8 +107,8 @@ describe('a breaking schema change waits for the DPO, then ingestion resumes by 
     const appliedBefore = paused.totals.applied;
     const approval = client.workflow.getHandle(paused.pausedTables[0]!.approval!.workflowId);
     expect(approval.workflowId).toBe(schemaChangeWorkflowId(cdcWorkflowId, 'booking.booking_status_history'));
-    let waiting = await approval.query<SchemaChangeApprovalStatus>('status');
-    while (waiting.phase !== 'awaiting-approval') waiting = await new Promise((r) => setTimeout(r, 500)).then(() => approval.query<SchemaChangeApprovalStatus>('status'));
+    let waiting = await approval.query(schemaChangeStatus);
+    while (waiting.phase !== 'awaiting-approval') waiting = await new Promise((r) => setTimeout(r, 500)).then(() => approval.query(schemaChangeStatus));
     const catalog = await openCatalogStore({ url: catalogDb.url });
     expect(await catalog.schemaChange({ id: waiting.request! }))
       .toMatchObject({ table: 'booking.booking_status_history', status: 'pending', offset: paused.pausedTables[0]!.offset });

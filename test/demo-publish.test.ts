@@ -9,7 +9,7 @@ import type { Client } from '@temporalio/client';
 import { seedSource } from '../cli/source/seed.js';
 import { registry } from '../domains/index.js';
 import type { BackfillManyResult } from '../workflows/backfill-many.js';
-import type { PublishDataProductResult } from '../workflows/publish-data-product.js';
+import type { PublishDataProductResult } from '../workflows/api/publish-data-product.js';
 import { startWorkers, type RunningWorkers } from '../workers/worker.js';
 import { testCatalogDatabase } from './support/catalog.js';
 import { createScratchDatabase } from './support/postgres.js';

@@ -10,7 +10,7 @@ import { openCatalogStore, type PostgresCatalogStore } from '../connectors/catal
 import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
 import type { DomainDeclaration } from '../contracts/contract.js';
 import { loadDomains } from '../domains/load.js';
-import type { PublicationStatus, PublishDataProductResult } from '../workflows/publish-data-product.js';
+import { decideSignal, publicationStatus, type PublicationStatus, type PublishDataProductResult } from '../workflows/api/publish-data-product.js';
 import { startWorkers, type RunningWorkers } from '../workers/worker.js';
 import { testCatalogDatabase } from './support/catalog.js';
 import { createScratchDatabase } from './support/postgres.js';
@@ -98,7 +98,7 @@ describe('publication on the real stack', () => {
     let status: PublicationStatus;
     do {
       await new Promise((resolve) => setTimeout(resolve, 200));
-      status = await started.handle.query<PublicationStatus>('status');
+      status = await started.handle.query(publicationStatus);
     } while (status.phase !== 'awaiting-approval');
     expect(status).toMatchObject({ version: 1, gate: 'pass', breaking: false, approvers: { dpo: 'dpo.pubtest', deputies: ['deputy.pubtest'] } });
     expect(await catalog.pendingApprovals({ user: 'deputy.pubtest' })).toEqual([expect.objectContaining({ domain: 'pubtest', product: 'stays', version: 1, role: 'deputy' })]);
@@ -107,7 +107,7 @@ describe('publication on the real stack', () => {
     const refused = await decideOnPublication(client, { ...decision, by: 'dpo.booking' }, { registry, audit: (entry) => catalog.appendAudit(entry) }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(DecisionRefusedError);
     expect((refused as Error).message).toBe('dpo.booking may not decide on pubtest.stays: only its DPO (dpo.pubtest) or a deputy (deputy.pubtest) may');
-    await started.handle.signal('decide', { ...decision, by: 'intruder' });
+    await started.handle.signal(decideSignal, { ...decision, by: 'intruder' });
     expect(await decideOnPublication(client, { ...decision, by: 'dpo.pubtest' }, { registry, audit: (entry) => catalog.appendAudit(entry) })).toMatchObject({ version: 1, outcome: 'published', by: 'dpo.pubtest' });
     const result = await started.handle.result() as PublishDataProductResult;
     expect(result).toMatchObject({ outcome: 'published', version: 1, gate: 'pass' });

@@ -4,7 +4,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Notification } from '../connectors/notify/port.js';
 import { deputies, dpo, general, resetWorld, warehouse, world } from '../test/support/publish-fakes.js';
 import { startTimeSkippingWorkers, supportWorkflowsPath, type TimeSkippingWorkers } from '../test/support/time-skipping.js';
-import type { DecideInput, PublicationStatus, PublishDataProductInput, PublishDataProductResult } from './publish-data-product.js';
+import {
+  decideSignal, decideUpdate, publicationStatus, publishDataProductWorkflowType, publishRequested,
+  type DecideInput, type PublicationStatus, type PublishDataProductInput, type PublishDataProductResult, type PublishDataProductWorkflow, type PublishRequest,
+} from './api/publish-data-product.js';
 
 // Workflow logic on the time-skipping test server: activities are replaced only to steer the
 // workflow (what the catalog answers, the gate's verdict) and to record what it asked for; the child
@@ -33,21 +36,21 @@ describe('publishDataProduct: DPO approval with durable timers', () => {
 
   async function start(name: string, requestId = 'r1', by = 'analyst.anna'): Promise<WorkflowHandle> {
     const workflowId = `publish:booking.bookings:${name}:${++seq}`;
-    await env.client.workflow.signalWithStart('publishDataProduct', {
-      taskQueue: 'main', workflowId, args: [input(requestId, by)], signal: 'publish', signalArgs: [input(requestId, by).request],
+    await env.client.workflow.signalWithStart<PublishDataProductWorkflow, [PublishRequest]>(publishDataProductWorkflowType, {
+      taskQueue: 'main', workflowId, args: [input(requestId, by)], signal: publishRequested, signalArgs: [input(requestId, by).request],
     });
     return env.client.workflow.getHandle(workflowId);
   }
 
   async function until(handle: WorkflowHandle, test: (s: PublicationStatus) => boolean): Promise<PublicationStatus> {
     for (;;) {
-      const status = await handle.query<PublicationStatus>('status');
+      const status = await handle.query(publicationStatus);
       if (test(status)) return status;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
   const awaiting = (version: number) => (s: PublicationStatus) => s.phase === 'awaiting-approval' && s.version === version;
-  const decide = (handle: WorkflowHandle, d: DecideInput) => handle.executeUpdate('decide', { args: [d] });
+  const decide = (handle: WorkflowHandle, d: DecideInput) => handle.executeUpdate(decideUpdate, { args: [d] });
   const offsetHours = (n: Notification, since: string) => Math.round(((Date.parse(n.at) - Date.parse(since)) / hour) * 60) / 60;
 
   it('publishes on the DPO\'s approval through the update, recording who, when and why', async () => {
@@ -85,10 +88,10 @@ describe('publishDataProduct: DPO approval with durable timers', () => {
     const noComment = await decide(handle, { version: 4, decision: 'approve', by: dpo, comment: ' ' }).catch((e: unknown) => e);
     expect((noComment as WorkflowUpdateFailedError).cause?.message).toBe('a decision on booking.bookings v4 needs a comment saying why');
 
-    await handle.signal('decide', { version: 4, decision: 'approve', by: 'intruder', comment: 'let me in' });
+    await handle.signal(decideSignal, { version: 4, decision: 'approve', by: 'intruder', comment: 'let me in' });
     await until(handle, (s) => s.refusedSignals === 1);
-    expect((await handle.query<PublicationStatus>('status')).phase).toBe('awaiting-approval');
-    await handle.signal('decide', { version: 4, decision: 'approve', by: deputies[0]!, comment: 'fine from the UI' });
+    expect((await handle.query(publicationStatus)).phase).toBe('awaiting-approval');
+    await handle.signal(decideSignal, { version: 4, decision: 'approve', by: deputies[0]!, comment: 'fine from the UI' });
     expect(await handle.result()).toMatchObject({ outcome: 'published', decision: { by: deputies[0], via: 'signal' } });
     expect(world.audits.filter((a) => !a.authorized)).toEqual([expect.objectContaining({
       actor: 'intruder', action: 'decide.refused', authorized: false, domain: 'booking', product: 'bookings', version: 4,
@@ -126,8 +129,8 @@ describe('publishDataProduct: DPO approval with durable timers', () => {
   it('supersedes a pending candidate with a newer request: the old request is closed, the newer one awaits', async () => {
     const handle = await start('supersede', 'r1', 'analyst.anna');
     await until(handle, awaiting(4));
-    await env.client.workflow.signalWithStart('publishDataProduct', {
-      taskQueue: 'main', workflowId: handle.workflowId, args: [input('r2', 'analyst.bob')], signal: 'publish', signalArgs: [{ id: 'r2', by: 'analyst.bob' }],
+    await env.client.workflow.signalWithStart<PublishDataProductWorkflow, [PublishRequest]>(publishDataProductWorkflowType, {
+      taskQueue: 'main', workflowId: handle.workflowId, args: [input('r2', 'analyst.bob')], signal: publishRequested, signalArgs: [{ id: 'r2', by: 'analyst.bob' }],
     });
     const next = await until(handle, awaiting(5));
     expect(next.request).toEqual({ id: 'r2', by: 'analyst.bob' });
@@ -146,8 +149,8 @@ describe('publishDataProduct: DPO approval with durable timers', () => {
     world.gateHold = new Promise<void>((resolve) => (release = resolve));
     const handle = await start('supersede-while-gating', 'r1', 'analyst.anna');
     await until(handle, (s) => s.phase === 'gating');
-    await env.client.workflow.signalWithStart('publishDataProduct', {
-      taskQueue: 'main', workflowId: handle.workflowId, args: [input('r2', 'analyst.bob')], signal: 'publish', signalArgs: [{ id: 'r2', by: 'analyst.bob' }],
+    await env.client.workflow.signalWithStart<PublishDataProductWorkflow, [PublishRequest]>(publishDataProductWorkflowType, {
+      taskQueue: 'main', workflowId: handle.workflowId, args: [input('r2', 'analyst.bob')], signal: publishRequested, signalArgs: [{ id: 'r2', by: 'analyst.bob' }],
     });
     await until(handle, (s) => s.newerRequest?.id === 'r2');
     release();
@@ -187,7 +190,7 @@ describe('publishDataProduct: DPO approval with durable timers', () => {
   });
 
   it('refuses malformed input at once', async () => {
-    const error = await env.client.workflow.execute('publishDataProduct', { taskQueue: 'main', workflowId: `bad-${++seq}`, args: [{ product: 'bookings' }] }).catch((e: unknown) => e);
+    const error = await env.client.workflow.execute(publishDataProductWorkflowType, { taskQueue: 'main', workflowId: `bad-${++seq}`, args: [{ product: 'bookings' }] }).catch((e: unknown) => e);
     expect((error as { cause?: Error }).cause?.message).toBe(
       `publishDataProduct input: expected product as '<domain>.<product>' (e.g. "booking.bookings"), warehouseTaskQueue, request { id, by }`);
   });

@@ -1,90 +1,12 @@
+import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, executeChild, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import {
-  ApplicationFailure, allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, defineUpdate, executeChild, setHandler,
-  upsertSearchAttributes, workflowInfo,
-} from '@temporalio/workflow';
-import type { SchemaChange } from '../connectors/catalog/port.js';
-import type { PublishedViewStats } from '../connectors/warehouse/publish-port.js';
-import type { GateStatus } from '../core/quality-report.js';
+  decideSignal, decideUpdate, howToDecide, publicationStatus, publishRequested,
+  type DecideResult, type PublicationPhase, type PublicationStatus, type PublishDataProductInput, type PublishDataProductResult, type Outcome,
+} from './api/publish-data-product.js';
 import { factoryDomain, factoryStatus } from './api/search-attributes.js';
-import { approvalTimeline, howToDecide, refusal, roleOf, type DecideInput } from './lib/approval.js';
-import { publicationSteps, type Outcome } from './lib/publication-steps.js';
+import { approval } from './lib/approval-component.js';
+import { publicationSteps } from './lib/publication-steps.js';
 import type { qualityGate } from './quality-gate.js';
-
-export type { DecideInput } from './lib/approval.js';
-
-/** Who asked for a publication, and an id telling this request from a newer one. */
-export interface PublishRequest {
-  id: string;
-  by: string;
-  reason?: string;
-}
-
-export interface PublishDataProductInput {
-  /** '<domain>.<product>'. */
-  product: string;
-  warehouseTaskQueue: string;
-  request: PublishRequest;
-  /** Quality checks in flight at once in the gate (default 4). */
-  gateConcurrency?: number;
-}
-
-export type PublicationPhase =
-  | 'building' | 'gating' | 'snapshotting' | 'awaiting-approval' | 'reminded' | 'escalated' | 'promoting'
-  | 'published' | 'rejected' | 'expired' | 'blocked' | 'superseded';
-
-export interface DecisionRecord extends DecideInput {
-  at: string;
-  via: 'update' | 'signal' | 'policy';
-}
-
-export interface PublicationStatus {
-  product: string;
-  phase: PublicationPhase;
-  version: number | null;
-  request: PublishRequest;
-  gate?: GateStatus;
-  breaking?: boolean;
-  changes: SchemaChange[];
-  approvers?: { dpo: string; deputies: string[] };
-  /** ISO-8601 workflow times of the approval request and of its reminder, escalation and expiry. */
-  requestedAt?: string;
-  remindAt?: string;
-  escalateAt?: string;
-  expiresAt?: string;
-  decision?: DecisionRecord;
-  /** Decision signals refused (not entitled, wrong version, no comment): audited and ignored. */
-  refusedSignals: number;
-  /** A newer publication request waiting for this one to end (it supersedes a pending candidate). */
-  newerRequest?: PublishRequest;
-}
-
-export interface PublishDataProductResult {
-  product: string;
-  version: number | null;
-  outcome: Outcome;
-  gate: GateStatus;
-  breaking: boolean;
-  changes: number;
-  decision?: DecisionRecord;
-  /** The published views after promotion, each with the count and checksum readers see. */
-  views?: PublishedViewStats[];
-}
-
-export interface DecideResult {
-  product: string;
-  version: number;
-  outcome: 'published' | 'rejected';
-  by: string;
-  at: string;
-}
-
-export const publicationStatus = defineQuery<PublicationStatus>('status');
-/** Approve or reject, with an answer: someone not entitled is refused at once, with the reason. */
-export const decideUpdate = defineUpdate<DecideResult, [DecideInput]>('decide');
-/** The same decision as a signal (e.g. from the Temporal UI): a refused one is audited and ignored. */
-export const decideSignal = defineSignal<[DecideInput]>('decide');
-/** A newer publication of the product (signal-with-start): it supersedes the pending candidate. */
-export const publishRequested = defineSignal<[PublishRequest]>('publish');
 
 /**
  * Publishes a data product (id `publish:<domain>.<product>`): build a candidate (schema diff against
@@ -102,36 +24,16 @@ export async function publishDataProduct(input: PublishDataProductInput): Promis
   const { workflowId } = workflowInfo();
   const status: PublicationStatus = { product: input.product, phase: 'building', version: null, request: input.request, changes: [], refusedSignals: 0 };
   const steps = publicationSteps({ input, status, domain, workflowId });
-  let awaiting: number | undefined;
-  let outcome: { decideResult: DecideResult } | undefined;
   const setPhase = (phase: PublicationPhase) => {
     status.phase = phase;
     upsertSearchAttributes([{ key: factoryStatus, value: phase }]);
   };
-  const context = () => ({ product: input.product, awaiting, phase: status.phase, approvers: status.approvers });
-  const accept = (d: DecideInput, via: DecisionRecord['via']) => {
-    status.decision = { version: d.version, decision: d.decision, by: d.by, comment: d.comment.trim(), at: new Date().toISOString(), via };
-    awaiting = undefined;
-  };
+  const approvals = approval<DecideResult>({
+    subject: input.product, status, update: decideUpdate, signal: decideSignal, audit: steps.audit, setPhase,
+    actions: { requested: 'approval.requested', refused: 'decide.refused', sent: (kind) => `${kind}.sent` },
+  });
 
   setHandler(publicationStatus, () => status);
-  setHandler(decideUpdate, async (d) => {
-    accept(d, 'update');
-    await condition(() => outcome !== undefined);
-    return outcome!.decideResult;
-  }, {
-    validator: (d) => {
-      const reason = refusal(d, context());
-      if (reason) throw ApplicationFailure.create({ message: reason, type: 'DecisionRefusedError', nonRetryable: true });
-    },
-  });
-  setHandler(decideSignal, async (d) => {
-    const reason = refusal(d, context());
-    if (!reason) return accept(d, 'signal');
-    status.refusedSignals++;
-    const by = typeof d?.by === 'string' && d.by ? d.by : 'unknown';
-    await steps.audit({ actor: by, action: 'decide.refused', authorized: roleOf(by, status.approvers) !== undefined, detail: `decision signal ignored: ${reason}` });
-  });
   setHandler(publishRequested, (request) => {
     // Signal-with-start delivers the starting request too: only another id is a newer one.
     if (request?.id && request.id !== input.request.id) status.newerRequest = request;
@@ -171,16 +73,19 @@ export async function publishDataProduct(input: PublishDataProductInput): Promis
 
   const auto = plan.policy.autoApproveNonBreaking && !plan.breaking && gate.status === 'pass' && plan.publishedVersion !== null;
   if (auto) {
-    accept({ version, decision: 'approve', by: 'policy:auto-approve', comment: 'non-breaking changes and a passing quality gate: approved by the domain policy' }, 'policy');
+    approvals.accept({ version, decision: 'approve', by: 'policy:auto-approve', comment: 'non-breaking changes and a passing quality gate: approved by the domain policy' }, 'policy');
   } else if (!status.newerRequest) {
-    awaiting = version;
-    await waitForDecision(plan, version);
+    const how = howToDecide(plan.qualifiedName, version, workflowId);
+    await approvals.waitForDecision({
+      version, policy: plan.policy, approvers: plan.approvers, ...steps.approvalTexts(plan, version),
+      notify: (kind, to, message) => steps.notify(kind, to, message, version, how),
+      interrupted: () => status.newerRequest !== undefined,
+    });
   }
 
   const decision = status.decision;
   if (!decision && status.newerRequest) {
     setPhase('superseded');
-    awaiting = undefined;
     await steps.supersede(plan, version, status.newerRequest);
     await condition(allHandlersFinished);
     return continueAsNew<typeof publishDataProduct>({ ...input, request: status.newerRequest });
@@ -194,33 +99,14 @@ export async function publishDataProduct(input: PublishDataProductInput): Promis
   if (decision.decision === 'reject') {
     await steps.reject(plan, version, decision);
     setPhase('rejected');
-    outcome = { decideResult: { product: plan.qualifiedName, version, outcome: 'rejected', by: decision.by, at: decision.at } };
+    approvals.answer({ product: plan.qualifiedName, version, outcome: 'rejected', by: decision.by, at: decision.at });
     return finish(result('rejected'));
   }
   setPhase('promoting');
   const views = await steps.promote(plan, version, decision);
   setPhase('published');
-  outcome = { decideResult: { product: plan.qualifiedName, version, outcome: 'published', by: decision.by, at: decision.at } };
+  approvals.answer({ product: plan.qualifiedName, version, outcome: 'published', by: decision.by, at: decision.at });
   return finish(result('published', { views }));
-
-  /** Approval request, then reminder and escalation on durable timers, until a decision, a newer request or the expiry. */
-  async function waitForDecision(plan: Parameters<typeof steps.requestApproval>[0], version: number): Promise<void> {
-    const settled = () => status.decision !== undefined || status.newerRequest !== undefined;
-    const { steps: timeline, expiryMs } = approvalTimeline(plan.policy);
-    const start = Date.now();
-    const at = (ms: number) => new Date(start + ms).toISOString();
-    status.requestedAt = at(0);
-    for (const s of timeline) status[s.kind === 'reminder' ? 'remindAt' : 'escalateAt'] = at(s.afterMs);
-    status.expiresAt = at(expiryMs);
-    setPhase('awaiting-approval');
-    await steps.requestApproval(plan, version, howToDecide(plan.qualifiedName, version, workflowId));
-    for (const s of timeline) {
-      if (await condition(settled, Math.max(1, s.afterMs - (Date.now() - start)))) return;
-      setPhase(s.kind === 'reminder' ? 'reminded' : 'escalated');
-      await steps.nudge(plan, version, s.kind, Date.now() - start, howToDecide(plan.qualifiedName, version, workflowId));
-    }
-    await condition(settled, Math.max(1, expiryMs - (Date.now() - start)));
-  }
 
   /** Ends the run, unless a newer request came meanwhile: then it is built next, in a fresh history. */
   async function finish(final: PublishDataProductResult): Promise<PublishDataProductResult> {

@@ -3,9 +3,11 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { deputies, dpo, droppedReasonCode, general, table, warehouse, world } from '../test/support/schema-change-fakes.js';
 import { startTimeSkippingWorkers, supportWorkflowsPath, type TimeSkippingWorkers } from '../test/support/time-skipping.js';
-import type { CdcIngestInput, CdcStatus } from './cdc-ingest.js';
-import { schemaChangeWorkflowId, type DecideInput } from './lib/approval.js';
-import type { SchemaChangeApprovalInput, SchemaChangeApprovalStatus } from './schema-change-approval.js';
+import { cdcStatus as cdcStatusQuery, drainAndStop, type CdcIngestInput } from './cdc-ingest.js';
+import {
+  decideSchemaChangeSignal, decideSchemaChangeUpdate, schemaChangeApprovalWorkflowType, schemaChangeStatus, schemaChangeWorkflowId,
+  type DecideInput, type SchemaChangeApprovalInput, type SchemaChangeApprovalWorkflow,
+} from './api/schema-change-approval.js';
 
 // The real cdcIngest and schemaChangeApproval on the time-skipping test server. Activities are
 // stand-ins that steer the workflows (an ingest run reports a pause the test planted) and record
@@ -42,15 +44,15 @@ describe('schema change approval: breaking CDC changes wait for the DPO', () => 
     world.pauses.set(consumer, pause);
     const args: [CdcIngestInput] = [{ domain: 'booking', warehouseTaskQueue: 'wh', consumer, runSeconds: 1, runsPerHistory }];
     const cdc = await env.client.workflow.start('cdcIngest', { taskQueue: 'main', workflowId: cdcId, args });
-    const cdcStatus = () => cdc.query<CdcStatus>('status');
+    const cdcStatus = () => cdc.query(cdcStatusQuery);
     await until(cdcStatus, (s) => s.pausedTables[0]?.approval?.state === 'requested');
     const approval = env.client.workflow.getHandle(schemaChangeWorkflowId(cdcId, table));
-    const approvalStatus = () => approval.query<SchemaChangeApprovalStatus>('status');
+    const approvalStatus = () => approval.query(schemaChangeStatus);
     const awaiting = await until(approvalStatus, (s) => s.phase === 'awaiting-approval');
     return { cdc, cdcStatus, consumer, approval, approvalStatus, request: awaiting.request! };
   }
 
-  const decide = (handle: WorkflowHandle, d: DecideInput) => handle.executeUpdate('decide', { args: [d] });
+  const decide = (handle: WorkflowHandle, d: DecideInput) => handle.executeUpdate(decideSchemaChangeUpdate, { args: [d] });
   const runsOf = (consumer: string) => world.runs.filter((r) => r.consumer === consumer);
 
   // First: the test server stops skipping time for good once a workflow completes while one of its
@@ -60,8 +62,8 @@ describe('schema change approval: breaking CDC changes wait for the DPO', () => 
     const args: [SchemaChangeApprovalInput] = [{
       table, cdcWorkflowId: `cdc:gone-${seq}`, topic: droppedReasonCode.topic, offset: '77', reason: droppedReasonCode.reason, change: droppedReasonCode.change, blockers: [],
     }];
-    const handle = await env.client.workflow.start('schemaChangeApproval', { taskQueue: 'main', workflowId, args });
-    const { request, requestedAt } = await until(() => handle.query<SchemaChangeApprovalStatus>('status'), (s) => s.phase === 'awaiting-approval');
+    const handle = await env.client.workflow.start<SchemaChangeApprovalWorkflow>(schemaChangeApprovalWorkflowType, { taskQueue: 'main', workflowId, args });
+    const { request, requestedAt } = await until(() => handle.query(schemaChangeStatus), (s) => s.phase === 'awaiting-approval');
     expect(await handle.result()).toMatchObject({ phase: 'expired', told: false });
     const sent = world.notes.filter((n) => n.workflowId === workflowId)
       .map((n) => ({ kind: n.kind, to: n.to, afterHours: Math.round((Date.parse(n.at) - Date.parse(requestedAt!)) / hour) }));
@@ -107,19 +109,19 @@ describe('schema change approval: breaking CDC changes wait for the DPO', () => 
     const notes = world.notes.filter((n) => n.version === request);
     expect(notes.map((n) => [n.kind, n.to])).toEqual([['approval-requested', [dpo]], ['approved', [dpo]]]);
     expect(notes[0]!.howToDecide?.[0]).toBe(`factory approve ${table} ${request} --schema-change --as <your user id> --comment "<why>"   (or: factory reject …)`);
-    await cdc.executeUpdate('drainAndStop');
+    await cdc.executeUpdate(drainAndStop);
   });
 
   it('keeps the table paused after a rejection, with the reason in the status; an unauthorised signal is ignored but audited', async () => {
     const { cdc, cdcStatus, consumer, approval, approvalStatus, request } = await pausedCapture('reject');
-    await approval.signal('decide', { version: request, decision: 'approve', by: 'intruder', comment: 'let me in' });
+    await approval.signal(decideSchemaChangeSignal, { version: request, decision: 'approve', by: 'intruder', comment: 'let me in' });
     await until(approvalStatus, (s) => s.refusedSignals === 1);
     expect(world.audits.filter((a) => !a.authorized && a.detail.includes(`request ${request}:`))).toEqual([expect.objectContaining({
       actor: 'intruder', action: 'schema-change.decide.refused',
       detail: `${table} schema change request ${request}: decision signal ignored: intruder may not decide on ${table}: only its DPO (${dpo}) or a deputy (${deputies.join(', ')}) may`,
     })]);
 
-    await approval.signal('decide', { version: request, decision: 'reject', by: deputies[0]!, comment: 'keep REASON_CODE: restore it at the source' });
+    await approval.signal(decideSchemaChangeSignal, { version: request, decision: 'reject', by: deputies[0]!, comment: 'keep REASON_CODE: restore it at the source' });
     const rejected = await until(cdcStatus, (s) => s.pausedTables[0]?.approval?.state === 'rejected');
     expect(rejected.pausedTables).toEqual([expect.objectContaining({
       table, offset: '1234',
@@ -130,7 +132,7 @@ describe('schema change approval: breaking CDC changes wait for the DPO', () => 
     expect(runsOf(consumer).slice(after).every((r) => !r.tables.includes(table))).toBe(true);
     expect(await approval.result()).toMatchObject({ phase: 'rejected', decision: { via: 'signal' } });
     expect(world.decisions.filter((d) => d.id === request).map((d) => d.decision)).toEqual(['rejected']);
-    await cdc.executeUpdate('drainAndStop');
+    await cdc.executeUpdate(drainAndStop);
   });
 
   it('records an approval that cannot apply (NOT NULL column dropped) and keeps the table paused, saying the contract must change', async () => {
@@ -142,7 +144,7 @@ describe('schema change approval: breaking CDC changes wait for the DPO', () => 
     expect(status.pausedTables[0]!.approval!.note).toBe(`schema change approved by ${dpo}, but the contract must change first: ${blocker}`);
     expect(status.acceptedChanges).toEqual({});
     expect(world.notes.find((n) => n.version === request && n.kind === 'approval-requested')?.message).toContain(`Approving it cannot resume ingestion until the contract changes: ${blocker}`);
-    await cdc.executeUpdate('drainAndStop');
+    await cdc.executeUpdate(drainAndStop);
   });
 
 });

@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import { registry as declared } from '../../domains/index.js';
 import type { DomainRegistry } from '../../domains/registry.js';
 import { resolveProduct } from '../../domains/products.js';
-import type { PublicationStatus } from '../../workflows/publish-data-product.js';
+import { decideSignal, publishDataProductWorkflowId, type PublicationStatus } from '../../workflows/api/publish-data-product.js';
 import { withClient } from '../temporal.js';
-import { publicationWorkflowId, untilDecidable } from './publish.js';
+import { untilDecidable } from './publish.js';
 
 const deciding = new Set(['awaiting-approval', 'reminded', 'escalated']);
 
@@ -26,9 +26,9 @@ export function approvalInstructions(status: PublicationStatus, workflowId: stri
     `     npx factory approve ${product} ${version} --as ${dpo} --comment "${comment}"`,
     `     (to reject: npx factory reject ${product} ${version} --as ${dpo} --comment "<why>")`,
     `  2. the Temporal UI: open workflow ${workflowId}, "Send a Signal":`,
-    '     signal name: decide',
+    `     signal name: ${decideSignal.name}`,
     `     input:       ${payload}`,
-    `     (the same from a terminal: temporal workflow signal --workflow-id ${workflowId} --name decide --input '${payload}')`,
+    `     (the same from a terminal: temporal workflow signal --workflow-id ${workflowId} --name ${decideSignal.name} --input '${payload}')`,
   ];
 }
 
@@ -40,7 +40,7 @@ export function registerApprovalHow(approvals: Command, registry: DomainRegistry
     .option('--comment <text>', 'the comment to put in the printed commands', 'reviewed: schema, PII and quality')
     .action(async (product: string, opts: { comment: string }) => {
       const found = resolveProduct(registry, product);
-      const workflowId = publicationWorkflowId(found.qualifiedName);
+      const workflowId = publishDataProductWorkflowId(found.qualifiedName);
       await withClient(async (client) => {
         const status = await untilDecidable(client.workflow.getHandle(workflowId), null);
         const lines = status ? approvalInstructions(status, workflowId, opts.comment) : [];

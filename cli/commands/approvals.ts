@@ -5,14 +5,12 @@ import { openCatalogStore } from '../../connectors/catalog/postgres.js';
 import { registry as declared } from '../../domains/index.js';
 import type { DomainRegistry } from '../../domains/registry.js';
 import { resolveProduct } from '../../domains/products.js';
-import type { DecideResult, DecideInput } from '../../workflows/publish-data-product.js';
-import { schemaChangeWorkflowId } from '../../workflows/lib/approval.js';
-import type { SchemaChangeDecideResult } from '../../workflows/schema-change-approval.js';
+import { decideUpdate, publishDataProductWorkflowId, type DecideInput, type DecideResult } from '../../workflows/api/publish-data-product.js';
+import { decideSchemaChangeUpdate, schemaChangeWorkflowId, type SchemaChangeDecideResult } from '../../workflows/api/schema-change-approval.js';
 import { config } from '../context.js';
 import { withClient } from '../temporal.js';
 import { printTable } from './domains.js';
 import { registerApprovalHow } from './approval-how.js';
-import { publicationWorkflowId } from './publish.js';
 
 /** The workflow refused the decision (validator): the message is the reason, for the person deciding. */
 export class DecisionRefusedError extends Error {
@@ -42,10 +40,10 @@ export interface DecideOnPublicationInput {
 /** Sends the decision as the `decide` Update: the answer comes back once the candidate is published or rejected. */
 export async function decideOnPublication(client: Client, input: DecideOnPublicationInput, { registry = declared, audit }: DecideOptions = {}): Promise<DecideResult> {
   const found = resolveProduct(registry, input.product);
-  const workflowId = publicationWorkflowId(found.qualifiedName);
+  const workflowId = publishDataProductWorkflowId(found.qualifiedName);
   const decision: DecideInput = { version: input.version, decision: input.decision, by: input.by, comment: input.comment };
   try {
-    return await client.workflow.getHandle(workflowId).executeUpdate<DecideResult, [DecideInput]>('decide', { args: [decision] });
+    return await client.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [decision] });
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) {
       const reason = error.cause?.message ?? error.message;
@@ -81,7 +79,7 @@ export async function decideOnSchemaChange(client: Client, input: DecideOnSchema
   const workflowId = schemaChangeWorkflowId(input.cdcWorkflowId ?? `cdc:${domain}`, table);
   const decision: DecideInput = { version: input.request, decision: input.decision, by: input.by, comment: input.comment };
   try {
-    return await client.workflow.getHandle(workflowId).executeUpdate<SchemaChangeDecideResult, [DecideInput]>('decide', { args: [decision] });
+    return await client.workflow.getHandle(workflowId).executeUpdate(decideSchemaChangeUpdate, { args: [decision] });
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) {
       const reason = error.cause?.message ?? error.message;

@@ -6,8 +6,10 @@ import { factoryDomain, factoryStatus } from '../../workflows/api/search-attribu
 import { registry as declared } from '../../domains/index.js';
 import type { DomainRegistry } from '../../domains/registry.js';
 import { resolveProduct } from '../../domains/products.js';
-import type { PublicationStatus, PublishDataProductInput } from '../../workflows/publish-data-product.js';
-import { howToDecide } from '../../workflows/lib/approval.js';
+import {
+  howToDecide, publicationStatus, publishDataProductWorkflowId, publishDataProductWorkflowType, publishRequested,
+  type PublicationStatus, type PublishDataProductInput, type PublishDataProductWorkflow, type PublishRequest,
+} from '../../workflows/api/publish-data-product.js';
 import { config } from '../context.js';
 import { withClient } from '../temporal.js';
 
@@ -28,8 +30,6 @@ export interface RequestPublicationResult {
   supersedes: { version: number | null; phase: string } | null;
 }
 
-export const publicationWorkflowId = (qualifiedProduct: string) => `publish:${qualifiedProduct}`;
-
 const running = new Set(['building', 'gating', 'snapshotting', 'awaiting-approval', 'reminded', 'escalated']);
 
 /**
@@ -39,13 +39,13 @@ const running = new Set(['building', 'gating', 'snapshotting', 'awaiting-approva
  */
 export async function requestPublication(client: Client, input: RequestPublicationInput, registry: DomainRegistry = declared): Promise<RequestPublicationResult> {
   const found = resolveProduct(registry, input.product);
-  const workflowId = publicationWorkflowId(found.qualifiedName);
+  const workflowId = publishDataProductWorkflowId(found.qualifiedName);
   const handle = client.workflow.getHandle(workflowId);
-  const before = await handle.query<PublicationStatus>('status').catch(() => undefined);
-  const request = { id: randomUUID(), by: input.by, ...(input.reason ? { reason: input.reason } : {}) };
+  const before = await handle.query(publicationStatus).catch(() => undefined);
+  const request: PublishRequest = { id: randomUUID(), by: input.by, ...(input.reason ? { reason: input.reason } : {}) };
   const args: [PublishDataProductInput] = [{ product: found.qualifiedName, warehouseTaskQueue: input.warehouseTaskQueue, request }];
-  await client.workflow.signalWithStart('publishDataProduct', {
-    taskQueue: input.taskQueue, workflowId, args, signal: 'publish', signalArgs: [request],
+  await client.workflow.signalWithStart<PublishDataProductWorkflow, [PublishRequest]>(publishDataProductWorkflowType, {
+    taskQueue: input.taskQueue, workflowId, args, signal: publishRequested, signalArgs: [request],
     typedSearchAttributes: [{ key: factoryDomain, value: found.domain.name }, { key: factoryStatus, value: 'building' }],
   });
   const supersedes = before && running.has(before.phase) ? { version: before.version, phase: before.phase } : null;
@@ -55,7 +55,7 @@ export async function requestPublication(client: Client, input: RequestPublicati
 /** Polls the status query until the run waits for a decision or has ended (the gate may take a while). */
 export async function untilDecidable(handle: WorkflowHandle, previousRunVersion: number | null): Promise<PublicationStatus | undefined> {
   for (;;) {
-    const status = await handle.query<PublicationStatus>('status').catch(() => undefined);
+    const status = await handle.query(publicationStatus).catch(() => undefined);
     if (status && status.version !== previousRunVersion && !['building', 'gating', 'snapshotting', 'superseded'].includes(status.phase)) return status;
     const description = await handle.describe();
     if (description.status.name !== 'RUNNING') return status;

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { approvalTimeline, refusal } from './approval.js';
+import { decideSignal, howToDecide } from '../api/approval.js';
+import { decideUpdate } from '../api/publish-data-product.js';
+import { decideSchemaChangeSignal, decideSchemaChangeUpdate } from '../api/schema-change-approval.js';
+import { approvalTimeline, nudgeRecipients, refusal } from './approval.js';
 
 describe('approvalTimeline', () => {
   it('orders reminder and escalation by time and leaves out what falls at or after the expiry', () => {
@@ -19,5 +22,24 @@ describe('refusal', () => {
       .toBe('booking.bookings has no candidate awaiting a decision (it is gating)');
     expect(refusal(undefined, ctx)).toBe('a decision on booking.bookings must name who decides (by: a user id)');
     expect(refusal({ version: 4, decision: 'reject', by: 'dpo.booking', comment: 'why not' }, ctx)).toBeUndefined();
+  });
+});
+
+describe('nudgeRecipients', () => {
+  it('reminds the DPO and escalates to the deputies too, or to the DPO alone when there are none', () => {
+    const approvers = { dpo: 'dpo.booking', deputies: ['deputy.1', 'deputy.2'] };
+    expect(nudgeRecipients('reminder', approvers)).toEqual(['dpo.booking']);
+    expect(nudgeRecipients('escalation', approvers)).toEqual(['dpo.booking', 'deputy.1', 'deputy.2']);
+    expect(nudgeRecipients('escalation', { dpo: 'dpo.booking', deputies: [] })).toEqual(['dpo.booking']);
+  });
+});
+
+describe('decide messages', () => {
+  it('share one name across both approval workflows and the printed instructions, so the CLI and the Temporal UI work alike', () => {
+    expect([decideUpdate.name, decideSchemaChangeUpdate.name, decideSchemaChangeSignal.name]).toEqual([decideSignal.name, decideSignal.name, decideSignal.name]);
+    expect(howToDecide('booking.t', 3, 'schema-change:booking.t', '--schema-change')).toEqual([
+      'factory approve booking.t 3 --schema-change --as <your user id> --comment "<why>"   (or: factory reject …)',
+      `Temporal UI: workflow schema-change:booking.t → Send a Signal named '${decideSignal.name}' with input {"version":3,"decision":"approve","by":"<your user id>","comment":"<why>"} ("decision": "reject" to reject)`,
+    ]);
   });
 });

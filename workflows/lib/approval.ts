@@ -1,25 +1,13 @@
 /**
- * The pure rules of a DPO approval (workflows/publish-data-product.ts): who may decide, what a
- * decision must carry, and when reminders, escalation and expiry fall due. Deterministic, so the
- * workflow's validator and its signal handler apply the very same rules.
+ * The pure rules of a DPO approval (workflows/lib/approval-component.ts): who may decide, what a
+ * decision must carry, and when reminders, escalation and expiry fall due, and to whom. Deterministic,
+ * so the workflow's validator and its signal handler apply the very same rules.
  */
 
-export type DecisionVerb = 'approve' | 'reject';
+import type { Approvers, DecideInput } from '../api/approval.js';
 
-export interface DecideInput {
-  /** The candidate version decided on: a decision never lands on a newer candidate by accident. */
-  version: number;
-  decision: DecisionVerb;
-  /** User id (SSO/LDAP) of the person deciding. */
-  by: string;
-  /** Why: required, it goes into the catalog's approval history. */
-  comment: string;
-}
-
-export interface Approvers {
-  dpo: string;
-  deputies: string[];
-}
+// cdcIngest names its approval children with it; the id builder is part of the approval's API.
+export { schemaChangeWorkflowId } from '../api/schema-change-approval.js';
 
 export interface DecisionContext {
   /** '<domain>.<product>'. */
@@ -82,32 +70,7 @@ export function approvalTimeline(policy: ApprovalPolicyTimes): { steps: Approval
   return { steps, expiryMs };
 }
 
-/** The two ways to decide, printed in notifications and by the CLI. */
-export function howToDecide(product: string, version: number, workflowId: string): string[] {
-  const payload = JSON.stringify({ version, decision: 'approve', by: '<your user id>', comment: '<why>' });
-  return [
-    `factory approve ${product} ${version} --as <your user id> --comment "<why>"   (or: factory reject …)`,
-    `Temporal UI: workflow ${workflowId} → Send a Signal named 'decide' with input ${payload} ("decision": "reject" to reject)`,
-  ];
-}
-
-/**
- * The two ways to decide on a schema change request: `version` is the request's number in the
- * catalog, so a decision never lands on a later request for the same table by accident.
- */
-export function howToDecideSchemaChange(table: string, request: number, workflowId: string): string[] {
-  const payload = JSON.stringify({ version: request, decision: 'approve', by: '<your user id>', comment: '<why>' });
-  return [
-    `factory approve ${table} ${request} --schema-change --as <your user id> --comment "<why>"   (or: factory reject …)`,
-    `Temporal UI: workflow ${workflowId} → Send a Signal named 'decide' with input ${payload} ("decision": "reject" to reject)`,
-  ];
-}
-
-/**
- * `schema-change:<domain>.<table>` for the domain's own change capture (`cdc:<domain>`); any other
- * change-capture workflow (a test's) gets its own suffix, so their requests never meet.
- */
-export function schemaChangeWorkflowId(cdcWorkflowId: string, table: string): string {
-  const domain = table.split('.')[0];
-  return cdcWorkflowId === `cdc:${domain}` ? `schema-change:${table}` : `schema-change:${table}@${cdcWorkflowId}`;
+/** Who hears of an undecided item: the DPO, and at the escalation the deputies too (when there are any). */
+export function nudgeRecipients(kind: ApprovalStep['kind'], approvers: Approvers): string[] {
+  return kind === 'reminder' || approvers.deputies.length === 0 ? [approvers.dpo] : [approvers.dpo, ...approvers.deputies];
 }

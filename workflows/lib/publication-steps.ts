@@ -1,14 +1,13 @@
-import { ActivityFailure, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { createPublicationCatalogActivities, PublicationPlan } from '../../activities/catalog/publish.js';
-import type { createNotifyActivities } from '../../activities/notify/index.js';
 import type { createPublishWarehouseActivities } from '../../activities/warehouse/publish.js';
 import type { AppendAuditInput } from '../../connectors/catalog/port.js';
-import type { Notification, NotificationKind } from '../../connectors/notify/port.js';
+import type { NotificationKind } from '../../connectors/notify/port.js';
 import type { PublishedViewStats } from '../../connectors/warehouse/publish-port.js';
+import type { DecisionRecord, PublishDataProductInput, PublicationStatus, PublishRequest } from '../api/publish-data-product.js';
 import { longChunk, shortIo } from './activity-options.js';
-import type { PublishDataProductInput, PublicationStatus, PublishRequest, DecisionRecord } from '../publish-data-product.js';
-
-export type Outcome = 'published' | 'rejected' | 'expired' | 'blocked';
+import type { DecisionWait, NudgeKind } from './approval-component.js';
+import { approvalNotifier } from './approval-notify.js';
 
 interface StepsContext {
   input: PublishDataProductInput;
@@ -26,7 +25,6 @@ const hours = (ms: number) => `${Math.round((ms / 3_600_000) * 10) / 10} h`;
  */
 export function publicationSteps({ input, status, domain, workflowId }: StepsContext) {
   const catalog = proxyActivities<ReturnType<typeof createPublicationCatalogActivities>>(shortIo);
-  const notifier = proxyActivities<ReturnType<typeof createNotifyActivities>>({ ...shortIo, retry: { ...shortIo.retry, maximumAttempts: 5 } });
   const warehouseOptions = { taskQueue: input.warehouseTaskQueue };
   const warehouse = proxyActivities<ReturnType<typeof createPublishWarehouseActivities>>({ ...shortIo, ...warehouseOptions });
   const copying = proxyActivities<ReturnType<typeof createPublishWarehouseActivities>>({ ...longChunk, ...warehouseOptions });
@@ -38,21 +36,16 @@ export function publicationSteps({ input, status, domain, workflowId }: StepsCon
     await catalog.appendAudit({ domain, product, ...(status.version !== null && entry.version === undefined ? { version: status.version } : {}), ...entry, at: now() });
   }
 
+  const send = approvalNotifier(audit);
   async function notify(kind: NotificationKind, to: string[], message: string, version?: number, howToDecide?: string[]): Promise<void> {
-    const n: Notification = { kind, product: input.product, to: [...new Set(to)], message, at: now(), workflowId, ...(version ? { version } : {}), ...(howToDecide ? { howToDecide } : {}) };
-    try {
-      await notifier.notify(n);
-    } catch (error) {
-      if (!(error instanceof ActivityFailure)) throw error;
-      log.warn('notification not delivered', { kind, product: input.product });
-      await audit({ actor: 'system', action: 'notify.failed', authorized: true, detail: `${kind} to ${n.to.join(', ')} not delivered: ${error.cause?.message ?? error.message}` });
-    }
+    await send({ kind, product: input.product, to: [...new Set(to)], message, at: now(), workflowId, ...(version ? { version } : {}), ...(howToDecide ? { howToDecide } : {}) });
   }
 
   const everyone = (plan: PublicationPlan) => [plan.approvers.dpo, ...plan.approvers.deputies];
 
   return {
     audit,
+    notify,
 
     build: () => catalog.buildCandidate({ product: input.product }),
 
@@ -80,19 +73,18 @@ export function publicationSteps({ input, status, domain, workflowId }: StepsCon
       return created.version;
     },
 
-    async requestApproval(plan: PublicationPlan, version: number, how: string[]): Promise<void> {
-      await audit({ actor: 'system', action: 'approval.requested', authorized: true, detail: `v${version} waits for ${plan.approvers.dpo}` });
+    /** What the approval request and its reminder and escalation say, in the audit trail and to the approvers. */
+    approvalTexts(plan: PublicationPlan, version: number): Pick<DecisionWait, 'requested' | 'nudged'> {
       const why = `${plan.changes.length} schema changes${plan.breaking ? ', breaking' : ''}, quality gate ${status.gate}`;
-      await notify('approval-requested', [plan.approvers.dpo], `${plan.qualifiedName} v${version} waits for your approval (${why}); requested by ${input.request.by}`, version, how);
-    },
-
-    async nudge(plan: PublicationPlan, version: number, kind: 'reminder' | 'escalation', waitedMs: number, how: string[]): Promise<void> {
-      const to = kind === 'reminder' || plan.approvers.deputies.length === 0 ? [plan.approvers.dpo] : everyone(plan);
-      await audit({ actor: 'system', action: `${kind}.sent`, authorized: true, detail: `v${version} undecided after ${hours(waitedMs)}: ${kind} to ${to.join(', ')}` });
-      const message = kind === 'reminder'
-        ? `${plan.qualifiedName} v${version} still waits for your approval (${hours(waitedMs)})`
-        : `${plan.qualifiedName} v${version} undecided for ${hours(waitedMs)}: escalated to the deputies of ${domain}`;
-      await notify(kind, to, message, version, how);
+      return {
+        requested: { detail: `v${version} waits for ${plan.approvers.dpo}`, message: `${plan.qualifiedName} v${version} waits for your approval (${why}); requested by ${input.request.by}` },
+        nudged: (kind: NudgeKind, waitedMs: number, to: string[]) => ({
+          detail: `v${version} undecided after ${hours(waitedMs)}: ${kind} to ${to.join(', ')}`,
+          message: kind === 'reminder'
+            ? `${plan.qualifiedName} v${version} still waits for your approval (${hours(waitedMs)})`
+            : `${plan.qualifiedName} v${version} undecided for ${hours(waitedMs)}: escalated to the deputies of ${domain}`,
+        }),
+      };
     },
 
     async supersede(plan: PublicationPlan, version: number, newer: PublishRequest): Promise<void> {

@@ -1,0 +1,51 @@
+import { defineSignal, defineUpdate } from '@temporalio/workflow';
+
+/**
+ * What every DPO approval workflow (publishDataProduct, schemaChangeApproval) accepts as a decision:
+ * one payload and one message name, so the CLI, the notifications and the Temporal UI work alike for
+ * both. Client code imports this module (or the workflow's own api module), never a workflow file.
+ */
+
+export type DecisionVerb = 'approve' | 'reject';
+
+export interface DecideInput {
+  /** The item decided on (candidate version, schema change request): a decision never lands on a newer one by accident. */
+  version: number;
+  decision: DecisionVerb;
+  /** User id (SSO/LDAP) of the person deciding. */
+  by: string;
+  /** Why: required, it goes into the catalog's approval history. */
+  comment: string;
+}
+
+export interface Approvers {
+  dpo: string;
+  deputies: string[];
+}
+
+/** A decision the workflow accepted: by the Update, the Signal, or (publications only) the domain policy. */
+export interface DecisionRecord extends DecideInput {
+  at: string;
+  via: 'update' | 'signal' | 'policy';
+}
+
+// The message name is in recorded histories and running workflows: never rename it.
+/** The decision as a signal (e.g. from the Temporal UI): a refused one is audited and ignored. */
+export const decideSignal = defineSignal<[DecideInput]>('decide');
+
+/** The decision as an Update answering with R: same name as the signal; someone not entitled is refused at once, with the reason. */
+export function defineDecideUpdate<R>() {
+  return defineUpdate<R, [DecideInput]>(decideSignal.name);
+}
+
+/**
+ * The two ways to decide, printed in notifications and by the CLI. `flag` marks the kind of item for
+ * the CLI (`--schema-change`); `version` is what the decision names as its version.
+ */
+export function howToDecide(subject: string, version: number, workflowId: string, flag = ''): string[] {
+  const payload = JSON.stringify({ version, decision: 'approve', by: '<your user id>', comment: '<why>' });
+  return [
+    `factory approve ${subject} ${version}${flag ? ` ${flag}` : ''} --as <your user id> --comment "<why>"   (or: factory reject …)`,
+    `Temporal UI: workflow ${workflowId} → Send a Signal named '${decideSignal.name}' with input ${payload} ("decision": "reject" to reject)`,
+  ];
+}

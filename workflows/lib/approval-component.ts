@@ -1,0 +1,135 @@
+import type { UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, condition, setHandler, type SignalDefinition } from '@temporalio/workflow';
+import type { Approvers, DecideInput, DecisionRecord } from '../api/approval.js';
+import { approvalTimeline, nudgeRecipients, refusal, roleOf, type ApprovalPolicyTimes, type ApprovalStep } from './approval.js';
+
+export type ApprovalPhase = 'awaiting-approval' | 'reminded' | 'escalated';
+export type NudgeKind = ApprovalStep['kind'];
+
+/** The status fields the component keeps up to date; the workflow's status query shows them. */
+export interface ApprovalStatusFields {
+  phase: string;
+  approvers?: Approvers;
+  /** ISO-8601 workflow times of the approval request and of its reminder, escalation and expiry. */
+  requestedAt?: string;
+  remindAt?: string;
+  escalateAt?: string;
+  expiresAt?: string;
+  decision?: DecisionRecord;
+  /** Decision signals refused (not entitled, wrong version, no comment): audited and ignored. */
+  refusedSignals: number;
+}
+
+export interface AuditEntry {
+  actor: string;
+  action: string;
+  authorized: boolean;
+  detail: string;
+}
+
+export interface ApprovalSpec<R> {
+  /** What is decided on, as refusals name it: '<domain>.<product>' or '<domain>.<table>'. */
+  subject: string;
+  /** The kind of item, as refusals name it (default 'candidate'). */
+  item?: string;
+  status: ApprovalStatusFields;
+  update: UpdateDefinition<R, [DecideInput]>;
+  signal: SignalDefinition<[DecideInput]>;
+  /** Audit action names: each workflow keeps its own trail's names, which reports and tests read. */
+  actions: { requested: string; refused: string; sent: (kind: NudgeKind) => string };
+  audit(entry: AuditEntry): Promise<void>;
+  /** Shows a phase (status and search attribute). */
+  setPhase(phase: ApprovalPhase): void;
+}
+
+export interface DecisionWait {
+  /** The number a decision must name: the candidate version or the request number. */
+  version: number;
+  policy: ApprovalPolicyTimes;
+  approvers: Approvers;
+  /** Sends one notification on the item (the workflow adds the subject, version and how to decide). */
+  notify(kind: 'approval-requested' | NudgeKind, to: string[], message: string): Promise<void>;
+  /** The audit detail and the DPO's message of the request. */
+  requested: { detail: string; message: string };
+  nudged(kind: NudgeKind, waitedMs: number, to: string[]): { detail: string; message: string };
+  /** Something else that ends the wait early, e.g. a newer publication request. */
+  interrupted?: () => boolean;
+}
+
+/**
+ * A DPO approval inside a workflow: the `decide` Update (its validator applies the rules of
+ * ./approval.ts, so someone not entitled is refused at once, with the reason) and the `decide`
+ * Signal (a refused one is counted and audited, then ignored), and the wait for a decision: the
+ * request, then reminder and escalation on durable timers, until a decision or the expiry.
+ *
+ * Decisions are accepted only while the wait is open and nothing was decided yet. An accepted
+ * Update answers once the workflow calls `answer` with the outcome (e.g. after publishing).
+ */
+export function approval<R>(spec: ApprovalSpec<R>) {
+  const { status } = spec;
+  let open: number | undefined;
+  let outcome: { result: R } | undefined;
+  const context = () => ({
+    product: spec.subject, awaiting: status.decision ? undefined : open, phase: status.phase, approvers: status.approvers, ...(spec.item ? { item: spec.item } : {}),
+  });
+  const accept = (d: DecideInput, via: DecisionRecord['via']) => {
+    status.decision = { version: d.version, decision: d.decision, by: d.by, comment: d.comment.trim(), at: new Date().toISOString(), via };
+  };
+
+  setHandler(spec.update, async (d) => {
+    accept(d, 'update');
+    await condition(() => outcome !== undefined);
+    return outcome!.result;
+  }, {
+    validator: (d) => {
+      const reason = refusal(d, context());
+      if (reason) throw ApplicationFailure.create({ message: reason, type: 'DecisionRefusedError', nonRetryable: true });
+    },
+  });
+  setHandler(spec.signal, async (d) => {
+    const reason = refusal(d, context());
+    if (!reason) return accept(d, 'signal');
+    status.refusedSignals++;
+    const by = typeof d?.by === 'string' && d.by ? d.by : 'unknown';
+    await spec.audit({ actor: by, action: spec.actions.refused, authorized: roleOf(by, status.approvers) !== undefined, detail: `decision signal ignored: ${reason}` });
+  });
+
+  return {
+    /** A decision taken without a person (the domain policy's auto-approval). */
+    accept,
+
+    /** Requests the decision and waits for it, reminding and escalating on the policy's durable timers; undefined when it expired or was interrupted. */
+    async waitForDecision(w: DecisionWait): Promise<DecisionRecord | undefined> {
+      const settled = () => status.decision !== undefined || (w.interrupted?.() ?? false);
+      const { steps, expiryMs } = approvalTimeline(w.policy);
+      const start = Date.now();
+      const at = (ms: number) => new Date(start + ms).toISOString();
+      status.requestedAt = at(0);
+      for (const s of steps) status[s.kind === 'reminder' ? 'remindAt' : 'escalateAt'] = at(s.afterMs);
+      status.expiresAt = at(expiryMs);
+      open = w.version;
+      try {
+        spec.setPhase('awaiting-approval');
+        await spec.audit({ actor: 'system', action: spec.actions.requested, authorized: true, detail: w.requested.detail });
+        await w.notify('approval-requested', [w.approvers.dpo], w.requested.message);
+        for (const s of steps) {
+          if (await condition(settled, Math.max(1, s.afterMs - (Date.now() - start)))) return status.decision;
+          spec.setPhase(s.kind === 'reminder' ? 'reminded' : 'escalated');
+          const to = nudgeRecipients(s.kind, w.approvers);
+          const text = w.nudged(s.kind, Date.now() - start, to);
+          await spec.audit({ actor: 'system', action: spec.actions.sent(s.kind), authorized: true, detail: text.detail });
+          await w.notify(s.kind, to, text.message);
+        }
+        await condition(settled, Math.max(1, expiryMs - (Date.now() - start)));
+        return status.decision;
+      } finally {
+        open = undefined;
+      }
+    },
+
+    /** The outcome an accepted decide Update answers with. */
+    answer(result: R): void {
+      outcome = { result };
+    },
+  };
+}
