@@ -15,7 +15,7 @@ import type { DomainDeclaration } from '../contracts/contract.js';
 import { loadDomains } from '../domains/load.js';
 import { spawnWorker } from '../test/support/processes.js';
 import { connectClient } from '../test/support/temporal.js';
-import type { BackfillTableResult } from '../workflows/backfill-table.js';
+import { backfillTableWorkflowType, type BackfillTableWorkflow } from '../workflows/api/backfill-table.js';
 import { peakRssMb, round, say, settleDisk, timed } from './lib/measure.js';
 import { rawTransfer } from './lib/raw-transfer.js';
 import { benchDatabase, ensureGenerated } from './lib/source-db.js';
@@ -131,11 +131,11 @@ async function factoryBackfill(url: string, dir: string, chunkRows: number, conc
   const { client, close } = await connectClient(parseConfig({ ...process.env, ...env }));
   try {
     const outcome = await timed(() =>
-      client.workflow.execute('backfillTable', {
+      client.workflow.execute<BackfillTableWorkflow>(backfillTableWorkflowType, {
         taskQueue: env.TEMPORAL_TASK_QUEUE,
         workflowId: `backfill:bench.booking-${stamp}`,
         args: [{ domain: 'bench', table: 'booking', chunkRows, concurrency, warehouseTaskQueue: env.TEMPORAL_WAREHOUSE_TASK_QUEUE }],
-      }) as Promise<BackfillTableResult>,
+      }),
     );
     const rss = Math.max(peakRssMb(general.child.pid!), peakRssMb(warehouse.child.pid!));
     return { ...outcome, rss };

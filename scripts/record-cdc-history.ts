@@ -14,7 +14,15 @@
 // - 'continue-as-new': the first run of a capture that continues as new after three ingest runs.
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { CdcIngestInput, CdcStatus } from '../workflows/cdc-ingest.js';
+import {
+  cdcIngestWorkflowType,
+  cdcStatus,
+  drainAndStop,
+  pauseCdc,
+  resumeCdc,
+  type CdcIngestInput,
+  type CdcIngestWorkflow,
+} from '../workflows/api/cdc-ingest.js';
 import { decideSchemaChangeUpdate, schemaChangeStatus, schemaChangeWorkflowId } from '../workflows/api/schema-change-approval.js';
 import { dpo, droppedReasonCode, general, table, warehouse, world } from '../test/support/schema-change-fakes.js';
 import { historyToJson } from '../test/support/history-json.js';
@@ -38,7 +46,7 @@ try {
   {
     const consumer = 'cdc.booking.record-can';
     const args: [CdcIngestInput] = [{ domain: 'booking', warehouseTaskQueue: 'wh', consumer, runSeconds: 1, runsPerHistory: 3 }];
-    const cdc = await env.client.workflow.start('cdcIngest', { taskQueue: 'main', workflowId: 'cdc:booking-record-can', args });
+    const cdc = await env.client.workflow.start<CdcIngestWorkflow>(cdcIngestWorkflowType, { taskQueue: 'main', workflowId: 'cdc:booking-record-can', args });
     const first = (await cdc.describe()).runId;
     await until(async () => (await cdc.describe()).runId, (runId) => runId !== first);
     await writeFile(out('continue-as-new'), `${historyToJson(await env.client.workflow.getHandle(cdc.workflowId, first).fetchHistory())}\n`);
@@ -48,19 +56,19 @@ try {
     const consumer = 'cdc.booking.record-approval';
     world.pauses.set(consumer, droppedReasonCode);
     const args: [CdcIngestInput] = [{ domain: 'booking', warehouseTaskQueue: 'wh', consumer, runSeconds: 1, runsPerHistory: 1000 }];
-    const cdc = await env.client.workflow.start('cdcIngest', { taskQueue: 'main', workflowId: 'cdc:booking-record-approval', args });
-    const status = () => cdc.query<CdcStatus>('status');
+    const cdc = await env.client.workflow.start<CdcIngestWorkflow>(cdcIngestWorkflowType, { taskQueue: 'main', workflowId: 'cdc:booking-record-approval', args });
+    const status = () => cdc.query(cdcStatus);
     await until(status, (s) => s.pausedTables[0]?.approval?.state === 'requested');
-    await cdc.signal('pause');
+    await cdc.signal(pauseCdc);
     await until(status, (s) => s.paused);
-    await cdc.signal('resume');
+    await cdc.signal(resumeCdc);
     await until(status, (s) => !s.paused);
     const approval = env.client.workflow.getHandle(schemaChangeWorkflowId(cdc.workflowId, table));
     const { request } = await until(() => approval.query(schemaChangeStatus), (s) => s.phase === 'awaiting-approval');
     await approval.executeUpdate(decideSchemaChangeUpdate, { args: [{ version: request!, decision: 'approve', by: dpo, comment: 'REASON_CODE retired at the source' }] });
     await until(status, (s) => s.pausedTables.length === 0);
     await until(async () => world.runs.filter((r) => r.consumer === consumer).at(-1)!, (r) => r.tables.includes(table));
-    await cdc.executeUpdate('drainAndStop');
+    await cdc.executeUpdate(drainAndStop);
     await cdc.result();
     await writeFile(out('approval'), `${historyToJson(await cdc.fetchHistory())}\n`);
   }

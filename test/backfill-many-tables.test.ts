@@ -5,8 +5,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { loadDomains } from '../domains/load.js';
-import type { BackfillManyResult } from '../workflows/backfill-many.js';
-import type { WarehouseStatsResult } from '../workflows/warehouse-stats.js';
+import { backfillAllWorkflowType, type BackfillManyWorkflow } from '../workflows/api/backfill-many.js';
+import { warehouseStatsWorkflowType, type WarehouseStatsWorkflow } from '../workflows/api/warehouse-stats.js';
 import { startWorkers, type RunningWorkers } from '../workers/worker.js';
 import { createScratchDatabase, sourceStats } from './support/postgres.js';
 import { createSyntheticTables, syntheticDeclarations } from './support/synthetic.js';
@@ -47,13 +47,13 @@ describe('backfillAll over a 350-table synthetic source', () => {
 
   it('loads every table exactly, with bounded histories, continuing as new', async () => {
     const workflowId = `backfill:all-synthetic-${Date.now()}`;
-    const handle = await client.workflow.start('backfillAll', {
+    const handle = await client.workflow.start<BackfillManyWorkflow>(backfillAllWorkflowType, {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowId,
       // A small history budget forces several continue-as-new hand-overs within 350 tables.
       args: [{ tableConcurrency: 8, chunkRows: 20, chunkConcurrency: 2, warehouseTaskQueue: config.TEMPORAL_WAREHOUSE_TASK_QUEUE, historyBudget: 1000 }],
     });
-    const result = (await handle.result()) as BackfillManyResult;
+    const result = await handle.result();
     expect(result.tables).toHaveLength(350);
     expect(result.tables.filter((t) => t.error)).toEqual([]);
     expect(result.runs).toBeGreaterThan(1);
@@ -76,11 +76,11 @@ describe('backfillAll over a 350-table synthetic source', () => {
     expect(largestChild).toBeLessThan(10_000);
 
     // Warehouse == source, per table: row count and content checksum.
-    const stats = (await client.workflow.execute('warehouseStats', {
+    const stats = await client.workflow.execute<WarehouseStatsWorkflow>(warehouseStatsWorkflowType, {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowId: `warehouse-stats:${workflowId}`,
       args: [{ tables: [...synthetic.expectedRows.keys()], warehouseTaskQueue: config.TEMPORAL_WAREHOUSE_TASK_QUEUE }],
-    })) as WarehouseStatsResult;
+    });
     const source = new pg.Client({ connectionString: scratch.url });
     await source.connect();
     try {

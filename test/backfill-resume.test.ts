@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { loadDomains } from '../domains/load.js';
 import type { DomainDeclaration } from '../contracts/contract.js';
-import type { BackfillTableProgress, BackfillTableResult } from '../workflows/backfill-table.js';
-import type { WarehouseStatsResult } from '../workflows/warehouse-stats.js';
+import { backfillTableProgress, backfillTableWorkflowType, type BackfillTableWorkflow } from '../workflows/api/backfill-table.js';
+import { warehouseStatsWorkflowType, type WarehouseStatsWorkflow } from '../workflows/api/warehouse-stats.js';
 import { spawnWorker, spawnWorkerPair, type WorkerProcess } from './support/processes.js';
 import { createScratchDatabase, sourceStats } from './support/postgres.js';
 import { connectClient, isolatedEnv, testConfig } from './support/temporal.js';
@@ -100,7 +100,7 @@ for (const variant of warehouseVariants()) {
 
     async function waitForChunks(handle: WorkflowHandle, atLeast: number): Promise<number> {
       for (;;) {
-        const progress = await handle.query<BackfillTableProgress>('progress');
+        const progress = await handle.query(backfillTableProgress);
         if (progress.chunksDone >= atLeast) return progress.chunksDone;
         if (progress.phase === 'done' || progress.phase === 'failed') throw new Error(`backfill reached ${progress.phase} before ${atLeast} chunks`);
         await new Promise((r) => setTimeout(r, 100));
@@ -113,7 +113,7 @@ for (const variant of warehouseVariants()) {
     }
 
     it('resumes from finished chunks after each kill and ends exact', async () => {
-      const handle = await client.workflow.start('backfillTable', {
+      const handle = await client.workflow.start<BackfillTableWorkflow>(backfillTableWorkflowType, {
         taskQueue: env.TEMPORAL_TASK_QUEUE!,
         workflowId: `backfill:resume.booking_line-${variant.kind}-${Date.now()}`,
         args: [{ domain: 'resume', table: 'booking_line', chunkRows: CHUNK_ROWS, concurrency: 2, warehouseTaskQueue: env.TEMPORAL_WAREHOUSE_TASK_QUEUE! }],
@@ -125,7 +125,7 @@ for (const variant of warehouseVariants()) {
       await restart('warehouse');
       killedAt.push(await waitForChunks(handle, killedAt[1]! + 12));
       await Promise.all([restart('general'), restart('warehouse')]);
-      const result = (await handle.result()) as BackfillTableResult;
+      const result = await handle.result();
       const chunks = Math.ceil(ROWS / CHUNK_ROWS) + 1; // the last boundary leaves an empty open-ended chunk
       expect(result.chunks).toBe(chunks);
 
@@ -136,11 +136,11 @@ for (const variant of warehouseVariants()) {
       await source.end();
       expect(expected.rows).toBe(ROWS);
       expect({ rows: result.rows, checksum: result.checksum }).toEqual(expected);
-      const stats = (await client.workflow.execute('warehouseStats', {
+      const stats = await client.workflow.execute<WarehouseStatsWorkflow>(warehouseStatsWorkflowType, {
         taskQueue: env.TEMPORAL_TASK_QUEUE!,
         workflowId: `warehouse-stats:resume-${variant.kind}-${Date.now()}`,
         args: [{ tables: ['resume.booking_line'], warehouseTaskQueue: env.TEMPORAL_WAREHOUSE_TASK_QUEUE! }],
-      })) as WarehouseStatsResult;
+      });
       expect({ rows: stats.tables[0]!.rows, checksum: stats.tables[0]!.checksum }).toEqual(expected);
 
       // Resumed, not restarted: every chunk was exported once, apart from the few in flight at each

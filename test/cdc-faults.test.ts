@@ -8,9 +8,9 @@ import { seedSource } from '../cli/source/seed.js';
 import { simulate } from '../cli/source/simulate.js';
 import { createKafka } from '../connectors/kafka/client.js';
 import { declarations as declared, loadDomains, registry as declaredRegistry } from '../domains/index.js';
-import type { BackfillManyResult } from '../workflows/backfill-many.js';
-import type { CdcStatus } from '../workflows/cdc-ingest.js';
-import type { VerifyTablesResult } from '../workflows/verify.js';
+import { backfillDomainWorkflowType, type BackfillManyWorkflow } from '../workflows/api/backfill-many.js';
+import { cdcIngestWorkflowType, cdcStatus, drainAndStop, type CdcIngestWorkflow } from '../workflows/api/cdc-ingest.js';
+import { verifyTablesWorkflowType, type VerifyTablesResult, type VerifyTablesWorkflow } from '../workflows/api/verify.js';
 import { registerCapture } from './support/capture.js';
 import { createScratchDatabase } from './support/postgres.js';
 import { spawnWorker, spawnWorkerPair, type WorkerProcess } from './support/processes.js';
@@ -69,14 +69,14 @@ for (const variant of warehouseVariants()) {
 
     it('ends exact after a poison event, a killed warehouse owner, a broker restart and a Temporal restart', async () => {
       const warehouseTaskQueue = env.TEMPORAL_WAREHOUSE_TASK_QUEUE!;
-      const backfill = (await client.workflow.execute('backfillDomain', {
+      const backfill = await client.workflow.execute<BackfillManyWorkflow>(backfillDomainWorkflowType, {
         taskQueue: env.TEMPORAL_TASK_QUEUE!,
         workflowId: `backfill:booking-faults-${variant.kind}-${Date.now()}`,
         args: [{ domain: 'booking', tableConcurrency: 2, chunkRows: 2000, chunkConcurrency: 2, warehouseTaskQueue }],
-      })) as BackfillManyResult;
+      });
       expect(backfill.tables.filter((t) => t.error)).toEqual([]);
       const workflowId = `cdc:booking-faults-${variant.kind}-${Date.now()}`;
-      await client.workflow.start('cdcIngest', {
+      await client.workflow.start<CdcIngestWorkflow>(cdcIngestWorkflowType, {
         taskQueue: env.TEMPORAL_TASK_QUEUE!,
         workflowId,
         args: [{ domain: 'booking', warehouseTaskQueue, consumer: `cdc.booking.${topicPrefix}`, runSeconds: 3 }],
@@ -108,11 +108,11 @@ for (const variant of warehouseVariants()) {
 
       let verified: VerifyTablesResult | undefined;
       for (let attempt = 0; attempt < 60; attempt++) {
-        verified = (await client.workflow.execute('verifyTables', {
+        verified = await client.workflow.execute<VerifyTablesWorkflow>(verifyTablesWorkflowType, {
           taskQueue: env.TEMPORAL_TASK_QUEUE!,
           workflowId: `verify:faults-${variant.kind}-${Date.now()}`,
           args: [{ tables: [], domain: 'booking', warehouseTaskQueue }],
-        })) as VerifyTablesResult;
+        });
         if (verified.allEqual) break;
         await pause(3000);
       }
@@ -120,16 +120,16 @@ for (const variant of warehouseVariants()) {
 
       // The poison event went to the dead-letter topic with its reason and coordinates; the stream went on.
       const handle = client.workflow.getHandle(workflowId);
-      let status = await handle.query<CdcStatus>('status');
+      let status = await handle.query(cdcStatus);
       for (let attempt = 0; attempt < 20 && status.totals.deadLettered < 1; attempt++) {
         await pause(1000);
-        status = await handle.query<CdcStatus>('status');
+        status = await handle.query(cdcStatus);
       }
       expect(status.totals.deadLettered).toBe(1);
       const dead = await readOne(`${topic}.dlq`);
       expect(dead.headers['factory.topic']).toBe(topic);
       expect(dead.headers['factory.reason']).toMatch(/^topic .*BOOK\.BOOKING partition 0 offset \d+/);
-      await handle.executeUpdate('drainAndStop');
+      await handle.executeUpdate(drainAndStop);
     }, 900_000);
 
     async function readOne(topic: string): Promise<{ headers: Record<string, string> }> {

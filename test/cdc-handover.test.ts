@@ -8,9 +8,9 @@ import { seedSource } from '../cli/source/seed.js';
 import { simulate } from '../cli/source/simulate.js';
 import { createKafka } from '../connectors/kafka/client.js';
 import { declarations, loadDomains, registry as declaredRegistry } from '../domains/index.js';
-import type { BackfillManyResult } from '../workflows/backfill-many.js';
-import type { CdcState, CdcStatus } from '../workflows/cdc-ingest.js';
-import type { VerifyTablesResult } from '../workflows/verify.js';
+import { backfillDomainWorkflowType, type BackfillManyWorkflow } from '../workflows/api/backfill-many.js';
+import { cdcIngestWorkflowType, cdcStatus, drainAndStop, type CdcIngestWorkflow } from '../workflows/api/cdc-ingest.js';
+import { verifyTablesWorkflowType, type VerifyTablesResult, type VerifyTablesWorkflow } from '../workflows/api/verify.js';
 import { startWorkers, type RunningWorkers } from '../workers/worker.js';
 import { registerCapture } from './support/capture.js';
 import { createScratchDatabase } from './support/postgres.js';
@@ -61,14 +61,14 @@ for (const variant of warehouseVariants()) {
     it('loses and duplicates nothing while the source keeps changing', async () => {
       const changes = simulate({ url: scratch.url, rate: 60, seconds: 25, seed: 11 });
       const warehouseTaskQueue = config.TEMPORAL_WAREHOUSE_TASK_QUEUE;
-      const backfill = (await client.workflow.execute('backfillDomain', {
+      const backfill = await client.workflow.execute<BackfillManyWorkflow>(backfillDomainWorkflowType, {
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         workflowId: `backfill:booking-handover-${variant.kind}-${Date.now()}`,
         args: [{ domain: 'booking', tableConcurrency: 2, chunkRows: 2000, chunkConcurrency: 2, warehouseTaskQueue }],
-      })) as BackfillManyResult;
+      });
       expect(backfill.tables.filter((t) => t.error)).toEqual([]);
 
-      const cdc = await client.workflow.start('cdcIngest', {
+      const cdc = await client.workflow.start<CdcIngestWorkflow>(cdcIngestWorkflowType, {
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         workflowId: `cdc:booking-handover-${variant.kind}-${Date.now()}`,
         args: [{ domain: 'booking', warehouseTaskQueue, consumer: `cdc.booking.${topicPrefix}`, runSeconds: 3 }],
@@ -79,17 +79,17 @@ for (const variant of warehouseVariants()) {
       // Caught up when every table equals the source; the source no longer changes.
       let verified: VerifyTablesResult | undefined;
       for (let attempt = 0; attempt < 40; attempt++) {
-        verified = (await client.workflow.execute('verifyTables', {
+        verified = await client.workflow.execute<VerifyTablesWorkflow>(verifyTablesWorkflowType, {
           taskQueue: config.TEMPORAL_TASK_QUEUE,
           workflowId: `verify:handover-${variant.kind}-${Date.now()}`,
           args: [{ tables: [], domain: 'booking', warehouseTaskQueue }],
-        })) as VerifyTablesResult;
+        });
         if (verified.allEqual) break;
         await new Promise((r) => setTimeout(r, 3000));
       }
       expect(verified!.tables.filter((t) => !t.equal)).toEqual([]);
 
-      const status = await cdc.query<CdcStatus>('status');
+      const status = await cdc.query(cdcStatus);
       expect(status.totals.applied).toBeGreaterThan(0);
       expect(status.totals.deadLettered).toBe(0);
       expect(status.pausedTables).toEqual([]);
@@ -105,10 +105,10 @@ for (const variant of warehouseVariants()) {
       } finally {
         await source.end();
       }
-      let evolved = await cdc.query<CdcStatus>('status');
+      let evolved = await cdc.query(cdcStatus);
       for (let attempt = 0; attempt < 40 && (evolved.pausedTables.length === 0 || !evolved.addedColumns['booking.booking']); attempt++) {
         await new Promise((r) => setTimeout(r, 1000));
-        evolved = await cdc.query<CdcStatus>('status');
+        evolved = await cdc.query(cdcStatus);
       }
       expect(evolved.addedColumns['booking.booking']).toEqual(['LOYALTY_NOTE']);
       expect(evolved.pausedTables.map((p) => p.table)).toEqual(['booking.booking_status_history']);
@@ -117,7 +117,7 @@ for (const variant of warehouseVariants()) {
       expect(evolved.pausedTables[0]!.approval?.state).toBe('requested');
       await client.workflow.getHandle(evolved.pausedTables[0]!.approval!.workflowId).terminate('test over');
 
-      const final = (await cdc.executeUpdate('drainAndStop')) as CdcState;
+      const final = await cdc.executeUpdate(drainAndStop);
       expect(final.totals.applied).toBeGreaterThanOrEqual(status.totals.applied);
       expect((await cdc.describe()).status.name).toBe('COMPLETED');
     }, 600_000);

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { pauseCdc, resumeCdc, schemaChangeDecided } from '../workflows/api/cdc-ingest.js';
 import { historyFromJson } from './support/history-json.js';
 
 // Replays committed cdcIngest histories against the workflow code as it is now, the bundle workers
@@ -23,7 +24,7 @@ describe('cdcIngest replay', () => {
   it('replays the committed histories with the current workflow code', async () => {
     const approval = await read('approval');
     const signals = approval.events.flatMap((e) => (e.workflowExecutionSignaledEventAttributes ? [e.workflowExecutionSignaledEventAttributes.signalName] : []));
-    expect(signals).toEqual(['pause', 'resume', 'schemaChangeDecided']);
+    expect(signals).toEqual([pauseCdc.name, resumeCdc.name, schemaChangeDecided.name]);
     await Worker.runReplayHistory({ workflowsPath }, approval, 'cdc:booking-record-approval');
     const continued = await read('continue-as-new');
     expect(continued.events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();

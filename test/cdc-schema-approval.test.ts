@@ -11,10 +11,10 @@ import { createKafka } from '../connectors/kafka/client.js';
 import { createPostgresSource } from '../connectors/postgres/source.js';
 import { checksumColumnsOf } from '../core/checksum.js';
 import { registry } from '../domains/index.js';
-import type { BackfillManyResult } from '../workflows/backfill-many.js';
-import type { CdcStatus } from '../workflows/cdc-ingest.js';
+import { backfillDomainWorkflowType, type BackfillManyWorkflow } from '../workflows/api/backfill-many.js';
+import { cdcIngestWorkflowType, cdcStatus, drainAndStop, type CdcIngestWorkflow, type CdcStatus } from '../workflows/api/cdc-ingest.js';
 import { schemaChangeStatus, schemaChangeWorkflowId } from '../workflows/api/schema-change-approval.js';
-import type { WarehouseStatsResult } from '../workflows/warehouse-stats.js';
+import { warehouseStatsWorkflowType, type WarehouseStatsWorkflow } from '../workflows/api/warehouse-stats.js';
 import { startWorkers, type RunningWorkers } from '../workers/worker.js';
 import { registerCapture } from './support/capture.js';
 import { testCatalogDatabase } from './support/catalog.js';
@@ -64,18 +64,18 @@ describe('a breaking schema change waits for the DPO, then ingestion resumes by 
 
   it('pauses at the dropped column, refuses someone not entitled, and after the DPO approves lands every later change exactly once', async () => {
     const warehouseTaskQueue = config.TEMPORAL_WAREHOUSE_TASK_QUEUE;
-    const backfill = (await client.workflow.execute('backfillDomain', {
+    const backfill = await client.workflow.execute<BackfillManyWorkflow>(backfillDomainWorkflowType, {
       taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: `backfill:booking-schema-${Date.now()}`,
       args: [{ domain: 'booking', tableConcurrency: 2, chunkRows: 5000, chunkConcurrency: 2, warehouseTaskQueue }],
-    })) as BackfillManyResult;
+    });
     expect(backfill.tables.filter((t) => t.error)).toEqual([]);
     const cdcWorkflowId = `cdc:booking-schema-${Date.now()}`;
-    const cdc = await client.workflow.start('cdcIngest', {
+    const cdc = await client.workflow.start<CdcIngestWorkflow>(cdcIngestWorkflowType, {
       taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: cdcWorkflowId,
       args: [{ domain: 'booking', warehouseTaskQueue, consumer: `cdc.booking.${topicPrefix}`, runSeconds: 2 }],
     });
     // The first query may come before the workflow's handlers are set (it reads its tables first).
-    const status = () => cdc.query<CdcStatus>('status').catch(() => undefined);
+    const status = () => cdc.query(cdcStatus).catch(() => undefined);
     const until = async (test: (s: CdcStatus) => boolean) => {
       for (let attempt = 0; attempt < 120; attempt++) {
         const s = await status();
@@ -131,10 +131,10 @@ describe('a breaking schema change waits for the DPO, then ingestion resumes by 
 
     const reader = createPostgresSource({ url: scratch.url, system: 'pg' });
     const expected = await reader.tableChecksum({ ref: { schema: 'EXPECT', table: 'BOOKING_STAT_HIST' }, checksumColumns: checksumColumnsOf(table) }).finally(() => reader.close());
-    const stats = (await client.workflow.execute('warehouseStats', {
+    const stats = await client.workflow.execute<WarehouseStatsWorkflow>(warehouseStatsWorkflowType, {
       taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: `stats:schema-${Date.now()}`, args: [{ tables: ['booking.booking_status_history'], warehouseTaskQueue }],
-    })) as WarehouseStatsResult;
+    });
     expect({ rows: stats.tables[0]!.rows, checksum: stats.tables[0]!.checksum }).toEqual(expected);
-    await cdc.executeUpdate('drainAndStop');
+    await cdc.executeUpdate(drainAndStop);
   }, 600_000);
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { seedSource } from '../cli/source/seed.js';
 import { registry } from '../domains/index.js';
-import type { BackfillManyResult } from '../workflows/backfill-many.js';
+import { backfillAllWorkflowType, type BackfillManyWorkflow } from '../workflows/api/backfill-many.js';
 import type { PublishDataProductResult } from '../workflows/api/publish-data-product.js';
 import { startWorkers, type RunningWorkers } from '../workers/worker.js';
 import { testCatalogDatabase } from './support/catalog.js';
@@ -49,10 +49,10 @@ describe('make demo ends with a publication waiting for its DPO and both ways to
       throw new Error('publish:booking.bookings is running in the stack\'s Temporal (left waiting by `make demo`): approve or reject it with a worker running, '
         + 'or `.stack/bin/temporal workflow terminate --workflow-id publish:booking.bookings`, then run this test again');
     }
-    const backfill = (await client.workflow.execute('backfillAll', {
+    const backfill = await client.workflow.execute<BackfillManyWorkflow>(backfillAllWorkflowType, {
       taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: `backfill:all-demo-publish-${Date.now()}`,
       args: [{ tableConcurrency: 4, chunkRows: 5000, chunkConcurrency: 2, warehouseTaskQueue: config.TEMPORAL_WAREHOUSE_TASK_QUEUE }],
-    })) as BackfillManyResult;
+    });
     expect(backfill.tables.filter((t) => t.error)).toEqual([]);
   }, 600_000);
 

@@ -7,10 +7,16 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { scheduleQualityGate, scheduleSpec, unscheduleQualityGate } from '../cli/commands/quality-run.js';
-import type { QualityReport } from '../core/quality-report.js';
 import type { DomainDeclaration } from '../contracts/contract.js';
 import { loadDomains } from '../domains/load.js';
-import type { QualityGateResult } from '../workflows/quality-gate.js';
+import { backfillDomainWorkflowType, type BackfillManyWorkflow } from '../workflows/api/backfill-many.js';
+import {
+  lastQualityReportWorkflowType,
+  qualityGateWorkflowType,
+  type LastQualityReportWorkflow,
+  type QualityGateResult,
+  type QualityGateWorkflow,
+} from '../workflows/api/quality-gate.js';
 import { startWorkers, type RunningWorkers } from '../workers/worker.js';
 import { createScratchDatabase } from './support/postgres.js';
 import { connectClient, isolatedEnv, testConfig } from './support/temporal.js';
@@ -87,7 +93,7 @@ describe('qualityGate on the real stack', () => {
   let client: Client;
   let closeClient: () => Promise<void>;
 
-  const gate = (product: string, run = '') => client.workflow.execute('qualityGate', {
+  const gate = (product: string, run = '') => client.workflow.execute<QualityGateWorkflow>(qualityGateWorkflowType, {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowId: `quality:${product}${run}-${process.pid}`,
     args: [{ product, warehouseTaskQueue: config.TEMPORAL_WAREHOUSE_TASK_QUEUE }],
@@ -104,7 +110,7 @@ describe('qualityGate on the real stack', () => {
     config = testConfig(env);
     workers = await startWorkers({ config, role: 'all', registry });
     ({ client, close: closeClient } = await connectClient(config));
-    await client.workflow.execute('backfillDomain', {
+    await client.workflow.execute<BackfillManyWorkflow>(backfillDomainWorkflowType, {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowId: `backfill:qg-${process.pid}`,
       args: [{ domain: 'qg', tableConcurrency: 2, chunkRows: 1000, chunkConcurrency: 1, warehouseTaskQueue: config.TEMPORAL_WAREHOUSE_TASK_QUEUE }],
@@ -140,13 +146,13 @@ describe('qualityGate on the real stack', () => {
   it('stores the report, readable afterwards, and compares the next run with the stored baseline', async () => {
     const second = await gate('qg.sales', '-again');
     expect(second.results.find((r) => r.ruleId === 'orders_volume')).toMatchObject({ status: 'pass', metric: 0, measured: { row_count: 50 } });
-    const stored = (await client.workflow.execute('lastQualityReport', {
+    const stored = await client.workflow.execute<LastQualityReportWorkflow>(lastQualityReportWorkflowType, {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowId: `quality-report:qg.sales-${process.pid}`,
       args: [{ product: 'qg.sales', warehouseTaskQueue: config.TEMPORAL_WAREHOUSE_TASK_QUEUE }],
-    })) as QualityReport;
+    });
     expect(stored).toMatchObject({ reportId: second.reportId, product: 'qg.sales', domain: 'qg', status: 'block' });
-    expect(stored.results).toEqual(second.results);
+    expect(stored?.results).toEqual(second.results);
   });
 
   it('factory quality run exits 2 on block and 0 on pass; report prints the stored report', async () => {

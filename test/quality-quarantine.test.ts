@@ -6,14 +6,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
 import { createKafka } from '../connectors/kafka/client.js';
-import type { QuarantineSummaryResult } from '../connectors/warehouse/port.js';
 import type { DomainDeclaration } from '../contracts/contract.js';
 import { loadDomains } from '../domains/load.js';
 import type { DomainRegistry } from '../domains/registry.js';
-import type { BackfillTableResult } from '../workflows/backfill-table.js';
-import type { CdcState } from '../workflows/cdc-ingest.js';
-import type { ReplayQuarantineWorkflowResult } from '../workflows/quality-replay.js';
-import type { VerifyTablesResult } from '../workflows/verify.js';
+import { backfillTableWorkflowType, type BackfillTableWorkflow } from '../workflows/api/backfill-table.js';
+import { cdcIngestWorkflowType, drainAndStop, type CdcIngestWorkflow } from '../workflows/api/cdc-ingest.js';
+import {
+  quarantineStatusWorkflowType,
+  replayQuarantineWorkflowType,
+  type QuarantineStatusWorkflow,
+  type QuarantineTableInput,
+  type ReplayQuarantineWorkflow,
+} from '../workflows/api/quality-replay.js';
+import { verifyTablesWorkflowType, type VerifyTablesResult, type VerifyTablesWorkflow } from '../workflows/api/verify.js';
 import { startWorkers, type RunningWorkers } from '../workers/worker.js';
 import { registerCapture } from './support/capture.js';
 import { createScratchDatabase, sourceStats } from './support/postgres.js';
@@ -86,10 +91,11 @@ describe('row quarantine and replay', () => {
       await wh.close();
     }
   }
-  const run = <T>(workflow: string, workflowId: string, args: unknown[]) =>
-    client.workflow.execute(workflow, { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId, args }) as Promise<T>;
-  const tableArgs = () => [{ domain: 'quar', table: 'guest_order', warehouseTaskQueue: config.TEMPORAL_WAREHOUSE_TASK_QUEUE }];
-  const verify = () => run<VerifyTablesResult>('verifyTables', `verify:quar-${Date.now()}`, [{ tables: ['quar.guest_order'], warehouseTaskQueue: config.TEMPORAL_WAREHOUSE_TASK_QUEUE }]);
+  const on = (workflowId: string) => ({ taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId });
+  const tableArgs = (): [QuarantineTableInput] => [{ domain: 'quar', table: 'guest_order', warehouseTaskQueue: config.TEMPORAL_WAREHOUSE_TASK_QUEUE }];
+  const verify = () => client.workflow.execute<VerifyTablesWorkflow>(verifyTablesWorkflowType, {
+    ...on(`verify:quar-${Date.now()}`), args: [{ tables: ['quar.guest_order'], warehouseTaskQueue: config.TEMPORAL_WAREHOUSE_TASK_QUEUE }],
+  });
 
   beforeAll(async () => {
     scratch = await createScratchDatabase(base.FACTORY_SOURCE_URL, `factory_it_quarantine_${process.pid}`);
@@ -121,13 +127,14 @@ describe('row quarantine and replay', () => {
   });
 
   it('quarantines failing rows at backfill and in change capture, and lands them exactly once on replay', async () => {
-    const backfill = await run<BackfillTableResult>('backfillTable', `backfill:quar.guest_order-${Date.now()}`, [
-      { domain: 'quar', table: 'guest_order', chunkRows: 500, concurrency: 2, warehouseTaskQueue: config.TEMPORAL_WAREHOUSE_TASK_QUEUE },
-    ]);
+    const backfill = await client.workflow.execute<BackfillTableWorkflow>(backfillTableWorkflowType, {
+      ...on(`backfill:quar.guest_order-${Date.now()}`),
+      args: [{ domain: 'quar', table: 'guest_order', chunkRows: 500, concurrency: 2, warehouseTaskQueue: config.TEMPORAL_WAREHOUSE_TASK_QUEUE }],
+    });
     expect(backfill).toMatchObject({ rows: ROWS, quarantined: 40 + 28 - 5 });
     expect((await verify()).allEqual).toBe(true);
 
-    const afterBackfill = await run<QuarantineSummaryResult>('quarantineStatus', `quality-quarantine:quar-${Date.now()}`, tableArgs());
+    const afterBackfill = await client.workflow.execute<QuarantineStatusWorkflow>(quarantineStatusWorkflowType, { ...on(`quality-quarantine:quar-${Date.now()}`), args: tableArgs() });
     expect(afterBackfill).toMatchObject({ open: 63, replayed: 0, superseded: 0, pending: 0 });
     expect(afterBackfill.rules.map((r) => [r.ruleId, r.reason, r.open])).toEqual([
       ['status_known', 'accepted_values on STATUS', 40],
@@ -136,7 +143,7 @@ describe('row quarantine and replay', () => {
     expect(JSON.stringify(afterBackfill)).not.toMatch(/Guest|-\d+\.25/);
 
     // The data is fixed at the source for negative amounts; meanwhile new bad rows arrive.
-    const cdc = await client.workflow.start('cdcIngest', {
+    const cdc = await client.workflow.start<CdcIngestWorkflow>(cdcIngestWorkflowType, {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowId: `cdc:quar-${Date.now()}`,
       args: [{ domain: 'quar', warehouseTaskQueue: config.TEMPORAL_WAREHOUSE_TASK_QUEUE, consumer: `cdc.quar.${topicPrefix}`, runSeconds: 2 }],
@@ -151,7 +158,7 @@ describe('row quarantine and replay', () => {
       verified = await verify();
     }
     expect(verified!.tables).toEqual([expect.objectContaining({ equal: true })]);
-    const final = (await cdc.executeUpdate('drainAndStop')) as CdcState;
+    const final = await cdc.executeUpdate(drainAndStop);
     expect(final.totals.deadLettered).toBe(0);
 
     const openBeforeReplay = 39 + 3 + 1;
@@ -174,16 +181,17 @@ describe('row quarantine and replay', () => {
     // The rule is fixed: status Z is accepted by the contract the warehouse owner serves now.
     await startWarehouse(relaxed);
     const replayId = 'quality-replay:quar.guest_order';
-    const replayed = await run<ReplayQuarantineWorkflowResult>('replayQuarantine', replayId, tableArgs());
+    const replayed = await client.workflow.execute<ReplayQuarantineWorkflow>(replayQuarantineWorkflowType, { ...on(replayId), args: tableArgs() });
     expect(replayed).toEqual({ domain: 'quar', table: 'guest_order', replayed: openBeforeReplay - 5, stillFailing: 5, superseded: 0 });
     const expected = await sourceStats(source, contract);
     expect(expected.rows).toBe(ROWS);
     const afterReplay = await verify();
     expect(afterReplay.tables[0]!.warehouse).toEqual(expected);
     // A second replay lands nothing twice.
-    expect(await run<ReplayQuarantineWorkflowResult>('replayQuarantine', replayId, tableArgs())).toMatchObject({ replayed: 0, stillFailing: 5, superseded: 0 });
+    const again = await client.workflow.execute<ReplayQuarantineWorkflow>(replayQuarantineWorkflowType, { ...on(replayId), args: tableArgs() });
+    expect(again).toMatchObject({ replayed: 0, stillFailing: 5, superseded: 0 });
     expect((await verify()).tables[0]!.warehouse).toEqual(expected);
-    const status = await run<QuarantineSummaryResult>('quarantineStatus', `quality-quarantine:quar-${Date.now()}`, tableArgs());
+    const status = await client.workflow.execute<QuarantineStatusWorkflow>(quarantineStatusWorkflowType, { ...on(`quality-quarantine:quar-${Date.now()}`), args: tableArgs() });
     expect(status).toMatchObject({ open: 5, replayed: openBeforeReplay - 5, rules: [expect.objectContaining({ ruleId: 'amount_positive', open: 5 })] });
 
     await inspect(async (query) => {

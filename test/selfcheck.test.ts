@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
+import { selfCheckWorkflowType, type SelfCheckWorkflow } from '../workflows/api/selfcheck.js';
 import { startWorkers, type RunningWorkers } from '../workers/worker.js';
 import { connectClient, testConfig, uniqueQueue } from './support/temporal.js';
 
@@ -23,7 +24,7 @@ describe('selfCheck workflow on the real stack', () => {
   it('runs activities against PostgreSQL and Kafka through the Temporal dev server', async () => {
     const topic = `_factory.selfcheck.${Date.now()}`;
     const workflowId = `selfcheck:test-${Date.now()}`;
-    const result = await client.workflow.execute('selfCheck', { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId, args: [{ kafkaTopic: topic }] });
+    const result = await client.workflow.execute<SelfCheckWorkflow>(selfCheckWorkflowType, { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId, args: [{ kafkaTopic: topic }] });
     expect(result.postgres.walLevel).toBe('logical');
     expect(result.postgres.serverVersion).toMatch(/^\d+\.\d+/);
     expect(result.kafka.topic).toBe(topic);
@@ -35,7 +36,7 @@ describe('selfCheck workflow on the real stack', () => {
   it('refuses input without a Kafka topic, without retrying', async () => {
     const workflowId = `selfcheck:test-bad-${Date.now()}`;
     await expect(
-      client.workflow.execute('selfCheck', { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId, args: [{}] }),
+      client.workflow.execute(selfCheckWorkflowType, { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId, args: [{}] }),
     ).rejects.toMatchObject({ cause: { message: 'selfCheck input: kafkaTopic is required, e.g. { "kafkaTopic": "_factory.selfcheck" }' } });
   });
 });

@@ -3,7 +3,6 @@ import {
   ParentClosePolicy,
   condition,
   continueAsNew,
-  defineQuery,
   patched,
   proxyActivities,
   setHandler,
@@ -12,62 +11,18 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createSourceActivities } from '../activities/source/index.js';
-import type { BuildQualifiedLayerResult } from '../connectors/warehouse/qualified-port.js';
 import { shortIo } from './lib/activity-options.js';
 import { factoryDomain, factoryStatus } from './api/search-attributes.js';
-import { backfillTable, type BackfillTableInput } from './backfill-table.js';
+import { backfillTable } from './backfill-table.js';
+import { backfillTableWorkflowId, type BackfillTableInput } from './api/backfill-table.js';
+import {
+  backfillManyProgress,
+  type BackfillManyInput,
+  type BackfillManyResult,
+  type BackfillManyState,
+  type TableOutcome,
+} from './api/backfill-many.js';
 import { qualifyDomains } from './qualified-layer.js';
-
-export interface BackfillManyInput {
-  /** Domain name for backfillDomain; ignored by backfillAll. */
-  domain?: string;
-  /** Child backfills in flight at once. */
-  tableConcurrency: number;
-  chunkRows: number;
-  chunkConcurrency: number;
-  warehouseTaskQueue: string;
-  /** History events after which a run stops starting children and continues as new (default 4000). */
-  historyBudget?: number;
-  /** Carried across continue-as-new; absent on the first run. */
-  state?: BackfillManyState;
-}
-
-export interface TableOutcome {
-  table: string;
-  rows: number;
-  checksum: string;
-  error?: string;
-}
-
-export interface BackfillManyState {
-  pending: string[];
-  outcomes: TableOutcome[];
-  startedAt: number;
-  runs: number;
-}
-
-export interface BackfillManyProgress {
-  tablesTotal: number;
-  tablesDone: number;
-  tablesFailed: number;
-  running: string[];
-  rows: number;
-  rowsPerSecond: number;
-  /** Estimate from the mean time per finished table so far. */
-  etaSeconds: number | null;
-  runs: number;
-}
-
-export interface BackfillManyResult {
-  tables: TableOutcome[];
-  rows: number;
-  durationMs: number;
-  runs: number;
-  /** The qualified views built once the tables were in, per domain (absent in runs started before this step). */
-  qualified?: BuildQualifiedLayerResult[];
-}
-
-export const backfillManyProgress = defineQuery<BackfillManyProgress>('progress');
 
 /** A run stops starting children past this many events and continues as new once they finish. */
 const defaultHistoryBudget = 4000;
@@ -161,7 +116,7 @@ async function runChild(qualified: string, input: BackfillManyInput): Promise<Ta
   };
   try {
     const handle = await startChild(backfillTable, {
-      workflowId: `backfill:${qualified}`,
+      workflowId: backfillTableWorkflowId(qualified),
       args: [childInput],
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
     });

@@ -3,7 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { WorkflowFailedError } from '@temporalio/client';
 import { createLocalEnv, workflowsPath } from '../test/support/time-skipping.js';
-import type { BackfillTableInput } from './backfill-table.js';
+import { backfillTableWorkflowType, type BackfillTableInput } from './api/backfill-table.js';
 
 // Workflow logic only: activities are replaced to steer the workflow into its branches. The real
 // activities run in test/backfill*.test.ts on the real stack.
@@ -44,7 +44,7 @@ describe('backfillTable workflow logic', () => {
     const fakes = activities(calls, loaded);
     const source = await Worker.create({ connection: env.nativeConnection, taskQueue: 'main', workflowsPath, activities: fakes.source });
     const warehouse = await Worker.create({ connection: env.nativeConnection, taskQueue: 'wh', activities: fakes.warehouse });
-    return source.runUntil(warehouse.runUntil(env.client.workflow.execute('backfillTable', { taskQueue: 'main', workflowId: `t-${Math.random()}`, args: [workflowInput] })));
+    return source.runUntil(warehouse.runUntil(env.client.workflow.execute(backfillTableWorkflowType, { taskQueue: 'main', workflowId: `t-${Math.random()}`, args: [workflowInput] })));
   }
 
   it('swaps in only after the load matches what the source exported', async () => {

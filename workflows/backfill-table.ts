@@ -1,6 +1,5 @@
 import {
   ApplicationFailure,
-  defineQuery,
   patched,
   proxyActivities,
   setHandler,
@@ -13,47 +12,13 @@ import { longChunk, shortIo } from './lib/activity-options.js';
 import { addChecksums } from '../core/checksum.js';
 import { factoryDomain, factoryStatus, factoryTable } from './api/search-attributes.js';
 import { runPool } from './lib/pool.js';
-
-export interface BackfillTableInput {
-  domain: string;
-  table: string;
-  /** Rows per chunk; the worker's FACTORY_CHUNK_ROWS is the usual source. */
-  chunkRows: number;
-  /** Chunks in flight at once. */
-  concurrency: number;
-  /** Warehouse-owner task queue (one process owns the warehouse). */
-  warehouseTaskQueue: string;
-}
-
-export interface BackfillTableResult {
-  domain: string;
-  table: string;
-  loadId: string;
-  rows: number;
-  checksum: string;
-  chunks: number;
-  durationMs: number;
-  /** Source change-stream position taken before the first chunk was read: CDC starts here. */
-  sourcePosition: string;
-  warehouseTable: string;
-  addedSourceColumns: string[];
-  /** Rows that failed a quarantine rule: in `<table>__quarantine`, not live (counted in `rows`). */
-  quarantined: number;
-}
-
-export type BackfillPhase = 'inspecting' | 'planning' | 'loading' | 'validating' | 'quarantining' | 'swapping' | 'done' | 'failed';
-
-export interface BackfillTableProgress {
-  phase: BackfillPhase;
-  chunksTotal: number;
-  chunksDone: number;
-  rowsDone: number;
-  approxRows: number;
-  startedAt: number;
-  quarantined: number;
-}
-
-export const backfillTableProgress = defineQuery<BackfillTableProgress>('progress');
+import {
+  backfillTableProgress,
+  type BackfillPhase,
+  type BackfillTableInput,
+  type BackfillTableProgress,
+  type BackfillTableResult,
+} from './api/backfill-table.js';
 
 const maxChunks = 1000;
 

@@ -2,16 +2,7 @@ import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { createQualifiedActivities } from '../activities/warehouse/qualified.js';
 import type { BuildQualifiedLayerResult } from '../connectors/warehouse/qualified-port.js';
 import { shortIo } from './lib/activity-options.js';
-
-export interface BuildQualifiedLayersInput {
-  /** Domains whose `qualified_<domain>` views to (re)build. */
-  domains: string[];
-  warehouseTaskQueue: string;
-}
-
-export interface BuildQualifiedLayersResult {
-  domains: BuildQualifiedLayerResult[];
-}
+import type { BuildQualifiedLayersInput, BuildQualifiedLayersResult } from './api/qualified-layer.js';
 
 /**
  * Builds the qualified views of each domain on the warehouse owner, one domain after the other

@@ -8,7 +8,7 @@ import type { QualityReport, QualityRuleOutcome } from '../core/quality-report.j
 import { factoryDomain, factoryStatus } from './api/search-attributes.js';
 import { UnknownNameError } from '../domains/errors.js';
 import { createLocalEnv, workflowsPath } from '../test/support/time-skipping.js';
-import type { QualityGateInput, QualityGateResult } from './quality-gate.js';
+import { qualityGateWorkflowType, type QualityGateInput, type QualityGateWorkflow } from './api/quality-gate.js';
 
 // Workflow logic only: activities are replaced to steer the gate. The real checks run in
 // test/quality-gate.test.ts on the real stack.
@@ -81,8 +81,8 @@ describe('qualityGate workflow logic', () => {
       },
     });
     const workflowId = `quality:test-${Math.random()}`;
-    const result = general.runUntil(warehouse.runUntil(env.client.workflow.execute('qualityGate', { taskQueue: 'main', workflowId, args: [input as QualityGateInput] })));
-    return { result: (await result) as QualityGateResult, seen, workflowId };
+    const result = general.runUntil(warehouse.runUntil(env.client.workflow.execute<QualityGateWorkflow>(qualityGateWorkflowType, { taskQueue: 'main', workflowId, args: [input as QualityGateInput] })));
+    return { result: await result, seen, workflowId };
   }
 
   it('blocks when a block rule fails, reports every rule, and stores the report it returns', async () => {

@@ -5,25 +5,10 @@ import type { createQualityActivities } from '../activities/quality/index.js';
 import type { createSourceActivities } from '../activities/source/index.js';
 import { longChunk, shortIo } from './lib/activity-options.js';
 import { nonRetryableErrorTypes } from '../core/errors.js';
-import { baselineKinds, gateStatus, type GateStatus, type QualityReport, type QualityRuleOutcome } from '../core/quality-report.js';
+import { baselineKinds, gateStatus, type QualityReport } from '../core/quality-report.js';
 import { factoryDomain, factoryStatus } from './api/search-attributes.js';
 import { runPool } from './lib/pool.js';
-
-export interface QualityGateInput {
-  /** '<domain>.<product>' (a bare product name unique across domains also resolves), or its parts. */
-  product: string | { domain: string; product: string };
-  warehouseTaskQueue: string;
-  /** Checks in flight at once (default 4). */
-  concurrency?: number;
-}
-
-export interface QualityGateResult {
-  product: string;
-  status: GateStatus;
-  results: QualityRuleOutcome[];
-  reportId: string;
-  durationMs: number;
-}
+import type { QualityGateInput, QualityGateResult, QualityReportInput } from './api/quality-gate.js';
 
 /**
  * Runs every quality rule of a data product's tables inside the warehouse, stores the report in the
@@ -104,11 +89,6 @@ function assertInput(input: QualityGateInput): string {
   if (input?.concurrency !== undefined && !(input.concurrency > 0)) problems.push('concurrency > 0');
   if (problems.length) throw ApplicationFailure.nonRetryable(`qualityGate input: expected ${problems.join(', ')}`, 'InvalidInputError');
   return product;
-}
-
-export interface QualityReportInput {
-  product: string;
-  warehouseTaskQueue: string;
 }
 
 /** The last stored report of a product, asked of the warehouse owner (nothing else opens the warehouse). */

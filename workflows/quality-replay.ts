@@ -1,20 +1,8 @@
 import { ApplicationFailure, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { createWarehouseActivities } from '../activities/warehouse/index.js';
-import type { QuarantineSummaryResult, ReplayQuarantineResult } from '../connectors/warehouse/port.js';
 import { longChunk, shortIo } from './lib/activity-options.js';
 import { factoryDomain, factoryStatus, factoryTable } from './api/search-attributes.js';
-
-export interface QuarantineTableInput {
-  domain: string;
-  table: string;
-  /** Warehouse-owner task queue (one process owns the warehouse). */
-  warehouseTaskQueue: string;
-}
-
-export interface ReplayQuarantineWorkflowResult extends ReplayQuarantineResult {
-  domain: string;
-  table: string;
-}
+import type { QuarantineSummaryResult, QuarantineTableInput, ReplayQuarantineWorkflowResult } from './api/quality-replay.js';
 
 /**
  * Replays the open quarantined rows of one table (workflow id `quality-replay:<domain>.<table>`):

@@ -3,7 +3,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { deputies, dpo, droppedReasonCode, general, table, warehouse, world } from '../test/support/schema-change-fakes.js';
 import { startTimeSkippingWorkers, supportWorkflowsPath, type TimeSkippingWorkers } from '../test/support/time-skipping.js';
-import { cdcStatus as cdcStatusQuery, drainAndStop, type CdcIngestInput } from './cdc-ingest.js';
+import { cdcIngestWorkflowType, cdcStatus as cdcStatusQuery, drainAndStop, type CdcIngestInput, type CdcIngestWorkflow } from './api/cdc-ingest.js';
 import {
   decideSchemaChangeSignal, decideSchemaChangeUpdate, schemaChangeApprovalWorkflowType, schemaChangeStatus, schemaChangeWorkflowId,
   type DecideInput, type SchemaChangeApprovalInput, type SchemaChangeApprovalWorkflow,
@@ -43,7 +43,7 @@ describe('schema change approval: breaking CDC changes wait for the DPO', () => 
     const cdcId = `cdc:booking-${name}-${seq}`;
     world.pauses.set(consumer, pause);
     const args: [CdcIngestInput] = [{ domain: 'booking', warehouseTaskQueue: 'wh', consumer, runSeconds: 1, runsPerHistory }];
-    const cdc = await env.client.workflow.start('cdcIngest', { taskQueue: 'main', workflowId: cdcId, args });
+    const cdc = await env.client.workflow.start<CdcIngestWorkflow>(cdcIngestWorkflowType, { taskQueue: 'main', workflowId: cdcId, args });
     const cdcStatus = () => cdc.query(cdcStatusQuery);
     await until(cdcStatus, (s) => s.pausedTables[0]?.approval?.state === 'requested');
     const approval = env.client.workflow.getHandle(schemaChangeWorkflowId(cdcId, table));

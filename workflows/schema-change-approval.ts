@@ -8,7 +8,7 @@ import {
   type SchemaChangeApprovalInput, type SchemaChangeApprovalStatus, type SchemaChangeDecideResult, type SchemaChangePhase,
 } from './api/schema-change-approval.js';
 import { factoryDomain, factoryStatus, factoryTable } from './api/search-attributes.js';
-import { schemaChangeDecided, type SchemaChangeDecision } from './cdc-ingest.js';
+import { schemaChangeDecided, type SchemaChangeDecision } from './api/cdc-ingest.js';
 import { shortIo } from './lib/activity-options.js';
 import { approval, type AuditEntry } from './lib/approval-component.js';
 import { approvalNotifier } from './lib/approval-notify.js';

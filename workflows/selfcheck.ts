@@ -1,17 +1,9 @@
 import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { createHealthActivities } from '../activities/health/index.js';
 import { shortIo } from './lib/activity-options.js';
+import type { SelfCheckInput, SelfCheckResult } from './api/selfcheck.js';
 
 const { checkPostgres, checkKafka } = proxyActivities<ReturnType<typeof createHealthActivities>>(shortIo);
-
-export interface SelfCheckInput {
-  kafkaTopic: string;
-}
-
-export interface SelfCheckResult {
-  postgres: { serverVersion: string; walLevel: string };
-  kafka: { topic: string; offset: string; roundTripMs: number };
-}
 
 /** Proves the stack end to end: a worker runs real activities against PostgreSQL and Kafka. */
 export async function selfCheck(input: SelfCheckInput): Promise<SelfCheckResult> {

@@ -3,25 +3,7 @@ import type { createSourceActivities } from '../activities/source/index.js';
 import type { createWarehouseActivities } from '../activities/warehouse/index.js';
 import { longChunk, shortIo } from './lib/activity-options.js';
 import { runPool } from './lib/pool.js';
-
-export interface VerifyTablesInput {
-  /** Qualified names '<domain>.<table>'; empty means every table of `domain`, or of all domains. */
-  tables: string[];
-  domain?: string;
-  warehouseTaskQueue: string;
-}
-
-export interface TableVerification {
-  table: string;
-  source: { rows: number; checksum: string };
-  warehouse: { rows: number; checksum: string };
-  equal: boolean;
-}
-
-export interface VerifyTablesResult {
-  tables: TableVerification[];
-  allEqual: boolean;
-}
+import type { VerifyTablesInput, VerifyTablesResult } from './api/verify.js';
 
 /** Source vs warehouse, per table: row count and content checksum, each computed where the data lives. */
 export async function verifyTables(input: VerifyTablesInput): Promise<VerifyTablesResult> {

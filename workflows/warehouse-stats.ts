@@ -1,16 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { createWarehouseActivities } from '../activities/warehouse/index.js';
 import { shortIo } from './lib/activity-options.js';
-
-export interface WarehouseStatsInput {
-  /** Qualified table names '<domain>.<table>'. */
-  tables: string[];
-  warehouseTaskQueue: string;
-}
-
-export interface WarehouseStatsResult {
-  tables: Array<{ table: string; rows: number; checksum: string; lastBackfill: { rows: number; checksum: string; recordedAt: string; sourcePosition: string } | null }>;
-}
+import type { WarehouseStatsInput, WarehouseStatsResult } from './api/warehouse-stats.js';
 
 /**
  * Row count and content checksum of warehouse tables, asked of the warehouse owner: nothing else

@@ -2,14 +2,33 @@ import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle,
 import type { Command } from 'commander';
 import { factoryDomain, factoryStatus, factoryTable } from '../../workflows/api/search-attributes.js';
 import { registry } from '../../domains/index.js';
-import type { BackfillManyInput } from '../../workflows/backfill-many.js';
-import type { BackfillTableInput } from '../../workflows/backfill-table.js';
+import {
+  backfillAllWorkflowId,
+  backfillAllWorkflowType,
+  backfillDomainWorkflowId,
+  backfillDomainWorkflowType,
+  backfillManyProgress,
+  type BackfillManyInput,
+  type BackfillManyProgress,
+  type BackfillManyWorkflow,
+} from '../../workflows/api/backfill-many.js';
+import {
+  backfillTableProgress,
+  backfillTableWorkflowId,
+  backfillTableWorkflowType,
+  type BackfillTableInput,
+  type BackfillTableProgress,
+  type BackfillTableWorkflow,
+} from '../../workflows/api/backfill-table.js';
 import { config } from '../context.js';
 import { withClient } from '../temporal.js';
 import { printTable } from './domains.js';
 
+type BackfillWorkflowType = typeof backfillTableWorkflowType | typeof backfillDomainWorkflowType | typeof backfillAllWorkflowType;
+const backfillWorkflowTypes: BackfillWorkflowType[] = [backfillTableWorkflowType, backfillDomainWorkflowType, backfillAllWorkflowType];
+
 interface Target {
-  workflowType: 'backfillTable' | 'backfillDomain' | 'backfillAll';
+  workflowType: BackfillWorkflowType;
   workflowId: string;
   args: [BackfillTableInput] | [BackfillManyInput];
   domain: string;
@@ -21,14 +40,14 @@ export function backfillTarget(name: string, options: { tableConcurrency?: numbe
   const cfg = config();
   const common = { chunkRows: cfg.FACTORY_CHUNK_ROWS, warehouseTaskQueue: cfg.TEMPORAL_WAREHOUSE_TASK_QUEUE };
   const many = { ...common, chunkConcurrency: cfg.FACTORY_CHUNK_CONCURRENCY, tableConcurrency: options.tableConcurrency ?? 2 };
-  if (name === 'all') return { workflowType: 'backfillAll', workflowId: 'backfill:all', args: [many], domain: '*' };
+  if (name === 'all') return { workflowType: backfillAllWorkflowType, workflowId: backfillAllWorkflowId, args: [many], domain: '*' };
   const resolved = registry.resolve(name);
   if (resolved.kind === 'domain') {
-    return { workflowType: 'backfillDomain', workflowId: `backfill:${resolved.domain.name}`, args: [{ ...many, domain: resolved.domain.name }], domain: resolved.domain.name };
+    return { workflowType: backfillDomainWorkflowType, workflowId: backfillDomainWorkflowId(resolved.domain.name), args: [{ ...many, domain: resolved.domain.name }], domain: resolved.domain.name };
   }
   return {
-    workflowType: 'backfillTable',
-    workflowId: `backfill:${resolved.qualifiedName}`,
+    workflowType: backfillTableWorkflowType,
+    workflowId: backfillTableWorkflowId(resolved.qualifiedName),
     args: [{ ...common, domain: resolved.domain.name, table: resolved.table.name, concurrency: cfg.FACTORY_CHUNK_CONCURRENCY }],
     domain: resolved.domain.name,
     table: resolved.qualifiedName,
@@ -63,38 +82,35 @@ export async function startBackfill(client: Client, target: Target, taskQueue = 
   }
 }
 
-interface Progress {
-  phase?: string;
-  chunksTotal?: number;
-  chunksDone?: number;
-  rowsDone?: number;
-  tablesTotal?: number;
-  tablesDone?: number;
-  tablesFailed?: number;
-  rows?: number;
-  rowsPerSecond?: number;
-  etaSeconds?: number | null;
+type Progress = BackfillTableProgress | BackfillManyProgress;
+
+/** The progress query of a backfill run: a table's chunks, or the tables of a domain or of all. */
+function progressOf(handle: WorkflowHandle, workflowType: string): Promise<Progress> {
+  return workflowType === backfillTableWorkflowType ? handle.query(backfillTableProgress) : handle.query(backfillManyProgress);
 }
 
 function progressLine(p: Progress): string {
-  const [done, total, unit] = p.tablesTotal !== undefined ? [p.tablesDone ?? 0, p.tablesTotal, 'tables'] : [p.chunksDone ?? 0, p.chunksTotal ?? 0, 'chunks'];
+  const many = 'tablesTotal' in p;
+  const [done, total, unit] = many ? [p.tablesDone, p.tablesTotal, 'tables'] : [p.chunksDone, p.chunksTotal, 'chunks'];
   const width = 30;
   const filled = total > 0 ? Math.round((done / total) * width) : 0;
-  const rows = p.rows ?? p.rowsDone ?? 0;
-  const extra = [p.phase, p.rowsPerSecond !== undefined ? `${p.rowsPerSecond.toLocaleString('en')} rows/s` : '', p.etaSeconds != null ? `ETA ${p.etaSeconds}s` : '', p.tablesFailed ? `${p.tablesFailed} failed` : '']
+  const rows = many ? p.rows : p.rowsDone;
+  const extra = (many
+    ? [`${p.rowsPerSecond.toLocaleString('en')} rows/s`, p.etaSeconds != null ? `ETA ${p.etaSeconds}s` : '', p.tablesFailed ? `${p.tablesFailed} failed` : '']
+    : [p.phase])
     .filter(Boolean)
     .join(', ');
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${unit}, ${rows.toLocaleString('en')} rows ${extra}`;
 }
 
 /** Polls the run's progress query once a second and redraws one line until the run ends. */
-async function follow(handle: WorkflowHandle): Promise<unknown> {
+async function follow(handle: WorkflowHandle, workflowType: BackfillWorkflowType): Promise<unknown> {
   const result = handle.result();
   let finished = false;
   void result.then(() => (finished = true), () => (finished = true));
   while (!finished) {
     try {
-      const p = await handle.query<Progress>('progress');
+      const p = await progressOf(handle, workflowType);
       process.stderr.write(`\r${progressLine(p)}\x1b[K`);
     } catch {
       // The first workflow task may not have run yet; the next poll will show progress.
@@ -131,7 +147,7 @@ export function registerBackfillCommands(program: Command): void {
         const handle = await startBackfill(client, target);
         console.log(`started ${target.workflowType} ${handle.workflowId} (run ${handle.firstExecutionRunId})`);
         if (!opts.follow) return;
-        const result = await follow(handle);
+        const result = await follow(handle, target.workflowType);
         console.log(JSON.stringify(result, null, 2));
       });
     });
@@ -140,15 +156,15 @@ export function registerBackfillCommands(program: Command): void {
 async function showStatus(): Promise<void> {
   await withClient(async (client) => {
     const rows: string[][] = [];
-    const query = "WorkflowType IN ('backfillTable', 'backfillDomain', 'backfillAll')";
+    const query = `WorkflowType IN (${backfillWorkflowTypes.map((t) => `'${t}'`).join(', ')})`;
     for await (const run of client.workflow.list({ query, pageSize: 100 })) {
       let rowsLoaded = '';
       if (run.status.name === 'COMPLETED') {
-        const result = await client.workflow.getHandle(run.workflowId, run.runId).result().catch(() => undefined);
-        rowsLoaded = String((result as { rows?: number } | undefined)?.rows ?? '');
+        const result = await client.workflow.getHandle<BackfillTableWorkflow | BackfillManyWorkflow>(run.workflowId, run.runId).result().catch(() => undefined);
+        rowsLoaded = String(result?.rows ?? '');
       } else if (run.status.name === 'RUNNING') {
-        const p = await client.workflow.getHandle(run.workflowId, run.runId).query<Progress>('progress').catch(() => undefined);
-        rowsLoaded = String(p?.rows ?? p?.rowsDone ?? '');
+        const p = await progressOf(client.workflow.getHandle(run.workflowId, run.runId), run.type).catch(() => undefined);
+        rowsLoaded = String(p === undefined ? '' : 'rows' in p ? p.rows : p.rowsDone);
       }
       rows.push([run.workflowId, run.status.name.toLowerCase(), rowsLoaded, run.startTime.toISOString(), run.closeTime?.toISOString() ?? '']);
       if (rows.length >= 100) break;

@@ -4,7 +4,16 @@ import { factoryDomain, factoryStatus } from '../../workflows/api/search-attribu
 import { createKafka } from '../../connectors/kafka/client.js';
 import { registerCapture, removeCapture } from '../../connectors/kafka-connect/capture.js';
 import { registry } from '../../domains/index.js';
-import type { CdcState, CdcStatus } from '../../workflows/cdc-ingest.js';
+import {
+  cdcIngestWorkflowType,
+  cdcStatus,
+  cdcWorkflowId,
+  drainAndStop,
+  pauseCdc,
+  resumeCdc,
+  type CdcIngestWorkflow,
+  type CdcStatus,
+} from '../../workflows/api/cdc-ingest.js';
 import { config } from '../context.js';
 import { withClient } from '../temporal.js';
 import { printTable } from './domains.js';
@@ -48,31 +57,31 @@ export function registerCdcCommands(program: Command): void {
       await withClient(async (client) => {
         for (const domain of domainsOf(target)) {
           try {
-            await client.workflow.start('cdcIngest', {
+            await client.workflow.start<CdcIngestWorkflow>(cdcIngestWorkflowType, {
               taskQueue: cfg.TEMPORAL_TASK_QUEUE,
-              workflowId: `cdc:${domain}`,
+              workflowId: cdcWorkflowId(domain),
               args: [{ domain, warehouseTaskQueue: cfg.TEMPORAL_WAREHOUSE_TASK_QUEUE, runSeconds: opts.runSeconds }],
               workflowIdConflictPolicy: 'FAIL',
               typedSearchAttributes: [{ key: factoryDomain, value: domain }, { key: factoryStatus, value: 'running' }],
             });
-            console.log(`cdc:${domain} started`);
+            console.log(`${cdcWorkflowId(domain)} started`);
           } catch (error) {
             if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-            console.log(`cdc:${domain} is already running`);
+            console.log(`${cdcWorkflowId(domain)} is already running`);
           }
         }
       });
     });
 
-  for (const [name, signal, verb] of [['pause', 'pause', 'paused'], ['resume', 'resume', 'resumed']] as const) {
+  for (const [name, signal, verb] of [['pause', pauseCdc, 'paused'], ['resume', resumeCdc, 'resumed']] as const) {
     cdc
       .command(`${name} <target>`)
       .description(`${name} change capture of a domain ('all' for every domain)`)
       .action(async (target: string) => {
         await withClient(async (client) => {
           for (const domain of domainsOf(target)) {
-            await client.workflow.getHandle(`cdc:${domain}`).signal(signal);
-            console.log(`cdc:${domain} ${verb}`);
+            await client.workflow.getHandle(cdcWorkflowId(domain)).signal(signal);
+            console.log(`${cdcWorkflowId(domain)} ${verb}`);
           }
         });
       });
@@ -84,8 +93,8 @@ export function registerCdcCommands(program: Command): void {
     .action(async (target: string) => {
       await withClient(async (client) => {
         for (const domain of domainsOf(target)) {
-          const final = (await client.workflow.getHandle(`cdc:${domain}`).executeUpdate('drainAndStop')) as CdcState;
-          console.log(`cdc:${domain} stopped after ${final.totals.applied.toLocaleString('en')} changes applied, ${final.totals.deadLettered} dead-lettered`);
+          const final = await client.workflow.getHandle(cdcWorkflowId(domain)).executeUpdate(drainAndStop);
+          console.log(`${cdcWorkflowId(domain)} stopped after ${final.totals.applied.toLocaleString('en')} changes applied, ${final.totals.deadLettered} dead-lettered`);
         }
       });
     });
@@ -99,7 +108,7 @@ export function registerCdcCommands(program: Command): void {
         const rows: string[][] = [];
         const all: Record<string, CdcStatus> = {};
         for (const domain of domainsOf(target ?? 'all')) {
-          const status = await client.workflow.getHandle(`cdc:${domain}`).query<CdcStatus>('status').catch(() => undefined);
+          const status = await client.workflow.getHandle(cdcWorkflowId(domain)).query(cdcStatus).catch(() => undefined);
           if (!status) continue;
           all[domain] = status;
           const lag = status.lag.reduce((n, l) => n + l.lag, 0);

@@ -2,7 +2,13 @@ import type { Command } from 'commander';
 import { qualifiedViewSql } from '../../core/qualified/sql.js';
 import { layerSchema } from '../../connectors/warehouse/port.js';
 import { registry } from '../../domains/index.js';
-import type { BuildQualifiedLayersInput, BuildQualifiedLayersResult } from '../../workflows/qualified-layer.js';
+import {
+  buildQualifiedLayersWorkflowId,
+  buildQualifiedLayersWorkflowType,
+  type BuildQualifiedLayersInput,
+  type BuildQualifiedLayersResult,
+  type BuildQualifiedLayersWorkflow,
+} from '../../workflows/api/qualified-layer.js';
 import { config } from '../context.js';
 import { withClient } from '../temporal.js';
 import { printTable } from './domains.js';
@@ -36,9 +42,9 @@ export function registerQualifiedCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (name: string | undefined, opts: { json?: boolean }) => {
       const input: BuildQualifiedLayersInput = { domains: domainsOf(name), warehouseTaskQueue: config().TEMPORAL_WAREHOUSE_TASK_QUEUE };
-      const result = await withClient((client) => client.workflow.execute('buildQualifiedLayers', {
-        taskQueue: config().TEMPORAL_TASK_QUEUE, workflowId: `qualified:${name ?? 'all'}:${Date.now()}`, args: [input],
-      })) as BuildQualifiedLayersResult;
+      const result = await withClient((client) => client.workflow.execute<BuildQualifiedLayersWorkflow>(buildQualifiedLayersWorkflowType, {
+        taskQueue: config().TEMPORAL_TASK_QUEUE, workflowId: buildQualifiedLayersWorkflowId(name ?? 'all', Date.now()), args: [input],
+      }));
       if (opts.json) console.log(JSON.stringify(result, null, 2));
       else print(result);
     });

@@ -1,7 +1,14 @@
 import type { Command } from 'commander';
-import type { QuarantineSummaryResult } from '../../connectors/warehouse/port.js';
 import { registry } from '../../domains/index.js';
-import type { QuarantineTableInput, ReplayQuarantineWorkflowResult } from '../../workflows/quality-replay.js';
+import {
+  quarantineStatusWorkflowId,
+  quarantineStatusWorkflowType,
+  replayQuarantineWorkflowId,
+  replayQuarantineWorkflowType,
+  type QuarantineStatusWorkflow,
+  type QuarantineTableInput,
+  type ReplayQuarantineWorkflow,
+} from '../../workflows/api/quality-replay.js';
 import { config } from '../context.js';
 import { withClient } from '../temporal.js';
 import { printTable } from './domains.js';
@@ -22,9 +29,9 @@ export function registerQualityReplayCommands(quality: Command): void {
     .option('--json', 'print JSON')
     .action(async (name: string, opts: { json?: boolean }) => {
       const input = tableInput(name);
-      const workflowId = `quality-replay:${input.domain}.${input.table}`;
-      const result = (await withClient((client) =>
-        client.workflow.execute('replayQuarantine', {
+      const workflowId = replayQuarantineWorkflowId(input);
+      const result = await withClient((client) =>
+        client.workflow.execute<ReplayQuarantineWorkflow>(replayQuarantineWorkflowType, {
           taskQueue: config().TEMPORAL_TASK_QUEUE,
           workflowId,
           args: [input],
@@ -32,7 +39,7 @@ export function registerQualityReplayCommands(quality: Command): void {
           workflowIdConflictPolicy: 'FAIL',
           workflowIdReusePolicy: 'ALLOW_DUPLICATE',
         }),
-      )) as ReplayQuarantineWorkflowResult;
+      );
       if (opts.json) {
         console.log(JSON.stringify(result, null, 2));
         return;
@@ -48,13 +55,13 @@ export function registerQualityReplayCommands(quality: Command): void {
     .option('--json', 'print JSON')
     .action(async (name: string, opts: { json?: boolean }) => {
       const input = tableInput(name);
-      const summary = (await withClient((client) =>
-        client.workflow.execute('quarantineStatus', {
+      const summary = await withClient((client) =>
+        client.workflow.execute<QuarantineStatusWorkflow>(quarantineStatusWorkflowType, {
           taskQueue: config().TEMPORAL_TASK_QUEUE,
-          workflowId: `quality-quarantine:${input.domain}.${input.table}:${Date.now()}`,
+          workflowId: quarantineStatusWorkflowId(input, Date.now()),
           args: [input],
         }),
-      )) as QuarantineSummaryResult;
+      );
       if (opts.json) {
         console.log(JSON.stringify(summary, null, 2));
         return;

@@ -1,11 +1,21 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
 import type { Command } from 'commander';
-import type { QualityReport, QualityRuleOutcome } from '../../core/quality-report.js';
+import type { QualityRuleOutcome } from '../../core/quality-report.js';
 import { factoryDomain, factoryStatus } from '../../workflows/api/search-attributes.js';
 import { registry } from '../../domains/index.js';
 import { resolveProduct } from '../../domains/products.js';
 import { UnknownNameError } from '../../domains/errors.js';
-import type { QualityGateInput, QualityGateResult } from '../../workflows/quality-gate.js';
+import {
+  lastQualityReportWorkflowId,
+  lastQualityReportWorkflowType,
+  qualityGateScheduleId,
+  qualityGateWorkflowId,
+  qualityGateWorkflowType,
+  type LastQualityReportWorkflow,
+  type QualityGateInput,
+  type QualityGateResult,
+  type QualityGateWorkflow,
+} from '../../workflows/api/quality-gate.js';
 import { config } from '../context.js';
 import { withClient } from '../temporal.js';
 import { printTable } from './domains.js';
@@ -31,8 +41,8 @@ export function qualityGateStart(product: string, options: { concurrency?: numbe
   const cfg = config();
   const args: [QualityGateInput] = [{ product, warehouseTaskQueue: cfg.TEMPORAL_WAREHOUSE_TASK_QUEUE, ...(options.concurrency ? { concurrency: options.concurrency } : {}) }];
   return {
-    workflowType: 'qualityGate',
-    workflowId: `quality:${product}`,
+    workflowType: qualityGateWorkflowType,
+    workflowId: qualityGateWorkflowId(product),
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
     args,
     typedSearchAttributes: [{ key: factoryDomain, value: product.split('.')[0]! }, { key: factoryStatus, value: 'started' }],
@@ -42,8 +52,8 @@ export function qualityGateStart(product: string, options: { concurrency?: numbe
 /** Runs the gate and waits for its verdict; a gate of the same product already running is joined, not doubled. */
 export async function runQualityGate(client: Client, product: string, options: { concurrency?: number } = {}): Promise<QualityGateResult> {
   const { workflowType, ...start } = qualityGateStart(product, options);
-  const handle = await client.workflow.start(workflowType, { ...start, workflowIdConflictPolicy: 'USE_EXISTING' });
-  return (await handle.result()) as QualityGateResult;
+  const handle = await client.workflow.start<QualityGateWorkflow>(workflowType, { ...start, workflowIdConflictPolicy: 'USE_EXISTING' });
+  return handle.result();
 }
 
 /** `1h`, `30m`, `1d`: what Temporal schedule intervals take. */
@@ -62,7 +72,7 @@ export function scheduleSpec(opts: { every?: string; cron?: string }): ScheduleS
 export async function scheduleQualityGate(client: Client, product: string, spec: ScheduleSpec): Promise<'created' | 'updated'> {
   const { workflowType, ...start } = qualityGateStart(product);
   const action: ScheduleOptionsAction = { type: 'startWorkflow', workflowType, ...start };
-  const scheduleId = `quality:${product}`;
+  const scheduleId = qualityGateScheduleId(product);
   try {
     await client.schedule.create({ scheduleId, spec, action });
     return 'created';
@@ -76,7 +86,7 @@ export async function scheduleQualityGate(client: Client, product: string, spec:
 /** Removes the product's schedule; false when there was none. */
 export async function unscheduleQualityGate(client: Client, product: string): Promise<boolean> {
   try {
-    await client.schedule.getHandle(`quality:${product}`).delete();
+    await client.schedule.getHandle(qualityGateScheduleId(product)).delete();
     return true;
   } catch (error) {
     if (error instanceof ScheduleNotFoundError) return false;
@@ -105,11 +115,11 @@ export function registerQualityRunCommands(quality: Command): void {
     .action(async (name: string, opts: { json?: boolean }) => {
       const product = qualityProductName(name);
       const cfg = config();
-      const report = (await withClient((client) => client.workflow.execute('lastQualityReport', {
+      const report = await withClient((client) => client.workflow.execute<LastQualityReportWorkflow>(lastQualityReportWorkflowType, {
         taskQueue: cfg.TEMPORAL_TASK_QUEUE,
-        workflowId: `quality-report:${product}:${Date.now()}`,
+        workflowId: lastQualityReportWorkflowId(product, Date.now()),
         args: [{ product, warehouseTaskQueue: cfg.TEMPORAL_WAREHOUSE_TASK_QUEUE }],
-      }))) as QualityReport | null;
+      }));
       if (!report) {
         console.error(`no quality report stored for ${product} yet: run \`factory quality run ${product}\``);
         process.exitCode = 1;

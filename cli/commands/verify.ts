@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { registry } from '../../domains/index.js';
-import type { VerifyTablesResult } from '../../workflows/verify.js';
+import { verifyTablesWorkflowId, verifyTablesWorkflowType, type VerifyTablesInput, type VerifyTablesWorkflow } from '../../workflows/api/verify.js';
 import { config } from '../context.js';
 import { withClient } from '../temporal.js';
 import { printTable } from './domains.js';
@@ -13,14 +13,14 @@ export function registerVerifyCommand(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (name: string, opts: { json?: boolean }) => {
       const resolved = name === 'all' ? undefined : registry.resolve(name);
-      const input = {
+      const input: VerifyTablesInput = {
         tables: resolved?.kind === 'table' ? [resolved.qualifiedName] : [],
         domain: resolved?.kind === 'domain' ? resolved.domain.name : undefined,
         warehouseTaskQueue: config().TEMPORAL_WAREHOUSE_TASK_QUEUE,
       };
       const result = await withClient((client) =>
-        client.workflow.execute('verifyTables', { taskQueue: config().TEMPORAL_TASK_QUEUE, workflowId: `verify:${name}:${Date.now()}`, args: [input] }),
-      ) as VerifyTablesResult;
+        client.workflow.execute<VerifyTablesWorkflow>(verifyTablesWorkflowType, { taskQueue: config().TEMPORAL_TASK_QUEUE, workflowId: verifyTablesWorkflowId(name, Date.now()), args: [input] }),
+      );
       if (opts.json) {
         console.log(JSON.stringify(result, null, 2));
       } else {

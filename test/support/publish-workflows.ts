@@ -1,7 +1,7 @@
 // Workflows for the publication workflow tests: the real publishDataProduct, and a stand-in for its
 // child quality gate whose verdict the test chooses (through the `gateVerdict` activity).
 import { proxyActivities } from '@temporalio/workflow';
-import type { QualityGateInput, QualityGateResult } from '../../workflows/quality-gate.js';
+import type { QualityGateInput, QualityGateResult } from '../../workflows/api/quality-gate.js';
 
 export { publishDataProduct } from '../../workflows/publish-data-product.js';
 

@@ -6,9 +6,6 @@
 
 import type { Approvers, DecideInput } from '../api/approval.js';
 
-// cdcIngest names its approval children with it; the id builder is part of the approval's API.
-export { schemaChangeWorkflowId } from '../api/schema-change-approval.js';
-
 export interface DecisionContext {
   /** '<domain>.<product>'. */
   product: string;
