@@ -2,7 +2,7 @@ import {
   ApplicationFailure, allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, defineUpdate, executeChild, setHandler,
   upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
-import type { SchemaChange } from '../connectors/catalog/port.js';
+import type { ColumnChange } from '../core/schema-diff.js';
 import type { PublishedViewStats } from '../connectors/warehouse/publish-port.js';
 import type { GateStatus } from '../core/quality-report.js';
 import { factoryDomain, factoryStatus } from './api/search-attributes.js';
@@ -44,7 +44,7 @@ export interface PublicationStatus {
   request: PublishRequest;
   gate?: GateStatus;
   breaking?: boolean;
-  changes: SchemaChange[];
+  changes: ColumnChange[];
   approvers?: { dpo: string; deputies: string[] };
   /** ISO-8601 workflow times of the approval request and of its reminder, escalation and expiry. */
   requestedAt?: string;
