@@ -1,3 +1,5 @@
+import { PermanentError } from './errors.js';
+
 /**
  * Source column types as DB2 spells them, parsed into a structured form that type mapping
  * (warehouse DDL, decoders, checksums) works from. One parser for contracts and discovery alike.
@@ -31,10 +33,9 @@ const kinds = new Set<string>([
   'VARGRAPHIC', 'DATE', 'TIME', 'TIMESTAMP', 'BLOB', 'CLOB', 'DBCLOB', 'BOOLEAN',
 ]);
 
-export class UnsupportedSourceTypeError extends Error {
+export class UnsupportedSourceTypeError extends PermanentError {
   constructor(readonly typeText: string) {
     super(`unsupported source type '${typeText}' (expected one of ${[...kinds].join(', ')}, with DB2 arguments such as DECIMAL(31,8) or TIMESTAMP(6))`);
-    this.name = 'UnsupportedSourceTypeError';
   }
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareColumns, describeDrift, isBreaking } from './drift.js';
+import { compareColumns, describeDrift } from './drift.js';
+import { isBreaking } from './schema-compare.js';
 import { parseSourceType } from '../contracts/source-types.js';
 
 const src = (name: string, type: string) => ({ name, type: parseSourceType(type) });

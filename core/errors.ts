@@ -1,39 +1,83 @@
+import { ContractError, PermanentError } from '../contracts/errors.js';
+import { UnsupportedSourceTypeError } from '../contracts/source-types.js';
+
 /**
- * Our own error classes. Workflows list their names in `nonRetryableErrorTypes`, so an error that
- * cannot heal by retrying fails fast instead of retrying forever.
+ * Errors by kind. A PermanentError cannot heal by retrying; everything else (a dropped connection,
+ * a busy warehouse, a timeout) is transient and retried under the activity's retry policy. Temporal
+ * matches `nonRetryableErrorTypes` against the thrown class's own name, not its ancestry, so every
+ * permanent class an activity can throw is declared here or in contracts/ (both visible to workflow
+ * code) and listed in `permanentErrors`; connectors throw these classes rather than subclassing them.
  */
 
-export class FactoryError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
+export { PermanentError };
+
+/** Input that names something unknown or malformed: a table, a domain, a column, a key. */
+export class InvalidInputError extends PermanentError {}
+
+/** The source no longer matches its contract (columns added, dropped or retyped). */
+export class ContractDriftError extends PermanentError {}
+
+/** Loaded data does not match the source (row count or checksum differ). */
+export class ValidationMismatchError extends PermanentError {}
+
+/** A required driver or tool is not installed (e.g. ibm_db without IBM's CLI driver). */
+export class MissingDriverError extends PermanentError {}
+
+/** A catalog state transition that is not allowed (e.g. approving an expired version). */
+export class CatalogStateError extends PermanentError {}
+
+/** The source has no table of that schema and name. */
+export class TableNotFoundError extends PermanentError {}
+
+/** A source column's type that the connector cannot map to a contract type (e.g. DB2 XML, PostgreSQL integer[]). */
+export class UnsupportedColumnTypeError extends PermanentError {}
+
+/** A warehouse load table in a state that does not allow the step (e.g. loading into a swapped load). */
+export class LoadStateError extends PermanentError {
+  constructor(readonly loadTable: string, message: string) {
+    super(`load table ${loadTable}: ${message}`);
   }
 }
 
-/** Input that names something unknown or malformed: a table, a domain, a column, a key. */
-export class InvalidInputError extends FactoryError {}
+/** A domain or table name that the registry does not know; the message suggests the closest names. */
+export class UnknownNameError extends PermanentError {
+  constructor(
+    readonly requested: string,
+    readonly closest: readonly string[],
+    what: string,
+  ) {
+    super(`unknown ${what} "${requested}": closest are ${closest.join(', ')}`);
+  }
+}
 
-/** The source no longer matches its contract (columns added, dropped or retyped). */
-export class ContractDriftError extends FactoryError {}
+/** A bare table name that several domains declare; the caller must qualify it. */
+export class AmbiguousNameError extends PermanentError {
+  constructor(
+    readonly requested: string,
+    readonly candidates: readonly string[],
+  ) {
+    super(`ambiguous table name "${requested}": declared as ${candidates.join(', ')} — expected '<domain>.<table>'`);
+  }
+}
 
-/** Loaded data does not match the source (row count or checksum differ). */
-export class ValidationMismatchError extends FactoryError {}
+/**
+ * Every permanent class. The first ten keep the order of the list committed histories carry in
+ * their retry policies; new classes go at the end.
+ */
+export const permanentErrors = [
+  InvalidInputError,
+  ContractDriftError,
+  ValidationMismatchError,
+  MissingDriverError,
+  ContractError,
+  UnsupportedSourceTypeError,
+  UnknownNameError,
+  AmbiguousNameError,
+  LoadStateError,
+  CatalogStateError,
+  TableNotFoundError,
+  UnsupportedColumnTypeError,
+] as const;
 
-/** A required driver or tool is not installed (e.g. ibm_db without IBM's CLI driver). */
-export class MissingDriverError extends FactoryError {}
-
-/** A catalog state transition that is not allowed (e.g. approving an expired version). */
-export class CatalogStateError extends FactoryError {}
-
-export const nonRetryableErrorTypes = [
-  'InvalidInputError',
-  'ContractDriftError',
-  'ValidationMismatchError',
-  'MissingDriverError',
-  'ContractError',
-  'UnsupportedSourceTypeError',
-  'UnknownNameError',
-  'AmbiguousNameError',
-  'LoadStateError',
-  'CatalogStateError',
-];
+/** The names workflows pass as `nonRetryableErrorTypes`: derived from the classes, never typed by hand. */
+export const nonRetryableErrorTypes: string[] = permanentErrors.map((kind) => kind.name);

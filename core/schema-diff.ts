@@ -1,4 +1,5 @@
 import { parseSourceType, type SourceType } from '../contracts/source-types.js';
+import { compareSchemas } from './schema-compare.js';
 
 /**
  * The schema diff of a data product's candidate version against its published version, classified
@@ -31,57 +32,65 @@ export interface DiffDataset {
   columns: DiffColumn[];
 }
 
-export type SchemaChangeKind = 'added' | 'removed' | 'retyped' | 'nullability';
+/** One column's change in a publication, as the catalog stores it (catalog.product_versions.changes). */
+export type ColumnChangeKind = 'added' | 'removed' | 'retyped' | 'nullability';
 
-export interface SchemaChangeEntry {
+export interface ColumnChange {
+  /** '<domain>.<table>'. */
   table: string;
   column: string;
-  change: SchemaChangeKind;
+  change: ColumnChangeKind;
+  /** Type (retyped, removed) or 'nullable'/'not null' (nullability) before and after. */
   from?: string;
   to?: string;
   breaking: boolean;
 }
 
 export interface SchemaDiffResult {
-  changes: SchemaChangeEntry[];
+  changes: ColumnChange[];
   breaking: boolean;
 }
 
-/** Changes from `published` (null: never published, every column is added) to `candidate`. */
+/**
+ * Changes from `published` (null: never published, every column is added) to `candidate`, table by
+ * table with the shared comparison (names matched exactly), listed in the candidate's column order
+ * and then the removed columns in the published order.
+ */
 export function diffSchemas(published: DiffDataset[] | null, candidate: DiffDataset[]): SchemaDiffResult {
-  const changes: SchemaChangeEntry[] = [];
-  const before = new Map((published ?? []).map((d) => [d.table, new Map(d.columns.map((c) => [c.name, c]))]));
+  const changes: ColumnChange[] = [];
+  const before = new Map((published ?? []).map((d) => [d.table, d.columns]));
+  const dropped = new Map<string, Set<string>>();
   for (const dataset of candidate) {
-    const old = before.get(dataset.table);
+    const { table } = dataset;
+    const change = compareSchemas(before.get(table) ?? [], dataset.columns, {
+      retyped: (was, now) => (normalType(was.type) === normalType(now.type) ? null : { contract: was.type, event: now.type }),
+      nullable: (c) => c.nullable,
+    });
+    const added = new Set(change.added);
+    const retyped = new Map(change.retyped.map((r) => [r.column, r]));
+    const renulled = new Map((change.nullability ?? []).map((n) => [n.column, n]));
+    dropped.set(table, new Set(change.dropped));
     for (const column of dataset.columns) {
-      const was = old?.get(column.name);
-      if (!was) {
-        changes.push({ table: dataset.table, column: column.name, change: 'added', to: column.type, breaking: false });
+      if (added.has(column.name)) {
+        changes.push({ table, column: column.name, change: 'added', to: column.type, breaking: false });
         continue;
       }
-      if (normalType(was.type) !== normalType(column.type)) {
-        changes.push({ table: dataset.table, column: column.name, change: 'retyped', from: was.type, to: column.type, breaking: !isWidening(was.type, column.type) });
-      }
-      if (was.nullable !== column.nullable) {
-        changes.push({
-          table: dataset.table, column: column.name, change: 'nullability',
-          from: nullability(was.nullable), to: nullability(column.nullable), breaking: column.nullable,
-        });
-      }
+      const r = retyped.get(column.name);
+      if (r) changes.push({ table, column: column.name, change: 'retyped', from: r.contract, to: r.event, breaking: !isWidening(r.contract, r.event) });
+      const n = renulled.get(column.name);
+      if (n) changes.push({ table, column: column.name, change: 'nullability', from: n.contract, to: n.event, breaking: column.nullable });
     }
   }
-  const kept = new Map(candidate.map((d) => [d.table, new Set(d.columns.map((c) => c.name))]));
   for (const dataset of published ?? []) {
+    const gone = dropped.get(dataset.table);
     for (const column of dataset.columns) {
-      if (!kept.get(dataset.table)?.has(column.name)) {
+      if (!gone || gone.has(column.name)) {
         changes.push({ table: dataset.table, column: column.name, change: 'removed', from: column.type, breaking: true });
       }
     }
   }
   return { changes, breaking: changes.some((c) => c.breaking) };
 }
-
-const nullability = (nullable: boolean): string => (nullable ? 'nullable' : 'not null');
 
 function parsed(type: string): SourceType | undefined {
   try {

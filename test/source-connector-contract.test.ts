@@ -8,6 +8,7 @@ import { createDb2Source } from '../connectors/db2/source.js';
 import { openDb2 } from '../connectors/db2/driver.js';
 import type { ChunkBounds, SourceConnector, SourceTableRef } from '../connectors/source/port.js';
 import { addChecksums, type ChecksumColumn } from '../core/checksum.js';
+import { ContractDriftError, TableNotFoundError } from '../core/errors.js';
 
 /**
  * One contract, every source adapter: discovery, chunk planning that covers every row exactly once,
@@ -217,8 +218,10 @@ for (const h of harnesses) {
       expect(d.approxRows).toBeGreaterThanOrEqual(0);
     });
 
-    it('refuses a table that does not exist, naming it', async () => {
-      await expect(source.discover({ schema, table: 'NO_SUCH_TABLE' })).rejects.toThrow(/NO_SUCH_TABLE/);
+    it('refuses a table that does not exist, naming it, with a permanent error', async () => {
+      const missing = source.discover({ schema, table: 'NO_SUCH_TABLE' });
+      await expect(missing).rejects.toThrow(/NO_SUCH_TABLE/);
+      await expect(missing).rejects.toBeInstanceOf(TableNotFoundError);
     });
 
     it('counts all rows', async () => {
@@ -296,8 +299,9 @@ for (const h of harnesses) {
 
     it('refuses an unknown column, naming it, and leaves no partial file', async () => {
       const file = join(dir, 'bad.csv');
-      await expect(source.exportChunk({ ref, columns: ['RESORT', 'NO_SUCH_COLUMN'], key: KEY, bounds: { index: 0, lower: null, upper: null }, file, checksumColumns }))
-        .rejects.toThrow(/NO_SUCH_COLUMN/);
+      const exported = source.exportChunk({ ref, columns: ['RESORT', 'NO_SUCH_COLUMN'], key: KEY, bounds: { index: 0, lower: null, upper: null }, file, checksumColumns });
+      await expect(exported).rejects.toThrow(/NO_SUCH_COLUMN/);
+      await expect(exported).rejects.toBeInstanceOf(ContractDriftError);
       expect((await readdir(dir)).filter((f) => f.startsWith('bad.csv'))).toEqual([]);
     });
 

@@ -1,10 +1,10 @@
 import type {
   AppendAuditInput, CandidateDataset, CatalogStore, CreateCandidateInput, CreateCandidateResult, LineageEdge, RecordDecisionInput,
-  RecordDecisionResult, SchemaChange,
+  RecordDecisionResult,
 } from '../../connectors/catalog/port.js';
 import { assertDistinctTables, publishedViewName, type ProductTableRef } from '../../connectors/warehouse/publish-port.js';
 import { InvalidInputError } from '../../core/errors.js';
-import { diffSchemas } from '../../core/schema-diff.js';
+import { diffSchemas, type ColumnChange } from '../../core/schema-diff.js';
 import { resolveProduct } from '../../domains/products.js';
 import { qualifiedColumns } from '../../core/qualified/columns.js';
 import type { DomainRegistry } from '../../domains/registry.js';
@@ -32,7 +32,7 @@ export interface PublicationPlan {
   qualifiedName: string;
   tables: ProductTableRef[];
   datasets: CandidateDataset[];
-  changes: SchemaChange[];
+  changes: ColumnChange[];
   breaking: boolean;
   /** The version readers get now, or null before the first publication. */
   publishedVersion: number | null;

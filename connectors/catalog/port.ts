@@ -1,4 +1,6 @@
 import type { DomainContract, PiiClass } from '../../contracts/contract.js';
+import type { SchemaChange } from '../../core/schema-compare.js';
+import type { ColumnChange } from '../../core/schema-diff.js';
 
 /**
  * The catalog store port: what the catalog CLI and the publication workflow's activities need from the
@@ -57,17 +59,6 @@ export interface CandidateDataset {
   columns: CandidateColumn[];
 }
 
-export interface SchemaChange {
-  /** '<domain>.<table>'. */
-  table: string;
-  column: string;
-  change: 'added' | 'removed' | 'retyped' | 'nullability';
-  /** Type (retyped) or 'nullable'/'not null' (nullability) before and after. */
-  from?: string;
-  to?: string;
-  breaking: boolean;
-}
-
 export interface ColumnMapping {
   from: string;
   to: string;
@@ -94,7 +85,7 @@ export interface CreateCandidateInput {
   workflowId: string;
   runId?: string;
   datasets: CandidateDataset[];
-  changes: SchemaChange[];
+  changes: ColumnChange[];
   breaking: boolean;
   qualityStatus: QualityStatus;
   qualityReportId?: string;
@@ -125,7 +116,7 @@ export interface ProductVersion {
   workflowId: string;
   runId: string | null;
   datasets: CandidateDataset[];
-  changes: SchemaChange[];
+  changes: ColumnChange[];
   breaking: boolean;
   qualityStatus: QualityStatus;
   qualityReportId: string | null;
@@ -286,7 +277,7 @@ export interface CreateSchemaChangeInput {
   /** Kafka offset of the first event not applied. */
   offset: string;
   reason: string;
-  change: { added: string[]; dropped: string[]; retyped: Array<{ column: string; contract: string; event: string }> };
+  change: SchemaChange;
   blockers: string[];
   /** ISO-8601. */
   at: string;

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { Db2DriverMissingError, loadIbmDb } from './driver.js';
+import { MissingDriverError } from '../../core/errors.js';
+import { loadIbmDb } from './driver.js';
 
 /** Whether ibm_db's native binding is built on this machine (its install script needs IBM's CLI driver). */
 function driverBuilt(): boolean {
@@ -20,7 +21,7 @@ describe.skipIf(driverBuilt())('DB2 driver when ibm_db is not built here', () =>
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(Db2DriverMissingError);
+    expect(error).toBeInstanceOf(MissingDriverError);
     const message = (error as Error).message;
     expect(message).toMatch(/IBM_DB_HOME/);
     expect(message).toMatch(/IBM_DB_INSTALLER_URL/);

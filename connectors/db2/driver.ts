@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { MissingDriverError } from '../../core/errors.js';
 import { db2ConnectionString } from './sql.js';
 
 /**
@@ -22,18 +23,16 @@ interface IbmDbModule {
   open(connectionString: string, options?: Record<string, unknown>): Promise<IbmDbDatabase>;
 }
 
-export class Db2DriverMissingError extends Error {
-  constructor(cause: unknown) {
-    super(
-      "The DB2 connector needs the optional package 'ibm_db' (4.0.1), which is not installed or not built here. "
-      + "Its install script downloads IBM's CLI driver unless told where one is: set IBM_DB_HOME to an existing "
-      + 'clidriver directory (with include/ and lib/), or IBM_DB_INSTALLER_URL to a reachable clidriver archive; '
-      + "allow the package's install script (`npm install-scripts approve ibm_db`, or list it in npm's allowScripts), "
-      + 'then run `npm rebuild ibm_db`.',
-      { cause },
-    );
-    this.name = 'Db2DriverMissingError';
-  }
+/** Permanent (a MissingDriverError): no retry installs the driver, the message says how to. */
+function db2DriverMissing(cause: unknown): MissingDriverError {
+  return new MissingDriverError(
+    "The DB2 connector needs the optional package 'ibm_db' (4.0.1), which is not installed or not built here. "
+    + "Its install script downloads IBM's CLI driver unless told where one is: set IBM_DB_HOME to an existing "
+    + 'clidriver directory (with include/ and lib/), or IBM_DB_INSTALLER_URL to a reachable clidriver archive; '
+    + "allow the package's install script (`npm install-scripts approve ibm_db`, or list it in npm's allowScripts), "
+    + 'then run `npm rebuild ibm_db`.',
+    { cause },
+  );
 }
 
 let loaded: IbmDbModule | undefined;
@@ -46,7 +45,7 @@ export function loadIbmDb(): IbmDbModule {
     loaded = require('ibm_db') as IbmDbModule;
     return loaded;
   } catch (error) {
-    throw new Db2DriverMissingError(error);
+    throw db2DriverMissing(error);
   }
 }
 

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { formatSourceType, type SourceType } from '../../contracts/source-types.js';
 import type { KeyValue } from '../../core/keyset.js';
 import { canonicalRowText, rowHash } from '../../core/checksum.js';
+import { ContractDriftError, PermanentError, TableNotFoundError } from '../../core/errors.js';
 import { formatCsvRow } from '../source/csv.js';
 import {
   chunksFromBoundaries, type ChunkBounds, type CountRowsInput, type DiscoveredTable, type ExportChunkInput, type ExportChunkResult,
@@ -60,7 +61,7 @@ export function createDb2Source(options: Db2SourceOptions): SourceConnector {
 
   async function catalog(db: Db2Session, ref: SourceTableRef): Promise<Map<string, { type: SourceType; nullable: boolean }>> {
     const rows = await db.query<Db2CatalogColumn>(columnsSql(dialect), [ref.schema, ref.table]);
-    if (rows.length === 0) throw new Error(`source ${where(ref)}: table not found (expected schema ${ref.schema} and table ${ref.table}, upper-case as the catalog stores them)`);
+    if (rows.length === 0) throw new TableNotFoundError(`source ${where(ref)}: table not found (expected schema ${ref.schema} and table ${ref.table}, upper-case as the catalog stores them)`);
     return new Map(rows.map((r) => [r.COLNAME.trim(), { type: mapDb2Column(r, `${ref.schema}.${ref.table}`), nullable: r.NULLABLE.trim() === 'Y' }]));
   }
 
@@ -68,7 +69,7 @@ export function createDb2Source(options: Db2SourceOptions): SourceConnector {
     const columns = await catalog(db, ref);
     return names.map((name) => {
       const column = columns.get(name);
-      if (!column) throw new Error(`source ${where(ref)}: column ${name} not found (table has ${[...columns.keys()].join(', ')})`);
+      if (!column) throw new ContractDriftError(`source ${where(ref)}: column ${name} not found (table has ${[...columns.keys()].join(', ')})`);
       return column.type;
     });
   }
@@ -158,8 +159,9 @@ export function createDb2Source(options: Db2SourceOptions): SourceConnector {
       } catch (error) {
         out.destroy();
         await rm(part, { force: true });
-        // Our own errors already name the source and table; wrap only what the driver threw.
-        if (error instanceof Error && error.message.startsWith('source ')) throw error;
+        // Our own errors already name the source and table, and a permanent one must keep its
+        // class (it decides the retry); wrap only what the driver threw.
+        if (error instanceof PermanentError || (error instanceof Error && error.message.startsWith('source '))) throw error;
         throw new Error(`source ${where(ref)} chunk ${bounds.index}: export failed: ${(error as Error).message}`, { cause: error });
       } finally {
         await db.close();

@@ -1,4 +1,5 @@
 import type { SourceType } from '../../contracts/source-types.js';
+import { UnsupportedColumnTypeError } from '../../core/errors.js';
 
 /**
  * DB2 catalog column descriptions mapped to source types. The catalog queries (sql.ts) bring every
@@ -19,11 +20,9 @@ export interface Db2CatalogColumn {
   USERTYPE: string | null;
 }
 
-export class UnsupportedDb2TypeError extends Error {
-  constructor(where: string, column: string, typeText: string) {
-    super(`${where} column ${column}: DB2 type ${typeText} is not supported (supported: SMALLINT, INTEGER, BIGINT, DECIMAL/NUMERIC(p<=31), DECFLOAT(16|34), REAL, DOUBLE, CHAR, VARCHAR, GRAPHIC, VARGRAPHIC, LONG VARCHAR/VARGRAPHIC, FOR BIT DATA, BINARY, VARBINARY, DATE, TIME, TIMESTAMP(0..12), BLOB, CLOB, DBCLOB, BOOLEAN)`);
-    this.name = 'UnsupportedDb2TypeError';
-  }
+/** Permanent: the column keeps its type however often the read is retried. */
+function unsupportedDb2Type(where: string, column: string, typeText: string): UnsupportedColumnTypeError {
+  return new UnsupportedColumnTypeError(`${where} column ${column}: DB2 type ${typeText} is not supported (supported: SMALLINT, INTEGER, BIGINT, DECIMAL/NUMERIC(p<=31), DECFLOAT(16|34), REAL, DOUBLE, CHAR, VARCHAR, GRAPHIC, VARGRAPHIC, LONG VARCHAR/VARGRAPHIC, FOR BIT DATA, BINARY, VARBINARY, DATE, TIME, TIMESTAMP(0..12), BLOB, CLOB, DBCLOB, BOOLEAN)`);
 }
 
 /** Catalog spellings of the three platforms, folded to one name. */
@@ -39,7 +38,7 @@ export function mapDb2Column(row: Db2CatalogColumn, where: string): SourceType {
   const length = Number(row.LENGTH);
   const scale = Number(row.SCALE);
   const refuse = (): never => {
-    throw new UnsupportedDb2TypeError(where, row.COLNAME, row.USERTYPE ? `${row.USERTYPE.trim()} (user-defined)` : `${raw}${length ? `(${length})` : ''}`);
+    throw unsupportedDb2Type(where, row.COLNAME, row.USERTYPE ? `${row.USERTYPE.trim()} (user-defined)` : `${raw}${length ? `(${length})` : ''}`);
   };
   if (row.USERTYPE) return refuse();
   const bitData = Number(row.BITDATA) === 1;

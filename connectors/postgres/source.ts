@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { checksumSelectList } from '../../core/checksum.js';
+import { ContractDriftError, PermanentError, TableNotFoundError } from '../../core/errors.js';
 import { formatSourceType } from '../../contracts/source-types.js';
 import { keyRangePredicate, quoteIdent, type KeyValue } from '../../core/keyset.js';
 import { CsvRecordCounter } from '../source/csv.js';
@@ -92,7 +93,7 @@ export function createPostgresSource(options: PostgresSourceOptions): SourceConn
 
   async function catalogColumns(client: pg.ClientBase | pg.Pool, ref: SourceTableRef): Promise<CatalogColumn[]> {
     const { rows } = await client.query<CatalogColumn>(COLUMNS_SQL, [ref.schema, ref.table]);
-    if (rows.length === 0) throw new Error(`source ${where(ref)}: table not found (expected schema ${ref.schema} and table ${ref.table} in ${system}, names are case-sensitive)`);
+    if (rows.length === 0) throw new TableNotFoundError(`source ${where(ref)}: table not found (expected schema ${ref.schema} and table ${ref.table} in ${system}, names are case-sensitive)`);
     return rows;
   }
 
@@ -101,7 +102,7 @@ export function createPostgresSource(options: PostgresSourceOptions): SourceConn
     const byName = new Map((await catalogColumns(client, ref)).map((c) => [c.name, c]));
     return names.map((name) => {
       const column = byName.get(name);
-      if (!column) throw new Error(`source ${where(ref)}: column ${name} not found (table has ${[...byName.keys()].join(', ')})`);
+      if (!column) throw new ContractDriftError(`source ${where(ref)}: column ${name} not found (table has ${[...byName.keys()].join(', ')})`);
       return mapPostgresType(column.formatted, `${ref.schema}.${ref.table}`, name);
     });
   }
@@ -214,8 +215,9 @@ export function createPostgresSource(options: PostgresSourceOptions): SourceConn
         return { rows: copy.rowCount, bytes, checksum };
       } catch (error) {
         await rm(part, { force: true });
-        // Our own errors already name the source and table; wrap only what the driver threw.
-        if (error instanceof Error && error.message.startsWith('source ')) throw error;
+        // Our own errors already name the source and table, and a permanent one must keep its
+        // class (it decides the retry); wrap only what the driver threw.
+        if (error instanceof PermanentError || (error instanceof Error && error.message.startsWith('source '))) throw error;
         throw new Error(`source ${where(ref)} chunk ${bounds.index}: export failed: ${(error as Error).message}`, { cause: error });
       } finally {
         // A connection that failed mid-COPY is in an unknown protocol state: destroy it.

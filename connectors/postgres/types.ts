@@ -1,4 +1,5 @@
 import type { SourceType } from '../../contracts/source-types.js';
+import { UnsupportedColumnTypeError } from '../../core/errors.js';
 
 /**
  * PostgreSQL column types (as `format_type()` spells them) mapped to the DB2-style source types the
@@ -8,11 +9,9 @@ import type { SourceType } from '../../contracts/source-types.js';
 /** PostgreSQL's largest field (1 GB) stands in for the length of unbounded text and bytea. */
 export const PG_UNBOUNDED_LENGTH = 1_073_741_823;
 
-export class UnsupportedPostgresTypeError extends Error {
-  constructor(where: string, column: string, pgType: string, reason = 'no DB2-style equivalent is mapped') {
-    super(`${where} column ${column}: PostgreSQL type '${pgType}' is not supported (${reason}; supported: smallint, integer, bigint, numeric(p<=31,s), numeric, real, double precision, character(n), character varying[(n)], text, uuid, json, jsonb, bytea, date, time, timestamp[(p)], timestamp with time zone, boolean)`);
-    this.name = 'UnsupportedPostgresTypeError';
-  }
+/** Permanent: the column keeps its type however often the read is retried. */
+function unsupportedPostgresType(where: string, column: string, pgType: string, reason = 'no DB2-style equivalent is mapped'): UnsupportedColumnTypeError {
+  return new UnsupportedColumnTypeError(`${where} column ${column}: PostgreSQL type '${pgType}' is not supported (${reason}; supported: smallint, integer, bigint, numeric(p<=31,s), numeric, real, double precision, character(n), character varying[(n)], text, uuid, json, jsonb, bytea, date, time, timestamp[(p)], timestamp with time zone, boolean)`);
 }
 
 export interface PgMappedType {
@@ -45,7 +44,7 @@ export function mapPostgresType(formatted: string, where: string, column: string
         // Unconstrained numeric: DECFLOAT(34) is the closest DB2 type without a fixed scale.
         return plain({ kind: 'DECFLOAT', precision: 34 });
       }
-      if (a > 31) throw new UnsupportedPostgresTypeError(where, column, formatted, 'DB2 DECIMAL holds at most 31 digits');
+      if (a > 31) throw unsupportedPostgresType(where, column, formatted, 'DB2 DECIMAL holds at most 31 digits');
       return plain({ kind: 'DECIMAL', precision: a, scale: b ?? 0 });
     case 'character': case 'bpchar': return plain({ kind: 'CHAR', length: a ?? 1 });
     case 'character varying':
@@ -53,6 +52,6 @@ export function mapPostgresType(formatted: string, where: string, column: string
     case 'text': case 'json': case 'jsonb': return plain({ kind: 'CLOB', length: PG_UNBOUNDED_LENGTH });
     case 'uuid': return plain({ kind: 'CHAR', length: 36 });
     case 'bytea': return plain({ kind: 'BLOB', length: PG_UNBOUNDED_LENGTH });
-    default: throw new UnsupportedPostgresTypeError(where, column, formatted);
+    default: throw unsupportedPostgresType(where, column, formatted);
   }
 }

@@ -175,12 +175,7 @@ export interface Warehouse extends QualityWarehouse, PublishWarehouse {
   close(): Promise<void>;
 }
 
-export class LoadStateError extends Error {
-  constructor(readonly loadTable: string, message: string) {
-    super(`load table ${loadTable}: ${message}`);
-    this.name = 'LoadStateError';
-  }
-}
+export { LoadStateError } from '../../core/errors.js';
 
 export const layerSchema = (layer: 'raw' | 'qualified' | 'published', domain: string): string => `${layer}_${domain}`;
 

@@ -3,6 +3,7 @@ import { formatSourceType, parseSourceType } from '../../contracts/source-types.
 import { parseEnvelope, parseKey, type Envelope, type Op } from './envelope.js';
 import { decodeValue, describeValue, inferFieldSchema, type FieldSchema } from './logical-types.js';
 import { db2Position, pgPosition, type PositionResult } from './position.js';
+import { compareSchemas } from '../schema-compare.js';
 import {
   acceptanceBlockers, compareSchema, describeSchemaChange, isBreaking, matchFields, uncoveredChange, type AcceptanceBlocker, type AcceptedSchemaChange,
   type ContractColumnType, type SchemaChange,
@@ -228,10 +229,7 @@ function positionOf(env: Envelope): PositionResult {
 
 /** Without a schema, a column missing from the row object is a dropped column (Debezium writes nulls). */
 function schemaLessChange(columns: ContractColumnType[], image: Record<string, unknown>): SchemaChange {
-  const names = Object.keys(image);
-  const matched = matchFields(columns, names);
-  const used = new Set(matched.values());
-  return { added: names.filter((n) => !used.has(n)), dropped: columns.filter((c) => !matched.has(c.name)).map((c) => c.name), retyped: [] };
+  return compareSchemas(columns, Object.keys(image).map((name) => ({ name })), { foldCase: true, retyped: () => null });
 }
 
 type FieldResolver = (column: ContractColumnType, value: unknown) => { name: string; field: FieldSchema; inferred: boolean };

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { SchemaChange } from '../../connectors/catalog/port.js';
+import type { ColumnChange } from '../../core/schema-diff.js';
 import type { PublishedViewStats } from '../../connectors/warehouse/publish-port.js';
 import type { GateStatus } from '../../core/quality-report.js';
 import { decideSignal, defineDecideUpdate, type Approvers, type DecisionRecord } from './approval.js';
@@ -40,7 +40,7 @@ export interface PublicationStatus {
   request: PublishRequest;
   gate?: GateStatus;
   breaking?: boolean;
-  changes: SchemaChange[];
+  changes: ColumnChange[];
   approvers?: Approvers;
   /** ISO-8601 workflow times of the approval request and of its reminder, escalation and expiry. */
   requestedAt?: string;
