@@ -85,7 +85,7 @@ module.exports = {
       name: 'workflow-api-is-light',
       comment: 'workflows/api/ is imported by the CLI, serving and tests: types and message definitions only.',
       severity: 'error',
-      from: { path: '^workflows/api/' },
+      from: { path: '^workflows/api/', pathNot: notTest },
       to: { path: '^workflows/(?!api/)', dependencyTypesNot: ['type-only'] },
     },
     {
