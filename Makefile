@@ -30,7 +30,7 @@ unit: node_modules/.package-lock.json
 	FACTORY_TEST_NO_STACK=1 npx vitest run contracts core domains connectors/db2
 
 test: setup typecheck lint deps
-	$(STACK) up --with connect,bigquery
+	$(STACK) up --with connect,bigquery,identity
 	npx vitest run --reporter=default --reporter=json --outputFile=.vitest-report.json
 
 stack-up: setup

@@ -42,6 +42,18 @@ export const configSchema = z.object({
   BIGQUERY_API_ENDPOINT: z.url({ message: 'expected a URL such as http://127.0.0.1:9050' }).optional(),
   /** Cost guard on every BigQuery query: a query that would bill more fails instead (default 1 TiB). */
   BIGQUERY_MAX_BYTES_BILLED: positiveInt.default(1024 ** 4),
+  /** Sign-in: an OpenID Connect provider (the stack's Keycloak over LDAP; in production the company's IdP). */
+  OIDC_DISCOVERY_URL: z.url({ message: 'expected the provider\'s discovery URL, e.g. http://127.0.0.1:8480/realms/factory/.well-known/openid-configuration' }).optional(),
+  /** The issuer tokens must name; default: the one the discovery document announces. */
+  OIDC_ISSUER: z.url({ message: 'expected an issuer URL such as http://127.0.0.1:8480/realms/factory' }).optional(),
+  OIDC_AUDIENCE: z.string().min(1).default('factory'),
+  OIDC_CLI_CLIENT_ID: z.string().min(1).default('factory-cli'),
+  OIDC_CONSOLE_CLIENT_ID: z.string().min(1).default('factory-console'),
+  /** The token claim that lists the user's directory groups. */
+  OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+  /** The company directory (read-only): who holds a role, for the catalog. */
+  LDAP_URL: z.string().regex(/^ldaps?:\/\/[^\s]+$/, 'expected an LDAP URL such as ldap://127.0.0.1:3890').optional(),
+  LDAP_BASE_DN: z.string().min(1).default('dc=factory,dc=local'),
   FACTORY_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { message: 'expected one of trace, debug, info, warn, error, fatal, silent' }).default('info'),
 });
 

@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
  */
 export default function setup(): void {
   if (process.env.FACTORY_TEST_NO_STACK === '1') return;
-  // The BigQuery emulator starts in a few seconds; the adapter's tests run against it.
-  const extras = process.env.FACTORY_TEST_STACK_WITH ?? 'connect,bigquery';
+  // The BigQuery emulator starts in a few seconds; the adapter's tests run against it. The identity
+  // services (slapd + Keycloak) take about a minute on a first start, seconds once running.
+  const extras = process.env.FACTORY_TEST_STACK_WITH ?? 'connect,bigquery,identity';
   execFileSync('bash', ['stack/stack.sh', 'up', ...(extras ? ['--with', extras] : [])], { stdio: 'inherit' });
 }

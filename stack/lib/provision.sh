@@ -131,4 +131,5 @@ provision_all() {
   provision_postgres
   if [[ ",$with," == *",connect,"* ]]; then provision_connect; fi
   if [[ ",$with," == *",bigquery,"* ]]; then provision_bigquery; fi
+  if [[ ",$with," == *",identity,"* ]]; then provision_identity; fi
 }
