@@ -24,7 +24,7 @@ const forbiddenInWorkflows = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.stack/**', '.scratch/**', 'bin/**', 'coverage/**'] },
+  { ignores: ['.dependency-cruiser.cjs', 'node_modules/**', '.stack/**', '.scratch/**', 'bin/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -37,7 +37,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js', '.dependency-cruiser.cjs'],
+    files: ['eslint.config.js'],
     ...tseslint.configs.disableTypeChecked,
   },
   {
