@@ -8,6 +8,7 @@
 #   stack.sh down                             stop everything this script started
 #   stack.sh status                           one line per service: name, address, state
 #   stack.sh provision [--with connect,bigquery,identity]  install pinned versions only (skipped when done)
+#   stack.sh db2-driver                       fetch IBM's CLI driver, build ibm_db against it (skipped when done)
 #   stack.sh restart-service <temporal|kafka|postgres|connect|slapd|keycloak>
 #   stack.sh env                              export lines with addresses and binary paths for tests
 set -euo pipefail
@@ -21,6 +22,8 @@ source "$STACK_DIR/lib/provision.sh"
 source "$STACK_DIR/lib/services.sh"
 # shellcheck source=lib/identity.sh
 source "$STACK_DIR/lib/identity.sh"
+# shellcheck source=lib/db2.sh
+source "$STACK_DIR/lib/db2.sh"
 
 usage() { sed -n '6,12p' "$STACK_DIR/stack.sh" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
@@ -181,6 +184,7 @@ main() {
     down) cmd_down "$@" ;;
     status) cmd_status ;;
     provision) parse_with "$@"; provision_all "$WITH"; log "provisioned" ;;
+    db2-driver) ensure_dirs; provision_db2_driver; log "ibm_db built against $DB2_CLIDRIVER" ;;
     restart-service) cmd_restart_service "$@" ;;
     env) cmd_env ;;
     *) usage ;;
