@@ -32,6 +32,9 @@ export class TableNotFoundError extends PermanentError {}
 /** A source column's type that the connector cannot map to a contract type (e.g. DB2 XML, PostgreSQL integer[]). */
 export class UnsupportedColumnTypeError extends PermanentError {}
 
+/** A token that does not prove who the caller is (expired, wrong issuer or audience, bad signature) or no token at all. */
+export class IdentityRefusedError extends PermanentError {}
+
 /** A warehouse load table in a state that does not allow the step (e.g. loading into a swapped load). */
 export class LoadStateError extends PermanentError {
   constructor(readonly loadTable: string, message: string) {
@@ -77,6 +80,7 @@ export const permanentErrors = [
   CatalogStateError,
   TableNotFoundError,
   UnsupportedColumnTypeError,
+  IdentityRefusedError,
 ] as const;
 
 /** The names workflows pass as `nonRetryableErrorTypes`: derived from the classes, never typed by hand. */

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { approverRole, rolesFromGroups } from './roles.js';
+
+describe('roles from directory groups', () => {
+  it('maps each role group and ignores the rest', () => {
+    expect(rolesFromGroups(['dpo-booking', 'deputy-customer_service', 'agency-101', 'callcentre', 'analysts', 'engineers', 'admins', 'printers', 'dpo-'])).toEqual([
+      'admin', 'agency:101', 'analyst', 'callcentre', 'deputy:customer_service', 'dpo:booking', 'engineer',
+    ]);
+  });
+
+  it('reads group paths by their last name', () => {
+    expect(rolesFromGroups(['/factory/dpo-payment'])).toEqual(['dpo:payment']);
+  });
+
+  it('lets only the domain\'s DPO or deputies decide for it', () => {
+    expect(approverRole(rolesFromGroups(['dpo-booking']), 'booking')).toBe('dpo');
+    expect(approverRole(rolesFromGroups(['deputy-booking']), 'booking')).toBe('deputy');
+    expect(approverRole(rolesFromGroups(['dpo-payment', 'admins']), 'booking')).toBeUndefined();
+  });
+});
