@@ -5,11 +5,33 @@ import { duckDbColumnType } from '../warehouse-types.js';
 
 /**
  * The staged file format: what source workers write (core/staged/csv.ts, or the database's own CSV
- * export) and the warehouse owner reads, whichever the warehouse. CSV per RFC 4180, UTF-8, no
- * header, columns in contract order; NULL = empty unquoted field, empty string = "" (quoted); DATE
- * YYYY-MM-DD; TIME HH:MM:SS[.ffffff]; TIMESTAMP YYYY-MM-DD HH:MM:SS[.fraction] (UTC, no zone);
- * decimals plain text; BOOLEAN t/f; binary '\x' + hex; CHAR values with their padding.
- * A change batch (core/cdc, connectors/cdc/batch-file.ts) adds the columns of `changeColumns`.
+ * export) and the warehouse owner reads, whichever the warehouse. A change batch
+ * (connectors/cdc/batch-file.ts) adds the columns of `changeColumns` after the contract's.
+ *
+ * - CSV per RFC 4180, UTF-8, no header, no BOM, one record per row terminated by `\n`, fields
+ *   separated by `,`, columns in the contract's order (`ExportChunkInput.columns` of
+ *   connectors/source/port.ts). Row order is unspecified.
+ * - A field is quoted with `"` when it is the empty string or contains `,` `"` `\n` or `\r`; a `"`
+ *   inside is doubled. Leading and trailing blanks are data (never trimmed).
+ * - NULL is an empty unquoted field; the empty string is `""`. (DuckDB: `NULL ''`,
+ *   `ALLOW_QUOTED_NULLS false`, `QUOTE '"'`, `ESCAPE '"'`, `HEADER false`.)
+ * - DATE `YYYY-MM-DD`; TIME `HH:MM:SS[.ffffff]`; TIMESTAMP `YYYY-MM-DD HH:MM:SS[.ffffff]` with no
+ *   time zone (PostgreSQL sessions run with `TimeZone=UTC`, `DateStyle=ISO`; `timestamptz` columns
+ *   are exported as UTC wall-clock time). At most 6 fractional digits: DB2 TIMESTAMP(7..12) values
+ *   are truncated (not rounded, so a value never moves to the next second or day) to microseconds,
+ *   which is what DuckDB TIMESTAMP and BigQuery DATETIME hold.
+ * - DECIMAL as plain text with exactly its scale (`-0.05`, `12.50000000`), never exponent notation.
+ *   DECFLOAT as plain text too (exponents expanded); its NaN/Infinity spelled `NaN`, `Infinity`,
+ *   `-Infinity`. DOUBLE/REAL as the shortest text that reads back to the same binary value
+ *   (exponent notation allowed, e.g. `1e+21`).
+ * - BOOLEAN `t` / `f`.
+ * - Binary (BLOB, CHAR/VARCHAR FOR BIT DATA, bytea) as `\x` followed by lower-case hex, e.g.
+ *   `\x00ff`. DuckDB's CSV reader does not decode this into BLOB by itself: load the column as
+ *   VARCHAR and convert with `unhex(substr(v, 3))`.
+ * - CHAR(n) / GRAPHIC(n) keep their trailing blanks exactly as the source stores them (PostgreSQL
+ *   `character(n)` keeps them in COPY output; DB2 CLI returns them padded).
+ * - Files are written to `<file>.part` and renamed to `<file>` only when complete, so a file that
+ *   exists is whole.
  *
  * Both warehouses read a staged file with DuckDB's read_csv (the DuckDB warehouse directly, the
  * BigQuery warehouse to convert it to Parquet), so the reading SQL below is DuckDB SQL.

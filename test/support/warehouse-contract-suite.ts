@@ -56,7 +56,7 @@ export const table: TableContract = tableSchema.parse({
   ],
 });
 
-/** Logical rows and their staged CSV lines (the format port.ts documents): NULL and '' differ in rows 2 and 3. */
+/** Logical rows and their staged CSV lines (the format core/staged/format.ts documents): NULL and '' differ in rows 2 and 3. */
 export const rows: { values: unknown[]; csv: string }[] = [
   { values: ['ALP ', 1n, 'Zoë Ñandú 北京 Ελλάδα', '12345678901234567890123.12345678', '2024-02-29', '2024-02-29 07:05:09.000123', 't', '\\x00ff10'],
     csv: 'ALP ,1,Zoë Ñandú 北京 Ελλάδα,12345678901234567890123.12345678,2024-02-29,2024-02-29 07:05:09.000123,t,\\x00ff10' },
