@@ -1,4 +1,7 @@
 import { parseSourceType, type SourceType } from '../contracts/source-types.js';
+import { ident as bigQueryIdent } from './sql/bigquery.js';
+import type { WarehouseDialect } from './sql/dialect.js';
+import { standardIdent } from './sql/standard.js';
 
 /**
  * Cross-engine content checksum. Each row is rendered as a canonical text (below), its MD5's first
@@ -23,7 +26,8 @@ import { parseSourceType, type SourceType } from '../contracts/source-types.js';
  * Columns are joined with chr(31) (unit separator).
  */
 
-export type Dialect = 'postgres' | 'duckdb' | 'bigquery' | 'db2';
+/** The warehouses, and the sources whose SQL computes the checksum too. */
+export type Dialect = WarehouseDialect | 'postgres' | 'db2';
 
 export interface ChecksumColumn {
   name: string;
@@ -192,7 +196,7 @@ function padFraction(text: string, width: number, digits: number): string {
 }
 
 function quoteIdent(dialect: Dialect, name: string): string {
-  return dialect === 'bigquery' ? `\`${name.replace(/`/g, '\\`')}\`` : `"${name.replace(/"/g, '""')}"`;
+  return dialect === 'bigquery' ? bigQueryIdent(name) : standardIdent(name);
 }
 
 /** Adds two checksums given as decimal text (the engines return sums beyond 2^53). */

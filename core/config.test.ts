@@ -10,6 +10,12 @@ describe('parseConfig', () => {
     expect(config.FACTORY_CHUNK_ROWS).toBe(500_000);
   });
 
+  it('reads the enabled workflows: all by default, or a list of names', () => {
+    expect(parseConfig({}).FACTORY_WORKFLOWS).toBe('all');
+    expect(parseConfig({ FACTORY_WORKFLOWS: 'backfillTable, cdcIngest' }).FACTORY_WORKFLOWS).toEqual(['backfillTable', 'cdcIngest']);
+    expect(() => parseConfig({ FACTORY_WORKFLOWS: 'backfill-table' })).toThrow(/FACTORY_WORKFLOWS: expected all, or workflow names/);
+  });
+
   it('reads a list of brokers and numbers', () => {
     const config = parseConfig({ KAFKA_BROKERS: 'a:9092, b:9093', FACTORY_CHUNK_ROWS: '1000' });
     expect(config.KAFKA_BROKERS).toEqual(['a:9092', 'b:9093']);

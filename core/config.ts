@@ -42,6 +42,16 @@ export const configSchema = z.object({
   BIGQUERY_API_ENDPOINT: z.url({ message: 'expected a URL such as http://127.0.0.1:9050' }).optional(),
   /** Cost guard on every BigQuery query: a query that would bill more fails instead (default 1 TiB). */
   BIGQUERY_MAX_BYTES_BILLED: positiveInt.default(1024 ** 4),
+  /**
+   * The workflows this deployment runs: `all`, or a comma-separated list of workflow names. The
+   * warehouse worker refuses to start when the warehouse lacks a capability one of them needs.
+   */
+  FACTORY_WORKFLOWS: z
+    .string()
+    .default('all')
+    .transform((s) => s.split(',').map((w) => w.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, 'expected all, or workflow names such as backfillTable,cdcIngest')).min(1, 'expected all, or a comma-separated list of workflow names'))
+    .transform((names): 'all' | string[] => (names.length === 1 && names[0] === 'all' ? 'all' : names)),
   /** Sign-in: an OpenID Connect provider (the stack's Keycloak over LDAP; in production the company's IdP). */
   OIDC_DISCOVERY_URL: z.url({ message: 'expected the provider\'s discovery URL, e.g. http://127.0.0.1:8480/realms/factory/.well-known/openid-configuration' }).optional(),
   /** The issuer tokens must name; default: the one the discovery document announces. */

@@ -7,6 +7,8 @@
  * so optimisers on both PostgreSQL and DB2 can use a plain index range scan.
  */
 
+import { standardIdent, standardLiteral } from './sql/standard.js';
+
 /** A key value as it travels in Temporal payloads: strings for decimals, dates, timestamps, BIGINT. */
 export type KeyValue = string | number | null;
 
@@ -37,7 +39,7 @@ export interface KeyRangePredicate {
 /** Quotes an SQL identifier as both PostgreSQL and DB2 spell it: `"BOOKING_ID"`. */
 export function quoteIdent(name: string): string {
   if (name.length === 0) throw new Error('empty SQL identifier (expected a column, schema or table name)');
-  return `"${name.replace(/"/g, '""')}"`;
+  return standardIdent(name);
 }
 
 /** Renders a key value as an SQL literal; the database coerces the quoted text to the column type. */
@@ -47,7 +49,7 @@ export function sqlLiteral(value: KeyValue, column: string): string {
     if (!Number.isFinite(value)) throw new Error(`key column ${column}: bound ${value} is not a finite number`);
     return String(value);
   }
-  return `'${value.replace(/'/g, "''")}'`;
+  return standardLiteral(value);
 }
 
 /** `lower < key AND key <= upper`, expanded per column. The dialect only decides literal spelling today. */

@@ -1,6 +1,6 @@
 // Prints the domains the demo runs on the given warehouse, one per line (scripts/demo.sh reads them).
 // Usage: tsx scripts/demo-domains.ts <duckdb|bigquery>
-import { quarantineRules } from '../connectors/duckdb/quarantine-sql.js';
+import { quarantineRules } from '../core/quality/quarantine-rules.js';
 import { registry } from '../domains/index.js';
 
 const warehouse = process.argv[2];

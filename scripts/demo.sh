@@ -25,6 +25,9 @@ case "$WAREHOUSE" in
     export GOOGLE_CLOUD_PROJECT="${DEMO_BIGQUERY_PROJECT:-factory-demo}"
     export BIGQUERY_API_ENDPOINT="${BIGQUERY_API_ENDPOINT:-http://127.0.0.1:9050}"
     WITH=connect,bigquery
+    # The workflows BigQuery can run (workers/capabilities.ts): the worker refuses to start for others.
+    FACTORY_WORKFLOWS="$(node --import tsx --input-type=module -e "import { workflowsSetting } from './workers/capabilities.js'; console.log(workflowsSetting('bigquery'))")"
+    export FACTORY_WORKFLOWS
     # Row quarantine is built on DuckDB only so far: domains with quarantine rules are left out.
     mapfile -t DOMAINS < <(node --import tsx scripts/demo-domains.ts bigquery) ;;
   *) echo "WAREHOUSE: expected duckdb or bigquery, got '$WAREHOUSE'" >&2; exit 2 ;;

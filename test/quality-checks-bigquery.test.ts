@@ -2,7 +2,7 @@ import { BigQuery } from '@google-cloud/bigquery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalRowText, checksumColumnsOf, rowHash } from '../core/checksum.js';
 import { checkQuery } from '../core/quality/check-sql.js';
-import { tableName } from '../core/quality/dialect.js';
+import { sqlDialect } from '../core/sql/index.js';
 import { evaluateCheck } from '../core/quality/evaluate.js';
 import { rowFailureReasonSql } from '../core/quality/row-sql.js';
 import type { CheckMetrics, RuleResult } from '../core/quality/types.js';
@@ -30,8 +30,8 @@ const booking: TableContract = tableSchema.parse({
     { name: 'EMAIL', type: 'VARCHAR(254)', nullable: true }, { name: 'UPDATED_TS', type: 'TIMESTAMP(6)' },
   ],
 });
-const target = tableName('bigquery', [project, dataset, 'booking']);
-const customers = tableName('bigquery', [project, dataset, 'customer']);
+const target = sqlDialect('bigquery').path([project, dataset, 'booking']);
+const customers = sqlDialect('bigquery').path([project, dataset, 'customer']);
 const NOW = '2024-06-01T12:00:00.000Z';
 
 // The emulator takes anonymous requests; no credential lookup.

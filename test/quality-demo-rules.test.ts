@@ -4,7 +4,7 @@ import { planSeed, type TablePlan } from '../cli/source/plan.js';
 import { tableRows } from '../cli/source/generate.js';
 import { checksumColumnsOf, canonicalRowText, rowHash } from '../core/checksum.js';
 import { checkQuery } from '../core/quality/check-sql.js';
-import { tableName } from '../core/quality/dialect.js';
+import { sqlDialect } from '../core/sql/index.js';
 import { evaluateCheck } from '../core/quality/evaluate.js';
 import type { CheckMetrics, RuleResult } from '../core/quality/types.js';
 import { duckDbColumnType } from '../core/warehouse-types.js';
@@ -53,7 +53,7 @@ async function load(tp: TablePlan): Promise<void> {
 
 function target(qualified: string): string {
   const [domain, table] = qualified.split('.') as [string, string];
-  return tableName('duckdb', [`raw_${domain}`, table]);
+  return sqlDialect('duckdb').path([`raw_${domain}`, table]);
 }
 
 async function runRules(tp: TablePlan, baselines: Map<string, CheckMetrics> = new Map()): Promise<RuleResult[]> {

@@ -10,12 +10,12 @@ import { createWarehouseActivities } from '../activities/warehouse/index.js';
 import { createQualifiedActivities } from '../activities/warehouse/qualified.js';
 import { createPublishWarehouseActivities } from '../activities/warehouse/publish.js';
 import type { Config } from '../core/config.js';
-import { asWarehouse } from '../connectors/bigquery/full-port.js';
 import { createBigQueryWarehouse } from '../connectors/bigquery/warehouse.js';
 import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
 import { createKafka } from '../connectors/kafka/client.js';
-import type { Warehouse } from '../connectors/warehouse/port.js';
+import type { OpenWarehouse } from '../connectors/warehouse/port.js';
 import { registry as defaultRegistry, type DomainRegistry } from '../domains/index.js';
+import { checkWorkflowCapabilities, warehouseCapabilities } from './capabilities.js';
 import { createSourceRegistry } from './connectors.js';
 import { createPublicationActivities } from './publication.js';
 
@@ -42,13 +42,19 @@ const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta
  * owner of the warehouse), or `all` for a one-process setup.
  */
 export async function startWorkers({ config, role, registry = defaultRegistry }: StartWorkersInput): Promise<RunningWorkers> {
+  const ownsWarehouse = role === 'all' || role === 'warehouse';
+  // Before anything is opened: a warehouse that cannot serve an enabled workflow stops the start.
+  if (ownsWarehouse) {
+    const warehouse = config.FACTORY_WAREHOUSE;
+    checkWorkflowCapabilities({ warehouse, provided: warehouseCapabilities[warehouse], workflows: config.FACTORY_WORKFLOWS });
+  }
   installRuntimeOnce(config.FACTORY_LOG_LEVEL);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID });
   const sources = createSourceRegistry(config);
   const publication = createPublicationActivities(config, registry);
   const workers: Worker[] = [];
-  let warehouse: Warehouse | undefined;
+  let warehouse: OpenWarehouse | undefined;
   const base = { connection, namespace: config.TEMPORAL_NAMESPACE };
   if (role === 'all' || role === 'general') {
     workers.push(
@@ -65,7 +71,7 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
       }),
     );
   }
-  if (role === 'all' || role === 'warehouse') {
+  if (ownsWarehouse) {
     warehouse = await openWarehouse(config);
     workers.push(
       await Worker.create({
@@ -74,13 +80,7 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
         // Writes are serialised inside the warehouse adapter (DuckDB takes one writer); the slots
         // are for long change-capture runs (one per domain) besides backfill loads.
         maxConcurrentActivityTaskExecutions: 32,
-        activities: {
-          ...createWarehouseActivities({ registry, warehouse }),
-          ...createQualifiedActivities({ registry, warehouse }),
-          ...createQualityActivities({ registry, warehouse, dialect: 'duckdb' }),
-          ...createPublishWarehouseActivities({ warehouse }),
-          ...createCdcActivities({ registry, warehouse, kafka, stagingDir: resolve(config.FACTORY_STAGING_DIR, 'cdc'), topicPrefix: config.FACTORY_CDC_TOPIC_PREFIX }),
-        },
+        activities: warehouseActivities(config, registry, warehouse, kafka),
       }),
     );
   }
@@ -97,13 +97,31 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
   };
 }
 
-async function openWarehouse(config: Config): Promise<Warehouse> {
+/**
+ * The warehouse owner's activities: each factory gets the capabilities it uses. A factory whose
+ * capability the warehouse lacks is left out; the start-up check refused every enabled workflow
+ * that would call it.
+ */
+function warehouseActivities(config: Config, registry: DomainRegistry, warehouse: OpenWarehouse, kafka: ReturnType<typeof createKafka>) {
+  const { kind, provides } = warehouse;
+  return {
+    ...(provides.load && provides.reads ? createWarehouseActivities({ registry, kind, load: provides.load, reads: provides.reads, quarantine: provides.quarantine }) : {}),
+    ...createQualifiedActivities({ registry, warehouse: provides.qualifiedLayer, warehouseName: kind === 'bigquery' ? 'BigQuery' : 'DuckDB' }),
+    ...(provides.qualityStore ? createQualityActivities({ registry, warehouse: provides.qualityStore, dialect: kind }) : {}),
+    ...(provides.publication ? createPublishWarehouseActivities({ warehouse: provides.publication }) : {}),
+    ...(provides.changeApply ? createCdcActivities({
+      registry, warehouse: provides.changeApply, kafka, stagingDir: resolve(config.FACTORY_STAGING_DIR, 'cdc'), topicPrefix: config.FACTORY_CDC_TOPIC_PREFIX,
+    }) : {}),
+  };
+}
+
+async function openWarehouse(config: Config): Promise<OpenWarehouse> {
   if (config.FACTORY_WAREHOUSE === 'bigquery') {
     const projectId = config.GOOGLE_CLOUD_PROJECT;
     if (!projectId) throw new Error('FACTORY_WAREHOUSE=bigquery needs GOOGLE_CLOUD_PROJECT (the project id; factory-local for the emulator)');
-    return asWarehouse(await createBigQueryWarehouse({
+    return createBigQueryWarehouse({
       projectId, location: config.BIGQUERY_LOCATION, apiEndpoint: config.BIGQUERY_API_ENDPOINT, maximumBytesBilled: config.BIGQUERY_MAX_BYTES_BILLED,
-    }));
+    });
   }
   await mkdir(dirname(resolve(config.FACTORY_DUCKDB_PATH)), { recursive: true });
   return createDuckDbWarehouse({ path: config.FACTORY_DUCKDB_PATH });

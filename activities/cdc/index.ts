@@ -3,13 +3,13 @@ import { Context, CancelledFailure } from '@temporalio/activity';
 import type { Kafka } from 'kafkajs';
 import { IngestPipeline, type CaptureTopic, type IngestStats } from '../../connectors/cdc/pipeline.js';
 import type { AcceptedSchemaChange } from '../../core/cdc/schema-change.js';
-import type { Warehouse } from '../../connectors/warehouse/port.js';
+import type { ChangeApply } from '../../connectors/warehouse/port.js';
 import { topicOf } from '../../connectors/kafka-connect/debezium.js';
 import type { DomainRegistry } from '../../domains/registry.js';
 
 export interface CdcActivityDeps {
   registry: DomainRegistry;
-  warehouse: Warehouse;
+  warehouse: ChangeApply;
   kafka: Kafka;
   stagingDir: string;
   topicPrefix: string;

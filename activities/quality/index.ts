@@ -1,9 +1,9 @@
-import type { QualityWarehouse } from '../../connectors/warehouse/quality-port.js';
+import type { QualityStore } from '../../connectors/warehouse/quality-port.js';
 import { InvalidInputError } from '../../core/errors.js';
 import type { QualityBaseline, QualityReport, QualityRuleOutcome } from '../../core/quality-report.js';
 import { checkQuery } from '../../core/quality/check-sql.js';
 import { evaluateCheck } from '../../core/quality/evaluate.js';
-import type { CheckMetrics, CheckTarget, QualityDialect } from '../../core/quality/types.js';
+import type { CheckMetrics, CheckTarget, WarehouseDialect } from '../../core/quality/types.js';
 import type { QualityRule, QualityRuleKind } from '../../contracts/quality-rules.js';
 import { resolveProduct } from '../../domains/products.js';
 import type { DomainRegistry } from '../../domains/registry.js';
@@ -11,9 +11,9 @@ import { withHeartbeat } from '../lib/heartbeat.js';
 
 export interface QualityActivityDeps {
   registry: DomainRegistry;
-  warehouse: QualityWarehouse;
+  warehouse: QualityStore;
   /** The SQL dialect of the warehouse the checks run in. */
-  dialect: QualityDialect;
+  dialect: WarehouseDialect;
 }
 
 export interface QualityPlanTable {

@@ -1,12 +1,26 @@
 import { rm } from 'node:fs/promises';
-import type { BackfillRecord, QuarantineSummaryResult, ReplayQuarantineResult, Warehouse } from '../../connectors/warehouse/port.js';
+import type {
+  BackfillRecord, Quarantine, QuarantineSummaryResult, ReplayQuarantineResult, WarehouseLoad, WarehouseReads,
+} from '../../connectors/warehouse/port.js';
+import { refuseQuarantineRules } from '../../core/quality/quarantine-rules.js';
+import type { WarehouseDialect } from '../../core/sql/dialect.js';
 import type { DomainRegistry } from '../../domains/registry.js';
 import { withHeartbeat } from '../lib/heartbeat.js';
 
 export interface WarehouseActivityDeps {
   registry: DomainRegistry;
-  warehouse: Warehouse;
+  /** Which warehouse it is, for messages. */
+  kind: WarehouseDialect;
+  load: WarehouseLoad;
+  reads: WarehouseReads;
+  /**
+   * Row quarantine, where the warehouse has it. Without it a table without quarantine rules has
+   * nothing to quarantine (backfills still run), and a table with some is refused by name.
+   */
+  quarantine?: Quarantine | undefined;
 }
+
+const warehouseNames: Record<WarehouseDialect, string> = { duckdb: 'DuckDB', bigquery: 'BigQuery' };
 
 interface TableRef { domain: string; table: string }
 
@@ -14,17 +28,22 @@ interface TableRef { domain: string; table: string }
  * Runs only on the warehouse owner's task queue: one process holds the warehouse (DuckDB allows a
  * single writer). Inputs name tables and staged files; results are counts and checksums.
  */
-export function createWarehouseActivities({ registry, warehouse }: WarehouseActivityDeps) {
+export function createWarehouseActivities({ registry, kind, load, reads, quarantine }: WarehouseActivityDeps) {
   const contract = ({ domain, table }: TableRef) => registry.table(`${domain}.${table}`);
+  /** The quarantine, or (without one) the refusal of a table that has quarantine rules. */
+  const quarantineFor = (input: TableRef, what: string): Quarantine | undefined => {
+    if (!quarantine) refuseQuarantineRules({ table: contract(input), what, warehouse: warehouseNames[kind] });
+    return quarantine;
+  };
   return {
     async prepareLoad(input: TableRef & { loadId: string }): Promise<{ loadTable: string }> {
-      const { loadTable } = await warehouse.prepareLoad({ domain: input.domain, table: contract(input), loadId: input.loadId });
+      const { loadTable } = await load.prepareLoad({ domain: input.domain, table: contract(input), loadId: input.loadId });
       return { loadTable };
     },
 
     async loadChunk(input: TableRef & { loadTable: string; file: string; chunkIndex: number; loadId: string; sourcePosition: string }): Promise<{ rows: number; alreadyLoaded: boolean }> {
       const table = contract(input);
-      const loaded = await withHeartbeat({ chunk: input.chunkIndex }, () => warehouse.loadChunk({
+      const loaded = await withHeartbeat({ chunk: input.chunkIndex }, () => load.loadChunk({
         loadTable: input.loadTable,
         table,
         file: input.file,
@@ -39,34 +58,40 @@ export function createWarehouseActivities({ registry, warehouse }: WarehouseActi
     },
 
     async validateLoad(input: TableRef & { loadTable: string }) {
-      return withHeartbeat({ validating: input.loadTable }, () => warehouse.validateLoad({ loadTable: input.loadTable, table: contract(input) }));
+      return withHeartbeat({ validating: input.loadTable }, () => load.validateLoad({ loadTable: input.loadTable, table: contract(input) }));
     },
 
     /** Rows failing a quarantine rule of the contract leave the load for the quarantine before the swap. */
     async quarantineLoad(input: TableRef & { loadTable: string }): Promise<{ quarantined: number }> {
-      return withHeartbeat({ quarantining: input.loadTable }, () => warehouse.quarantineLoad({ loadTable: input.loadTable, table: contract(input) }));
+      const to = quarantineFor(input, 'row quarantine');
+      if (!to) return { quarantined: 0 };
+      return withHeartbeat({ quarantining: input.loadTable }, () => to.quarantineLoad({ loadTable: input.loadTable, table: contract(input) }));
     },
 
     /** Judged by the contract this worker serves now: a fixed rule is a deployed contract. */
     async replayQuarantine(input: TableRef): Promise<ReplayQuarantineResult> {
-      return withHeartbeat({ replaying: `${input.domain}.${input.table}` }, () => warehouse.replayQuarantine({ domain: input.domain, table: contract(input) }));
+      const from = quarantineFor(input, 'quarantine replay');
+      if (!from) return { replayed: 0, stillFailing: 0, superseded: 0 };
+      return withHeartbeat({ replaying: `${input.domain}.${input.table}` }, () => from.replayQuarantine({ domain: input.domain, table: contract(input) }));
     },
 
     async quarantineSummary(input: TableRef): Promise<QuarantineSummaryResult> {
-      return warehouse.quarantineSummary({ domain: input.domain, table: contract(input) });
+      const held = quarantineFor(input, 'the quarantine summary');
+      if (!held) return { open: 0, replayed: 0, superseded: 0, pending: 0, rules: [] };
+      return held.quarantineSummary({ domain: input.domain, table: contract(input) });
     },
 
     async swapIn(input: TableRef & { loadTable: string }): Promise<{ table: string }> {
-      const { table } = await warehouse.swapIn({ domain: input.domain, table: contract(input), loadTable: input.loadTable });
+      const { table } = await load.swapIn({ domain: input.domain, table: contract(input), loadTable: input.loadTable });
       return { table };
     },
 
     async dropLoad(input: TableRef & { loadTable: string }): Promise<void> {
-      await warehouse.dropLoad({ loadTable: input.loadTable });
+      await load.dropLoad({ loadTable: input.loadTable });
     },
 
     async recordBackfill(input: TableRef & { loadId: string; rows: number; checksum: string; durationMs: number; sourcePosition: string }): Promise<void> {
-      await warehouse.recordBackfill({
+      await load.recordBackfill({
         domain: input.domain,
         table: input.table,
         loadId: input.loadId,
@@ -78,11 +103,11 @@ export function createWarehouseActivities({ registry, warehouse }: WarehouseActi
     },
 
     async lastBackfill(input: TableRef): Promise<BackfillRecord | null> {
-      return warehouse.lastBackfill(input);
+      return load.lastBackfill(input);
     },
 
     async tableStats(input: TableRef): Promise<{ rows: number; checksum: string }> {
-      return warehouse.tableStats({ domain: input.domain, table: contract(input) });
+      return reads.tableStats({ domain: input.domain, table: contract(input) });
     },
   };
 }

@@ -1,11 +1,10 @@
-import type { Warehouse } from '../../connectors/warehouse/port.js';
-import type { ProductVersionTables, PromoteProductResult, SnapshotProductResult } from '../../connectors/warehouse/publish-port.js';
+import type { Publication, ProductVersionTables, PromoteProductResult, SnapshotProductResult } from '../../connectors/warehouse/publish-port.js';
 import { withHeartbeat } from '../lib/heartbeat.js';
 
 /** Publication on the warehouse owner's task queue: snapshots of a candidate, promotion, clean-up. */
-export function createPublishWarehouseActivities({ warehouse }: { warehouse: Warehouse }) {
+export function createPublishWarehouseActivities({ warehouse }: { warehouse: Publication }) {
   return {
-    /** Copies whole tables: heartbeats while DuckDB (or BigQuery) works. */
+    /** Copies whole tables: heartbeats while the warehouse works. */
     async snapshotProduct(input: ProductVersionTables): Promise<SnapshotProductResult> {
       return withHeartbeat({ snapshot: `${input.domain}.${input.product} v${input.version}` }, () => warehouse.snapshotProduct(input));
     },

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asWarehouse } from '../../connectors/bigquery/full-port.js';
 import { createBigQueryWarehouse } from '../../connectors/bigquery/warehouse.js';
 import { createDuckDbWarehouse } from '../../connectors/duckdb/warehouse.js';
-import type { Warehouse } from '../../connectors/warehouse/port.js';
+import type { LoadAndCapture, WarehouseAdapter } from '../../connectors/warehouse/port.js';
+
+type Warehouse = LoadAndCapture & WarehouseAdapter<'load' | 'reads'>;
 import { loadDomains } from '../../domains/load.js';
 import { dropProject, emulatorEndpoint, emulatorUnavailable, runProject } from '../../test/support/bigquery.js';
 import { createWarehouseActivities } from './index.js';
@@ -31,7 +32,7 @@ const targets: { name: string; skip: string | undefined; open: (dir: string) => 
   { name: 'DuckDB', skip: undefined, open: (dir) => createDuckDbWarehouse({ path: join(dir, 'w.duckdb') }), cleanup: async () => undefined },
   {
     name: 'BigQuery emulator', skip: bigQueryMissing,
-    open: async () => asWarehouse(await createBigQueryWarehouse({ projectId: project, location: 'EU', apiEndpoint: emulatorEndpoint, maximumBytesBilled: 10 ** 12 })),
+    open: () => createBigQueryWarehouse({ projectId: project, location: 'EU', apiEndpoint: emulatorEndpoint, maximumBytesBilled: 10 ** 12 }),
     cleanup: () => dropProject(project),
   },
 ];
@@ -54,7 +55,7 @@ for (const target of targets) {
     });
 
     it('a loadChunk activity run again after it finished adds no row; the load validates and swaps in exact', async () => {
-      const activities = createWarehouseActivities({ registry, warehouse });
+      const activities = createWarehouseActivities({ registry, kind: warehouse.kind, load: warehouse.provides.load, reads: warehouse.provides.reads });
       const ref = { domain: 'retry', table: 'stay' };
       const { loadTable } = await run(activities.prepareLoad, { ...ref, loadId: 'run-1' });
       // Retried prepareLoad (a lost answer again): the same load table, nothing reset.

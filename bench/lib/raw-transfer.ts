@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ValidateLoadResult, Warehouse } from '../../connectors/warehouse/port.js';
+import type { Quarantine, ValidateLoadResult, WarehouseLoad } from '../../connectors/warehouse/port.js';
 import { createPostgresSource } from '../../connectors/postgres/source.js';
 import { addChecksums, checksumColumnsOf } from '../../core/checksum.js';
 import { tableKey, type TableContract } from '../../contracts/contract.js';
@@ -9,7 +9,7 @@ import { timed } from './measure.js';
 export interface RawTransferInput {
   /** The source database (PostgreSQL standing in for the contract's system). */
   url: string;
-  warehouse: Warehouse;
+  warehouse: WarehouseLoad & Partial<Quarantine>;
   domain: string;
   table: TableContract;
   stagingDir: string;
@@ -54,11 +54,16 @@ export async function rawTransfer(input: RawTransferInput): Promise<{ result: Ra
         await rm(file);
       }
       const validated = await warehouse.validateLoad({ loadTable, table });
-      const quarantine = input.quarantine ? await timed(() => warehouse.quarantineLoad({ loadTable, table })) : undefined;
+      const quarantine = input.quarantine ? await timed(() => quarantineOf(warehouse).quarantineLoad({ loadTable, table })) : undefined;
       await warehouse.swapIn({ domain, table, loadTable });
       return { exported, validated, quarantined: quarantine?.result.quarantined ?? 0, quarantineSeconds: quarantine?.seconds ?? 0 };
     });
   } finally {
     await source.close();
   }
+}
+
+function quarantineOf(warehouse: Partial<Quarantine>): Quarantine {
+  if (!warehouse.quarantineLoad || !warehouse.replayQuarantine || !warehouse.quarantineSummary) throw new Error('this warehouse has no row quarantine (DuckDB only)');
+  return warehouse as Quarantine;
 }

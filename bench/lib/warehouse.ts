@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import { asWarehouse } from '../../connectors/bigquery/full-port.js';
 import { createBigQueryWarehouse } from '../../connectors/bigquery/warehouse.js';
 import { createDuckDbWarehouse } from '../../connectors/duckdb/warehouse.js';
-import type { Warehouse } from '../../connectors/warehouse/port.js';
+import type { LoadAndCapture } from '../../connectors/warehouse/port.js';
 import type { Config } from '../../core/config.js';
+import type { WarehouseDialect } from '../../core/sql/dialect.js';
+import { workflowsSetting } from '../../workers/capabilities.js';
 import { dropProject } from '../../test/support/bigquery.js';
 
 /**
@@ -14,12 +15,12 @@ import { dropProject } from '../../test/support/bigquery.js';
  * stay in the bench's datasets (raw_<domain>), under load ids of their own.
  */
 
-export type WarehouseKind = 'duckdb' | 'bigquery';
+export type WarehouseKind = WarehouseDialect;
 
 export interface BenchWarehouse {
   kind: WarehouseKind;
   /** Opens the warehouse in this process; `name` tells DuckDB files apart. */
-  open(name: string): Promise<Warehouse>;
+  open(name: string): Promise<LoadAndCapture>;
   /** Worker settings for the same warehouse; `name` as for open. */
   env(name: string): Record<string, string>;
   cleanup(): Promise<void>;
@@ -42,9 +43,9 @@ export function benchWarehouse(kind: string | undefined, config: Config, dir: st
   const location = config.BIGQUERY_LOCATION;
   return {
     kind: 'bigquery',
-    open: async () => asWarehouse(await createBigQueryWarehouse({ projectId, location, apiEndpoint, maximumBytesBilled: config.BIGQUERY_MAX_BYTES_BILLED })),
+    open: () => createBigQueryWarehouse({ projectId, location, apiEndpoint, maximumBytesBilled: config.BIGQUERY_MAX_BYTES_BILLED }),
     env: () => ({
-      FACTORY_WAREHOUSE: 'bigquery', GOOGLE_CLOUD_PROJECT: projectId, BIGQUERY_LOCATION: location,
+      FACTORY_WAREHOUSE: 'bigquery', FACTORY_WORKFLOWS: workflowsSetting('bigquery'), GOOGLE_CLOUD_PROJECT: projectId, BIGQUERY_LOCATION: location,
       ...(apiEndpoint ? { BIGQUERY_API_ENDPOINT: apiEndpoint } : {}),
     }),
     cleanup: async () => {

@@ -1,7 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { TableContract } from '../../contracts/contract.js';
-import { changeColumns } from '../duckdb/cdc-sql.js';
-import { ident, isBlob, literal, maxLineBytes, redactCsvError, stagedCsvColumns, stagedCsvOptions, stagedReadType, stagedValueSql } from '../duckdb/load-sql.js';
+import { ident, literal } from '../../core/sql/duckdb.js';
+import { changeColumns, isBlob, readStagedCsvSql, redactCsvError, stagedReadType, stagedValueSql } from '../../core/staged/format.js';
 import { contractField } from './sql.js';
 
 /**
@@ -11,7 +11,7 @@ import { contractField } from './sql.js';
  * the staged format does (empty unquoted vs ""), and the emulator's CSV load ignores every CSV
  * option (it always skips a header line and reads "" as NULL). Parquet is typed: decimals, DATETIME
  * microseconds, bytes, NULL and '' arrive exactly, and DuckDB reads the staged format with the same
- * options the DuckDB warehouse uses. The columns are written in the target table's order and names.
+ * SQL the DuckDB warehouse uses (core/staged/format.ts); the DuckDB SQL here is the conversion's own. The columns are written in the target table's order and names.
  */
 
 export interface ParquetResult { rows: number }
@@ -37,19 +37,14 @@ export class ParquetWriter {
 
   /** A change batch: contract columns, then the change metadata columns as staged. */
   changeBatch(input: { table: TableContract; csv: string; parquet: string }): Promise<ParquetResult> {
-    const extra = changeColumns.map(([name, type]) => [name, type] as [string, string]);
-    return this.copy(input.table, input.csv, input.parquet, extra, extra.map(([name]) => ident(name)));
+    return this.copy(input.table, input.csv, input.parquet, changeColumns, changeColumns.map(([name]) => ident(name)));
   }
 
-  private copy(table: TableContract, csv: string, parquet: string, extraCsv: [string, string][], extraSelect: string[]): Promise<ParquetResult> {
+  private copy(table: TableContract, csv: string, parquet: string, extraCsv: ReadonlyArray<readonly [string, string]>, extraSelect: string[]): Promise<ParquetResult> {
     const run = this.tail.then(async () => {
-      const columns = [...stagedCsvColumns(table, csvReadType), ...extraCsv.map(([n, t]) => `${literal(n)}: ${literal(t)}`)].join(', ');
-      const options = [...stagedCsvOptions];
-      const widest = maxLineBytes(table);
-      if (widest > 2_000_000) options.push(`max_line_size = ${widest}`);
       const select = [...table.columns.map(stagedValueSql), ...extraSelect].join(', ');
-      const sql = `COPY (SELECT ${select} FROM read_csv(${literal(csv)}, columns = {${columns}}, ${options.join(', ')})) `
-        + `TO ${literal(parquet)} (FORMAT PARQUET)`;
+      const from = readStagedCsvSql({ file: csv, table, readType: csvReadType, extra: extraCsv });
+      const sql = `COPY (SELECT ${select} FROM ${from}) TO ${literal(parquet)} (FORMAT PARQUET)`;
       try {
         const result = await this.db.run(sql);
         return { rows: Number(result.rowsChanged) };

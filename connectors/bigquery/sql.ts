@@ -2,22 +2,11 @@ import type { TableField } from '@google-cloud/bigquery';
 import { checksumColumnsOf, checksumSelectList } from '../../core/checksum.js';
 import { bigQueryColumnType } from '../../core/warehouse-types.js';
 import { tableKey, type TableContract } from '../../contracts/contract.js';
-import { changeColumns } from '../duckdb/cdc-sql.js';
+import { ident, literal } from '../../core/sql/bigquery.js';
+import { changeColumns } from '../../core/staged/format.js';
 
 /** SQL text and table layouts for the BigQuery warehouse adapter, kept apart from the job handling. */
 
-export const ident = (name: string): string => `\`${name.replace(/[`\\]/g, '\\$&')}\``;
-export const qualified = (dataset: string, table: string): string => `${ident(dataset)}.${ident(table)}`;
-
-/**
- * A GoogleSQL string literal. Multi-statement scripts run without query parameters on the emulator
- * (they are not bound there), so the few control values a script needs (positions, consumer, topics,
- * source system) are inlined through this function only.
- */
-export function literal(text: string): string {
-  const escaped = text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r');
-  return `'${escaped}'`;
-}
 
 /** Lineage and change-capture columns of every raw table (load tables already carry the last two). */
 export const lineageFields: TableField[] = [
@@ -45,7 +34,7 @@ export function rawTableFields(table: TableContract): TableField[] {
 
 const changeFieldTypes: Record<string, string> = { VARCHAR: 'STRING', BIGINT: 'INT64', INTEGER: 'INT64' };
 
-/** A change batch as landed: contract columns, then the change metadata (cdc-sql.ts changeColumns). */
+/** A change batch as landed: contract columns, then the change metadata (core/staged/format.ts changeColumns). */
 export function batchFields(table: TableContract): TableField[] {
   return [...table.columns.map(contractField), ...changeColumns.map(([name, type]) => ({ name, type: changeFieldTypes[type]! }))];
 }

@@ -4,17 +4,24 @@ import {
   layerSchema, LoadStateError, loadTableName, parseLoadTable,
   type ApplyChangesInput, type ApplyChangesResult, type BackfillRecord, type KafkaOffset, type LoadChunkInput, type LoadChunkResult,
   type PrepareLoadInput, type PrepareLoadResult, type RecordBackfillInput, type SwapInInput, type SwapInResult, type TableRefInput,
-  type TableStatsResult, type ValidateLoadInput, type ValidateLoadResult, type Warehouse,
+  type TableStatsResult, type ValidateLoadInput, type ValidateLoadResult,
+  type Capability, type ChangeApply, type Provided, type WarehouseAdapter, type WarehouseLoad, type WarehouseReads,
 } from '../warehouse/port.js';
+import { refuseQuarantineRules } from '../../core/quality/quarantine-rules.js';
+import { qualified } from '../../core/sql/bigquery.js';
 import type { BigQuery, JobMetadata, TableField } from '@google-cloud/bigquery';
 import { createBigQueryClient, query, runJob, succeededJob, withRetry, type BigQueryClientOptions, type JobConfiguration, type QueryOptions } from './client.js';
 import { ParquetWriter } from './parquet.js';
 import {
-  applyScript, batchFields, changeLogFields, clusteringFields, controlTablesSql, duplicateKeysSql, qualified, rawTableFields, statsSql, tableLabels,
+  applyScript, batchFields, changeLogFields, clusteringFields, controlTablesSql, duplicateKeysSql, rawTableFields, statsSql, tableLabels,
 } from './sql.js';
 
 /**
- * The BigQuery warehouse, behind the same port as DuckDB (connectors/warehouse/port.ts).
+ * The BigQuery warehouse, behind the same port as DuckDB (connectors/warehouse/port.ts), with the
+ * capabilities of backfill and change capture. Row quarantine, quality reports, the qualified layer
+ * and publication are built on DuckDB only so far (issue 6): the worker refuses to start for a
+ * workflow that needs one (workers/capabilities.ts), and change capture refuses a table with
+ * quarantine rules by name, as the backfill's quarantine activity does (activities/warehouse).
  *
  * - Loads: each staged CSV chunk becomes a Parquet file (parquet.ts) and one load job into the load
  *   table. The job id is derived from the load (table, generation) and the chunk index; runJob never
@@ -34,17 +41,13 @@ export interface BigQueryWarehouseOptions extends BigQueryClientOptions {
   maximumBytesBilled: number;
 }
 
-/** The backfill and change-capture part of the port (quality methods are not built on BigQuery yet). */
-export type BigQueryWarehouse = Pick<Warehouse,
-  'prepareLoad' | 'loadChunk' | 'validateLoad' | 'swapIn' | 'recordBackfill' | 'lastBackfill' | 'tableStats' | 'dropLoad'
-  | 'applyChanges' | 'consumerOffsets' | 'close'> & {
-  /** The client, for readers (tests, tools); never for writes outside this adapter. */
-  readonly client: BigQuery;
-};
+/** What BigQuery provides of the port so far. */
+export const bigQueryCapabilities = ['load', 'reads', 'changeApply'] as const satisfies readonly Capability[];
+type BigQueryCapability = (typeof bigQueryCapabilities)[number];
 
 export async function createBigQueryWarehouse(options: BigQueryWarehouseOptions): Promise<BigQueryWarehouse> {
   const bq = createBigQueryClient(options);
-  const impl = new BigQueryWarehouseImpl(bq, options, await ParquetWriter.create());
+  const impl = new BigQueryWarehouse(bq, options, await ParquetWriter.create());
   await impl.init();
   return impl;
 }
@@ -52,10 +55,14 @@ export async function createBigQueryWarehouse(options: BigQueryWarehouseOptions)
 const jobPrefix = 'factory';
 const hash = (text: string): string => md5Hex(text).slice(0, 20);
 
-class BigQueryWarehouseImpl implements BigQueryWarehouse {
+/** Opened by createBigQueryWarehouse only. */
+export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, WarehouseLoad, WarehouseReads, ChangeApply {
+  readonly kind = 'bigquery';
+  readonly provides: Provided<BigQueryCapability> = { load: this, reads: this, changeApply: this };
   /** One merger per table: BigQuery queues mutating DML per table, and the offsets check must not race. */
   private tableQueues = new Map<string, Promise<unknown>>();
 
+  /** `client` is for readers (tests, tools); never for writes outside this adapter. */
   constructor(readonly client: BigQuery, private readonly options: BigQueryWarehouseOptions, private readonly parquet: ParquetWriter) {}
 
   private q<T = Record<string, unknown>>(sql: string, extra: Omit<QueryOptions, 'maximumBytesBilled'> = {}): Promise<T[]> {
@@ -252,7 +259,8 @@ class BigQueryWarehouseImpl implements BigQueryWarehouse {
     await this.q('DELETE FROM _factory.load_chunks WHERE load_table = @t', { params: { t: loadTable } });
   }
 
-  applyChanges(input: ApplyChangesInput): Promise<ApplyChangesResult> {
+  async applyChanges(input: ApplyChangesInput): Promise<ApplyChangesResult> {
+    refuseQuarantineRules({ table: input.table, what: 'change capture', warehouse: 'BigQuery' });
     const key = `${input.domain}.${input.table.name}`;
     const run = (this.tableQueues.get(key) ?? Promise.resolve()).then(() => this.applyChangesNow(input));
     this.tableQueues.set(key, run.catch(() => undefined));

@@ -1,5 +1,5 @@
 import type { DecodedChange } from '../../core/cdc/decode.js';
-import { quoteCsvText } from '../source/csv.js';
+import { quoteCsvText } from '../../core/staged/csv.js';
 
 /**
  * One staged CSV line per decoded change, in the layout Warehouse.applyChanges reads: the contract

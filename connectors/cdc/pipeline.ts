@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { AcceptedSchemaChange, SchemaChange } from '../../core/cdc/schema-change.js';
 import type { TableContract } from '../../contracts/contract.js';
-import type { KafkaOffset, Warehouse } from '../warehouse/port.js';
+import type { ChangeApply, KafkaOffset } from '../warehouse/port.js';
 import type { DecodedBatch } from './decode-batch.js';
 import { openDecoder, type Decoder } from './decode-thread.js';
 
@@ -55,7 +55,7 @@ export function emptyStats(): IngestStats {
 
 export interface PipelineOptions {
   kafka: Kafka;
-  warehouse: Warehouse;
+  warehouse: ChangeApply;
   consumer: string;
   topics: CaptureTopic[];
   stagingDir: string;

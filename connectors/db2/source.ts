@@ -7,7 +7,7 @@ import { formatSourceType, type SourceType } from '../../contracts/source-types.
 import type { KeyValue } from '../../core/keyset.js';
 import { canonicalRowText, rowHash } from '../../core/checksum.js';
 import { ContractDriftError, PermanentError, TableNotFoundError } from '../../core/errors.js';
-import { formatCsvRow } from '../source/csv.js';
+import { formatCsvRow } from '../../core/staged/csv.js';
 import {
   chunksFromBoundaries, type ChunkBounds, type CountRowsInput, type DiscoveredTable, type ExportChunkInput, type ExportChunkResult,
   type PlanChunksInput, type SourceConnector, type SourceTableRef, type TableChecksumInput, type TableChecksumResult,

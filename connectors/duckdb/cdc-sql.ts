@@ -1,23 +1,15 @@
 import { duckDbColumnType } from '../../core/warehouse-types.js';
 import type { TableContract } from '../../contracts/contract.js';
-import { ident, keyColumns, literal, stagedCsvColumns, stagedCsvOptions, stagedValueSql } from './load-sql.js';
+import { ident, literal } from '../../core/sql/duckdb.js';
+import { changeColumns, readStagedCsvSql, stagedValueSql } from '../../core/staged/format.js';
+import { keyColumns } from './load-sql.js';
 
 /**
  * SQL for change capture on DuckDB. A batch file holds the contract columns then the change
- * metadata (changeColumns), in the staged CSV format. Every change lands in the append-only change
- * log; the newest change per key (by source position) is merged into the current-state table,
+ * metadata (changeColumns), in the staged format (core/staged/format.ts). Every change lands in
+ * the append-only change log; the newest change per key (by source position) is merged into the current-state table,
  * where a delete keeps the row as `_deleted` so a late, older event can never bring it back.
  */
-
-export const changeColumns = [
-  ['_op', 'VARCHAR'],
-  ['_position', 'VARCHAR'],
-  ['_source_ts_ms', 'BIGINT'],
-  ['_kafka_partition', 'INTEGER'],
-  ['_kafka_offset', 'BIGINT'],
-  // Source columns the contract does not declare yet, as JSON: kept, reported, typed once declared.
-  ['_extra', 'VARCHAR'],
-] as const;
 
 export function createChangeLogSql(target: string, table: TableContract): string {
   const columns = [...table.columns.map((c) => `${ident(c.name)} ${duckDbColumnType(c)}`), ...changeColumns.map(([n, t]) => `${ident(n)} ${t}`)];
@@ -26,9 +18,8 @@ export function createChangeLogSql(target: string, table: TableContract): string
 
 /** Reads a batch file into a temporary table `batch`. */
 export function loadBatchSql(table: TableContract, file: string): string {
-  const declared = [...stagedCsvColumns(table), ...changeColumns.map(([n, t]) => `${literal(n)}: ${literal(t)}`)];
   const select = [...table.columns.map(stagedValueSql), ...changeColumns.map(([n]) => ident(n))];
-  return `CREATE OR REPLACE TEMP TABLE batch AS SELECT ${select.join(', ')} FROM read_csv(${literal(file)}, columns = {${declared.join(', ')}}, ${stagedCsvOptions.join(', ')})`;
+  return `CREATE OR REPLACE TEMP TABLE batch AS SELECT ${select.join(', ')} FROM ${readStagedCsvSql({ file, table, extra: changeColumns })}`;
 }
 
 export function appendChangeLogSql(target: string): string {

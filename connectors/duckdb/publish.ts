@@ -4,9 +4,10 @@ import { layerSchema } from '../warehouse/port.js';
 import {
   assertDistinctTables, publishedViewName, snapshotTableName,
   type ProductTableRef, type ProductVersionTables, type PromoteProductResult, type PublishedProductInput, type PublishedProductResult,
-  type PublishedViewStats, type PublishWarehouse, type SnapshotProductResult, type SnapshotTableResult,
+  type PublishedViewStats, type Publication, type SnapshotProductResult, type SnapshotTableResult,
 } from '../warehouse/publish-port.js';
-import { ident, qualified, utcNowText } from './load-sql.js';
+import { ident, qualified } from '../../core/sql/duckdb.js';
+import { utcNowText } from './load-sql.js';
 
 /**
  * Publication on DuckDB (publish-port.ts). Snapshots are plain tables copied from the qualified view
@@ -36,7 +37,7 @@ const controlSql = [
 /** Count and an order-independent checksum of a relation's rows: the sum of DuckDB's hash of each row. */
 const statsOf = (relation: string) => `SELECT count(*), CAST(coalesce(sum(hash(t)), 0) AS VARCHAR) FROM ${relation} t`;
 
-export function createDuckDbPublish({ writer, serial }: DuckDbPublishDeps): PublishWarehouse {
+export function createDuckDbPublish({ writer, serial }: DuckDbPublishDeps): Publication {
   const rows = async (sql: string, params: DuckDBValue[] = []) => (await writer.runAndReadAll(sql, params)).getRowsJS() as unknown[][];
   const exists = async (kind: 'table' | 'view', schema: string, name: string) =>
     (await rows(`SELECT 1 FROM duckdb_${kind}s() WHERE database_name = current_database() AND schema_name = ? AND ${kind}_name = ?`, [schema, name])).length > 0;

@@ -3,7 +3,7 @@ import { lineageKept, qualifiedDependencies, qualifiedViewSql } from '../../core
 import type { TableContract } from '../../contracts/contract.js';
 import type { BuildQualifiedLayerInput, BuildQualifiedLayerResult, QualifiedViewOutcome, SkippedQualifiedView } from '../warehouse/qualified-port.js';
 import { layerSchema } from '../warehouse/port.js';
-import { ident, qualified } from './load-sql.js';
+import { ident, qualified } from '../../core/sql/duckdb.js';
 
 /**
  * The qualified layer on DuckDB: one view per table in `qualified_<domain>`. DuckDB binds a view

@@ -3,10 +3,10 @@ import { listValue } from '@duckdb/node-api';
 import type { CheckMetrics } from '../../core/quality/types.js';
 import { baselinesToKeep, type QualityBaseline, type QualityReport, type QualityRuleOutcome } from '../../core/quality-report.js';
 import type {
-  QualityTargetInput, QualityTargetResult, QualityValue, QualityWarehouse, RunQualityQueryInput, RunQualityQueryResult,
+  QualityTargetInput, QualityTargetResult, QualityValue, QualityStore, RunQualityQueryInput, RunQualityQueryResult,
 } from '../warehouse/quality-port.js';
 import { layerSchema } from '../warehouse/port.js';
-import { qualified } from './load-sql.js';
+import { qualified } from '../../core/sql/duckdb.js';
 import { quarantineTableName } from './quarantine-sql.js';
 import {
   baselinesSql, deleteReportSql, insertResultSql, insertRunSql, lastRunSql, replaceBaselineSql, reportResultsSql, tableColumnsSql,
@@ -26,7 +26,7 @@ export interface DuckDbQualityDeps {
   serial<T>(work: () => Promise<T>): Promise<T>;
 }
 
-export function createDuckDbQuality({ instance, writer, serial }: DuckDbQualityDeps): QualityWarehouse {
+export function createDuckDbQuality({ instance, writer, serial }: DuckDbQualityDeps): QualityStore {
   async function read<T>(work: (reader: DuckDBConnection) => Promise<T>): Promise<T> {
     const reader = await instance.connect();
     try {

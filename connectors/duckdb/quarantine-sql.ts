@@ -2,8 +2,9 @@ import { checksumColumnsOf, checksumSelectList } from '../../core/checksum.js';
 import { rowFailureReasonSql } from '../../core/quality/row-sql.js';
 import { duckDbColumnType } from '../../core/warehouse-types.js';
 import type { TableContract } from '../../contracts/contract.js';
-import { isRowRule, type RowRule } from '../../contracts/quality-rules.js';
-import { ident, keyColumns, literal } from './load-sql.js';
+import type { RowRule } from '../../contracts/quality-rules.js';
+import { ident, literal } from '../../core/sql/duckdb.js';
+import { keyColumns } from './load-sql.js';
 
 /**
  * SQL for row quarantine on DuckDB. A row failing a quarantine rule at ingestion is copied, with the
@@ -30,10 +31,6 @@ export const quarantineColumns = [
 
 export const quarantineTableName = (tableName: string): string => `${tableName}__quarantine`;
 
-/** The rules that run at ingestion: row rules declared with `quarantine: true`. */
-export function quarantineRules(table: TableContract): RowRule[] {
-  return table.qualityRules.filter(isRowRule).filter((rule) => rule.quarantine);
-}
 
 export function createQuarantineTableSql(target: string, table: TableContract): string {
   const columns = [...table.columns.map((c) => `${ident(c.name)} ${duckDbColumnType(c)}`), ...quarantineColumns.map(([n, t]) => `${ident(n)} ${t}`)];

@@ -1,13 +1,15 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { TableContract } from '../../contracts/contract.js';
+import { quarantineRules } from '../../core/quality/quarantine-rules.js';
 import {
   layerSchema, LoadStateError, parseLoadTable,
   type QuarantineLoadInput, type QuarantineLoadResult, type QuarantineSummaryResult, type ReplayQuarantineInput, type ReplayQuarantineResult,
 } from '../warehouse/port.js';
-import { qualified, utcNowText } from './load-sql.js';
+import { qualified } from '../../core/sql/duckdb.js';
+import { utcNowText } from './load-sql.js';
 import {
   countByStatusSql, createQuarantineTableSql, dropPendingSql, liveAndOpenStatsSql, newestChangesSql, openByRuleSql, openPendingSql,
-  quarantineChangesSql, quarantineLoadRowsSql, quarantineRules, quarantineTableName, replayCloseSql, replayLandSql, replayPlanSql,
+  quarantineChangesSql, quarantineLoadRowsSql, quarantineTableName, replayCloseSql, replayLandSql, replayPlanSql,
   replayReasonSql, supersedeAllOpenSql, supersedeByChangesSql, supersedeByTruncateSql, tombstoneFailingSql,
 } from './quarantine-sql.js';
 

@@ -1,12 +1,15 @@
 import { resolve } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
-import type { BuildQualifiedLayerInput, BuildQualifiedLayerResult } from '../warehouse/qualified-port.js';
+import type { Publication } from '../warehouse/publish-port.js';
+import type { BuildQualifiedLayerInput, BuildQualifiedLayerResult, QualifiedLayer } from '../warehouse/qualified-port.js';
+import type { QualityStore } from '../warehouse/quality-port.js';
 import {
   layerSchema, LoadStateError, loadTableName, parseLoadTable,
   type BackfillRecord, type LoadChunkInput, type LoadChunkResult, type PrepareLoadInput, type PrepareLoadResult,
   type RecordBackfillInput, type SwapInInput, type SwapInResult, type TableRefInput, type TableStatsResult,
-  type ValidateLoadInput, type ValidateLoadResult, type Warehouse, type ApplyChangesInput, type ApplyChangesResult, type KafkaOffset,
+  type ValidateLoadInput, type ValidateLoadResult, type ApplyChangesInput, type ApplyChangesResult, type KafkaOffset,
   type QuarantineLoadInput, type QuarantineLoadResult, type QuarantineSummaryResult, type ReplayQuarantineInput, type ReplayQuarantineResult,
+  type Capability, type ChangeApply, type Provided, type Quarantine, type WarehouseAdapter, type WarehouseLoad, type WarehouseReads,
 } from '../warehouse/port.js';
 import { appendChangeLogSql, applyNewestSql, createChangeLogSql, loadBatchSql, newestOfBatchSql, truncateSql } from './cdc-sql.js';
 import { buildDuckDbQualifiedLayer } from './qualified.js';
@@ -18,8 +21,10 @@ import {
 import { qualityTablesSql } from './quality-sql.js';
 import { createDuckDbQuality } from './quality-store.js';
 import {
-  controlTablesSql, createLoadTableSql, duplicateKeysSql, ident, insertChunkSql, qualified, redactCsvError, statsSql, utcNowText,
+  controlTablesSql, createLoadTableSql, duplicateKeysSql, insertChunkSql, statsSql, utcNowText,
 } from './load-sql.js';
+import { ident, qualified } from '../../core/sql/duckdb.js';
+import { redactCsvError } from '../../core/staged/format.js';
 
 /**
  * The DuckDB warehouse. DuckDB lets one process own a database file, so this object is the owner:
@@ -37,10 +42,11 @@ export interface DuckDbWarehouseOptions {
   path: string;
 }
 
-export interface DuckDbWarehouse extends Warehouse {
-  /** An extra connection for in-process readers (queries, tests); never for writes. */
-  connectReader(): Promise<DuckDBConnection>;
-}
+/** DuckDB has every capability of the port. */
+export const duckDbCapabilities = [
+  'load', 'reads', 'changeApply', 'quarantine', 'qualityStore', 'qualifiedLayer', 'publication',
+] as const satisfies readonly Capability[];
+type DuckDbCapability = (typeof duckDbCapabilities)[number];
 
 const openPaths = new Set<string>();
 
@@ -59,14 +65,21 @@ export async function createDuckDbWarehouse({ path }: DuckDbWarehouseOptions): P
     // every query that needs an order says ORDER BY): measured 28 % less CPU per loaded chunk.
     await writer.run('SET preserve_insertion_order = false');
     for (const sql of [...controlTablesSql, ...qualityTablesSql]) await writer.run(sql);
-    return new DuckDbWarehouseImpl(key, instance, writer);
+    return new DuckDbWarehouse(key, instance, writer);
   } catch (error) {
     openPaths.delete(key);
     throw error;
   }
 }
 
-class DuckDbWarehouseImpl implements DuckDbWarehouse {
+/** Opened by createDuckDbWarehouse only (one instance per file per process). */
+export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
+  WarehouseLoad, WarehouseReads, ChangeApply, Quarantine, QualityStore, QualifiedLayer, Publication {
+  readonly kind = 'duckdb';
+  readonly provides: Provided<DuckDbCapability> = {
+    load: this, reads: this, changeApply: this, quarantine: this, qualityStore: this, qualifiedLayer: this, publication: this,
+  };
+
   private tail: Promise<unknown> = Promise.resolve();
   private readers: DuckDBConnection[] = [];
   private readonly quality;
@@ -76,20 +89,20 @@ class DuckDbWarehouseImpl implements DuckDbWarehouse {
   }
 
   // Quality gate: checks on reader connections, reports and baselines through the write queue (quality-store.ts).
-  qualityTarget: Warehouse['qualityTarget'] = (input) => this.quality.qualityTarget(input);
-  runQualityQuery: Warehouse['runQualityQuery'] = (input) => this.quality.runQualityQuery(input);
-  storeQualityReport: Warehouse['storeQualityReport'] = (input) => this.quality.storeQualityReport(input);
-  lastQualityReport: Warehouse['lastQualityReport'] = (input) => this.quality.lastQualityReport(input);
-  qualityBaselines: Warehouse['qualityBaselines'] = (input) => this.quality.qualityBaselines(input);
+  qualityTarget: QualityStore['qualityTarget'] = (input) => this.quality.qualityTarget(input);
+  runQualityQuery: QualityStore['runQualityQuery'] = (input) => this.quality.runQualityQuery(input);
+  storeQualityReport: QualityStore['storeQualityReport'] = (input) => this.quality.storeQualityReport(input);
+  lastQualityReport: QualityStore['lastQualityReport'] = (input) => this.quality.lastQualityReport(input);
+  qualityBaselines: QualityStore['qualityBaselines'] = (input) => this.quality.qualityBaselines(input);
 
   // Publication: version snapshots and the one-transaction repointing of published views (publish.ts).
   private publishing() {
     return createDuckDbPublish({ writer: this.db, serial: (work) => this.serial(work) });
   }
-  snapshotProduct: Warehouse['snapshotProduct'] = (input) => this.publishing().snapshotProduct(input);
-  promoteProduct: Warehouse['promoteProduct'] = (input) => this.publishing().promoteProduct(input);
-  dropSnapshot: Warehouse['dropSnapshot'] = (input) => this.publishing().dropSnapshot(input);
-  publishedProduct: Warehouse['publishedProduct'] = (input) => this.publishing().publishedProduct(input);
+  snapshotProduct: Publication['snapshotProduct'] = (input) => this.publishing().snapshotProduct(input);
+  promoteProduct: Publication['promoteProduct'] = (input) => this.publishing().promoteProduct(input);
+  dropSnapshot: Publication['dropSnapshot'] = (input) => this.publishing().dropSnapshot(input);
+  publishedProduct: Publication['publishedProduct'] = (input) => this.publishing().publishedProduct(input);
 
   /** The writer as quarantine.ts uses it; only ever inside `serial`. */
   private readonly session: DuckDbSession = {
@@ -348,6 +361,7 @@ class DuckDbWarehouseImpl implements DuckDbWarehouse {
     return this.serial(() => buildDuckDbQualifiedLayer(this.db, input));
   }
 
+  /** An extra connection for in-process readers (queries, tests); never for writes. */
   async connectReader(): Promise<DuckDBConnection> {
     const reader = await this.instance.connect();
     this.readers.push(reader);

@@ -8,7 +8,7 @@ import { checksumSelectList } from '../../core/checksum.js';
 import { ContractDriftError, PermanentError, TableNotFoundError } from '../../core/errors.js';
 import { formatSourceType } from '../../contracts/source-types.js';
 import { keyRangePredicate, quoteIdent, type KeyValue } from '../../core/keyset.js';
-import { CsvRecordCounter } from '../source/csv.js';
+import { CsvRecordCounter } from '../../core/staged/csv.js';
 import {
   chunksFromBoundaries, type ChunkBounds, type CountRowsInput, type DiscoveredTable, type ExportChunkInput, type ExportChunkResult,
   type PlanChunksInput, type SourceConnector, type SourceTableRef, type TableChecksumInput, type TableChecksumResult,

@@ -10,31 +10,8 @@ export type { KeyValue } from '../../core/keyset.js';
  * Backfill plans keyset chunks, then any number of source workers export one chunk each to a
  * **staged CSV file** (the claim-check), which the single warehouse-owner process loads.
  *
- * ## Staged file format (contract between every exporter and the warehouse loaders)
- *
- * - CSV per RFC 4180, UTF-8, no header, no BOM, one record per row terminated by `\n`, fields
- *   separated by `,`, columns in the order of `ExportChunkInput.columns`. Row order is unspecified.
- * - A field is quoted with `"` when it is the empty string or contains `,` `"` `\n` or `\r`; a `"`
- *   inside is doubled. Leading and trailing blanks are data (never trimmed).
- * - NULL is an empty unquoted field; the empty string is `""`. (DuckDB: `NULL ''`,
- *   `ALLOW_QUOTED_NULLS false`, `QUOTE '"'`, `ESCAPE '"'`, `HEADER false`.)
- * - DATE `YYYY-MM-DD`; TIME `HH:MM:SS[.ffffff]`; TIMESTAMP `YYYY-MM-DD HH:MM:SS[.ffffff]` with no
- *   time zone (PostgreSQL sessions run with `TimeZone=UTC`, `DateStyle=ISO`; `timestamptz` columns
- *   are exported as UTC wall-clock time). At most 6 fractional digits: DB2 TIMESTAMP(7..12) values
- *   are truncated (not rounded, so a value never moves to the next second or day) to microseconds,
- *   which is what DuckDB TIMESTAMP and BigQuery DATETIME hold.
- * - DECIMAL as plain text with exactly its scale (`-0.05`, `12.50000000`), never exponent notation.
- *   DECFLOAT as plain text too (exponents expanded); its NaN/Infinity spelled `NaN`, `Infinity`,
- *   `-Infinity`. DOUBLE/REAL as the shortest text that reads back to the same binary value
- *   (exponent notation allowed, e.g. `1e+21`).
- * - BOOLEAN `t` / `f`.
- * - Binary (BLOB, CHAR/VARCHAR FOR BIT DATA, bytea) as `\x` followed by lower-case hex, e.g.
- *   `\x00ff`. DuckDB's CSV reader does not decode this into BLOB by itself: load the column as
- *   VARCHAR and convert with `unhex(substr(v, 3))`.
- * - CHAR(n) / GRAPHIC(n) keep their trailing blanks exactly as the source stores them (PostgreSQL
- *   `character(n)` keeps them in COPY output; DB2 CLI returns them padded).
- * - Files are written to `<file>.part` and renamed to `<file>` only when complete, so a file that
- *   exists is whole.
+ * The staged file format, the contract between every exporter and the warehouse loaders, is
+ * specified in core/staged/format.ts.
  */
 
 export interface SourceTableRef { schema: string; table: string }

@@ -68,7 +68,8 @@ export interface PublishedProductResult {
   views: PublishedViewStats[];
 }
 
-export interface PublishWarehouse {
+/** Capability 'publication'. */
+export interface Publication {
   /** Copies each table of the product into its version snapshot, all in one transaction; idempotent. */
   snapshotProduct(input: ProductVersionTables): Promise<SnapshotProductResult>;
   /** Repoints every view of the product to the version's snapshots in one transaction; idempotent. */

@@ -33,3 +33,9 @@ export interface BuildQualifiedLayerResult {
   views: QualifiedViewOutcome[];
   skipped: SkippedQualifiedView[];
 }
+
+/** Capability 'qualifiedLayer'. */
+export interface QualifiedLayer {
+  /** Creates or replaces the `qualified_<domain>` views of the given tables. */
+  buildQualifiedLayer(input: BuildQualifiedLayerInput): Promise<BuildQualifiedLayerResult>;
+}

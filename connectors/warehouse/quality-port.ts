@@ -27,7 +27,8 @@ export interface RunQualityQueryResult {
   row: Record<string, QualityValue> | null;
 }
 
-export interface QualityWarehouse {
+/** Capability 'qualityStore'. */
+export interface QualityStore {
   qualityTarget(input: QualityTargetInput): Promise<QualityTargetResult>;
   /** Runs on a reader where the warehouse allows it, so checks do not wait behind loads. */
   runQualityQuery(input: RunQualityQueryInput): Promise<RunQualityQueryResult>;

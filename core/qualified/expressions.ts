@@ -1,4 +1,4 @@
-import { quoteIdent, stringLiteral, type QualityDialect } from '../quality/dialect.js';
+import { sqlDialect, type WarehouseDialect } from '../sql/index.js';
 import { parseSourceType } from '../../contracts/source-types.js';
 
 /**
@@ -6,13 +6,11 @@ import { parseSourceType } from '../../contracts/source-types.js';
  * bad value: a legacy date that is not a date decodes to NULL, a missing rate gives a NULL amount.
  */
 
-export type Dialect = QualityDialect;
-
-export const q = (dialect: Dialect, name: string): string => quoteIdent(dialect, name);
-export const str = (dialect: Dialect, text: string): string => stringLiteral(dialect, text);
+export const q = (dialect: WarehouseDialect, name: string): string => sqlDialect(dialect).ident(name);
+export const str = (dialect: WarehouseDialect, text: string): string => sqlDialect(dialect).literal(text);
 
 /** `alias.column`, quoted. */
-export const col = (dialect: Dialect, alias: string, name: string): string => `${q(dialect, alias)}.${q(dialect, name)}`;
+export const col = (dialect: WarehouseDialect, alias: string, name: string): string => `${q(dialect, alias)}.${q(dialect, name)}`;
 
 /** Trailing blanks off (CHAR padding); leading blanks are data. */
 export const rtrimBlanks = (expr: string): string => `rtrim(${expr}, ' ')`;
@@ -21,7 +19,7 @@ export const rtrimBlanks = (expr: string): string => `rtrim(${expr}, ' ')`;
 export const codeOf = (expr: string): string => `NULLIF(${rtrimBlanks(expr)}, '')`;
 
 /** The tombstone filter of change capture: a deleted row stays in raw as `_deleted`. */
-export function liveRows(dialect: Dialect, alias?: string): string {
+export function liveRows(dialect: WarehouseDialect, alias?: string): string {
   const column = alias === undefined ? q(dialect, '_deleted') : col(dialect, alias, '_deleted');
   return dialect === 'bigquery' ? `NOT COALESCE(${column}, FALSE)` : `NOT coalesce(${column}, false)`;
 }
@@ -30,7 +28,7 @@ export function liveRows(dialect: Dialect, alias?: string): string {
  * A yyyymmdd number to DATE. Only eight-digit values are parsed (the parsers accept '2023123' as
  * 2023-12-03 otherwise); 0 and impossible dates (20230230) give NULL; 99999999 gives `openEnd`.
  */
-export function decodeYyyymmdd(dialect: Dialect, expr: string, openEnd?: string): string {
+export function decodeYyyymmdd(dialect: WarehouseDialect, expr: string, openEnd?: string): string {
   const open = openEnd === undefined ? 'CAST(NULL AS DATE)' : `DATE ${str(dialect, openEnd)}`;
   const parsed = dialect === 'bigquery'
     ? `SAFE.PARSE_DATE('%Y%m%d', CAST(CAST(${expr} AS INT64) AS STRING))`
@@ -39,7 +37,7 @@ export function decodeYyyymmdd(dialect: Dialect, expr: string, openEnd?: string)
 }
 
 /** The day of a DATE, a TIMESTAMP or a yyyymmdd number: what picks an exchange rate. */
-export function dayOf(dialect: Dialect, expr: string, column: { type: string; encoding?: string | undefined }): string {
+export function dayOf(dialect: WarehouseDialect, expr: string, column: { type: string; encoding?: string | undefined }): string {
   if (column.encoding === 'yyyymmdd') return decodeYyyymmdd(dialect, expr);
   return parseSourceType(column.type).kind === 'DATE' ? expr : `CAST(${expr} AS DATE)`;
 }
@@ -55,7 +53,7 @@ export function scaleOf(type: string): number {
  * multiplies in BIGNUMERIC: NUMERIC keeps 9 decimals, so amount (2) × rate (8) would be rounded
  * twice and could differ from DuckDB's exact product by a cent.
  */
-export function money(dialect: Dialect, amount: string, rate: string | undefined, scale: number): string {
+export function money(dialect: WarehouseDialect, amount: string, rate: string | undefined, scale: number): string {
   if (dialect === 'bigquery') {
     const product = rate === undefined ? amount : `CAST(${amount} AS BIGNUMERIC) * CAST(${rate} AS BIGNUMERIC)`;
     return `CAST(ROUND(${product}, ${scale}) AS ${scale <= 9 ? 'NUMERIC' : 'BIGNUMERIC'})`;

@@ -1,7 +1,8 @@
 import { exchangeRates, ruleDependency, type BusinessRule, type CurrencyRule, type LookupRule } from '../../contracts/business-rules.js';
 import type { ColumnContract, TableContract } from '../../contracts/contract.js';
 import { typedColumn } from '../quality/dialect.js';
-import { codeOf, col, dayOf, decodeYyyymmdd, liveRows, money, q, rtrimBlanks, scaleOf, str, type Dialect } from './expressions.js';
+import { codeOf, col, dayOf, decodeYyyymmdd, liveRows, money, q, rtrimBlanks, scaleOf, str } from './expressions.js';
+import type { WarehouseDialect } from '../sql/index.js';
 
 /**
  * The qualified view of a table: `qualified_<domain>.<table>` over `raw_<domain>.<table>`, with the
@@ -17,7 +18,7 @@ export type Layer = 'raw' | 'qualified';
 export interface QualifiedViewInput {
   domain: string;
   table: TableContract;
-  dialect: Dialect;
+  dialect: WarehouseDialect;
   /** The quoted name of a table or view, e.g. "raw_booking"."booking" (DuckDB), `project.raw_booking.booking` (BigQuery). */
   resolve: (domain: string, table: string, layer: Layer) => string;
   /** Whether a raw table has the `_deleted` column (change capture adds it; a backfilled-only table may not have it yet). */
@@ -44,7 +45,7 @@ function column(table: TableContract, name: string): ColumnContract {
   return found;
 }
 
-function isText(dialect: Dialect, c: ColumnContract): boolean {
+function isText(dialect: WarehouseDialect, c: ColumnContract): boolean {
   return typedColumn(dialect, c).isText;
 }
 

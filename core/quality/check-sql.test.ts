@@ -5,7 +5,7 @@ import { tableSchema, type TableContract } from '../../contracts/contract.js';
 import { qualityRuleSchema, type QualityRule } from '../../contracts/quality-rules.js';
 import { duckDbColumnType } from '../warehouse-types.js';
 import { checkQuery } from './check-sql.js';
-import { tableName } from './dialect.js';
+import { sqlDialect } from '../sql/index.js';
 import { evaluateCheck } from './evaluate.js';
 import type { CheckMetrics, CheckTarget, RuleResult } from './types.js';
 
@@ -52,7 +52,7 @@ const NOW = '2024-06-01T12:00:00.000Z';
 
 let db: DuckDBConnection;
 const live = 'NOT coalesce("_deleted", false)';
-const target = (name: string): CheckTarget => ({ target: tableName('duckdb', ['w', name]), liveFilter: live });
+const target = (name: string): CheckTarget => ({ target: sqlDialect('duckdb').path(['w', name]), liveFilter: live });
 const resolve = (domain: string, table: string): CheckTarget => {
   if (`${domain}.${table}` !== 'customer.customer') throw new Error(`unexpected table ${domain}.${table}`);
   return target('customer');
@@ -214,7 +214,7 @@ describe('dataset checks on DuckDB, every rule kind passing and failing', () => 
       const { sql } = checkQuery({ rule, table: booking, dialect: 'duckdb', ...target('held'), quarantine, resolve, now: NOW });
       return evaluateCheck({ rule, row: (await db.runAndReadAll(sql)).getRowObjectsJS()[0]!, source });
     };
-    expect(await check(tableName('duckdb', ['w', 'held__quarantine']))).toMatchObject({ status: 'pass', measured: { row_count: 5, checksum: source.checksum } });
+    expect(await check(sqlDialect('duckdb').path(['w', 'held__quarantine']))).toMatchObject({ status: 'pass', measured: { row_count: 5, checksum: source.checksum } });
     // Without its quarantine the table looks a row short.
     expect(await check()).toMatchObject({ status: 'block', measured: { row_count: 4 } });
   });
@@ -232,8 +232,8 @@ describe('dataset checks for BigQuery (SQL text)', () => {
   const bq = (ruleFields: Record<string, unknown>, now?: string) => {
     const rule = qualityRuleSchema.parse({ id: 'r', ...ruleFields });
     return checkQuery({
-      rule, table: booking, dialect: 'bigquery', target: tableName('bigquery', ['proj', 'raw_booking', 'booking']), now,
-      resolve: () => ({ target: tableName('bigquery', ['proj', 'raw_customer', 'customer']) }),
+      rule, table: booking, dialect: 'bigquery', target: sqlDialect('bigquery').path(['proj', 'raw_booking', 'booking']), now,
+      resolve: () => ({ target: sqlDialect('bigquery').path(['proj', 'raw_customer', 'customer']) }),
     });
   };
 

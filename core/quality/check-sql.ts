@@ -1,7 +1,8 @@
 import { checksumColumnsOf, checksumSelectList } from '../checksum.js';
 import { tableKey, type TableContract } from '../../contracts/contract.js';
 import { isRowRule, type QualityRule } from '../../contracts/quality-rules.js';
-import { quoteIdent, stringLiteral, textType, typedColumn, type QualityDialect, type TypedColumn } from './dialect.js';
+import { sqlDialect, type WarehouseDialect } from '../sql/index.js';
+import { typedColumn, type TypedColumn } from './dialect.js';
 import { rowFailurePredicate } from './row-sql.js';
 import type { CheckQueryInput, CheckQueryResult, CheckTarget } from './types.js';
 
@@ -43,7 +44,7 @@ function relation({ target, liveFilter }: CheckTarget): string {
 function reconciledRelation(input: CheckQueryInput): string {
   if (!input.quarantine) return relation(input);
   const { dialect, table } = input;
-  const q = (name: string) => quoteIdent(dialect, name);
+  const q = (name: string) => sqlDialect(dialect).ident(name);
   const columns = table.columns.map((c) => q(c.name)).join(', ');
   const key = tableKey(table).map(q).join(', ');
   const newest = key ? ` QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY ${q('_source_position')} DESC) = 1` : '';
@@ -55,7 +56,7 @@ function tableExpression({ target, liveFilter }: CheckTarget): string {
   return liveFilter ? `(SELECT * FROM ${target} WHERE ${liveFilter})` : target;
 }
 
-function count(dialect: QualityDialect): string {
+function count(dialect: WarehouseDialect): string {
   return dialect === 'bigquery' ? 'COUNT(*)' : 'count(*)';
 }
 
@@ -65,7 +66,7 @@ interface Keys {
   text: string;
 }
 
-function keysOf(dialect: QualityDialect, table: TableContract, names: readonly string[]): Keys | undefined {
+function keysOf(dialect: WarehouseDialect, table: TableContract, names: readonly string[]): Keys | undefined {
   if (names.length === 0) return undefined;
   return keysFrom(dialect, names.map((name) => {
     const column = table.columns.find((c) => c.name === name);
@@ -74,20 +75,20 @@ function keysOf(dialect: QualityDialect, table: TableContract, names: readonly s
   }));
 }
 
-function keysFrom(dialect: QualityDialect, columns: TypedColumn[]): Keys {
+function keysFrom(dialect: WarehouseDialect, columns: TypedColumn[]): Keys {
   const parts = columns.map((c) => `coalesce(${comparable(dialect, c, true)}, 'NULL')`);
   return { columns, text: parts.join(` || '|' || `) };
 }
 
 /** A column as compared: CHAR without trailing blanks; `asText` casts other types to text. */
-function comparable(dialect: QualityDialect, column: TypedColumn, asText = false): string {
-  const id = quoteIdent(dialect, column.name);
+function comparable(dialect: WarehouseDialect, column: TypedColumn, asText = false): string {
+  const id = sqlDialect(dialect).ident(column.name);
   if (column.isFixedChar) return dialect === 'bigquery' ? `RTRIM(${id}, ' ')` : `rtrim(${id}, ' ')`;
-  if (asText && !column.isText) return `CAST(${id} AS ${textType(dialect)})`;
+  if (asText && !column.isText) return `CAST(${id} AS ${sqlDialect(dialect).textType})`;
   return id;
 }
 
-function emptySamples(dialect: QualityDialect): string {
+function emptySamples(dialect: WarehouseDialect): string {
   return dialect === 'bigquery' ? 'ARRAY<STRING>[]' : 'CAST([] AS VARCHAR[])';
 }
 
@@ -95,9 +96,9 @@ function emptySamples(dialect: QualityDialect): string {
  * One row (failing, total, samples) over `from`, where `failed` marks a failing row. With `weight`,
  * each input row stands for that many table rows (groups of duplicates).
  */
-function failuresSql(dialect: QualityDialect, from: string, failed: string, keys: Keys | undefined, weight?: string): string {
+function failuresSql(dialect: WarehouseDialect, from: string, failed: string, keys: Keys | undefined, weight?: string): string {
   const inner = [`${failed} AS _failed`, ...(weight ? [`${weight} AS _rows`] : [])];
-  if (keys) inner.push(`${keys.text} AS _sample`, ...keys.columns.map((c) => quoteIdent(dialect, c.name)));
+  if (keys) inner.push(`${keys.text} AS _sample`, ...keys.columns.map((c) => sqlDialect(dialect).ident(c.name)));
   const checked = `(SELECT ${inner.join(', ')} FROM ${from}) AS checked`;
   if (dialect === 'bigquery') {
     const failing = weight ? 'COALESCE(SUM(IF(_failed, _rows, 0)), 0)' : 'COUNTIF(_failed)';
@@ -106,14 +107,14 @@ function failuresSql(dialect: QualityDialect, from: string, failed: string, keys
     // Failing rows sort first, so the bounded ARRAY_AGG keeps failing keys; the NULLs of passing rows
     // (fewer than 20 failures) are dropped outside. Not IGNORE NULLS with LIMIT: the emulator
     // answers that combination with no row at all.
-    const order = ['_failed DESC', ...keys.columns.map((c) => quoteIdent(dialect, c.name))].join(', ');
+    const order = ['_failed DESC', ...keys.columns.map((c) => sqlDialect(dialect).ident(c.name))].join(', ');
     const counted = `SELECT ${failing} AS failing, ${total} AS total, ARRAY_AGG(IF(_failed, _sample, NULL) ORDER BY ${order} LIMIT ${SAMPLE_LIMIT}) AS samples FROM ${checked}`;
     return `SELECT failing, total, ARRAY(SELECT s FROM UNNEST(samples) AS s WITH OFFSET AS o WHERE s IS NOT NULL ORDER BY o) AS samples FROM (${counted}) AS counted`;
   }
   const failing = weight ? 'CAST(coalesce(sum(_rows) FILTER (WHERE _failed), 0) AS BIGINT)' : 'count(*) FILTER (WHERE _failed)';
   const total = weight ? 'CAST(coalesce(sum(_rows), 0) AS BIGINT)' : 'count(*)';
   // min_by keeps the smallest keys in a bounded heap: memory stays flat however many rows fail.
-  const order = keys ? (keys.columns.length === 1 ? quoteIdent(dialect, keys.columns[0]!.name) : `(${keys.columns.map((c) => quoteIdent(dialect, c.name)).join(', ')})`) : '';
+  const order = keys ? (keys.columns.length === 1 ? sqlDialect(dialect).ident(keys.columns[0]!.name) : `(${keys.columns.map((c) => sqlDialect(dialect).ident(c.name)).join(', ')})`) : '';
   const samples = keys ? `coalesce(min_by(_sample, ${order}, ${SAMPLE_LIMIT}) FILTER (WHERE _failed), ${emptySamples(dialect)})` : emptySamples(dialect);
   return `SELECT ${failing} AS failing, ${total} AS total, ${samples} AS samples FROM ${checked}`;
 }
@@ -125,8 +126,8 @@ function failuresSql(dialect: QualityDialect, from: string, failed: string, keys
 function uniqueSql(input: CheckQueryInput, names: string[]): string {
   const { dialect, table } = input;
   const keys = keysOf(dialect, table, names)!;
-  const ids = keys.columns.map((c) => quoteIdent(dialect, c.name));
-  const normalised = `(SELECT ${keys.columns.map((c) => `${comparable(dialect, c)} AS ${quoteIdent(dialect, c.name)}`).join(', ')} FROM ${relation(input)}) AS keyed`;
+  const ids = keys.columns.map((c) => sqlDialect(dialect).ident(c.name));
+  const normalised = `(SELECT ${keys.columns.map((c) => `${comparable(dialect, c)} AS ${sqlDialect(dialect).ident(c.name)}`).join(', ')} FROM ${relation(input)}) AS keyed`;
   const noNull = ids.map((id) => `${id} IS NOT NULL`).join(' AND ');
   const grouped = `(SELECT ${count(dialect)} AS _n, ${ids.join(', ')} FROM ${normalised} GROUP BY ${ids.join(', ')}) AS grouped`;
   // The grouped keys are already trimmed: render them as they are.
@@ -148,12 +149,12 @@ function referencesSql(input: CheckQueryInput, rule: Extract<QualityRule, { kind
   const parent = input.resolve(domain, tableName);
   const children = keysOf(dialect, table, rule.columns)!.columns;
   const trimParent = (i: number, id: string) => (children[i]!.isFixedChar ? (dialect === 'bigquery' ? `RTRIM(${id}, ' ')` : `rtrim(${id}, ' ')`) : id);
-  const referenced = parentColumns.map((c, i) => `${trimParent(i, quoteIdent(dialect, c))} AS _ref_${i}`).join(', ');
+  const referenced = parentColumns.map((c, i) => `${trimParent(i, sqlDialect(dialect).ident(c))} AS _ref_${i}`).join(', ');
   const found = dialect === 'bigquery' ? 'TRUE' : 'true';
   const joined = `${input.target} LEFT JOIN (SELECT DISTINCT ${referenced}, ${found} AS _found FROM ${relation(parent)}) AS referenced ON `
     + children.map((c, i) => `${comparable(dialect, c)} = referenced._ref_${i}`).join(' AND ')
     + (input.liveFilter ? ` WHERE ${input.liveFilter}` : '');
-  const failed = `(${children.map((c) => `${quoteIdent(dialect, c.name)} IS NOT NULL`).join(' AND ')} AND referenced._found IS NULL)`;
+  const failed = `(${children.map((c) => `${sqlDialect(dialect).ident(c.name)} IS NOT NULL`).join(' AND ')} AND referenced._found IS NULL)`;
   return failuresSql(dialect, joined, failed, keysOf(dialect, table, tableKey(table)));
 }
 
@@ -175,21 +176,21 @@ function freshnessSql(input: CheckQueryInput, columnName: string | undefined): s
   const column = columnName ? table.columns.find((c) => c.name === columnName) : undefined;
   if (columnName && !column) throw new Error(`table ${table.name} has no column ${columnName}`);
   const typed = column ? typedColumn(dialect, column) : undefined;
-  const id = quoteIdent(dialect, columnName ?? LOADED_AT_COLUMN);
+  const id = sqlDialect(dialect).ident(columnName ?? LOADED_AT_COLUMN);
   const nowText = now === undefined ? undefined : new Date(now).toISOString().replace('T', ' ').replace('Z', '');
   if (dialect === 'bigquery') {
     // Lineage columns are TIMESTAMP (an instant); contract timestamps are DATETIME (no zone, UTC by convention).
     if (!typed) {
-      const current = nowText ? `TIMESTAMP ${stringLiteral(dialect, `${nowText}+00`)}` : 'CURRENT_TIMESTAMP()';
+      const current = nowText ? `TIMESTAMP ${sqlDialect(dialect).literal(`${nowText}+00`)}` : 'CURRENT_TIMESTAMP()';
       return `SELECT COUNT(*) AS row_count, TIMESTAMP_DIFF(${current}, MAX(${id}), SECOND) AS age_seconds FROM ${relation(input)}`;
     }
-    const current = nowText ? `DATETIME ${stringLiteral(dialect, nowText)}` : "CURRENT_DATETIME('UTC')";
+    const current = nowText ? `DATETIME ${sqlDialect(dialect).literal(nowText)}` : "CURRENT_DATETIME('UTC')";
     const newest = typed.warehouseType === 'DATE' ? `DATETIME(MAX(${id}))`
       : typed.isText ? `MAX(SAFE_CAST(SUBSTR(${id}, 1, 26) AS DATETIME))` : `MAX(${id})`;
     return `SELECT COUNT(*) AS row_count, DATETIME_DIFF(${current}, ${newest}, SECOND) AS age_seconds FROM ${relation(input)}`;
   }
   // epoch() of a TIMESTAMP reads it as UTC, and of now() (TIMESTAMPTZ) gives the instant: no session zone leaks in.
-  const current = nowText ? `epoch(TIMESTAMP ${stringLiteral(dialect, nowText)})` : 'epoch(now())';
+  const current = nowText ? `epoch(TIMESTAMP ${sqlDialect(dialect).literal(nowText)})` : 'epoch(now())';
   const value = typed?.isText ? `TRY_CAST(left(${id}, 26) AS TIMESTAMP)` : typed?.warehouseType === 'DATE' ? `CAST(${id} AS TIMESTAMP)` : id;
   return `SELECT count(*) AS row_count, ${current} - epoch(max(${value})) AS age_seconds FROM ${relation(input)}`;
 }
@@ -199,7 +200,7 @@ function distributionSql(input: CheckQueryInput, columnName: string, metric: 'nu
   const column = table.columns.find((c) => c.name === columnName);
   if (!column) throw new Error(`table ${table.name} has no column ${columnName}`);
   const typed = typedColumn(dialect, column);
-  const id = quoteIdent(dialect, columnName);
+  const id = sqlDialect(dialect).ident(columnName);
   const from = relation(input);
   if (metric === 'distinct_count') {
     return `SELECT ${count(dialect)} AS row_count, ${dialect === 'bigquery' ? 'COUNT' : 'count'}(DISTINCT ${comparable(dialect, typed)}) AS distinct_count FROM ${from}`;

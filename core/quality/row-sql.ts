@@ -1,6 +1,7 @@
 import type { TableContract } from '../../contracts/contract.js';
 import type { RowRule } from '../../contracts/quality-rules.js';
-import { quoteIdent, stringLiteral, textType, typedColumn, type QualityDialect, type TypedColumn } from './dialect.js';
+import { sqlDialect, type WarehouseDialect } from '../sql/index.js';
+import { typedColumn, type TypedColumn } from './dialect.js';
 import { isoCountryCodes, isoCurrencyCodes } from './iso-codes.js';
 
 /**
@@ -18,10 +19,10 @@ export const formatPatterns = {
   phone_e164: '\\+[1-9][0-9]{1,14}',
 } as const;
 
-export function rowFailurePredicate(rule: RowRule, table: TableContract, dialect: QualityDialect): string {
+export function rowFailurePredicate(rule: RowRule, table: TableContract, dialect: WarehouseDialect): string {
   switch (rule.kind) {
     case 'not_null':
-      return `(${rule.columns.map((name) => `${quoteIdent(dialect, columnOf(rule, table, name).name)} IS NULL`).join(' OR ')})`;
+      return `(${rule.columns.map((name) => `${sqlDialect(dialect).ident(columnOf(rule, table, name).name)} IS NULL`).join(' OR ')})`;
     case 'accepted_values': {
       const column = typedColumn(dialect, columnOf(rule, table, rule.column));
       const values = rule.values.map((v) => valueLiteral(dialect, column, v, true));
@@ -55,9 +56,9 @@ export function rowFailurePredicate(rule: RowRule, table: TableContract, dialect
  * The id of the first failing rule, in declaration order, or NULL when the row passes them all:
  * what ingestion writes next to a quarantined row.
  */
-export function rowFailureReasonSql(rules: readonly RowRule[], table: TableContract, dialect: QualityDialect): string {
-  if (rules.length === 0) return `CAST(NULL AS ${textType(dialect)})`;
-  const branches = rules.map((rule) => `WHEN ${rowFailurePredicate(rule, table, dialect)} THEN ${stringLiteral(dialect, rule.id)}`);
+export function rowFailureReasonSql(rules: readonly RowRule[], table: TableContract, dialect: WarehouseDialect): string {
+  if (rules.length === 0) return `CAST(NULL AS ${sqlDialect(dialect).textType})`;
+  const branches = rules.map((rule) => `WHEN ${rowFailurePredicate(rule, table, dialect)} THEN ${sqlDialect(dialect).literal(rule.id)}`);
   return `(CASE ${branches.join(' ')} ELSE NULL END)`;
 }
 
@@ -70,48 +71,48 @@ function columnOf(rule: RowRule, table: TableContract, name: string): TableContr
   return column;
 }
 
-function rtrim(dialect: QualityDialect, expr: string): string {
+function rtrim(dialect: WarehouseDialect, expr: string): string {
   return dialect === 'bigquery' ? `RTRIM(${expr}, ' ')` : `rtrim(${expr}, ' ')`;
 }
 
 /** The column as compared with literals: CHAR values without their trailing blanks. */
-function comparable(dialect: QualityDialect, column: TypedColumn): string {
-  const id = quoteIdent(dialect, column.name);
+function comparable(dialect: WarehouseDialect, column: TypedColumn): string {
+  const id = sqlDialect(dialect).ident(column.name);
   return column.isFixedChar ? rtrim(dialect, id) : id;
 }
 
 /** The column as text, for pattern and code-list checks. */
-function asText(dialect: QualityDialect, column: TypedColumn): string {
+function asText(dialect: WarehouseDialect, column: TypedColumn): string {
   if (column.isText) return comparable(dialect, column);
-  return `CAST(${quoteIdent(dialect, column.name)} AS ${textType(dialect)})`;
+  return `CAST(${sqlDialect(dialect).ident(column.name)} AS ${sqlDialect(dialect).textType})`;
 }
 
 /**
  * The value a range compares. DECFLOAT is held as its exact text, so it is compared as a number
  * (a text that does not convert cannot be judged by a range and passes it).
  */
-function rangeValue(dialect: QualityDialect, column: TypedColumn): string {
-  const id = quoteIdent(dialect, column.name);
+function rangeValue(dialect: WarehouseDialect, column: TypedColumn): string {
+  const id = sqlDialect(dialect).ident(column.name);
   if (column.source.kind !== 'DECFLOAT' || !column.isText) return id;
   return dialect === 'bigquery' ? `SAFE_CAST(${id} AS FLOAT64)` : `TRY_CAST(${id} AS DOUBLE)`;
 }
 
-function boundLiteral(dialect: QualityDialect, column: TypedColumn, bound: string | number): string {
+function boundLiteral(dialect: WarehouseDialect, column: TypedColumn, bound: string | number): string {
   if (column.source.kind === 'DECFLOAT' && column.isText) return numberLiteral(dialect, column, Number(bound));
   return valueLiteral(dialect, column, bound, false);
 }
 
 /** A literal of the column's warehouse type; dates, timestamps and numbers given as text are cast. */
-function valueLiteral(dialect: QualityDialect, column: TypedColumn, value: string | number, trimChar: boolean): string {
+function valueLiteral(dialect: WarehouseDialect, column: TypedColumn, value: string | number, trimChar: boolean): string {
   if (column.isText) {
     const text = String(value);
-    return stringLiteral(dialect, trimChar && column.isFixedChar ? text.replace(/ +$/, '') : text);
+    return sqlDialect(dialect).literal(trimChar && column.isFixedChar ? text.replace(/ +$/, '') : text);
   }
   if (typeof value === 'number') return numberLiteral(dialect, column, value);
-  return `CAST(${stringLiteral(dialect, value)} AS ${column.warehouseType})`;
+  return `CAST(${sqlDialect(dialect).literal(value)} AS ${column.warehouseType})`;
 }
 
-function numberLiteral(dialect: QualityDialect, column: TypedColumn, value: number): string {
+function numberLiteral(dialect: WarehouseDialect, column: TypedColumn, value: number): string {
   if (!Number.isFinite(value)) throw new Error(`column ${column.name}: bound ${value} is not a finite number`);
   // BigQuery reads 0.5 as FLOAT64; comparing a NUMERIC column with it would go through a float.
   if (dialect === 'bigquery' && /^(BIG)?NUMERIC\b/i.test(column.warehouseType) && !Number.isInteger(value)) {
@@ -120,12 +121,12 @@ function numberLiteral(dialect: QualityDialect, column: TypedColumn, value: numb
   return String(value);
 }
 
-function notInList(dialect: QualityDialect, text: string, codes: readonly string[]): string {
-  return `coalesce(${text} NOT IN (${codes.map((c) => stringLiteral(dialect, c)).join(', ')}), false)`;
+function notInList(dialect: WarehouseDialect, text: string, codes: readonly string[]): string {
+  return `coalesce(${text} NOT IN (${codes.map((c) => sqlDialect(dialect).literal(c)).join(', ')}), false)`;
 }
 
-function notFullMatch(dialect: QualityDialect, text: string, pattern: string): string {
+function notFullMatch(dialect: WarehouseDialect, text: string, pattern: string): string {
   return dialect === 'bigquery'
-    ? `coalesce(NOT REGEXP_CONTAINS(${text}, ${stringLiteral(dialect, `^(?:${pattern})$`)}), false)`
-    : `coalesce(NOT regexp_full_match(${text}, ${stringLiteral(dialect, pattern)}), false)`;
+    ? `coalesce(NOT REGEXP_CONTAINS(${text}, ${sqlDialect(dialect).literal(`^(?:${pattern})$`)}), false)`
+    : `coalesce(NOT regexp_full_match(${text}, ${sqlDialect(dialect).literal(pattern)}), false)`;
 }

@@ -1,8 +1,8 @@
 import type { TableContract } from '../../contracts/contract.js';
 import type { QualityRule, QualityRuleKind } from '../../contracts/quality-rules.js';
-import type { QualityDialect } from './dialect.js';
+import type { WarehouseDialect } from '../sql/dialect.js';
 
-export type { QualityDialect } from './dialect.js';
+export type { WarehouseDialect } from '../sql/dialect.js';
 
 /** Where a table lives in the warehouse, as the check SQL reads it. */
 export interface CheckTarget {
@@ -20,7 +20,7 @@ export interface CheckTarget {
 export interface CheckQueryInput extends CheckTarget {
   rule: QualityRule;
   table: TableContract;
-  dialect: QualityDialect;
+  dialect: WarehouseDialect;
   /** Where another table of the registry lives (for references). */
   resolve: (domain: string, table: string) => CheckTarget;
   /** The clock freshness is measured against, as ISO text in UTC; the warehouse's own clock when absent. */

@@ -1,4 +1,6 @@
 import type { DomainDeclaration } from '../../contracts/contract.js';
+import type { WarehouseDialect } from '../../core/sql/dialect.js';
+import { workflowsSetting } from '../../workers/capabilities.js';
 import { bigQueryEnv, dropProject, emulatorUnavailable, runProject } from './bigquery.js';
 
 /**
@@ -7,7 +9,7 @@ import { bigQueryEnv, dropProject, emulatorUnavailable, runProject } from './big
  * in the test's folder, or a BigQuery project of its own on the emulator.
  */
 
-export type WarehouseKind = 'duckdb' | 'bigquery';
+export type WarehouseKind = WarehouseDialect;
 
 export interface WarehouseVariant {
   kind: WarehouseKind;
@@ -31,7 +33,8 @@ export function warehouseVariants(): WarehouseVariant[] {
       env(name: string) {
         const project = runProject(name);
         projects.push(project);
-        return bigQueryEnv(project);
+        // The workflows BigQuery can run: the worker refuses to start for any other.
+        return { ...bigQueryEnv(project), FACTORY_WORKFLOWS: workflowsSetting('bigquery') };
       },
       async cleanup() {
         for (const project of projects.splice(0)) await dropProject(project);
@@ -45,8 +48,8 @@ export const variantTitle = (title: string, v: WarehouseVariant): string =>
   `${title} [${v.kind}]${v.unavailable ? ` — skipped: ${v.unavailable}` : ''}`;
 
 /**
- * Row quarantine is built on DuckDB only so far (issue 6; the BigQuery adapter refuses a table with
- * quarantine rules, by name). End-to-end tests of backfill and change capture on BigQuery serve the
+ * Row quarantine is built on DuckDB only so far (issue 6; on BigQuery a table with quarantine rules
+ * is refused, by name). End-to-end tests of backfill and change capture on BigQuery serve the
  * same tables with their quarantine rules turned into plain checks: every row lands, and source ==
  * warehouse still holds row for row (on DuckDB it holds too: live plus open quarantined rows).
  */

@@ -1,7 +1,7 @@
 import { formatSourceType, type SourceType } from '../../contracts/source-types.js';
 
 /**
- * Writing values in the staged CSV format (see port.ts) from JavaScript values, for exporters that
+ * Writing values in the staged CSV format (format.ts) from JavaScript values, for exporters that
  * cannot have the database write CSV itself (DB2 through ibm_db). Pure functions, no I/O.
  */
 
@@ -81,7 +81,7 @@ export function normalizeTime(raw: string): string | null {
   return `${m[1]}:${m[2]}:${m[3]}${fraction(m[4])}`;
 }
 
-/** Fractional seconds as given, cut to microseconds (see the staged format in port.ts). */
+/** Fractional seconds as given, cut to microseconds (see the staged format in format.ts). */
 function fraction(digits: string | undefined): string {
   return digits ? `.${digits.slice(0, 6)}` : '';
 }

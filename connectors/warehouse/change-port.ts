@@ -1,0 +1,32 @@
+import type { TableContract } from '../../contracts/contract.js';
+
+/** Change capture (capability 'changeApply'): decoded change batches applied with their Kafka offsets. */
+
+export interface KafkaOffset { topic: string; partition: number; nextOffset: string }
+
+export interface ApplyChangesInput {
+  domain: string;
+  table: TableContract;
+  sourceSystem: string;
+  /**
+   * Staged CSV of decoded changes: the contract columns (after image; key only for deletes), then
+   * _op (c/u/d/r/t), _position (core/cdc/position.ts), _source_ts_ms, _kafka_partition, _kafka_offset.
+   */
+  file: string;
+  /** Consumer name and where it continues: stored in the same transaction as the changes. */
+  consumer: string;
+  offsets: KafkaOffset[];
+}
+
+export interface ApplyChangesResult {
+  changes: number;
+  /** True when these offsets were already stored (a retry after the commit): nothing changed. */
+  alreadyApplied: boolean;
+}
+
+export interface ChangeApply {
+  /** One transaction: append to the change log, merge the newest change per key, store the offsets. */
+  applyChanges(input: ApplyChangesInput): Promise<ApplyChangesResult>;
+  /** Where a consumer continues, per topic and partition (empty for a new consumer). */
+  consumerOffsets(input: { consumer: string }): Promise<KafkaOffset[]>;
+}

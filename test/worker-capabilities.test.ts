@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DomainDeclaration } from '../contracts/contract.js';
+import { workflowsSetting } from '../workers/capabilities.js';
+import { bigQueryEnv, dropProject, emulatorUnavailable, runProject } from './support/bigquery.js';
+import { spawnWorker } from './support/processes.js';
+import { isolatedEnv } from './support/temporal.js';
+
+/**
+ * The warehouse worker as a real process, configured for the BigQuery emulator: started for a
+ * workflow whose capability BigQuery lacks, it exits at once, non-zero, naming the workflow, the
+ * capability and the warehouse; started for the workflows BigQuery can run, it comes up.
+ */
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const unavailable = await emulatorUnavailable();
+
+const declaration: DomainDeclaration = {
+  name: 'caps',
+  description: 'capability check test domain',
+  dpo: { id: 'dpo.caps', name: 'Owner' },
+  tables: [{
+    name: 'stay', description: 'stays', source: { system: 'db2', schema: 'CAPS', table: 'STAY' }, primaryKey: ['STAY_ID'],
+    columns: [{ name: 'STAY_ID', type: 'BIGINT' }],
+  }],
+};
+
+/** Runs the worker process to its end; the test's timeout bounds the wait. */
+function runWorker(declarationsFile: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/worker-process.ts', 'warehouse', declarationsFile], {
+    cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  let stdout = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stderr, stdout })));
+}
+
+describe.skipIf(unavailable !== undefined)(`warehouse worker capability check on BigQuery${unavailable ? ` — skipped: ${unavailable}` : ''}`, () => {
+  let dir: string;
+  let declarationsFile: string;
+  const project = runProject('caps');
+  const env = (workflows: string) => ({ ...bigQueryEnv(project), FACTORY_WORKFLOWS: workflows });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'factory-caps-'));
+    declarationsFile = join(dir, 'domains.json');
+    await writeFile(declarationsFile, JSON.stringify([declaration]));
+  });
+  afterAll(async () => {
+    await dropProject(project);
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('exits non-zero before it is ready, naming the workflow, the missing capability and the warehouse', async () => {
+    const { code, stderr, stdout } = await runWorker(declarationsFile, isolatedEnv('caps', dir, 'postgres://nobody@127.0.0.1:1/none', env('backfillTable,publishDataProduct')));
+    expect(code).not.toBe(0);
+    expect(code).not.toBeNull();
+    expect(stdout).not.toContain('worker ready');
+    expect(stderr).toContain("warehouse bigquery lacks capability 'publication' needed by workflow publishDataProduct");
+    expect(stderr).toContain(`set FACTORY_WORKFLOWS to the workflows it can run (${workflowsSetting('bigquery')}) or FACTORY_WAREHOUSE=duckdb`);
+  });
+
+  it('refuses the default (all workflows) on BigQuery too', async () => {
+    const { code, stderr } = await runWorker(declarationsFile, isolatedEnv('caps', dir, 'postgres://nobody@127.0.0.1:1/none', env('all')));
+    expect(code).not.toBe(0);
+    expect(stderr).toContain("warehouse bigquery lacks capability 'quarantine' needed by workflow replayQuarantine");
+  });
+
+  it('starts for the workflows BigQuery can run', async () => {
+    const worker = await spawnWorker('warehouse', declarationsFile, isolatedEnv('caps', dir, 'postgres://nobody@127.0.0.1:1/none', env(workflowsSetting('bigquery'))));
+    await worker.stop();
+    expect(worker.child.exitCode).toBe(0);
+  });
+});
