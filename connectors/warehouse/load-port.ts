@@ -90,12 +90,8 @@ export interface WarehouseReads {
   tableStats(input: TableRefInput): Promise<TableStatsResult>;
 }
 
-export class LoadStateError extends Error {
-  constructor(readonly loadTable: string, message: string) {
-    super(`load table ${loadTable}: ${message}`);
-    this.name = 'LoadStateError';
-  }
-}
+// Permanent, and declared in core/ so workflows' retry policies can name it.
+export { LoadStateError } from '../../core/errors.js';
 
 export const layerSchema = (layer: 'raw' | 'qualified' | 'published', domain: string): string => `${layer}_${domain}`;
 

@@ -56,7 +56,6 @@ export interface Closable {
   close(): Promise<void>;
 }
 
-export { LoadStateError } from '../../core/errors.js';
 
 /** An adapter with the capabilities C (its class `implements` their interfaces too). */
 export interface WarehouseAdapter<C extends Capability = Capability> extends Closable {
