@@ -1,6 +1,7 @@
 // The `factory` command: `npx factory --help`.
 import { Command } from 'commander';
 import { registerApprovalCommands } from './commands/approvals.js';
+import { registerAuditCommand } from './commands/audit.js';
 import { registerBackfillCommands } from './commands/backfill.js';
 import { registerCatalogCommands } from './commands/catalog.js';
 import { registerCdcCommands } from './commands/cdc.js';
@@ -26,6 +27,7 @@ registerCatalogCommands(program);
 registerQualityCommands(program);
 registerPublishCommand(program);
 registerApprovalCommands(program);
+registerAuditCommand(program);
 registerStackCommands(program);
 registerWorkerCommand(program);
 registerSelfCheckCommand(program);

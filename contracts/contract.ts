@@ -78,10 +78,17 @@ export const approvalPolicySchema = z.strictObject({
   autoApproveNonBreaking: z.boolean().default(false),
 });
 
+const directoryGroup = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a directory group name such as dpo-booking');
+
 export const domainSchema = z.strictObject({
   name: lowerName,
   description: z.string().min(1),
   dpo: personSchema,
+  /**
+   * The directory (LDAP) groups whose members may decide for this domain, as the identity provider
+   * names them in a token's groups claim. Omitted: dpo-<domain> and deputy-<domain>.
+   */
+  directoryGroups: z.strictObject({ dpo: directoryGroup, deputies: directoryGroup }).optional(),
   deputies: z.array(personSchema).default([]),
   approval: approvalPolicySchema.default({ reminderHours: 24, escalationHours: 72, expiryDays: 14, autoApproveNonBreaking: false }),
   tables: z.array(tableSchema).min(1),

@@ -52,6 +52,11 @@ export const configSchema = z.object({
     .transform((s) => s.split(',').map((w) => w.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, 'expected all, or workflow names such as backfillTable,cdcIngest')).min(1, 'expected all, or a comma-separated list of workflow names'))
     .transform((names): 'all' | string[] => (names.length === 1 && names[0] === 'all' ? 'all' : names)),
+  /**
+   * How a decision (approval, erasure, policy change) proves who makes it: `oidc` verifies the
+   * decider's access token; `dev` (the local demo only) takes the user id the caller names.
+   */
+  FACTORY_AUTH: z.enum(['dev', 'oidc'], { message: 'expected dev or oidc' }).default('dev'),
   /** Sign-in: an OpenID Connect provider (the stack's Keycloak over LDAP; in production the company's IdP). */
   OIDC_DISCOVERY_URL: z.url({ message: 'expected the provider\'s discovery URL, e.g. http://127.0.0.1:8480/realms/factory/.well-known/openid-configuration' }).optional(),
   /** The issuer tokens must name; default: the one the discovery document announces. */
@@ -80,10 +85,16 @@ export class ConfigError extends Error {
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const known = Object.fromEntries(Object.keys(configSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
   const result = configSchema.safeParse(known);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
-    const variable = String(issue.path[0] ?? '?');
-    return `${variable}: ${issue.message}`;
-  });
+  const lines = result.success ? crossChecks(result.data) : result.error.issues.map((issue) => `${String(issue.path[0] ?? '?')}: ${issue.message}`);
+  if (result.success && lines.length === 0) return result.data;
   throw new ConfigError(`Invalid configuration (environment variables):\n  ${lines.join('\n  ')}`);
+}
+
+/** Settings that only make sense together. */
+function crossChecks(config: Config): string[] {
+  const problems: string[] = [];
+  if (config.FACTORY_AUTH === 'oidc' && !config.OIDC_DISCOVERY_URL) {
+    problems.push('OIDC_DISCOVERY_URL: required with FACTORY_AUTH=oidc (the identity provider\'s discovery URL; `bash stack/stack.sh env` prints the local one)');
+  }
+  return problems;
 }

@@ -9,6 +9,8 @@ export const bookingDomain = {
   name: 'booking',
   description: 'Reservations: the booking header, its lines (stays, activities, extras), the travelling guests and the status history.',
   dpo: { id: 'dpo.booking', name: 'Marit Solvang', email: 'dpo.booking@example.org' },
+  // The directory groups whose members may decide for the domain: roles come from the directory, not from this file.
+  directoryGroups: { dpo: 'dpo-booking', deputies: 'deputy-booking' },
   deputies: [
     { id: 'deputy.booking.1', name: 'Dario Castellucci' },
     { id: 'deputy.booking.2', name: 'Ysolde Brannigan' },

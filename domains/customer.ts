@@ -6,6 +6,8 @@ export const customerDomain = {
   name: 'customer',
   description: 'Guests and lead bookers: identity, addresses, contact points, travel documents and preferences.',
   dpo: { id: 'dpo.customer', name: 'Henrike Osterwald', email: 'dpo.customer@example.org' },
+  // The directory groups whose members may decide for the domain: roles come from the directory, not from this file.
+  directoryGroups: { dpo: 'dpo-customer', deputies: 'deputy-customer' },
   deputies: [
     { id: 'deputy.customer.1', name: 'Paolo Brancati' },
     { id: 'deputy.customer.2', name: 'Sunniva Aaberg' },

@@ -9,6 +9,8 @@ export const customerServiceDomain = {
   name: 'customer_service',
   description: 'Service cases and their notes, complaints with compensation, call-centre calls and guest satisfaction surveys.',
   dpo: { id: 'dpo.customer_service', name: 'Tamsin Okafor-Reid', email: 'dpo.customer_service@example.org' },
+  // The directory groups whose members may decide for the domain: roles come from the directory, not from this file.
+  directoryGroups: { dpo: 'dpo-customer_service', deputies: 'deputy-customer_service' },
   deputies: [
     { id: 'deputy.customer_service.1', name: 'Hugo Vasconcelos' },
     { id: 'deputy.customer_service.2', name: 'Mirela Dragomir' },

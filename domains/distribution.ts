@@ -6,6 +6,8 @@ export const distributionDomain = {
   name: 'distribution',
   description: 'Sales channels, travel agencies and their commercial contracts.',
   dpo: { id: 'dpo.distribution', name: 'Caspar Wendelin', email: 'dpo.distribution@example.org' },
+  // The directory groups whose members may decide for the domain: roles come from the directory, not from this file.
+  directoryGroups: { dpo: 'dpo-distribution', deputies: 'deputy-distribution' },
   deputies: [{ id: 'deputy.distribution.1', name: 'Noor Haddadin' }],
   tables: [
     {

@@ -6,6 +6,8 @@ export const inventoryDomain = {
   name: 'inventory',
   description: 'Physical rooms, nightly availability per room type, and allotments held for agencies.',
   dpo: { id: 'dpo.inventory', name: 'Greta Lindqvist-Auer', email: 'dpo.inventory@example.org' },
+  // The directory groups whose members may decide for the domain: roles come from the directory, not from this file.
+  directoryGroups: { dpo: 'dpo-inventory', deputies: 'deputy-inventory' },
   deputies: [{ id: 'deputy.inventory.1', name: 'Emeka Okonkwo-Hale' }],
   tables: [
     {

@@ -6,6 +6,8 @@ export const loyaltyDomain = {
   name: 'loyalty',
   description: 'Loyalty programme tiers, memberships, points earned and redeemed, and the reward catalogue.',
   dpo: { id: 'dpo.loyalty', name: 'Valentina Ostrakova', email: 'dpo.loyalty@example.org' },
+  // The directory groups whose members may decide for the domain: roles come from the directory, not from this file.
+  directoryGroups: { dpo: 'dpo-loyalty', deputies: 'deputy-loyalty' },
   deputies: [{ id: 'deputy.loyalty.1', name: 'Jarno Peltomaa' }],
   tables: [
     {

@@ -9,6 +9,8 @@ export const marketingDomain = {
   name: 'marketing',
   description: 'Marketing consents, campaigns, who was contacted by which campaign, and newsletter subscriptions.',
   dpo: { id: 'dpo.marketing', name: 'Leonie Hartwell-Brandt', email: 'dpo.marketing@example.org' },
+  // The directory groups whose members may decide for the domain: roles come from the directory, not from this file.
+  directoryGroups: { dpo: 'dpo-marketing', deputies: 'deputy-marketing' },
   deputies: [{ id: 'deputy.marketing.1', name: 'Anselm Dufresne' }],
   tables: [
     {

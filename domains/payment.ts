@@ -6,6 +6,8 @@ export const paymentDomain = {
   name: 'payment',
   description: 'Payments against bookings, refunds, direct-debit mandates and the ledger postings finance reconciles.',
   dpo: { id: 'dpo.payment', name: 'Benedikt Rautenberg', email: 'dpo.payment@example.org' },
+  // The directory groups whose members may decide for the domain: roles come from the directory, not from this file.
+  directoryGroups: { dpo: 'dpo-payment', deputies: 'deputy-payment' },
   deputies: [
     { id: 'deputy.payment.1', name: 'Farida Lamrani' },
     { id: 'deputy.payment.2', name: 'Quentin Aubervilliers' },

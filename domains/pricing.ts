@@ -6,6 +6,8 @@ export const pricingDomain = {
   name: 'pricing',
   description: 'Price lists per market and currency, seasonal rates per product, and promotions.',
   dpo: { id: 'dpo.pricing', name: 'Rasmus Kjeldgaard', email: 'dpo.pricing@example.org' },
+  // The directory groups whose members may decide for the domain: roles come from the directory, not from this file.
+  directoryGroups: { dpo: 'dpo-pricing', deputies: 'deputy-pricing' },
   deputies: [{ id: 'deputy.pricing.1', name: 'Aurelie Fontanges' }],
   tables: [
     {

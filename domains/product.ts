@@ -6,6 +6,8 @@ export const productDomain = {
   name: 'product',
   description: 'The sellable catalogue: room types per resort, meal plans, activities and the products that bundle them.',
   dpo: { id: 'dpo.product', name: 'Joaquim Arvelos', email: 'dpo.product@example.org' },
+  // The directory groups whose members may decide for the domain: roles come from the directory, not from this file.
+  directoryGroups: { dpo: 'dpo-product', deputies: 'deputy-product' },
   deputies: [{ id: 'deputy.product.1', name: 'Wiebke Strandholm' }],
   tables: [
     {

@@ -6,6 +6,8 @@ export const referenceDomain = {
   name: 'reference',
   description: 'Shared code lists: countries, currencies, daily exchange rates, languages and the resorts themselves.',
   dpo: { id: 'dpo.reference', name: 'Ilse Vandermeer', email: 'dpo.reference@example.org' },
+  // The directory groups whose members may decide for the domain: roles come from the directory, not from this file.
+  directoryGroups: { dpo: 'dpo-reference', deputies: 'deputy-reference' },
   deputies: [{ id: 'deputy.reference.1', name: 'Tomasz Relling' }],
   tables: [
     {

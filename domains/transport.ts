@@ -6,6 +6,8 @@ export const transportDomain = {
   name: 'transport',
   description: 'Airports, charter flights, seats reserved for booked guests, and airport–resort transfers.',
   dpo: { id: 'dpo.transport', name: 'Oskar Vaernes', email: 'dpo.transport@example.org' },
+  // The directory groups whose members may decide for the domain: roles come from the directory, not from this file.
+  directoryGroups: { dpo: 'dpo-transport', deputies: 'deputy-transport' },
   deputies: [{ id: 'deputy.transport.1', name: 'Ludmila Krasowska' }],
   tables: [
     {

@@ -7,7 +7,7 @@ import { registry } from '../domains/index.js';
 import { qualifiedColumns } from '../core/qualified/columns.js';
 import { testCatalogDatabase, wordsOf } from './support/catalog.js';
 import { migrateCatalog } from '../connectors/catalog/migrate.js';
-import type { CreateCandidateInput } from '../connectors/catalog/port.js';
+import type { AuditEntry, CreateCandidateInput } from '../connectors/catalog/port.js';
 import { openCatalogStore, type PostgresCatalogStore } from '../connectors/catalog/postgres.js';
 
 /** The catalog store on the stack's PostgreSQL, in a database of this file's own, with the real domain contracts. */
@@ -18,7 +18,7 @@ let sql: pg.Client;
 
 beforeAll(async () => {
   const first = await migrateCatalog({ url: db.url });
-  expect(first.applied).toEqual(['1751961600000_catalog-schema', '1795919713405_schema-changes']);
+  expect(first.applied).toEqual(['1751961600000_catalog-schema', '1795919713405_schema-changes', '1796300000000_audit-attempts']);
   store = await openCatalogStore({ url: db.url });
   sql = new pg.Client({ connectionString: db.url });
   await sql.connect();
@@ -55,7 +55,7 @@ describe('catalog migrations', () => {
       'product_versions', 'quality_reports', 'schema_changes', 'search_documents', 'version_events',
     ]);
     const applied = await sql.query<{ name: string }>('SELECT name FROM public.catalog_migrations ORDER BY id');
-    expect(applied.rows.map((r) => r.name)).toEqual(['1751961600000_catalog-schema', '1795919713405_schema-changes']);
+    expect(applied.rows.map((r) => r.name)).toEqual(['1751961600000_catalog-schema', '1795919713405_schema-changes', '1796300000000_audit-attempts']);
   });
 });
 
@@ -180,14 +180,40 @@ describe('audit trail', () => {
     await store.appendAudit({ domain: 'payment', actor: 'system', action: 'sync', authorized: true, detail: 'domain-level entry', at });
     expect(b.id).toBeGreaterThan(a.id);
     expect(await store.auditTrail({ domain: 'payment', product: 'payments' })).toEqual([
-      { id: a.id, domain: 'payment', product: 'payments', version: 1, actor: 'dpo.payment', action: 'approve', authorized: true, detail: 'approved version 1', at },
-      { id: b.id, domain: 'payment', product: 'payments', version: null, actor: 'intruder', action: 'signal.refused', authorized: false, detail: 'intruder is not DPO or deputy of payment', at },
+      { id: a.id, domain: 'payment', product: 'payments', version: 1, actor: 'dpo.payment', action: 'approve', authorized: true, detail: 'approved version 1', at, ...noAttempt },
+      { id: b.id, domain: 'payment', product: 'payments', version: null, actor: 'intruder', action: 'signal.refused', authorized: false, detail: 'intruder is not DPO or deputy of payment', at, ...noAttempt },
     ]);
     expect(await store.auditTrail({ domain: 'payment' })).toHaveLength(3);
     await expect(sql.query(`UPDATE catalog.audit_log SET authorized = true WHERE id = $1`, [b.id])).rejects.toThrow('catalog.audit_log is append-only: UPDATE refused');
     await expect(sql.query(`DELETE FROM catalog.audit_log`)).rejects.toThrow('catalog.audit_log is append-only: DELETE refused');
   });
+
+  it('records each attempt with its claimed and verified identity, outcome and reason, and filters by time, actor, kind and outcome', async () => {
+    const early = '2025-04-01T08:00:00.000Z';
+    const late = '2025-04-02T08:00:00.000Z';
+    const refused = await store.appendAudit({
+      domain: 'loyalty', product: 'members', version: 3, actor: 'eve', action: 'decide.refused', authorized: false, detail: 'decision signal refused', at: early,
+      outcome: 'refused', claimedBy: 'dpo.loyalty', via: 'signal', reason: 'token refused: it has expired (sign in again)',
+    });
+    const accepted = await store.appendAudit({
+      domain: 'loyalty', product: 'members', version: 3, actor: 'dpo.loyalty', action: 'approve', authorized: true, detail: 'v3 approved via update', at: late,
+      outcome: 'accepted', verifiedBy: 'dpo.loyalty', via: 'update',
+    });
+    const login = await store.appendAudit({ actor: 'dpo.loyalty', action: 'login', authorized: true, detail: 'signed in to the CLI', at: late, verifiedBy: 'dpo.loyalty', via: 'cli' });
+    const ids = (entries: AuditEntry[]) => entries.map((e) => e.id);
+    expect((await store.auditTrail({ domain: 'loyalty' }))[0]).toEqual({
+      id: refused.id, domain: 'loyalty', product: 'members', version: 3, actor: 'eve', action: 'decide.refused', authorized: false, detail: 'decision signal refused', at: early,
+      outcome: 'refused', claimedBy: 'dpo.loyalty', verifiedBy: null, via: 'signal', reason: 'token refused: it has expired (sign in again)',
+    });
+    expect(ids(await store.auditTrail({ actor: 'dpo.loyalty', since: early }))).toEqual([refused.id, accepted.id, login.id]);
+    expect(ids(await store.auditTrail({ actor: 'dpo.loyalty', since: late }))).toEqual([accepted.id, login.id]);
+    expect(ids(await store.auditTrail({ actor: 'dpo.loyalty', kind: 'decide' }))).toEqual([refused.id]);
+    expect(ids(await store.auditTrail({ actor: 'dpo.loyalty', outcome: 'accepted' }))).toEqual([accepted.id]);
+    expect(ids(await store.auditTrail({ actor: 'dpo.loyalty', kind: 'login' }))).toEqual([login.id]);
+  });
 });
+
+const noAttempt = { outcome: null, claimedBy: null, verifiedBy: null, via: null, reason: null };
 
 describe('search', () => {
   // A word the contracts use once: in a column description of customer.customer_preference, nowhere in

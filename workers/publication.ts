@@ -5,9 +5,11 @@ import { combineNotifiers, type Notifier } from '../connectors/notify/port.js';
 import { createWebhookNotifier } from '../connectors/notify/webhook.js';
 import { createPublicationCatalogActivities, type PublicationCatalog } from '../activities/catalog/publish.js';
 import { createSchemaChangeCatalogActivities, type SchemaChangeCatalog } from '../activities/catalog/schema-change.js';
+import { createIdentityActivities } from '../activities/identity/index.js';
 import { createNotifyActivities } from '../activities/notify/index.js';
 import type { Config } from '../core/config.js';
 import type { DomainRegistry } from '../domains/registry.js';
+import { identityVerifierFor } from './identity.js';
 import { createLogger } from './logger.js';
 
 /** Notifications are always logged; with FACTORY_NOTIFY_WEBHOOK_URL set they are also POSTed there. */
@@ -44,9 +46,12 @@ export function createPublicationActivities(config: Config, registry: DomainRegi
       ...createPublicationCatalogActivities({ registry, catalog: lazy }),
       ...createSchemaChangeCatalogActivities({ registry, catalog: schemaChanges }),
       ...createNotifyActivities({ notifier: notifierFor(config) }),
+      ...createIdentityActivities({ mode: config.FACTORY_AUTH, registry, ...withVerifier(identityVerifierFor(config)) }),
     },
     close: async () => {
       if (opening) await (await opening.catch(() => undefined))?.close();
     },
   };
 }
+
+const withVerifier = <T>(verifier: T | undefined) => (verifier ? { verifier } : {});

@@ -66,7 +66,8 @@ describe('publishDataProduct: DPO approval with durable timers', () => {
     expect(world.decisions[0]!.comment).toBe('schema reviewed');
     expect(world.audits.map((a) => a.action)).toEqual(['candidate.created', 'approval.requested', 'approve', 'published']);
     expect(world.notes.map((n) => [n.kind, n.to])).toEqual([['approval-requested', [dpo]], ['published', ['analyst.anna', dpo]]]);
-    expect(world.notes[0]!.howToDecide?.[0]).toBe('factory approve booking.bookings 4 --as <your user id> --comment "<why>"   (or: factory reject …)');
+    expect(world.notes[0]!.howToDecide?.[0]).toBe('factory login, then: factory approve booking.bookings 4 --comment "<why>"   (or: factory reject …; with FACTORY_AUTH=dev: --as <your user id>)');
+    expect(world.audits.find((a) => a.action === 'approve')).toMatchObject({ actor: dpo, outcome: 'accepted', via: 'update', version: 4 });
   });
 
   it('ends rejected on a deputy\'s rejection and drops the candidate\'s snapshot', async () => {
@@ -78,13 +79,13 @@ describe('publishDataProduct: DPO approval with durable timers', () => {
     expect(world.decisions.map((d) => d.decision)).toEqual(['rejected']);
   });
 
-  it('refuses an update from someone not entitled at once, with the reason; ignores such a signal but audits it', async () => {
+  it('refuses an update from someone not entitled at once, with the reason; ignores such a signal; audits both', async () => {
     const handle = await start('unauthorised');
     await until(handle, awaiting(4));
     const refused = await decide(handle, { version: 4, decision: 'approve', by: 'dpo.customer', comment: 'looks fine' }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
-    expect((refused as WorkflowUpdateFailedError).cause?.message).toBe(
-      `dpo.customer may not decide on booking.bookings: only its DPO (${dpo}) or a deputy (${deputies.join(', ')}) may`);
+    const notEntitled = `dpo.customer may not decide for domain booking: only its DPO (${dpo}) or deputies (${deputies.join(', ')}) may`;
+    expect((refused as WorkflowUpdateFailedError).cause?.message).toBe(notEntitled);
     const noComment = await decide(handle, { version: 4, decision: 'approve', by: dpo, comment: ' ' }).catch((e: unknown) => e);
     expect((noComment as WorkflowUpdateFailedError).cause?.message).toBe('a decision on booking.bookings v4 needs a comment saying why');
 
@@ -93,10 +94,16 @@ describe('publishDataProduct: DPO approval with durable timers', () => {
     expect((await handle.query(publicationStatus)).phase).toBe('awaiting-approval');
     await handle.signal(decideSignal, { version: 4, decision: 'approve', by: deputies[0]!, comment: 'fine from the UI' });
     expect(await handle.result()).toMatchObject({ outcome: 'published', decision: { by: deputies[0], via: 'signal' } });
-    expect(world.audits.filter((a) => !a.authorized)).toEqual([expect.objectContaining({
-      actor: 'intruder', action: 'decide.refused', authorized: false, domain: 'booking', product: 'bookings', version: 4,
-      detail: `decision signal ignored: intruder may not decide on booking.bookings: only its DPO (${dpo}) or a deputy (${deputies.join(', ')}) may`,
-    })]);
+    // Every refused attempt is audited, by Update or Signal, entitled or not, with who claimed it and why.
+    expect(world.audits.filter((a) => a.outcome === 'refused')).toEqual([
+      expect.objectContaining({ actor: 'dpo.customer', claimedBy: 'dpo.customer', action: 'decide.refused', authorized: false, via: 'update', version: 4, reason: notEntitled }),
+      expect.objectContaining({ actor: dpo, claimedBy: dpo, action: 'decide.refused', authorized: true, via: 'update', version: 4, reason: 'a decision on booking.bookings v4 needs a comment saying why' }),
+      expect.objectContaining({
+        actor: 'intruder', action: 'decide.refused', authorized: false, domain: 'booking', product: 'bookings', version: 4, via: 'signal',
+        detail: `decision signal refused: intruder may not decide for domain booking: only its DPO (${dpo}) or deputies (${deputies.join(', ')}) may`,
+      }),
+    ]);
+    expect(world.audits.filter((a) => a.outcome === 'refused').every((a) => a.verifiedBy === undefined)).toBe(true);
   });
 
   it('reminds the DPO, escalates to the deputies and expires the candidate at the policy\'s times', async () => {

@@ -4,7 +4,7 @@ import {
   type DecideResult, type PublicationPhase, type PublicationStatus, type PublishDataProductInput, type PublishDataProductResult, type Outcome,
 } from './api/publish-data-product.js';
 import { factoryDomain, factoryStatus } from './api/search-attributes.js';
-import { approval } from './lib/approval-component.js';
+import { acceptedAttempt, approval } from './lib/approval-component.js';
 import { publicationSteps } from './lib/publication-steps.js';
 import type { qualityGate } from './quality-gate.js';
 
@@ -95,7 +95,7 @@ export async function publishDataProduct(input: PublishDataProductInput): Promis
     await steps.expire(plan, version);
     return finish(result('expired'));
   }
-  await steps.audit({ actor: decision.by, action: decision.decision, authorized: true, version, detail: `v${version} ${decision.decision}d via ${decision.via}: ${decision.comment}` });
+  await steps.audit({ actor: decision.by, action: decision.decision, authorized: true, version, detail: `v${version} ${decision.decision}d via ${decision.via}: ${decision.comment}`, ...acceptedAttempt(decision) });
   if (decision.decision === 'reject') {
     await steps.reject(plan, version, decision);
     setPhase('rejected');

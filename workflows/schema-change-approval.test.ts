@@ -90,7 +90,7 @@ describe('schema change approval: breaking CDC changes wait for the DPO', () => 
 
     const refused = await decide(approval, { version: request, decision: 'approve', by: 'dpo.customer', comment: 'fine' }).catch((e: unknown) => e);
     expect((refused as WorkflowUpdateFailedError).cause?.message).toBe(
-      `dpo.customer may not decide on ${table}: only its DPO (${dpo}) or a deputy (${deputies.join(', ')}) may`);
+      `dpo.customer may not decide for domain booking: only its DPO (${dpo}) or deputies (${deputies.join(', ')}) may`);
     const stale = await decide(approval, { version: request + 7, decision: 'approve', by: dpo, comment: 'fine' }).catch((e: unknown) => e);
     expect((stale as WorkflowUpdateFailedError).cause?.message).toBe(
       `${table}: version ${request + 7} is not the schema change request awaiting a decision (version ${request} is)`);
@@ -105,10 +105,12 @@ describe('schema change approval: breaking CDC changes wait for the DPO', () => 
     expect(await approval.result()).toMatchObject({ phase: 'approved', told: true, decision: { by: dpo, via: 'update' } });
     expect(world.decisions.filter((d) => d.id === request)).toEqual([expect.objectContaining({ decision: 'approved', by: dpo, comment: 'REASON_CODE retired at the source' })]);
     const audits = world.audits.filter((a) => a.detail.includes(`request ${request}:`));
-    expect(audits.map((a) => a.action)).toEqual(['schema-change.requested', 'schema-change.approve']);
+    expect(audits.map((a) => [a.action, a.outcome])).toEqual([
+      ['schema-change.requested', undefined], ['schema-change.decide.refused', 'refused'], ['schema-change.decide.refused', 'refused'], ['schema-change.approve', 'accepted'],
+    ]);
     const notes = world.notes.filter((n) => n.version === request);
     expect(notes.map((n) => [n.kind, n.to])).toEqual([['approval-requested', [dpo]], ['approved', [dpo]]]);
-    expect(notes[0]!.howToDecide?.[0]).toBe(`factory approve ${table} ${request} --schema-change --as <your user id> --comment "<why>"   (or: factory reject …)`);
+    expect(notes[0]!.howToDecide?.[0]).toBe(`factory login, then: factory approve ${table} ${request} --schema-change --comment "<why>"   (or: factory reject …; with FACTORY_AUTH=dev: --as <your user id>)`);
     await cdc.executeUpdate(drainAndStop);
   });
 
@@ -117,8 +119,8 @@ describe('schema change approval: breaking CDC changes wait for the DPO', () => 
     await approval.signal(decideSchemaChangeSignal, { version: request, decision: 'approve', by: 'intruder', comment: 'let me in' });
     await until(approvalStatus, (s) => s.refusedSignals === 1);
     expect(world.audits.filter((a) => !a.authorized && a.detail.includes(`request ${request}:`))).toEqual([expect.objectContaining({
-      actor: 'intruder', action: 'schema-change.decide.refused',
-      detail: `${table} schema change request ${request}: decision signal ignored: intruder may not decide on ${table}: only its DPO (${dpo}) or a deputy (${deputies.join(', ')}) may`,
+      actor: 'intruder', action: 'schema-change.decide.refused', outcome: 'refused', via: 'signal', claimedBy: 'intruder', version: request,
+      detail: `${table} schema change request ${request}: decision signal refused: intruder may not decide for domain booking: only its DPO (${dpo}) or deputies (${deputies.join(', ')}) may`,
     })]);
 
     await approval.signal(decideSchemaChangeSignal, { version: request, decision: 'reject', by: deputies[0]!, comment: 'keep REASON_CODE: restore it at the source' });

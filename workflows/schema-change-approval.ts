@@ -10,7 +10,7 @@ import {
 import { factoryDomain, factoryStatus, factoryTable } from './api/search-attributes.js';
 import { schemaChangeDecided, type SchemaChangeDecision } from './api/cdc-ingest.js';
 import { shortIo } from './lib/activity-options.js';
-import { approval, type AuditEntry } from './lib/approval-component.js';
+import { acceptedAttempt, approval, type AuditEntry } from './lib/approval-component.js';
 import { approvalNotifier } from './lib/approval-notify.js';
 
 /**
@@ -79,7 +79,7 @@ export async function schemaChangeApproval(input: SchemaChangeApprovalInput): Pr
   setPhase(approved ? 'approved' : 'rejected');
   await catalog.decideSchemaChange({ id, decision: approved ? 'approved' : 'rejected', by: decision.by, comment: decision.comment, at: decision.at });
   const effect = !approved ? 'the table stays paused' : resumes ? 'ingestion resumes from the paused offset' : `the table stays paused until the contract changes: ${input.blockers.join('; ')}`;
-  await audit({ actor: decision.by, action: `schema-change.${approved ? 'approve' : 'reject'}`, authorized: true, detail: `${decision.decision}d via ${decision.via}: ${decision.comment}; ${effect}` });
+  await audit({ actor: decision.by, action: `schema-change.${approved ? 'approve' : 'reject'}`, authorized: true, detail: `${decision.decision}d via ${decision.via}: ${decision.comment}; ${effect}`, version: id, ...acceptedAttempt(decision) });
   status.told = await tell({
     table: input.table, request: id, decision: approved ? 'approve' : 'reject', by: decision.by, comment: decision.comment, at: decision.at, blockers: input.blockers,
     ...(approved ? { accepted: { dropped: input.change.dropped, retyped: input.change.retyped.map((r) => ({ column: r.column, event: r.event })) } } : {}),

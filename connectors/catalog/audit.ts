@@ -5,23 +5,31 @@ import type { AppendAuditInput, AuditEntry, AuditTrailInput, RecordQualityReport
 
 export async function appendAudit(client: pg.ClientBase, e: AppendAuditInput): Promise<{ id: number }> {
   const { rows } = await client.query<{ id: string }>(
-    `INSERT INTO catalog.audit_log (domain, product, version, actor, action, authorized, detail, at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-    [e.domain, e.product ?? null, e.version ?? null, e.actor, e.action, e.authorized, e.detail, e.at],
+    `INSERT INTO catalog.audit_log (domain, product, version, actor, action, authorized, detail, at, outcome, claimed_by, verified_by, via, reason)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+    [
+      e.domain ?? null, e.product ?? null, e.version ?? null, e.actor, e.action, e.authorized, e.detail, e.at,
+      e.outcome ?? null, e.claimedBy ?? null, e.verifiedBy ?? null, e.via ?? null, e.reason ?? null,
+    ],
   );
   return { id: Number(rows[0]!.id) };
 }
 
 export async function auditTrail(client: pg.ClientBase, input: AuditTrailInput): Promise<AuditEntry[]> {
   const { rows } = await client.query<{
-    id: string; domain: string; product: string | null; version: number | null; actor: string; action: string; authorized: boolean; detail: string; at: Date;
+    id: string; domain: string | null; product: string | null; version: number | null; actor: string; action: string; authorized: boolean; detail: string; at: Date;
+    outcome: 'accepted' | 'refused' | null; claimed_by: string | null; verified_by: string | null; via: string | null; reason: string | null;
   }>(
     `SELECT * FROM (
-       SELECT * FROM catalog.audit_log WHERE domain = $1 AND ($2::text IS NULL OR product = $2) ORDER BY id DESC LIMIT $3
+       SELECT * FROM catalog.audit_log
+        WHERE ($1::text IS NULL OR domain = $1) AND ($2::text IS NULL OR product = $2) AND ($3::timestamptz IS NULL OR at >= $3)
+          AND ($4::text IS NULL OR $4 IN (actor, claimed_by, verified_by))
+          AND ($5::text IS NULL OR action = $5 OR starts_with(action, $5 || '.')) AND ($6::text IS NULL OR outcome = $6)
+        ORDER BY id DESC LIMIT $7
      ) AS newest ORDER BY id`,
-    [input.domain, input.product ?? null, input.limit ?? 1000],
+    [input.domain ?? null, input.product ?? null, input.since ?? null, input.actor ?? null, input.kind ?? null, input.outcome ?? null, input.limit ?? 1000],
   );
-  return rows.map((r) => ({ ...r, id: Number(r.id), at: r.at.toISOString() }));
+  return rows.map(({ claimed_by, verified_by, ...r }) => ({ ...r, id: Number(r.id), at: r.at.toISOString(), claimedBy: claimed_by, verifiedBy: verified_by }));
 }
 
 export async function recordQualityReport(client: pg.ClientBase, r: RecordQualityReportInput): Promise<{ alreadyRecorded: boolean }> {

@@ -150,8 +150,22 @@ export interface RecordDecisionResult {
   supersededVersion: number | null;
 }
 
-export interface AppendAuditInput {
-  domain: string;
+/** The attempt fields of a decision's audit entry (accepted or refused). */
+export interface AuditAttempt {
+  outcome?: 'accepted' | 'refused';
+  /** The user id the request named (`by`), if any: what the caller claimed. */
+  claimedBy?: string;
+  /** The user id a verified token proved; absent when nothing was verified (FACTORY_AUTH=dev, or a refused token). */
+  verifiedBy?: string;
+  /** How it arrived: 'update', 'signal', 'policy', 'cli'. */
+  via?: string;
+  /** Why it was refused. */
+  reason?: string;
+}
+
+export interface AppendAuditInput extends AuditAttempt {
+  /** Omitted for entries that concern no domain (e.g. a login to a privileged command). */
+  domain?: string;
   product?: string;
   version?: number;
   /** User id, or 'system' / a workflow id for automatic steps. */
@@ -167,7 +181,7 @@ export interface AppendAuditInput {
 
 export interface AuditEntry {
   id: number;
-  domain: string;
+  domain: string | null;
   product: string | null;
   version: number | null;
   actor: string;
@@ -175,12 +189,26 @@ export interface AuditEntry {
   authorized: boolean;
   detail: string;
   at: string;
+  outcome: 'accepted' | 'refused' | null;
+  claimedBy: string | null;
+  verifiedBy: string | null;
+  via: string | null;
+  reason: string | null;
 }
 
 export interface AuditTrailInput {
-  domain: string;
+  /** Omitted: every domain. */
+  domain?: string;
   /** Omitted: the whole domain. */
   product?: string;
+  /** Entries at or after this ISO-8601 time. */
+  since?: string;
+  /** Entries whose actor, claimed or verified user is this id. */
+  actor?: string;
+  /** Entries whose action is this one or starts with it and a dot ('decide' matches 'decide.refused'). */
+  kind?: string;
+  outcome?: 'accepted' | 'refused';
+  /** The newest this many, oldest first (default 1000). */
   limit?: number;
 }
 

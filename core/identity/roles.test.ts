@@ -12,9 +12,13 @@ describe('roles from directory groups', () => {
     expect(rolesFromGroups(['/factory/dpo-payment'])).toEqual(['dpo:payment']);
   });
 
-  it('lets only the domain\'s DPO or deputies decide for it', () => {
-    expect(approverRole(rolesFromGroups(['dpo-booking']), 'booking')).toBe('dpo');
-    expect(approverRole(rolesFromGroups(['deputy-booking']), 'booking')).toBe('deputy');
-    expect(approverRole(rolesFromGroups(['dpo-payment', 'admins']), 'booking')).toBeUndefined();
+  it('lets only members of the domain\'s approver groups decide for it', () => {
+    const booking = { name: 'booking' };
+    expect(approverRole(['dpo-booking'], booking)).toBe('dpo');
+    expect(approverRole(['/deputy-booking'], booking)).toBe('deputy');
+    expect(approverRole(['dpo-payment', 'admins'], booking)).toBeUndefined();
+    const renamed = { name: 'booking', directoryGroups: { dpo: 'res-owners', deputies: 'res-deputies' } };
+    expect(approverRole(['dpo-booking'], renamed)).toBeUndefined();
+    expect(approverRole(['res-owners'], renamed)).toBe('dpo');
   });
 });

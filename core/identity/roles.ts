@@ -1,3 +1,5 @@
+import type { DomainContract } from '../../contracts/contract.js';
+
 /**
  * Roles come from directory groups, never from code or from a name the caller types: the IdP puts
  * the user's groups in a token claim, and these rules turn group names into roles. Moving someone
@@ -45,13 +47,15 @@ export function rolesFromGroups(groups: readonly string[]): Role[] {
   return [...roles].sort();
 }
 
-/** The directory groups that hold a domain's DPO and deputies, by the naming rule above. */
-export function approverGroups(domain: string): { dpo: string; deputies: string } {
-  return { dpo: `dpo-${domain}`, deputies: `deputy-${domain}` };
+/** The directory groups that hold a domain's DPO and deputies: the contract's, else dpo-<domain> and deputy-<domain>. */
+export function approverGroups(domain: Pick<DomainContract, 'name' | 'directoryGroups'>): { dpo: string; deputies: string } {
+  return domain.directoryGroups ?? { dpo: `dpo-${domain.name}`, deputies: `deputy-${domain.name}` };
 }
 
-/** 'dpo' or 'deputy' when the identity may decide for the domain, else undefined. */
-export function approverRole(roles: readonly Role[], domain: string): 'dpo' | 'deputy' | undefined {
-  if (roles.includes(`dpo:${domain}`)) return 'dpo';
-  return roles.includes(`deputy:${domain}`) ? 'deputy' : undefined;
+/** 'dpo' or 'deputy' when the verified groups hold one of the domain's approver groups, else undefined. */
+export function approverRole(groups: readonly string[], domain: Pick<DomainContract, 'name' | 'directoryGroups'>): 'dpo' | 'deputy' | undefined {
+  const names = new Set(groups.map((g) => g.slice(g.lastIndexOf('/') + 1)));
+  const { dpo, deputies } = approverGroups(domain);
+  if (names.has(dpo)) return 'dpo';
+  return names.has(deputies) ? 'deputy' : undefined;
 }

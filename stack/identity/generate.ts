@@ -17,6 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { declarations } from '../../domains/index.js';
+import { approverGroups } from '../../core/identity/roles.js';
 import {
   CONSOLE_CLIENT_SECRET,
   DEMO_PASSWORD,
@@ -59,8 +60,9 @@ export function directoryPeople(): Person[] {
     byUid.set(uid, { uid, ...splitName(name), groups: [group] });
   };
   for (const domain of declarations) {
-    add(domain.dpo.id, domain.dpo.name, `dpo-${domain.name}`);
-    for (const deputy of domain.deputies ?? []) add(deputy.id, deputy.name, `deputy-${domain.name}`);
+    const groups = approverGroups(domain);
+    add(domain.dpo.id, domain.dpo.name, groups.dpo);
+    for (const deputy of domain.deputies ?? []) add(deputy.id, deputy.name, groups.deputies);
   }
   for (const person of people) {
     if (byUid.has(person.uid)) throw new Error(`people.ts: ${person.uid} is already a DPO or deputy`);

@@ -2,6 +2,8 @@ import type { ApprovalPolicy, PublicationPlan } from '../../activities/catalog/p
 import type { AppendAuditInput, CreateCandidateInput, RecordDecisionInput } from '../../connectors/catalog/port.js';
 import type { Notification } from '../../connectors/notify/port.js';
 import type { ProductVersionTables } from '../../connectors/warehouse/publish-port.js';
+import { createIdentityActivities } from '../../activities/identity/index.js';
+import { registry } from '../../domains/index.js';
 
 /**
  * Stand-ins for the publication workflow's activities (workflow tests, history recording): they
@@ -45,6 +47,8 @@ export function freshWorld(): World {
 
 /** Activities of the general task queue (catalog, notifier) and the stand-in gate's verdict. */
 export const general = {
+  // Who decides is judged by the real identity activity, as the local demo runs it (FACTORY_AUTH=dev).
+  ...createIdentityActivities({ mode: 'dev', registry }),
   async buildCandidate(): Promise<PublicationPlan> {
     return {
       domain: 'booking', product: 'bookings', qualifiedName: 'booking.bookings',

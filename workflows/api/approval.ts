@@ -12,8 +12,13 @@ export interface DecideInput {
   /** The item decided on (candidate version, schema change request): a decision never lands on a newer one by accident. */
   version: number;
   decision: DecisionVerb;
-  /** User id (SSO/LDAP) of the person deciding. */
-  by: string;
+  /** User id of the person deciding: a claim, trusted only with FACTORY_AUTH=dev; with oidc the token says who decides. */
+  by?: string;
+  /**
+   * The decider's OpenID Connect access token (FACTORY_AUTH=oidc): an activity verifies it and only
+   * the verified user id is kept in the workflow's state. Payloads are encrypted by the project's codec.
+   */
+  token?: string;
   /** Why: required, it goes into the catalog's approval history. */
   comment: string;
 }
@@ -23,10 +28,17 @@ export interface Approvers {
   deputies: string[];
 }
 
-/** A decision the workflow accepted: by the Update, the Signal, or (publications only) the domain policy. */
-export interface DecisionRecord extends DecideInput {
+/** A decision the workflow accepted: by the Update, the Signal, or (publications only) the domain policy. Never the token. */
+export interface DecisionRecord {
+  version: number;
+  decision: DecisionVerb;
+  /** Who decided: the verified user with FACTORY_AUTH=oidc, the named one with dev, 'policy:…' for the domain policy. */
+  by: string;
+  comment: string;
   at: string;
   via: 'update' | 'signal' | 'policy';
+  /** True when a verified token proved `by`. */
+  verified?: boolean;
 }
 
 // The message name is in recorded histories and running workflows: never rename it.
@@ -43,9 +55,9 @@ export function defineDecideUpdate<R>() {
  * the CLI (`--schema-change`); `version` is what the decision names as its version.
  */
 export function howToDecide(subject: string, version: number, workflowId: string, flag = ''): string[] {
-  const payload = JSON.stringify({ version, decision: 'approve', by: '<your user id>', comment: '<why>' });
+  const payload = JSON.stringify({ version, decision: 'approve', token: '<your access token: factory token>', comment: '<why>' });
   return [
-    `factory approve ${subject} ${version}${flag ? ` ${flag}` : ''} --as <your user id> --comment "<why>"   (or: factory reject …)`,
-    `Temporal UI: workflow ${workflowId} → Send a Signal named '${decideSignal.name}' with input ${payload} ("decision": "reject" to reject)`,
+    `factory login, then: factory approve ${subject} ${version}${flag ? ` ${flag}` : ''} --comment "<why>"   (or: factory reject …; with FACTORY_AUTH=dev: --as <your user id>)`,
+    `Temporal UI: workflow ${workflowId} → Send a Signal named '${decideSignal.name}' with input ${payload} ("decision": "reject" to reject; with FACTORY_AUTH=dev: "by": "<your user id>" instead of the token)`,
   ];
 }

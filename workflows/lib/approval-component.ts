@@ -1,6 +1,9 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { ApplicationFailure, condition, setHandler, type SignalDefinition } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, proxyActivities, setHandler, type SignalDefinition } from '@temporalio/workflow';
+import type { createIdentityActivities } from '../../activities/identity/index.js';
+import type { AuditAttempt } from '../../connectors/catalog/port.js';
 import type { Approvers, DecideInput, DecisionRecord } from '../api/approval.js';
+import { shortIo } from './activity-options.js';
 import { approvalTimeline, nudgeRecipients, refusal, roleOf, type ApprovalPolicyTimes, type ApprovalStep } from './approval.js';
 
 export type ApprovalPhase = 'awaiting-approval' | 'reminded' | 'escalated';
@@ -20,11 +23,12 @@ export interface ApprovalStatusFields {
   refusedSignals: number;
 }
 
-export interface AuditEntry {
+export interface AuditEntry extends AuditAttempt {
   actor: string;
   action: string;
   authorized: boolean;
   detail: string;
+  version?: number;
 }
 
 export interface ApprovalSpec<R> {
@@ -67,28 +71,65 @@ export interface DecisionWait {
  */
 export function approval<R>(spec: ApprovalSpec<R>) {
   const { status } = spec;
+  // Runs started before decisions were verified keep deciding by the validator and the named user.
+  const verified = patched('verified-decisions');
+  // Proves who decides and whether they may: the token with FACTORY_AUTH=oidc, the named user with dev.
+  const identity = proxyActivities<ReturnType<typeof createIdentityActivities>>(shortIo);
   let open: number | undefined;
   let outcome: { result: R } | undefined;
-  const context = () => ({
-    product: spec.subject, awaiting: status.decision ? undefined : open, phase: status.phase, approvers: status.approvers, ...(spec.item ? { item: spec.item } : {}),
+  const context = (approvers: Approvers | undefined) => ({
+    product: spec.subject, awaiting: status.decision ? undefined : open, phase: status.phase, approvers, ...(spec.item ? { item: spec.item } : {}),
   });
-  const accept = (d: DecideInput, via: DecisionRecord['via']) => {
-    status.decision = { version: d.version, decision: d.decision, by: d.by, comment: d.comment.trim(), at: new Date().toISOString(), via };
+  const accept = (d: DecideInput & { by: string }, via: DecisionRecord['via'], proved = false) => {
+    status.decision = { version: d.version, decision: d.decision, by: d.by, comment: d.comment.trim(), at: new Date().toISOString(), via, ...(proved ? { verified: true } : {}) };
   };
 
+  /**
+   * Every attempt, by Update or Signal, is judged here and a refused one is audited with the claimed
+   * and the verified identity and the reason: nothing is refused where no trace can be written (a
+   * validator cannot write), so the validator of verified runs refuses nothing.
+   */
+  async function judge(raw: unknown, via: 'update' | 'signal'): Promise<string | undefined> {
+    const d = (raw ?? {}) as Partial<DecideInput>;
+    const claimed = typeof d.by === 'string' && d.by.trim() ? d.by.trim() : undefined;
+    const who = await identity.authorizeDecision({ domain: spec.subject.split('.')[0]!, ...(typeof d.token === 'string' ? { token: d.token } : {}), ...(claimed ? { by: claimed } : {}) });
+    const reason = who.refused ?? refusal({ ...d, by: who.user }, context(undefined));
+    if (!reason) {
+      accept({ ...(d as DecideInput), by: who.user }, via, who.verified);
+      return undefined;
+    }
+    if (via === 'signal') status.refusedSignals++;
+    await spec.audit({
+      actor: who.user, action: spec.actions.refused, authorized: who.role !== undefined, detail: `decision ${via} refused: ${reason}`,
+      outcome: 'refused', via, reason, ...(claimed ? { claimedBy: claimed } : {}), ...(who.verified ? { verifiedBy: who.user } : {}),
+      ...(typeof d.version === 'number' ? { version: d.version } : {}),
+    });
+    return reason;
+  }
+
   setHandler(spec.update, async (d) => {
-    accept(d, 'update');
+    if (verified) {
+      const reason = await judge(d, 'update');
+      if (reason) throw ApplicationFailure.create({ message: reason, type: 'DecisionRefusedError', nonRetryable: true, details: [{ audited: true }] });
+    } else {
+      accept(d as DecideInput & { by: string }, 'update');
+    }
     await condition(() => outcome !== undefined);
     return outcome!.result;
   }, {
     validator: (d) => {
-      const reason = refusal(d, context());
+      if (verified) return;
+      const reason = refusal(d, context(status.approvers));
       if (reason) throw ApplicationFailure.create({ message: reason, type: 'DecisionRefusedError', nonRetryable: true });
     },
   });
   setHandler(spec.signal, async (d) => {
-    const reason = refusal(d, context());
-    if (!reason) return accept(d, 'signal');
+    if (verified) {
+      await judge(d, 'signal');
+      return;
+    }
+    const reason = refusal(d, context(status.approvers));
+    if (!reason) return accept(d as DecideInput & { by: string }, 'signal');
     status.refusedSignals++;
     const by = typeof d?.by === 'string' && d.by ? d.by : 'unknown';
     await spec.audit({ actor: by, action: spec.actions.refused, authorized: roleOf(by, status.approvers) !== undefined, detail: `decision signal ignored: ${reason}` });
@@ -132,4 +173,9 @@ export function approval<R>(spec: ApprovalSpec<R>) {
       outcome = { result };
     },
   };
+}
+
+/** The attempt fields of an accepted decision's audit entry. */
+export function acceptedAttempt(decision: DecisionRecord): AuditAttempt {
+  return { outcome: 'accepted', via: decision.via, ...(decision.verified ? { verifiedBy: decision.by } : {}) };
 }

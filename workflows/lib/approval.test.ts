@@ -38,8 +38,8 @@ describe('decide messages', () => {
   it('share one name across both approval workflows and the printed instructions, so the CLI and the Temporal UI work alike', () => {
     expect([decideUpdate.name, decideSchemaChangeUpdate.name, decideSchemaChangeSignal.name]).toEqual([decideSignal.name, decideSignal.name, decideSignal.name]);
     expect(howToDecide('booking.t', 3, 'schema-change:booking.t', '--schema-change')).toEqual([
-      'factory approve booking.t 3 --schema-change --as <your user id> --comment "<why>"   (or: factory reject …)',
-      `Temporal UI: workflow schema-change:booking.t → Send a Signal named '${decideSignal.name}' with input {"version":3,"decision":"approve","by":"<your user id>","comment":"<why>"} ("decision": "reject" to reject)`,
+      'factory login, then: factory approve booking.t 3 --schema-change --comment "<why>"   (or: factory reject …; with FACTORY_AUTH=dev: --as <your user id>)',
+      `Temporal UI: workflow schema-change:booking.t → Send a Signal named '${decideSignal.name}' with input {"version":3,"decision":"approve","token":"<your access token: factory token>","comment":"<why>"} ("decision": "reject" to reject; with FACTORY_AUTH=dev: "by": "<your user id>" instead of the token)`,
     ]);
   });
 });
