@@ -6,6 +6,7 @@ import { registerBackfillCommands } from './commands/backfill.js';
 import { registerCatalogCommands } from './commands/catalog.js';
 import { registerCdcCommands } from './commands/cdc.js';
 import { registerDomainCommands } from './commands/domains.js';
+import { registerLoginCommands } from './commands/login.js';
 import { registerPublishCommand } from './commands/publish.js';
 import { registerQualifiedCommands } from './commands/qualified.js';
 import { registerQualityCommands } from './commands/quality.js';
@@ -13,6 +14,7 @@ import { registerSelfCheckCommand } from './commands/selfcheck.js';
 import { registerSourceCommands } from './commands/source.js';
 import { registerStackCommands } from './commands/stack.js';
 import { registerVerifyCommand } from './commands/verify.js';
+import { registerWhoamiCommand } from './commands/whoami.js';
 import { registerWorkerCommand } from './commands/worker.js';
 
 const program = new Command()
@@ -34,6 +36,8 @@ registerSelfCheckCommand(program);
 registerVerifyCommand(program);
 registerQualifiedCommands(program);
 registerSourceCommands(program);
+registerLoginCommands(program);
+registerWhoamiCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from './config.js';
+import { cliConfigDir, ConfigError, parseConfig } from './config.js';
 
 describe('parseConfig', () => {
   it('applies the local-stack defaults', () => {
@@ -51,5 +51,18 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ KAFKA_BROKERS: '127.0.0.1:9092,broker' })).toThrow(
       'Invalid configuration (environment variables):\n  KAFKA_BROKERS: expected host:port, e.g. 127.0.0.1:7233',
     );
+  });
+});
+
+describe('cliConfigDir', () => {
+  it('takes FACTORY_CONFIG_DIR, else $XDG_CONFIG_HOME/factory, else $HOME/.config/factory', () => {
+    expect(cliConfigDir(parseConfig({ FACTORY_CONFIG_DIR: '/tmp/f', XDG_CONFIG_HOME: '/x', HOME: '/home/a' }))).toBe('/tmp/f');
+    expect(cliConfigDir(parseConfig({ XDG_CONFIG_HOME: '/x/', HOME: '/home/a' }))).toBe('/x/factory');
+    expect(cliConfigDir(parseConfig({ HOME: '/home/a' }))).toBe('/home/a/.config/factory');
+  });
+
+  it('ignores a relative XDG_CONFIG_HOME and names the variable when nothing is usable', () => {
+    expect(cliConfigDir(parseConfig({ XDG_CONFIG_HOME: 'rel', HOME: '/home/a' }))).toBe('/home/a/.config/factory');
+    expect(() => cliConfigDir(parseConfig({ XDG_CONFIG_HOME: 'rel' }))).toThrow(/FACTORY_CONFIG_DIR: unset, and neither XDG_CONFIG_HOME nor HOME/);
   });
 });

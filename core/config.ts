@@ -69,6 +69,13 @@ export const configSchema = z.object({
   /** The company directory (read-only): who holds a role, for the catalog. */
   LDAP_URL: z.string().regex(/^ldaps?:\/\/[^\s]+$/, 'expected an LDAP URL such as ldap://127.0.0.1:3890').optional(),
   LDAP_BASE_DN: z.string().min(1).default('dc=factory,dc=local'),
+  /** Where the CLI keeps its sign-in (token.json); unset: $XDG_CONFIG_HOME/factory, else $HOME/.config/factory. */
+  FACTORY_CONFIG_DIR: z.string().min(1).optional(),
+  /** Read only to derive the CLI's default configuration directory (XDG Base Directory). */
+  XDG_CONFIG_HOME: z.string().optional(),
+  HOME: z.string().optional(),
+  /** A command that opens a URL (`factory login` runs it with the sign-in URL); unset: the URL is only printed. */
+  BROWSER: z.string().min(1).optional(),
   FACTORY_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { message: 'expected one of trace, debug, info, warn, error, fatal, silent' }).default('info'),
 });
 
@@ -97,4 +104,16 @@ function crossChecks(config: Config): string[] {
     problems.push('OIDC_DISCOVERY_URL: required with FACTORY_AUTH=oidc (the identity provider\'s discovery URL; `bash stack/stack.sh env` prints the local one)');
   }
   return problems;
+}
+
+/**
+ * The CLI's own configuration directory: FACTORY_CONFIG_DIR, else the XDG default. A relative
+ * XDG_CONFIG_HOME is ignored, as the XDG Base Directory specification asks.
+ */
+export function cliConfigDir(config: Pick<Config, 'FACTORY_CONFIG_DIR' | 'XDG_CONFIG_HOME' | 'HOME'>): string {
+  if (config.FACTORY_CONFIG_DIR) return config.FACTORY_CONFIG_DIR;
+  const base = (dir: string): string => dir.replace(/\/+$/, '');
+  if (config.XDG_CONFIG_HOME?.startsWith('/')) return `${base(config.XDG_CONFIG_HOME)}/factory`;
+  if (config.HOME?.startsWith('/')) return `${base(config.HOME)}/.config/factory`;
+  throw new ConfigError('Invalid configuration (environment variables):\n  FACTORY_CONFIG_DIR: unset, and neither XDG_CONFIG_HOME nor HOME is an absolute path to derive it from');
 }

@@ -3,6 +3,8 @@ import { registry as declared } from '../../domains/index.js';
 import type { DomainRegistry } from '../../domains/registry.js';
 import { resolveProduct } from '../../domains/products.js';
 import { decideSignal, publishDataProductWorkflowId, type PublicationStatus } from '../../workflows/api/publish-data-product.js';
+import type { AuthMode } from '../../activities/identity/index.js';
+import { config } from '../context.js';
 import { withClient } from '../temporal.js';
 import { untilDecidable } from './publish.js';
 
@@ -13,22 +15,38 @@ const deciding = new Set(['awaiting-approval', 'reminded', 'escalated']);
  * command, and the Temporal UI signal (workflow id, signal name, the JSON input to paste, and the
  * same signal from a terminal). Empty when the publication does not wait for a decision.
  */
-export function approvalInstructions(status: PublicationStatus, workflowId: string, comment = 'reviewed: schema, PII and quality'): string[] {
+export function approvalInstructions(status: PublicationStatus, workflowId: string, auth: AuthMode, comment = 'reviewed: schema, PII and quality'): string[] {
   if (status.version === null || !deciding.has(status.phase) || !status.approvers) return [];
   const { product, version } = status;
   const dpo = status.approvers.dpo;
-  const payload = JSON.stringify({ version, decision: 'approve', by: dpo, comment });
   const deputies = status.approvers.deputies.length ? ` or a deputy (${status.approvers.deputies.join(', ')})` : '';
+  const head = `${product} v${version} waits for its DPO ${dpo}${deputies}: quality gate ${status.gate ?? '-'}, ${status.changes.length} schema changes${status.breaking ? ' (breaking)' : ''}; expires ${status.expiresAt ?? '-'}`;
+  if (auth === 'dev') {
+    const payload = JSON.stringify({ version, decision: 'approve', by: dpo, comment });
+    return [
+      head,
+      'Approve it in either way (a worker must be running: npx factory worker). FACTORY_AUTH=dev: the name you give is not verified (local demo only):',
+      '  1. the CLI:',
+      `     npx factory approve ${product} ${version} --as ${dpo} --comment "${comment}"`,
+      `     (to reject: npx factory reject ${product} ${version} --as ${dpo} --comment "<why>")`,
+      `  2. the Temporal UI: open workflow ${workflowId}, "Send a Signal":`,
+      `     signal name: ${decideSignal.name}`,
+      `     input:       ${payload}`,
+      `     (the same from a terminal: temporal workflow signal --workflow-id ${workflowId} --name ${decideSignal.name} --input '${payload}')`,
+    ];
+  }
+  const payload = JSON.stringify({ version, decision: 'approve', token: '<access token>', comment });
   return [
-    `${product} v${version} waits for its DPO ${dpo}${deputies}: quality gate ${status.gate ?? '-'}, ${status.changes.length} schema changes${status.breaking ? ' (breaking)' : ''}; expires ${status.expiresAt ?? '-'}`,
-    'Approve it in either way (a worker must be running: npx factory worker):',
-    '  1. the CLI:',
-    `     npx factory approve ${product} ${version} --as ${dpo} --comment "${comment}"`,
-    `     (to reject: npx factory reject ${product} ${version} --as ${dpo} --comment "<why>")`,
-    `  2. the Temporal UI: open workflow ${workflowId}, "Send a Signal":`,
-    `     signal name: ${decideSignal.name}`,
-    `     input:       ${payload}`,
-    `     (the same from a terminal: temporal workflow signal --workflow-id ${workflowId} --name ${decideSignal.name} --input '${payload}')`,
+    head,
+    'FACTORY_AUTH=oidc: only a signed-in member of the domain\'s DPO or deputy directory group may decide; every attempt is verified and audited.',
+    '  0. sign in: npx factory login (a browser on this machine) or npx factory login --device (any device); npx factory whoami shows your roles',
+    '  1. the CLI (sends your session\'s token):',
+    `     npx factory approve ${product} ${version} --comment "${comment}"`,
+    `     (to reject: npx factory reject ${product} ${version} --comment "<why>")`,
+    `  2. the Temporal UI: open workflow ${workflowId}, "Send a Signal" named ${decideSignal.name} with input`,
+    `     ${payload}`,
+    '     where <access token> is what `npx factory token` prints (valid for minutes; the token is verified, only the verified user is kept)',
+    `     (from a terminal: temporal workflow signal --workflow-id ${workflowId} --name ${decideSignal.name} --input "${payload.replaceAll('"', '\\"').replace('<access token>', '$(npx factory token)')}")`,
   ];
 }
 
@@ -43,7 +61,7 @@ export function registerApprovalHow(approvals: Command, registry: DomainRegistry
       const workflowId = publishDataProductWorkflowId(found.qualifiedName);
       await withClient(async (client) => {
         const status = await untilDecidable(client.workflow.getHandle(workflowId), null);
-        const lines = status ? approvalInstructions(status, workflowId, opts.comment) : [];
+        const lines = status ? approvalInstructions(status, workflowId, config().FACTORY_AUTH, opts.comment) : [];
         if (lines.length === 0) {
           console.error(`${found.qualifiedName} does not wait for a decision (${status ? `phase ${status.phase}` : `no run of ${workflowId}`}); see the Temporal UI`);
           process.exitCode = 1;

@@ -7,6 +7,8 @@ import type { DomainRegistry } from '../../domains/registry.js';
 import { resolveProduct } from '../../domains/products.js';
 import { decideUpdate, publishDataProductWorkflowId, type DecideInput, type DecideResult } from '../../workflows/api/publish-data-product.js';
 import { decideSchemaChangeUpdate, schemaChangeWorkflowId, type SchemaChangeDecideResult } from '../../workflows/api/schema-change-approval.js';
+import { InvalidInputError } from '../../core/errors.js';
+import { currentToken } from '../auth/session.js';
 import { config } from '../context.js';
 import { withClient } from '../temporal.js';
 import { printTable } from './domains.js';
@@ -113,6 +115,21 @@ const decider = (d: Decider): Pick<DecideInput, 'by' | 'token'> => (d.token ? { 
 
 const ago = (iso: string, now: number) => `${Math.round((now - Date.parse(iso)) / 3_600_000)} h ago`;
 
+/**
+ * Who decides, as the configuration says: with FACTORY_AUTH=oidc the signed-in session's access token
+ * (the workflow verifies it), with dev the user id given by --as, taken at its word.
+ */
+export async function deciderFor(as: string | undefined): Promise<Decider> {
+  const cfg = config();
+  if (cfg.FACTORY_AUTH === 'dev') {
+    if (!as) throw new InvalidInputError('FACTORY_AUTH=dev (the local demo): name who decides with --as <user id>');
+    console.error(`(FACTORY_AUTH=dev: deciding as ${as}, a name nobody verifies; production runs FACTORY_AUTH=oidc)`);
+    return { by: as };
+  }
+  if (as) throw new InvalidInputError('--as works only with FACTORY_AUTH=dev (the local demo); with FACTORY_AUTH=oidc your signed-in identity decides: factory login');
+  return { token: await currentToken(cfg) };
+}
+
 /** Appends one audit entry to the catalog: opened only when a refusal must be recorded. */
 async function auditInCatalog(entry: AppendAuditInput): Promise<void> {
   const catalog = await openCatalogStore({ url: config().FACTORY_CATALOG_URL });
@@ -156,20 +173,21 @@ export function registerApprovalCommands(program: Command): void {
     program
       .command(`${verb} <product> <version>`)
       .description(`${verb} a candidate version, or with --schema-change a table's schema change request (only the domain's DPO or a deputy may)`)
-      .requiredOption('--as <user>', 'your user id (e.g. dpo.booking)')
+      .option('--as <user>', 'FACTORY_AUTH=dev only (the local demo): your user id (e.g. dpo.booking); with oidc your signed-in identity decides')
       .requiredOption('--comment <text>', 'why: recorded in the approval history')
       .option('--schema-change', '<product> is a table (<domain>.<table>) and <version> its schema change request number')
-      .action(async (product: string, versionText: string, opts: { as: string; comment: string; schemaChange?: boolean }) => {
+      .action(async (product: string, versionText: string, opts: { as?: string; comment: string; schemaChange?: boolean }) => {
         const version = Number(versionText);
         if (!Number.isInteger(version) || version < 1) throw new Error(`version '${versionText}': expected a whole number from 1 (see factory approvals list)`);
+        const who = await deciderFor(opts.as);
         await withClient(async (client) => {
           try {
             if (opts.schemaChange) {
-              const done = await decideOnSchemaChange(client, { table: product, request: version, decision: verb, by: opts.as, comment: opts.comment }, { audit: auditInCatalog });
+              const done = await decideOnSchemaChange(client, { table: product, request: version, decision: verb, ...who, comment: opts.comment }, { audit: auditInCatalog });
               const effect = done.resumes ? 'its change capture resumes from the paused offset' : done.outcome === 'approved' ? 'the table stays paused until its contract changes' : 'the table stays paused';
               return console.log(`${done.table} schema change request ${done.request} ${done.outcome} by ${done.by}: ${effect}`);
             }
-            const done = await decideOnPublication(client, { product, version, decision: verb, by: opts.as, comment: opts.comment }, { audit: auditInCatalog });
+            const done = await decideOnPublication(client, { product, version, decision: verb, ...who, comment: opts.comment }, { audit: auditInCatalog });
             console.log(done.outcome === 'published'
               ? `${done.product} v${done.version} approved by ${done.by} and published: its published views serve v${done.version}`
               : `${done.product} v${done.version} rejected by ${done.by}`);
