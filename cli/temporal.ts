@@ -1,12 +1,21 @@
 import { Client, Connection } from '@temporalio/client';
+import { payloadProtection } from '../connectors/temporal-codec/index.js';
 import { config } from './context.js';
+
+let warned = false;
 
 /** Runs `work` with a Temporal client on the configured namespace, closing the connection after. */
 export async function withClient<T>(work: (client: Client) => Promise<T>): Promise<T> {
   const cfg = config();
+  // The same codec as the workers': what one encrypts, the other must read.
+  const { dataConverter, warning } = payloadProtection(cfg);
+  if (warning && !warned) {
+    warned = true;
+    console.error(`warning: ${warning}`);
+  }
   const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
   try {
-    return await work(new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE }));
+    return await work(new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, dataConverter }));
   } finally {
     await connection.close();
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parsePayloadKeys, type PayloadKey } from './payload/keys.js';
 
 /**
  * Every setting of Data Factory, as one zod schema over environment variables. Entry points
@@ -76,7 +77,37 @@ export const configSchema = z.object({
   HOME: z.string().optional(),
   /** A command that opens a URL (`factory login` runs it with the sign-in URL); unset: the URL is only printed. */
   BROWSER: z.string().min(1).optional(),
+  /**
+   * Temporal payload encryption (AES-256-GCM): `<keyId>:<base64 of 32 bytes>`, comma-separated. Unset:
+   * payloads are written in clear (workers and the CLI warn once). Every worker and client of a
+   * namespace needs the same list, or the side without a key cannot read what the other wrote.
+   */
+  FACTORY_PAYLOAD_KEYS: z
+    .string()
+    .optional()
+    .transform((text, ctx): PayloadKey[] | undefined => {
+      if (text === undefined) return undefined;
+      const parsed = parsePayloadKeys(text);
+      if (parsed.ok) return parsed.keys;
+      ctx.addIssue({ code: 'custom', message: parsed.problem });
+      return z.NEVER;
+    }),
+  /** The key id that encrypts new payloads (default: the first of FACTORY_PAYLOAD_KEYS); the others only decrypt, for rotation. */
+  FACTORY_PAYLOAD_KEY_ID: z.string().optional(),
+  /** Web origins (the Temporal UI) allowed to call the codec endpoint from a browser. */
+  FACTORY_CODEC_CORS_ORIGINS: z
+    .string()
+    .default('http://127.0.0.1:8233')
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'expected a comma-separated list of origins such as http://127.0.0.1:8233')).min(1, 'expected at least one origin')),
   FACTORY_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { message: 'expected one of trace, debug, info, warn, error, fatal, silent' }).default('info'),
+}).superRefine((config, ctx) => {
+  const current = config.FACTORY_PAYLOAD_KEY_ID;
+  if (current === undefined) return;
+  if (!config.FACTORY_PAYLOAD_KEYS) ctx.addIssue({ code: 'custom', path: ['FACTORY_PAYLOAD_KEY_ID'], message: 'names the encrypting key, but FACTORY_PAYLOAD_KEYS is not set' });
+  else if (!config.FACTORY_PAYLOAD_KEYS.some((k) => k.id === current)) {
+    ctx.addIssue({ code: 'custom', path: ['FACTORY_PAYLOAD_KEY_ID'], message: `expected one of the key ids of FACTORY_PAYLOAD_KEYS (${config.FACTORY_PAYLOAD_KEYS.map((k) => k.id).join(', ')}), got '${current}'` });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -174,6 +174,8 @@ export OIDC_AUDIENCE=factory
 export OIDC_CLI_CLIENT_ID=factory-cli
 export OIDC_CONSOLE_CLIENT_ID=factory-console
 EOF
+  # Made by provision; printed only when present, so a stack provisioned before it still prints the rest.
+  if [[ -s "$PAYLOAD_KEYS_FILE" ]]; then echo "export FACTORY_PAYLOAD_KEYS=$(cat "$PAYLOAD_KEYS_FILE")"; fi
 }
 
 main() {

@@ -13,6 +13,7 @@ import type { Config } from '../core/config.js';
 import { createBigQueryWarehouse } from '../connectors/bigquery/warehouse.js';
 import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
 import { createKafka } from '../connectors/kafka/client.js';
+import { payloadProtection } from '../connectors/temporal-codec/index.js';
 import type { OpenWarehouse } from '../connectors/warehouse/port.js';
 import { registry as defaultRegistry, type DomainRegistry } from '../domains/index.js';
 import { checkWorkflowCapabilities, warehouseCapabilities } from './capabilities.js';
@@ -55,7 +56,10 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
   const publication = createPublicationActivities(config, registry);
   const workers: Worker[] = [];
   let warehouse: OpenWarehouse | undefined;
-  const base = { connection, namespace: config.TEMPORAL_NAMESPACE };
+  // Payload encryption: clients (CLI, tests) build theirs from the same settings.
+  const { dataConverter, warning } = payloadProtection(config);
+  if (warning) console.error(`warning: ${warning}`);
+  const base = { connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter };
   if (role === 'all' || role === 'general') {
     workers.push(
       await Worker.create({

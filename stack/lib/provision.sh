@@ -122,10 +122,20 @@ provision_bigquery() {
 }
 
 # Provisions the core services and any optional ones named in $1 (comma list).
+# The local stack's Temporal payload key, made once: `stack.sh env` exports it as FACTORY_PAYLOAD_KEYS
+# for whoever wants encrypted payloads locally. A demo key, kept in .stack/ only (never committed).
+PAYLOAD_KEYS_FILE="$STATE/payload-keys"
+provision_payload_key() {
+  [[ -s "$PAYLOAD_KEYS_FILE" ]] && return 0
+  (umask 077 && printf 'local-%s:%s\n' "$(date -u +%Y%m%d)" "$(head -c 32 /dev/urandom | base64 -w0)" > "$PAYLOAD_KEYS_FILE")
+  log "payload key made in $PAYLOAD_KEYS_FILE (stack.sh env exports it as FACTORY_PAYLOAD_KEYS)"
+}
+
 provision_all() {
   local with="$1"
   ensure_dirs
   provision_tools
+  provision_payload_key
   provision_temporal
   provision_kafka
   provision_postgres

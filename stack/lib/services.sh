@@ -4,6 +4,8 @@
 
 TEMPORAL_ADDR=127.0.0.1:7233
 TEMPORAL_UI=http://127.0.0.1:8233
+# `factory codec-server` listens here; the UI decodes encrypted payloads through it (signed-in engineers).
+CODEC_ENDPOINT=http://127.0.0.1:8234
 KAFKA_ADDR=127.0.0.1:9092
 CONNECT_URL=http://127.0.0.1:8083
 BIGQUERY_PORT=9050
@@ -25,7 +27,7 @@ temporal_start() {
   # Search attributes are registered at launch so the UI can filter by domain/table/status;
   # start-dev creates them on a fresh database and leaves them alone on an existing one.
   spawn temporal "$LOGS/temporal.log" "$VENV/bin/temporal" server start-dev \
-    --ip 127.0.0.1 --port 7233 --ui-port 8233 --ui-disable-news-fetch \
+    --ip 127.0.0.1 --port 7233 --ui-port 8233 --ui-disable-news-fetch --ui-codec-endpoint "$CODEC_ENDPOINT" \
     --db-filename "$STATE/temporal/temporal.db" --namespace default \
     --search-attribute FactoryDomain=Keyword \
     --search-attribute FactoryTable=Keyword \

@@ -1,14 +1,17 @@
 import { Client, Connection } from '@temporalio/client';
 import { parseConfig, type Config } from '../../core/config.js';
+import { payloadProtection } from '../../connectors/temporal-codec/index.js';
 
 /** Test configuration: the local stack's defaults plus per-test overrides (never process.env beyond this). */
 export function testConfig(overrides: Partial<Record<string, string>> = {}): Config {
   return parseConfig({ ...process.env, ...overrides });
 }
 
+/** A client with the workers' payload codec (from the same configuration), as the CLI builds it. */
 export async function connectClient(config: Config): Promise<{ client: Client; close: () => Promise<void> }> {
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  return { client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), close: () => connection.close() };
+  const { dataConverter } = payloadProtection(config);
+  return { client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter }), close: () => connection.close() };
 }
 
 /** A task queue of its own per test file, so tests never pick up each other's tasks. */
