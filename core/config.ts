@@ -65,6 +65,8 @@ export const configSchema = z.object({
   OIDC_AUDIENCE: z.string().min(1).default('factory'),
   OIDC_CLI_CLIENT_ID: z.string().min(1).default('factory-cli'),
   OIDC_CONSOLE_CLIENT_ID: z.string().min(1).default('factory-console'),
+  /** Seconds of clock difference between this host and the identity provider tolerated on a token's exp and nbf. */
+  OIDC_CLOCK_SKEW_SECONDS: z.coerce.number().int('expected whole seconds').min(0, 'expected 0 or more seconds').max(300, 'expected at most 300 seconds').default(30),
   /** The token claim that lists the user's directory groups. */
   OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
   /** The company directory (read-only): who holds a role, for the catalog. */

@@ -9,5 +9,6 @@ export function identityVerifierFor(config: Config): IdentityVerifier | undefine
     ...(config.OIDC_ISSUER ? { issuer: config.OIDC_ISSUER } : {}),
     audience: config.OIDC_AUDIENCE,
     groupsClaim: config.OIDC_GROUPS_CLAIM,
+    clockToleranceSeconds: config.OIDC_CLOCK_SKEW_SECONDS,
   });
 }

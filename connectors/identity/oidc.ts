@@ -17,6 +17,8 @@ export interface OidcSettings {
   groupsClaim: string;
   /** Seconds of clock difference tolerated on exp and nbf. */
   clockToleranceSeconds?: number;
+  /** After a refetch, how long a token naming an unknown key is refused without fetching the keys again (default 30 s). */
+  jwksCooldownSeconds?: number;
 }
 
 export interface IdentityVerifier {
@@ -35,7 +37,7 @@ export function createOidcVerifier(settings: OidcSettings): IdentityVerifier {
       });
       if (!response.ok) throw new Error(`OIDC discovery at ${settings.discoveryUrl} answered HTTP ${response.status}`);
       const doc = (await response.json()) as Discovery;
-      return { issuer: settings.issuer ?? doc.issuer, jwks: createRemoteJWKSet(new URL(doc.jwks_uri), { cooldownDuration: 30_000, cacheMaxAge: 600_000 }) };
+      return { issuer: settings.issuer ?? doc.issuer, jwks: createRemoteJWKSet(new URL(doc.jwks_uri), { cooldownDuration: (settings.jwksCooldownSeconds ?? 30) * 1000, cacheMaxAge: 600_000 }) };
     })();
     // A failed discovery (IdP down) is retried at the next call, not remembered.
     keys.catch(() => { keys = undefined; });

@@ -159,6 +159,22 @@ export function realm(ldapUrl: string): unknown {
       'is.mandatory.in.ldap': one(String(mandatory)),
     },
   });
+  const cliClient = {
+    clientId: 'factory-cli',
+    name: 'factory CLI',
+    enabled: true,
+    publicClient: true,
+    protocol: 'openid-connect',
+    standardFlowEnabled: true,
+    implicitFlowEnabled: false,
+    // No resource-owner password grant: people sign in through the login page (or the device flow).
+    directAccessGrantsEnabled: false,
+    serviceAccountsEnabled: false,
+    redirectUris: ['http://127.0.0.1/*', 'http://127.0.0.1:8765/callback', 'http://localhost/*'],
+    webOrigins: ['+'],
+    attributes: { 'pkce.code.challenge.method': 'S256', 'oauth2.device.authorization.grant.enabled': 'true' },
+    protocolMappers: [audienceMapper, groupsMapper],
+  };
   return {
     realm: REALM,
     displayName: 'Data Factory (local demo)',
@@ -171,22 +187,11 @@ export function realm(ldapUrl: string): unknown {
     bruteForceProtected: false,
     accessTokenLifespan: 300,
     clients: [
-      {
-        clientId: 'factory-cli',
-        name: 'factory CLI',
-        enabled: true,
-        publicClient: true,
-        protocol: 'openid-connect',
-        standardFlowEnabled: true,
-        implicitFlowEnabled: false,
-        // No resource-owner password grant: people sign in through the login page (or the device flow).
-        directAccessGrantsEnabled: false,
-        serviceAccountsEnabled: false,
-        redirectUris: ['http://127.0.0.1/*', 'http://127.0.0.1:8765/callback', 'http://localhost/*'],
-        webOrigins: ['+'],
-        attributes: { 'pkce.code.challenge.method': 'S256', 'oauth2.device.authorization.grant.enabled': 'true' },
-        protocolMappers: [audienceMapper, groupsMapper],
-      },
+      cliClient,
+      // For the sign-in tests only: real tokens that the verifier must refuse — one expires a second
+      // after it is issued, the other is not meant for the factory audience.
+      { ...cliClient, clientId: 'factory-test-expiring', name: 'sign-in tests: expiring token', attributes: { ...cliClient.attributes, 'access.token.lifespan': '1' } },
+      { ...cliClient, clientId: 'factory-test-other-audience', name: 'sign-in tests: another audience', protocolMappers: [groupsMapper] },
       {
         clientId: 'factory-console',
         name: 'factory console',
