@@ -116,11 +116,11 @@ describe('a breaking schema change waits for the DPO, then ingestion resumes by 
     const decide = (by: string) => decideOnSchemaChange(client, { table: 'booking.booking_status_history', request: waiting.request!, decision: 'approve', by, comment: 'REASON_CODE retired', cdcWorkflowId }, { audit: (entry) => catalog.appendAudit(entry) });
     await expect(decide('dpo.customer')).rejects.toThrow(DecisionRefusedError);
     expect(await decide('dpo.booking')).toMatchObject({ outcome: 'approved', resumes: true });
-    // The refused Update leaves no trace in the workflow's history: the decide call audits it.
+    // The workflow audits the refused Update itself (its handler judges it; the validator refuses nothing).
     const refusals = (await catalog.auditTrail({ domain: 'booking' }).finally(() => catalog.close())).filter((a) => !a.authorized);
-    expect(refusals.map((a) => [a.actor, a.action, a.detail])).toEqual([[
-      'dpo.customer', 'schema-change.decide.refused',
-      `booking.booking_status_history schema change request ${waiting.request!}: approve Update refused: dpo.customer may not decide on booking.booking_status_history: only its DPO (dpo.booking) or a deputy (deputy.booking.1, deputy.booking.2) may`,
+    expect(refusals.map((a) => [a.actor, a.action, a.outcome, a.via, a.detail])).toEqual([[
+      'dpo.customer', 'schema-change.decide.refused', 'refused', 'update',
+      `booking.booking_status_history schema change request ${waiting.request!}: decision update refused: dpo.customer may not decide for domain booking: only its DPO (dpo.booking) or deputies (deputy.booking.1, deputy.booking.2) may`,
     ]]);
 
     const topic = `${topicPrefix}.BOOK.BOOKING_STAT_HIST`;

@@ -57,6 +57,8 @@ function payloadsOf(node: unknown, found: WirePayload[] = []): WirePayload[] {
   if (Array.isArray(node)) node.forEach((n) => payloadsOf(n, found));
   else if (node && typeof node === 'object') {
     const o = node as Record<string, unknown>;
+    // A patch marker holds a patch id of the code (e.g. 'verified-decisions'), written by the SDK's core outside the data converter.
+    if (o.markerName === 'core_patch') return found;
     if (o.metadata && typeof o.metadata === 'object' && 'encoding' in (o.metadata as object)) found.push(o as WirePayload);
     else for (const [k, v] of Object.entries(o)) if (k !== 'searchAttributes') payloadsOf(v, found);
   }

@@ -41,6 +41,20 @@ export interface DecisionRecord {
   verified?: boolean;
 }
 
+/** The status fields of every approval workflow, kept up to date by the approval component (workflows/lib/approval-component.ts). */
+export interface ApprovalStatusFields {
+  phase: string;
+  approvers?: Approvers;
+  /** ISO-8601 workflow times of the approval request and of its reminder, escalation and expiry. */
+  requestedAt?: string;
+  remindAt?: string;
+  escalateAt?: string;
+  expiresAt?: string;
+  decision?: DecisionRecord;
+  /** Decision signals refused (not entitled, wrong version, no comment…): audited and ignored. */
+  refusedSignals: number;
+}
+
 // The message name is in recorded histories and running workflows: never rename it.
 /** The decision as a signal (e.g. from the Temporal UI): a refused one is audited and ignored. */
 export const decideSignal = defineSignal<[DecideInput]>('decide');

@@ -2,7 +2,7 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { ColumnChange } from '../../core/schema-diff.js';
 import type { PublishedViewStats } from '../../connectors/warehouse/publish-port.js';
 import type { GateStatus } from '../../core/quality-report.js';
-import { decideSignal, defineDecideUpdate, type Approvers, type DecisionRecord } from './approval.js';
+import { decideSignal, defineDecideUpdate, type ApprovalStatusFields, type DecisionRecord } from './approval.js';
 
 /**
  * The public face of workflow publishDataProduct (workflows/publish-data-product.ts): what callers
@@ -33,7 +33,7 @@ export type PublicationPhase =
 
 export type Outcome = 'published' | 'rejected' | 'expired' | 'blocked';
 
-export interface PublicationStatus {
+export interface PublicationStatus extends ApprovalStatusFields {
   product: string;
   phase: PublicationPhase;
   version: number | null;
@@ -41,15 +41,6 @@ export interface PublicationStatus {
   gate?: GateStatus;
   breaking?: boolean;
   changes: ColumnChange[];
-  approvers?: Approvers;
-  /** ISO-8601 workflow times of the approval request and of its reminder, escalation and expiry. */
-  requestedAt?: string;
-  remindAt?: string;
-  escalateAt?: string;
-  expiresAt?: string;
-  decision?: DecisionRecord;
-  /** Decision signals refused (not entitled, wrong version, no comment): audited and ignored. */
-  refusedSignals: number;
   /** A newer publication request waiting for this one to end (it supersedes a pending candidate). */
   newerRequest?: PublishRequest;
 }

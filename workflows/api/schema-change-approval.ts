@@ -1,6 +1,6 @@
 import { defineQuery } from '@temporalio/workflow';
 import type { SchemaChange } from '../../core/cdc/schema-change.js';
-import { decideSignal, defineDecideUpdate, howToDecide, type Approvers, type DecisionRecord } from './approval.js';
+import { decideSignal, defineDecideUpdate, howToDecide, type ApprovalStatusFields } from './approval.js';
 
 /**
  * The public face of workflow schemaChangeApproval (workflows/schema-change-approval.ts): what
@@ -25,20 +25,13 @@ export interface SchemaChangeApprovalInput {
 
 export type SchemaChangePhase = 'requesting' | 'awaiting-approval' | 'reminded' | 'escalated' | 'approved' | 'rejected' | 'expired';
 
-export interface SchemaChangeApprovalStatus {
+export interface SchemaChangeApprovalStatus extends ApprovalStatusFields {
   table: string;
   phase: SchemaChangePhase;
   /** The request's number in the catalog: what a decision names as its `version`. */
   request: number | null;
   change: SchemaChange;
   blockers: string[];
-  approvers?: Approvers;
-  requestedAt?: string;
-  remindAt?: string;
-  escalateAt?: string;
-  expiresAt?: string;
-  decision?: DecisionRecord;
-  refusedSignals: number;
   /** Whether change capture was told the outcome (false when its workflow was not running). */
   told?: boolean;
 }

@@ -2,26 +2,13 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, condition, patched, proxyActivities, setHandler, type SignalDefinition } from '@temporalio/workflow';
 import type { createIdentityActivities } from '../../activities/identity/index.js';
 import type { AuditAttempt } from '../../connectors/catalog/port.js';
-import type { Approvers, DecideInput, DecisionRecord } from '../api/approval.js';
+import type { ApprovalStatusFields, Approvers, DecideInput, DecisionRecord } from '../api/approval.js';
 import { shortIo } from './activity-options.js';
 import { approvalTimeline, nudgeRecipients, refusal, roleOf, type ApprovalPolicyTimes, type ApprovalStep } from './approval.js';
 
 export type ApprovalPhase = 'awaiting-approval' | 'reminded' | 'escalated';
 export type NudgeKind = ApprovalStep['kind'];
 
-/** The status fields the component keeps up to date; the workflow's status query shows them. */
-export interface ApprovalStatusFields {
-  phase: string;
-  approvers?: Approvers;
-  /** ISO-8601 workflow times of the approval request and of its reminder, escalation and expiry. */
-  requestedAt?: string;
-  remindAt?: string;
-  escalateAt?: string;
-  expiresAt?: string;
-  decision?: DecisionRecord;
-  /** Decision signals refused (not entitled, wrong version, no comment): audited and ignored. */
-  refusedSignals: number;
-}
 
 export interface AuditEntry extends AuditAttempt {
   actor: string;
@@ -98,12 +85,13 @@ export function approval<R>(spec: ApprovalSpec<R>) {
       accept({ ...(d as DecideInput), by: who.user }, via, who.verified);
       return undefined;
     }
-    if (via === 'signal') status.refusedSignals++;
     await spec.audit({
       actor: who.user, action: spec.actions.refused, authorized: who.role !== undefined, detail: `decision ${via} refused: ${reason}`,
       outcome: 'refused', via, reason, ...(claimed ? { claimedBy: claimed } : {}), ...(who.verified ? { verifiedBy: who.user } : {}),
       ...(typeof d.version === 'number' ? { version: d.version } : {}),
     });
+    // Counted once audited: whoever watches the count finds the audit entry there.
+    if (via === 'signal') status.refusedSignals++;
     return reason;
   }
 
