@@ -65,4 +65,11 @@ describe('cliConfigDir', () => {
     expect(cliConfigDir(parseConfig({ XDG_CONFIG_HOME: 'rel', HOME: '/home/a' }))).toBe('/home/a/.config/factory');
     expect(() => cliConfigDir(parseConfig({ XDG_CONFIG_HOME: 'rel' }))).toThrow(/FACTORY_CONFIG_DIR: unset, and neither XDG_CONFIG_HOME nor HOME/);
   });
+  it('insists on an identity provider and payload encryption with FACTORY_AUTH=oidc, naming each variable', () => {
+    expect(parseConfig({}).FACTORY_AUTH).toBe('dev');
+    expect(() => parseConfig({ FACTORY_AUTH: 'oidc' })).toThrow(/OIDC_DISCOVERY_URL: required with FACTORY_AUTH=oidc[\s\S]*FACTORY_PAYLOAD_KEYS: required with FACTORY_AUTH=oidc/);
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(parseConfig({ FACTORY_AUTH: 'oidc', OIDC_DISCOVERY_URL: 'http://127.0.0.1:8480/realms/factory/.well-known/openid-configuration', FACTORY_PAYLOAD_KEYS: `k1:${key}` }).FACTORY_AUTH).toBe('oidc');
+    expect(() => parseConfig({ FACTORY_AUTH: 'sso' })).toThrow(/FACTORY_AUTH: expected dev or oidc/);
+  });
 });

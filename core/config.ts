@@ -136,6 +136,10 @@ function crossChecks(config: Config): string[] {
   if (config.FACTORY_AUTH === 'oidc' && !config.OIDC_DISCOVERY_URL) {
     problems.push('OIDC_DISCOVERY_URL: required with FACTORY_AUTH=oidc (the identity provider\'s discovery URL; `bash stack/stack.sh env` prints the local one)');
   }
+  if (config.FACTORY_AUTH === 'oidc' && !config.FACTORY_PAYLOAD_KEYS) {
+    // Decisions carry access tokens; without encryption they would sit readable in Temporal's history.
+    problems.push('FACTORY_PAYLOAD_KEYS: required with FACTORY_AUTH=oidc, so decisions and their tokens are encrypted in Temporal\'s history (`bash stack/stack.sh env` prints the local key)');
+  }
   return problems;
 }
 

@@ -11,7 +11,9 @@ import type { Role, VerifiedIdentity } from '../core/identity/roles.js';
  * hides (decisions, comments, personal data), so every call needs an SSO access token of a platform
  * engineer or admin: the people who operate workflows in the Temporal UI. DPOs, agents and analysts
  * decide and read through the CLI and serving layer, which apply their own policies; a decoded
- * history is not scoped to one domain, so it is not theirs to read.
+ * history is not scoped to one domain, so it is not theirs to read. Encoding reveals nothing (it
+ * encrypts what the caller sends), so any signed-in user may encode: a DPO's decision sent with
+ * `temporal workflow signal --codec-endpoint …` then enters the history encrypted, token included.
  */
 
 export const defaultCodecPort = 8234;
@@ -61,7 +63,7 @@ export function createCodecEndpoint({ codec, verifier, corsOrigins, audit = () =
       .send();
   };
 
-  const signedIn = async (request: FastifyRequest, reply: FastifyReply, operation: string): Promise<VerifiedIdentity | undefined> => {
+  const signedIn = async (request: FastifyRequest, reply: FastifyReply, operation: 'decode' | 'encode'): Promise<VerifiedIdentity | undefined> => {
     const refuse = (status: 401 | 403 | 503, reason: string, user?: string) => {
       audit({ event: 'codec.refused', operation, status, reason, ...(user ? { user } : {}) });
       if (status === 401) reply.header('www-authenticate', 'Bearer realm="factory-codec"');
@@ -77,7 +79,7 @@ export function createCodecEndpoint({ codec, verifier, corsOrigins, audit = () =
       if (error instanceof IdentityRefusedError) return refuse(401, error.message);
       return refuse(503, 'the identity provider cannot be reached to check the token; try again');
     }
-    if (!identity.roles.some((r) => codecReaderRoles.includes(r))) {
+    if (operation === 'decode' && !identity.roles.some((r) => codecReaderRoles.includes(r))) {
       return refuse(403, `${identity.user} may not read workflow payloads: needs role ${codecReaderRoles.join(' or ')}`, identity.user);
     }
     return identity;

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { openCatalogStore, type PostgresCatalogStore } from '../connectors/catalog/postgres.js';
 import type { AuditEntry } from '../connectors/catalog/port.js';
+import { createOidcVerifier } from '../connectors/identity/oidc.js';
+import { payloadProtection } from '../connectors/temporal-codec/index.js';
 import { registry } from '../domains/index.js';
+import { createCodecEndpoint } from '../serving/codec-endpoint.js';
 import { DEMO_PASSWORD, DIRECTORY_ADMIN_PASSWORD } from '../stack/identity/people.js';
 import {
   decideSchemaChangeSignal, decideSchemaChangeUpdate, schemaChangeApprovalWorkflowType, schemaChangeStatus,
@@ -44,6 +49,8 @@ describe('decisions carry a verified identity (FACTORY_AUTH=oidc)', () => {
   let closeClient: () => Promise<void>;
   let catalog: PostgresCatalogStore;
   let temporalCli: string;
+  let codecUrl: string;
+  let closeCodec: () => Promise<void>;
   const tokens = {} as Record<'dpo' | 'deputy' | 'analyst' | 'expired' | 'otherAudience' | 'tampered' | 'otherIssuer', string>;
 
   const signIn = async (user: string, clientId?: string): Promise<string> => {
@@ -93,11 +100,21 @@ describe('decisions carry a verified identity (FACTORY_AUTH=oidc)', () => {
     dir = await mkdtemp(join(tmpdir(), 'factory-identity-'));
     config = testConfig(isolatedEnv('identity', dir, base.FACTORY_SOURCE_URL, {
       FACTORY_CATALOG_URL: catalogDb.url, FACTORY_AUTH: 'oidc', OIDC_DISCOVERY_URL: env.discoveryUrl, OIDC_AUDIENCE: env.audience,
+      // Decisions carry tokens: with FACTORY_AUTH=oidc the payloads must be encrypted (the configuration insists).
+      FACTORY_PAYLOAD_KEYS: `id-${process.pid}:${randomBytes(32).toString('base64')}`,
       // The expiring test client's tokens live one second; no tolerance, so the test need not wait half a minute.
       OIDC_CLOCK_SKEW_SECONDS: '0',
     }));
     workers = await startWorkers({ config, role: 'all', registry });
     ({ client, close: closeClient } = await connectClient(config));
+    // The codec endpoint the Temporal CLI encodes a signal through, as a DPO would from a terminal.
+    const codec = createCodecEndpoint({
+      codec: payloadProtection(config).codec, corsOrigins: [],
+      verifier: createOidcVerifier({ discoveryUrl: env.discoveryUrl, audience: env.audience, groupsClaim: config.OIDC_GROUPS_CLAIM }),
+    });
+    await codec.listen({ port: 0, host: '127.0.0.1' });
+    codecUrl = `http://127.0.0.1:${(codec.server.address() as AddressInfo).port}`;
+    closeCodec = () => codec.close();
     tokens.dpo = await signIn('dpo.booking');
     tokens.deputy = await signIn('deputy.booking.1');
     tokens.analyst = await signIn('analyst.lucia');
@@ -115,6 +132,7 @@ describe('decisions carry a verified identity (FACTORY_AUTH=oidc)', () => {
   });
 
   afterAll(async () => {
+    await closeCodec?.();
     workers?.shutdown();
     await workers?.done;
     await closeClient?.();
@@ -169,16 +187,24 @@ describe('decisions carry a verified identity (FACTORY_AUTH=oidc)', () => {
     expect(accepted).toEqual([expect.objectContaining({ action: 'schema-change.approve', actor: 'dpo.booking', verifiedBy: 'dpo.booking', via: 'update', version: request })]);
   });
 
-  it('accepts the deputy\'s decision sent as a signal with the Temporal CLI, after refusing one from the analyst the same way', async () => {
+  it('accepts the deputy\'s decision sent as a signal with the Temporal CLI, after refusing one from the analyst the same way; no token is readable in the history', async () => {
     const { handle, request } = await awaitingRequest('temporal-cli');
+    // Encoded through the codec endpoint with the sender's own token, so the decision enters the history encrypted.
     const send = (token: string, decision: 'approve' | 'reject') => signal(handle, { version: request, decision, comment: 'x' }, () => run(temporalCli, [
       'workflow', 'signal', '--address', config.TEMPORAL_ADDRESS, '--namespace', config.TEMPORAL_NAMESPACE, '--workflow-id', handle.workflowId,
+      '--codec-endpoint', codecUrl, '--codec-auth', `Bearer ${token}`,
       '--name', decideSchemaChangeSignal.name, '--input', JSON.stringify({ version: request, decision, token, comment: 'keep REASON_CODE at the source' }),
     ]));
     await send(tokens.analyst, 'approve');
     expect((await refusals(request)).map((a) => [a.via, a.verifiedBy, a.authorized])).toEqual([['signal', 'analyst.lucia', false]]);
     await send(tokens.deputy, 'reject');
     expect(await handle.result()).toMatchObject({ phase: 'rejected', decision: { by: 'deputy.booking.1', via: 'signal', verified: true } });
+    const { stdout } = await run(temporalCli, ['workflow', 'show', '--address', config.TEMPORAL_ADDRESS, '--namespace', config.TEMPORAL_NAMESPACE, '--workflow-id', handle.workflowId, '--output', 'json'], { maxBuffer: 64 * 1024 * 1024 });
+    expect(stdout).toContain('EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED');
+    for (const token of [tokens.analyst, tokens.deputy]) {
+      expect(stdout).not.toContain(token.split('.')[1]!);
+      expect(stdout).not.toContain(Buffer.from(token).toString('base64').slice(0, 40));
+    }
   });
 
   it('stops accepting a DPO removed from the directory group at their next token, with no restart', async () => {

@@ -200,6 +200,16 @@ describe('Temporal payloads encrypted, decoded through the codec endpoint behind
     expect(admin.status).toBe(200);
   });
 
+  it('lets any signed-in user encode (it reveals nothing), so a DPO can send an encrypted decision; anonymous encoding is refused', async () => {
+    const original = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from(JSON.stringify({ note: marker })).toString('base64') };
+    const dpo = await post('/encode', { payloads: [original] }, { authorization: `Bearer ${await bearer('dpo.booking')}` });
+    expect(dpo.status).toBe(200);
+    const encoded = (await dpo.json()) as { payloads: WirePayload[] };
+    expect(text(encoded.payloads[0]!.metadata!.encoding)).toBe(encryptedEncoding);
+    expect(text(encoded.payloads[0]!.data)).not.toContain(marker);
+    expect((await post('/encode', { payloads: [original] })).status).toBe(401);
+  });
+
   it('answers the browser preflight for the Temporal UI origin only', async () => {
     const preflight = (origin: string) => fetch(`${endpointUrl}/decode`, {
       method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },

@@ -46,7 +46,7 @@ export function approvalInstructions(status: PublicationStatus, workflowId: stri
     `  2. the Temporal UI: open workflow ${workflowId}, "Send a Signal" named ${decideSignal.name} with input`,
     `     ${payload}`,
     '     where <access token> is what `npx factory token` prints (valid for minutes; the token is verified, only the verified user is kept)',
-    `     (from a terminal: temporal workflow signal --workflow-id ${workflowId} --name ${decideSignal.name} --input "${payload.replaceAll('"', '\\"').replace('<access token>', '$(npx factory token)')}")`,
+    `     (from a terminal, encrypted through the codec server: temporal workflow signal --codec-endpoint http://127.0.0.1:8234 --codec-auth "Bearer $(npx factory token)" --workflow-id ${workflowId} --name ${decideSignal.name} --input "${payload.replaceAll('"', '\\"').replace('<access token>', '$(npx factory token)')}")`,
   ];
 }
 
