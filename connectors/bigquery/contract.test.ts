@@ -2,7 +2,7 @@ import { warehouseContractSuite } from '../../test/support/warehouse-contract-su
 import { createBigQueryWarehouse } from './warehouse.js';
 import { dropProject, emulatorEndpoint, emulatorUnavailable, runProject } from '../../test/support/bigquery.js';
 
-// The shared warehouse contract (connectors/warehouse/contract-suite.ts) on the BigQuery emulator, in
+// The shared warehouse contract (test/support/warehouse-contract-suite.ts) on the BigQuery emulator, in
 // a project of this run's own: the emulator keeps projects apart, control tables (`_factory`) included.
 const projectId = runProject('contract');
 
