@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cliConfigDir, ConfigError, parseConfig } from './config.js';
+import { cliConfigDir, ConfigError, hashKey, parseConfig } from './config.js';
 
 describe('parseConfig', () => {
   it('applies the local-stack defaults', () => {
@@ -71,5 +71,26 @@ describe('cliConfigDir', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
     expect(parseConfig({ FACTORY_AUTH: 'oidc', OIDC_DISCOVERY_URL: 'http://127.0.0.1:8480/realms/factory/.well-known/openid-configuration', FACTORY_PAYLOAD_KEYS: `k1:${key}` }).FACTORY_AUTH).toBe('oidc');
     expect(() => parseConfig({ FACTORY_AUTH: 'sso' })).toThrow(/FACTORY_AUTH: expected dev or oidc/);
+  });
+});
+
+describe('hash keys', () => {
+  const key = 'k1:' + Buffer.alloc(32, 1).toString('base64');
+  it('falls back to a development key in dev, and says so', () => {
+    const { key: k, development } = hashKey(parseConfig({}), 'FACTORY_ERASURE_KEY');
+    expect([k.id, development, k.bytes().length]).toEqual(['dev-erasure', true, 32]);
+    expect(hashKey(parseConfig({}), 'FACTORY_PSEUDONYM_KEYS').key.id).toBe('dev-pseudonym');
+  });
+  it('uses the configured current key', () => {
+    const other = 'k2:' + Buffer.alloc(32, 2).toString('base64');
+    const config = parseConfig({ FACTORY_PSEUDONYM_KEYS: `${key},${other}`, FACTORY_PSEUDONYM_KEY_ID: 'k2' });
+    expect(hashKey(config, 'FACTORY_PSEUDONYM_KEYS')).toMatchObject({ development: false, key: { id: 'k2' } });
+  });
+  it('requires both keys with oidc and names a bad one', () => {
+    const oidc = { FACTORY_AUTH: 'oidc', OIDC_DISCOVERY_URL: 'http://127.0.0.1:8480/realms/factory/.well-known/openid-configuration', FACTORY_PAYLOAD_KEYS: key };
+    expect(() => hashKey(parseConfig(oidc), 'FACTORY_PSEUDONYM_KEYS')).toThrow('FACTORY_PSEUDONYM_KEYS: required with FACTORY_AUTH=oidc');
+    expect(() => hashKey(parseConfig(oidc), 'FACTORY_ERASURE_KEY')).toThrow('FACTORY_ERASURE_KEY: required with FACTORY_AUTH=oidc');
+    expect(() => parseConfig({ FACTORY_ERASURE_KEY: `${key},k2:${Buffer.alloc(32, 2).toString('base64')}` })).toThrow('FACTORY_ERASURE_KEY: expected exactly one');
+    expect(() => parseConfig({ FACTORY_PSEUDONYM_KEYS: key, FACTORY_PSEUDONYM_KEY_ID: 'nope' })).toThrow("FACTORY_PSEUDONYM_KEY_ID: expected one of the key ids of FACTORY_PSEUDONYM_KEYS, got 'nope'");
   });
 });

@@ -10,6 +10,18 @@ const hostPort = z.string().regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'expected hos
 const postgresUrl = z.string().regex(/^postgres(ql)?:\/\/[^\s]+$/, 'expected a PostgreSQL URL, e.g. postgres://user:password@127.0.0.1:55432/dbname');
 const positiveInt = z.coerce.number().int('expected a whole number').positive('expected a number above 0');
 
+/** A list of `<keyId>:<base64 of 32 bytes>` keys (payload encryption, pseudonyms, the erasure ledger). */
+const keyList = () => z
+  .string()
+  .optional()
+  .transform((text, ctx): PayloadKey[] | undefined => {
+    if (text === undefined) return undefined;
+    const parsed = parsePayloadKeys(text);
+    if (parsed.ok) return parsed.keys;
+    ctx.addIssue({ code: 'custom', message: parsed.problem });
+    return z.NEVER;
+  });
+
 export const configSchema = z.object({
   TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected a namespace name such as default').default('default'),
@@ -84,18 +96,23 @@ export const configSchema = z.object({
    * payloads are written in clear (workers and the CLI warn once). Every worker and client of a
    * namespace needs the same list, or the side without a key cannot read what the other wrote.
    */
-  FACTORY_PAYLOAD_KEYS: z
-    .string()
-    .optional()
-    .transform((text, ctx): PayloadKey[] | undefined => {
-      if (text === undefined) return undefined;
-      const parsed = parsePayloadKeys(text);
-      if (parsed.ok) return parsed.keys;
-      ctx.addIssue({ code: 'custom', message: parsed.problem });
-      return z.NEVER;
-    }),
+  FACTORY_PAYLOAD_KEYS: keyList(),
   /** The key id that encrypts new payloads (default: the first of FACTORY_PAYLOAD_KEYS); the others only decrypt, for rotation. */
   FACTORY_PAYLOAD_KEY_ID: z.string().optional(),
+  /**
+   * Keys of the access policy's pseudonyms (keyed HMAC-SHA256), `<keyId>:<base64 of 32 bytes>`,
+   * comma-separated, in the form of FACTORY_PAYLOAD_KEYS. The current key (FACTORY_PSEUDONYM_KEY_ID,
+   * default the first) makes every pseudonym; rotating it changes every pseudonym at the next view
+   * build. Unset with FACTORY_AUTH=dev: a fixed development key, with a warning.
+   */
+  FACTORY_PSEUDONYM_KEYS: keyList(),
+  FACTORY_PSEUDONYM_KEY_ID: z.string().optional(),
+  /**
+   * The erasure ledger's key, `<keyId>:<base64 of 32 bytes>`: subjects are recorded as their keyed
+   * hash. Never rotate it without re-keying the ledger: a hash made with another key no longer
+   * matches re-ingested rows. Unset with FACTORY_AUTH=dev: a fixed development key, with a warning.
+   */
+  FACTORY_ERASURE_KEY: keyList().refine((keys) => keys === undefined || keys.length === 1, 'expected exactly one <keyId>:<base64 key>'),
   /** Web origins (the Temporal UI) allowed to call the codec endpoint from a browser. */
   FACTORY_CODEC_CORS_ORIGINS: z
     .string()
@@ -140,6 +157,10 @@ function crossChecks(config: Config): string[] {
     // Decisions carry access tokens; without encryption they would sit readable in Temporal's history.
     problems.push('FACTORY_PAYLOAD_KEYS: required with FACTORY_AUTH=oidc, so decisions and their tokens are encrypted in Temporal\'s history (`bash stack/stack.sh env` prints the local key)');
   }
+  const current = config.FACTORY_PSEUDONYM_KEY_ID;
+  if (current !== undefined && !(config.FACTORY_PSEUDONYM_KEYS ?? []).some((k) => k.id === current)) {
+    problems.push(`FACTORY_PSEUDONYM_KEY_ID: expected one of the key ids of FACTORY_PSEUDONYM_KEYS, got '${current}'`);
+  }
   return problems;
 }
 
@@ -153,4 +174,29 @@ export function cliConfigDir(config: Pick<Config, 'FACTORY_CONFIG_DIR' | 'XDG_CO
   if (config.XDG_CONFIG_HOME?.startsWith('/')) return `${base(config.XDG_CONFIG_HOME)}/factory`;
   if (config.HOME?.startsWith('/')) return `${base(config.HOME)}/.config/factory`;
   throw new ConfigError('Invalid configuration (environment variables):\n  FACTORY_CONFIG_DIR: unset, and neither XDG_CONFIG_HOME nor HOME is an absolute path to derive it from');
+}
+
+/** The development keys used when FACTORY_AUTH=dev leaves a key unset: public, so they protect nothing. */
+const developmentKeys = {
+  FACTORY_PSEUDONYM_KEYS: 'dev-pseudonym:ZGF0YS1mYWN0b3J5IGRldiBwc2V1ZG9ueW0ga2V5IDE=',
+  FACTORY_ERASURE_KEY: 'dev-erasure:ZGF0YS1mYWN0b3J5IGRldiBlcmFzdXJlIGtleSAwMDE=',
+} as const;
+
+/**
+ * The key that makes pseudonyms (the current one of FACTORY_PSEUDONYM_KEYS) or the erasure ledger's
+ * hashes; `development` when it is the public development key (FACTORY_AUTH=dev only: with oidc an unset
+ * variable is a ConfigError). Callers warn once when `development` is set.
+ */
+export function hashKey(config: Config, name: 'FACTORY_PSEUDONYM_KEYS' | 'FACTORY_ERASURE_KEY'): { key: PayloadKey; development: boolean } {
+  const configured = config[name];
+  if (configured) {
+    const current = name === 'FACTORY_PSEUDONYM_KEYS' ? config.FACTORY_PSEUDONYM_KEY_ID : undefined;
+    return { key: configured.find((k) => k.id === current) ?? configured[0]!, development: false };
+  }
+  if (config.FACTORY_AUTH === 'oidc') {
+    throw new ConfigError(`Invalid configuration (environment variables):\n  ${name}: required with FACTORY_AUTH=oidc (the development key is for FACTORY_AUTH=dev only; \`bash stack/stack.sh env\` prints local keys)`);
+  }
+  const parsed = parsePayloadKeys(developmentKeys[name]);
+  if (!parsed.ok) throw new Error(`${name}: the development key does not parse: ${parsed.problem}`);
+  return { key: parsed.keys[0]!, development: true };
 }

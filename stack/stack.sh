@@ -176,6 +176,8 @@ export OIDC_CONSOLE_CLIENT_ID=factory-console
 EOF
   # Made by provision; printed only when present, so a stack provisioned before it still prints the rest.
   if [[ -s "$PAYLOAD_KEYS_FILE" ]]; then echo "export FACTORY_PAYLOAD_KEYS=$(cat "$PAYLOAD_KEYS_FILE")"; fi
+  if [[ -s "$PSEUDONYM_KEYS_FILE" ]]; then echo "export FACTORY_PSEUDONYM_KEYS=$(cat "$PSEUDONYM_KEYS_FILE")"; fi
+  if [[ -s "$ERASURE_KEY_FILE" ]]; then echo "export FACTORY_ERASURE_KEY=$(cat "$ERASURE_KEY_FILE")"; fi
 }
 
 main() {

@@ -121,21 +121,30 @@ provision_bigquery() {
   marker_set bigquery "$key"
 }
 
-# Provisions the core services and any optional ones named in $1 (comma list).
-# The local stack's Temporal payload key, made once: `stack.sh env` exports it as FACTORY_PAYLOAD_KEYS
-# for whoever wants encrypted payloads locally. A demo key, kept in .stack/ only (never committed).
+# The local stack's keys, made once each, exported by `stack.sh env`: Temporal payload encryption
+# (FACTORY_PAYLOAD_KEYS), pseudonyms (FACTORY_PSEUDONYM_KEYS) and the erasure ledger
+# (FACTORY_ERASURE_KEY). Demo keys, kept in .stack/ only (never committed).
 PAYLOAD_KEYS_FILE="$STATE/payload-keys"
-provision_payload_key() {
-  [[ -s "$PAYLOAD_KEYS_FILE" ]] && return 0
-  (umask 077 && printf 'local-%s:%s\n' "$(date -u +%Y%m%d)" "$(head -c 32 /dev/urandom | base64 -w0)" > "$PAYLOAD_KEYS_FILE")
-  log "payload key made in $PAYLOAD_KEYS_FILE (stack.sh env exports it as FACTORY_PAYLOAD_KEYS)"
+PSEUDONYM_KEYS_FILE="$STATE/pseudonym-keys"
+ERASURE_KEY_FILE="$STATE/erasure-key"
+make_local_key() {
+  local file="$1" variable="$2"
+  [[ -s "$file" ]] && return 0
+  (umask 077 && printf 'local-%s:%s\n' "$(date -u +%Y%m%d)" "$(head -c 32 /dev/urandom | base64 -w0)" > "$file")
+  log "key made in $file (stack.sh env exports it as $variable)"
+}
+provision_keys() {
+  make_local_key "$PAYLOAD_KEYS_FILE" FACTORY_PAYLOAD_KEYS
+  make_local_key "$PSEUDONYM_KEYS_FILE" FACTORY_PSEUDONYM_KEYS
+  make_local_key "$ERASURE_KEY_FILE" FACTORY_ERASURE_KEY
 }
 
+# Provisions the core services and any optional ones named in $1 (comma list).
 provision_all() {
   local with="$1"
   ensure_dirs
   provision_tools
-  provision_payload_key
+  provision_keys
   provision_temporal
   provision_kafka
   provision_postgres
