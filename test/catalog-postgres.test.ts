@@ -267,6 +267,7 @@ describe('showProduct', () => {
       ...ref,
       owner: { dpo: { id: booking.dpo.id, name: booking.dpo.name }, deputies: booking.deputies.map((d) => expect.objectContaining({ id: d.id })) },
       quality: { reportId: 'q-1', status: 'warn', warned: 1 },
+      qualityRuns: [expect.objectContaining({ reportId: 'q-1', status: 'warn', rules: 12, durationMs: 340 })],
       freshness: { lastPublishedAt: '2025-03-03T10:00:05.000Z', lastQualityAt: '2025-03-03T09:00:00.000Z' },
       published: { version: v.version, qualityReportId: 'q-1', decidedBy: 'dpo.booking', comment: 'warning accepted' },
     });

@@ -129,6 +129,10 @@ describe('publication on the real stack', () => {
       ['intruder', 'decide.refused', 'signal', 'refused', expect.stringContaining('intruder may not decide for domain pubtest')],
     ]);
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['candidate.created', 'approval.requested', 'approve', 'published']));
+    // The gate run that qualified the candidate is the catalog's quality evidence (`factory catalog show`).
+    const shown = await catalog.showProduct({ domain: 'pubtest', product: 'stays' });
+    expect(shown?.qualityRuns).toEqual([expect.objectContaining({ reportId: published!.qualityReportId, status: 'pass', blocked: 0 })]);
+    expect(shown?.freshness.lastQualityAt).toBe(shown?.qualityRuns[0]?.checkedAt);
 
     // The source moves on and raw follows it; the published view keeps serving the approved snapshot.
     const source = new pg.Client({ connectionString: scratch.url });

@@ -35,6 +35,7 @@ export function createPublicationActivities(config: Config, registry: DomainRegi
     createCandidate: async (input) => (await store()).createCandidate(input),
     recordDecision: async (input) => (await store()).recordDecision(input),
     appendAudit: async (input) => (await store()).appendAudit(input),
+    recordQualityReport: async (input) => (await store()).recordQualityReport(input),
   };
   const schemaChanges: SchemaChangeCatalog = {
     createSchemaChange: async (input) => (await store()).createSchemaChange(input),

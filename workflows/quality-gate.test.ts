@@ -4,6 +4,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { PlanQualityGateResult, RunQualityCheckInput } from '../activities/quality/index.js';
+import type { RecordQualityReportInput } from '../connectors/catalog/port.js';
 import type { QualityReport, QualityRuleOutcome } from '../core/quality-report.js';
 import { factoryDomain, factoryStatus } from './api/search-attributes.js';
 import { UnknownNameError } from '../domains/errors.js';
@@ -39,7 +40,7 @@ describe('qualityGate workflow logic', () => {
   });
 
   async function run(steer: Steer, input: unknown = { product: 'booking.bookings', warehouseTaskQueue: 'wh', concurrency: 2 }) {
-    const seen = { checks: [] as RunQualityCheckInput[], stored: [] as QualityReport[], baselineTables: [] as unknown[], maxInFlight: 0 };
+    const seen = { checks: [] as RunQualityCheckInput[], stored: [] as QualityReport[], baselineTables: [] as unknown[], maxInFlight: 0, catalog: [] as RecordQualityReportInput[] };
     let inFlight = 0;
     const general = await Worker.create({
       connection: env.nativeConnection, taskQueue: 'main', workflowsPath,
@@ -47,6 +48,10 @@ describe('qualityGate workflow logic', () => {
         async sourceTableStats() {
           if (steer.sourceFails) throw ApplicationFailure.nonRetryable('source unreachable', 'SourceDown');
           return { rows: 7, checksum: '77' };
+        },
+        async recordQualityReport(summary: RecordQualityReportInput) {
+          seen.catalog.push(summary);
+          return { alreadyRecorded: false };
         },
       },
     });
@@ -94,6 +99,11 @@ describe('qualityGate workflow logic', () => {
     expect(result.results[0]!.sampleKeys).toEqual(['17', '18']);
     expect(seen.stored).toHaveLength(1);
     expect(seen.stored[0]).toMatchObject({ reportId: result.reportId, product: 'booking.bookings', domain: 'booking', status: 'block', results: result.results });
+    // The catalog gets the run's summary, its evidence for `factory catalog show`.
+    expect(seen.catalog).toEqual([{
+      reportId: result.reportId, domain: 'booking', product: 'bookings', status: 'block', rules: 4, warned: 1, blocked: 1,
+      durationMs: result.durationMs, checkedAt: seen.stored[0]!.checkedAt,
+    }]);
     const description = await env.client.workflow.getHandle(workflowId).describe();
     expect(description.typedSearchAttributes.get(factoryDomain)).toBe('booking');
     expect(description.typedSearchAttributes.get(factoryStatus)).toBe('block');

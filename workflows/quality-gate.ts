@@ -1,11 +1,12 @@
 import {
-  ActivityFailure, ApplicationFailure, proxyActivities, upsertSearchAttributes, workflowInfo,
+  ActivityFailure, ApplicationFailure, patched, proxyActivities, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
+import type { createPublicationCatalogActivities } from '../activities/catalog/publish.js';
 import type { createQualityActivities } from '../activities/quality/index.js';
 import type { createSourceActivities } from '../activities/source/index.js';
 import { longChunk, shortIo } from './lib/activity-options.js';
 import { nonRetryableErrorTypes } from '../core/errors.js';
-import { baselineKinds, gateStatus, type QualityReport } from '../core/quality-report.js';
+import { baselineKinds, gateStatus, type GateStatus, type QualityReport } from '../core/quality-report.js';
 import { factoryDomain, factoryStatus } from './api/search-attributes.js';
 import { runPool } from './lib/pool.js';
 import type { QualityGateInput, QualityGateResult, QualityReportInput } from './api/quality-gate.js';
@@ -56,12 +57,23 @@ export async function qualityGate(input: QualityGateInput): Promise<QualityGateR
       durationMs: Date.now() - started, checkedAt,
     };
     await quality.storeQualityReport(report);
+    // The catalog keeps each run's summary as evidence (`factory catalog show`); older runs did not.
+    if (patched('catalog-quality-summary')) await recordInCatalog(report);
     upsertSearchAttributes([{ key: factoryStatus, value: status }]);
     return { product: plan.product, status, results, reportId: report.reportId, durationMs: report.durationMs };
   } catch (error) {
     upsertSearchAttributes([{ key: factoryStatus, value: 'failed' }]);
     throw error;
   }
+}
+
+async function recordInCatalog(report: QualityReport): Promise<void> {
+  const catalog = proxyActivities<ReturnType<typeof createPublicationCatalogActivities>>(shortIo);
+  const count = (status: GateStatus) => report.results.filter((r) => r.status === status).length;
+  await catalog.recordQualityReport({
+    reportId: report.reportId, domain: report.domain, product: report.product.slice(report.domain.length + 1), status: report.status,
+    rules: report.results.length, warned: count('warn'), blocked: count('block'), durationMs: report.durationMs, checkedAt: report.checkedAt,
+  });
 }
 
 /** An activity's own non-retryable error (an unknown product) becomes the workflow's failure, as it is. */

@@ -1,6 +1,6 @@
 import type {
   AppendAuditInput, CandidateDataset, CatalogStore, CreateCandidateInput, CreateCandidateResult, LineageEdge, RecordDecisionInput,
-  RecordDecisionResult,
+  RecordDecisionResult, RecordQualityReportInput,
 } from '../../connectors/catalog/port.js';
 import { assertDistinctTables, publishedViewName, type ProductTableRef } from '../../connectors/warehouse/publish-port.js';
 import { InvalidInputError } from '../../core/errors.js';
@@ -10,7 +10,7 @@ import { qualifiedColumns } from '../../core/qualified/columns.js';
 import type { DomainRegistry } from '../../domains/registry.js';
 
 /** The part of the catalog store publication uses. */
-export type PublicationCatalog = Pick<CatalogStore, 'publishedVersion' | 'createCandidate' | 'recordDecision' | 'appendAudit'>;
+export type PublicationCatalog = Pick<CatalogStore, 'publishedVersion' | 'createCandidate' | 'recordDecision' | 'appendAudit' | 'recordQualityReport'>;
 
 export interface PublicationCatalogDeps {
   registry: DomainRegistry;
@@ -94,6 +94,11 @@ export function createPublicationCatalogActivities({ registry, catalog }: Public
 
     async appendAudit(input: AppendAuditInput): Promise<{ id: number }> {
       return catalog.appendAudit(input);
+    },
+
+    /** A quality gate run's summary, the catalog's evidence of it (`catalog show`); idempotent per report id. */
+    async recordQualityReport(input: RecordQualityReportInput): Promise<{ alreadyRecorded: boolean }> {
+      return catalog.recordQualityReport(input);
     },
   };
 }

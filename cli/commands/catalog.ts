@@ -105,8 +105,10 @@ function printProduct(p: ShowProductResult): void {
     `published: ${v ? `version ${v.version} at ${v.publishedAt}` + (v.decidedBy ? `, approved by ${v.decidedBy}` : '') + (v.comment ? `: "${v.comment}"` : '') : 'no version yet'}`,
   );
   for (const o of p.open) console.log(`open: version ${o.version} ${o.status}${o.breaking ? ', breaking' : ''}, quality ${o.qualityStatus}, since ${o.createdAt}`);
-  const q = p.quality;
-  console.log(`quality: ${q ? `${q.status} — ${q.rules} rules, ${q.warned} warned, ${q.blocked} blocked (report ${q.reportId}, ${q.checkedAt})` : 'no gate run recorded'}`);
+  if (p.qualityRuns.length === 0) console.log('quality: no gate run recorded');
+  for (const [i, q] of p.qualityRuns.entries()) {
+    console.log(`${i === 0 ? 'quality:' : '        '} ${q.status} — ${q.rules} rules, ${q.warned} warned, ${q.blocked} blocked (report ${q.reportId}, ${q.checkedAt}, ${q.durationMs} ms)`);
+  }
   console.log(`freshness: last published ${p.freshness.lastPublishedAt ?? 'never'}, last quality run ${p.freshness.lastQualityAt ?? 'never'}`);
   for (const d of p.datasets) {
     console.log(`\n${d.table} — ${d.description ?? 'not in the catalog (its domain is not synced)'}${d.source ? ` [source ${d.source}]` : ''}`);

@@ -284,7 +284,9 @@ export interface ShowProductResult {
   datasets: ShowProductDataset[];
   /** Columns with a PII class other than 'none', as '<domain>.<table>.<COLUMN>' → class. */
   pii: Record<string, PiiClass>;
+  /** The last gate run's summary; `qualityRuns` the newest five, newest first. */
   quality: QualityReportSummary | null;
+  qualityRuns: QualityReportSummary[];
   freshness: { lastPublishedAt: string | null; lastQualityAt: string | null };
   lineage: LineageEdge[];
   published: ProductVersion | null;

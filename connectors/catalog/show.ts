@@ -46,10 +46,14 @@ export async function showProduct(client: pg.ClientBase, ref: ProductRef): Promi
   const quality = await client.query<{
     report_id: string; status: QualityReportSummary['status']; rules: number; warned: number; blocked: number; duration_ms: number; checked_at: Date;
   }>(
-    'SELECT * FROM catalog.quality_reports WHERE domain = $1 AND product = $2 ORDER BY checked_at DESC, report_id DESC LIMIT 1',
+    'SELECT * FROM catalog.quality_reports WHERE domain = $1 AND product = $2 ORDER BY checked_at DESC, report_id DESC LIMIT 5',
     [ref.domain, ref.product],
   );
-  const q = quality.rows[0];
+  const runs = quality.rows.map((r) => ({
+    reportId: r.report_id, domain: ref.domain, product: ref.product, status: r.status, rules: r.rules, warned: r.warned, blocked: r.blocked,
+    durationMs: r.duration_ms, checkedAt: r.checked_at.toISOString(),
+  }));
+  const q = runs[0];
 
   const lineage = await client.query<{ from_node: string; to_node: string; columns: LineageEdge['columns'] | null }>(
     `SELECT e.from_node, e.to_node, e.columns FROM catalog.lineage_edges e
@@ -79,10 +83,9 @@ export async function showProduct(client: pg.ClientBase, ref: ProductRef): Promi
     owner: { dpo: people.rows.filter((p) => p.role === 'dpo').map(person)[0] ?? null, deputies: people.rows.filter((p) => p.role === 'deputy').map(person) },
     datasets: [...datasets.values()],
     pii,
-    quality: q
-      ? { reportId: q.report_id, domain: ref.domain, product: ref.product, status: q.status, rules: q.rules, warned: q.warned, blocked: q.blocked, durationMs: q.duration_ms, checkedAt: q.checked_at.toISOString() }
-      : null,
-    freshness: { lastPublishedAt: iso(lastPublished.rows[0]?.at ?? null), lastQualityAt: q ? q.checked_at.toISOString() : null },
+    quality: q ?? null,
+    qualityRuns: runs,
+    freshness: { lastPublishedAt: iso(lastPublished.rows[0]?.at ?? null), lastQualityAt: q?.checkedAt ?? null },
     lineage: [
       ...lineage.rows.map((e) => ({ from: e.from_node, to: e.to_node, ...(e.columns ? { columns: e.columns } : {}) })),
       ...(published?.lineage ?? []),
