@@ -1,4 +1,5 @@
 import { type Config, ConfigError, parseConfig } from '../core/config.js';
+import { exitCodes } from './exit-codes.js';
 
 let parsed: Config | undefined;
 
@@ -10,7 +11,7 @@ export function config(): Config {
     } catch (error) {
       if (error instanceof ConfigError) {
         console.error(error.message);
-        process.exit(2);
+        process.exit(exitCodes.configuration);
       }
       throw error;
     }

@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { payloadProtection } from '../connectors/temporal-codec/index.js';
 import { config } from './context.js';
+import { requireWorkers } from './workers-check.js';
 
 let warned = false;
 
@@ -19,4 +20,12 @@ export async function withClient<T>(work: (client: Client) => Promise<T>): Promi
   } finally {
     await connection.close();
   }
+}
+
+/** withClient for commands that wait on a workflow: first makes sure workers poll its task queues (NoWorkerError otherwise). */
+export function withWorkers<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  return withClient(async (client) => {
+    await requireWorkers(client, config());
+    return work(client);
+  });
 }

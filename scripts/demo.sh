@@ -61,7 +61,11 @@ mkdir -p .stack/logs
 node bin/factory.js worker --role all > .stack/logs/demo-worker.log 2>&1 &
 worker=$!
 trap 'kill -TERM $worker 2>/dev/null || true; wait $worker 2>/dev/null || true' EXIT
-factory selfcheck > /dev/null
+# The worker bundles its workflows first; selfcheck waits a few seconds for it, and is asked again meanwhile.
+for attempt in 1 2 3 4 5 6; do
+  if factory selfcheck > /dev/null 2> .stack/logs/demo-selfcheck.txt; then break; fi
+  if ! kill -0 "$worker" 2>/dev/null || [[ $attempt == 6 ]]; then cat .stack/logs/demo-selfcheck.txt .stack/logs/demo-worker.log >&2; exit 1; fi
+done
 echo "worker ready (selfCheck workflow passed: PostgreSQL and Kafka reached through real activities)"
 
 # Each command once per target: 'all' on DuckDB, one domain after the other on BigQuery.

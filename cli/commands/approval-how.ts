@@ -5,7 +5,7 @@ import { resolveProduct } from '../../domains/products.js';
 import { decideSignal, publishDataProductWorkflowId, type PublicationStatus } from '../../workflows/api/publish-data-product.js';
 import type { AuthMode } from '../../activities/identity/index.js';
 import { config } from '../context.js';
-import { withClient } from '../temporal.js';
+import { withWorkers } from '../temporal.js';
 import { untilDecidable } from './publish.js';
 
 const deciding = new Set(['awaiting-approval', 'reminded', 'escalated']);
@@ -59,7 +59,7 @@ export function registerApprovalHow(approvals: Command, registry: DomainRegistry
     .action(async (product: string, opts: { comment: string }) => {
       const found = resolveProduct(registry, product);
       const workflowId = publishDataProductWorkflowId(found.qualifiedName);
-      await withClient(async (client) => {
+      await withWorkers(async (client) => {
         const status = await untilDecidable(client.workflow.getHandle(workflowId), null);
         const lines = status ? approvalInstructions(status, workflowId, config().FACTORY_AUTH, opts.comment) : [];
         if (lines.length === 0) {

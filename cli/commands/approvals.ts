@@ -10,7 +10,8 @@ import { decideSchemaChangeUpdate, schemaChangeWorkflowId, type SchemaChangeDeci
 import { InvalidInputError } from '../../core/errors.js';
 import { currentToken } from '../auth/session.js';
 import { config } from '../context.js';
-import { withClient } from '../temporal.js';
+import { withWorkers } from '../temporal.js';
+import { exitCodes } from '../exit-codes.js';
 import { printTable } from './domains.js';
 import { registerApprovalHow } from './approval-how.js';
 
@@ -180,7 +181,7 @@ export function registerApprovalCommands(program: Command): void {
         const version = Number(versionText);
         if (!Number.isInteger(version) || version < 1) throw new Error(`version '${versionText}': expected a whole number from 1 (see factory approvals list)`);
         const who = await deciderFor(opts.as);
-        await withClient(async (client) => {
+        await withWorkers(async (client) => {
           try {
             if (opts.schemaChange) {
               const done = await decideOnSchemaChange(client, { table: product, request: version, decision: verb, ...who, comment: opts.comment }, { audit: auditInCatalog });
@@ -194,7 +195,7 @@ export function registerApprovalCommands(program: Command): void {
           } catch (error) {
             if (!(error instanceof DecisionRefusedError)) throw error;
             console.error(`refused: ${error.message}`);
-            process.exitCode = 1;
+            process.exitCode = exitCodes.refused;
           }
         });
       });

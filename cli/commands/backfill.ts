@@ -22,6 +22,7 @@ import {
 } from '../../workflows/api/backfill-table.js';
 import { config } from '../context.js';
 import { withClient } from '../temporal.js';
+import { requireWorkers } from '../workers-check.js';
 import { printTable } from './domains.js';
 
 type BackfillWorkflowType = typeof backfillTableWorkflowType | typeof backfillDomainWorkflowType | typeof backfillAllWorkflowType;
@@ -144,6 +145,7 @@ export function registerBackfillCommands(program: Command): void {
           console.log(`schedule ${scheduleId} created: ${target.workflowType} on "${opts.schedule}"`);
           return;
         }
+        if (opts.follow) await requireWorkers(client, config());
         const handle = await startBackfill(client, target);
         console.log(`started ${target.workflowType} ${handle.workflowId} (run ${handle.firstExecutionRunId})`);
         if (!opts.follow) return;

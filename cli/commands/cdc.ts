@@ -15,7 +15,7 @@ import {
   type CdcStatus,
 } from '../../workflows/api/cdc-ingest.js';
 import { config } from '../context.js';
-import { withClient } from '../temporal.js';
+import { withClient, withWorkers } from '../temporal.js';
 import { printTable } from './domains.js';
 
 /** 'all' or one domain → the domains whose cdcIngest workflows (`cdc:<domain>`) a command acts on. */
@@ -91,7 +91,7 @@ export function registerCdcCommands(program: Command): void {
     .command('stop <target>')
     .description('drain and stop: the batch in flight commits, then the workflow ends')
     .action(async (target: string) => {
-      await withClient(async (client) => {
+      await withWorkers(async (client) => {
         for (const domain of domainsOf(target)) {
           const final = await client.workflow.getHandle(cdcWorkflowId(domain)).executeUpdate(drainAndStop);
           console.log(`${cdcWorkflowId(domain)} stopped after ${final.totals.applied.toLocaleString('en')} changes applied, ${final.totals.deadLettered} dead-lettered`);
@@ -104,7 +104,7 @@ export function registerCdcCommands(program: Command): void {
     .description('lag per partition, last applied position, events/s, dead letters, freshness')
     .option('--json', 'print JSON')
     .action(async (target: string | undefined, opts: { json?: boolean }) => {
-      await withClient(async (client) => {
+      await withWorkers(async (client) => {
         const rows: string[][] = [];
         const all: Record<string, CdcStatus> = {};
         for (const domain of domainsOf(target ?? 'all')) {

@@ -11,7 +11,7 @@ import {
   type PublicationStatus, type PublishDataProductInput, type PublishDataProductWorkflow, type PublishRequest,
 } from '../../workflows/api/publish-data-product.js';
 import { config } from '../context.js';
-import { withClient } from '../temporal.js';
+import { withWorkers } from '../temporal.js';
 
 export interface RequestPublicationInput {
   /** '<domain>.<product>', or a product name unique across domains. */
@@ -72,7 +72,7 @@ export function registerPublishCommand(program: Command): void {
     .option('--no-wait', 'return once started, without waiting for the candidate')
     .action(async (product: string, opts: { as?: string; reason?: string; wait: boolean }) => {
       const cfg = config();
-      await withClient(async (client) => {
+      await withWorkers(async (client) => {
         const started = await requestPublication(client, {
           product, by: opts.as ?? userInfo().username, ...(opts.reason ? { reason: opts.reason } : {}),
           taskQueue: cfg.TEMPORAL_TASK_QUEUE, warehouseTaskQueue: cfg.TEMPORAL_WAREHOUSE_TASK_QUEUE,

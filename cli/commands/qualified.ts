@@ -10,7 +10,7 @@ import {
   type BuildQualifiedLayersWorkflow,
 } from '../../workflows/api/qualified-layer.js';
 import { config } from '../context.js';
-import { withClient } from '../temporal.js';
+import { withWorkers } from '../temporal.js';
 import { printTable } from './domains.js';
 
 /** The domains a `qualified` argument names: one domain, or every domain when absent. */
@@ -42,7 +42,7 @@ export function registerQualifiedCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (name: string | undefined, opts: { json?: boolean }) => {
       const input: BuildQualifiedLayersInput = { domains: domainsOf(name), warehouseTaskQueue: config().TEMPORAL_WAREHOUSE_TASK_QUEUE };
-      const result = await withClient((client) => client.workflow.execute<BuildQualifiedLayersWorkflow>(buildQualifiedLayersWorkflowType, {
+      const result = await withWorkers((client) => client.workflow.execute<BuildQualifiedLayersWorkflow>(buildQualifiedLayersWorkflowType, {
         taskQueue: config().TEMPORAL_TASK_QUEUE, workflowId: buildQualifiedLayersWorkflowId(name ?? 'all', Date.now()), args: [input],
       }));
       if (opts.json) console.log(JSON.stringify(result, null, 2));

@@ -10,7 +10,7 @@ import {
   type ReplayQuarantineWorkflow,
 } from '../../workflows/api/quality-replay.js';
 import { config } from '../context.js';
-import { withClient } from '../temporal.js';
+import { withWorkers } from '../temporal.js';
 import { printTable } from './domains.js';
 
 /** '<domain>.<table>' or a table name unique across domains → the workflow input. */
@@ -30,7 +30,7 @@ export function registerQualityReplayCommands(quality: Command): void {
     .action(async (name: string, opts: { json?: boolean }) => {
       const input = tableInput(name);
       const workflowId = replayQuarantineWorkflowId(input);
-      const result = await withClient((client) =>
+      const result = await withWorkers((client) =>
         client.workflow.execute<ReplayQuarantineWorkflow>(replayQuarantineWorkflowType, {
           taskQueue: config().TEMPORAL_TASK_QUEUE,
           workflowId,
@@ -55,7 +55,7 @@ export function registerQualityReplayCommands(quality: Command): void {
     .option('--json', 'print JSON')
     .action(async (name: string, opts: { json?: boolean }) => {
       const input = tableInput(name);
-      const summary = await withClient((client) =>
+      const summary = await withWorkers((client) =>
         client.workflow.execute<QuarantineStatusWorkflow>(quarantineStatusWorkflowType, {
           taskQueue: config().TEMPORAL_TASK_QUEUE,
           workflowId: quarantineStatusWorkflowId(input, Date.now()),

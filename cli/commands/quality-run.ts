@@ -17,11 +17,12 @@ import {
   type QualityGateWorkflow,
 } from '../../workflows/api/quality-gate.js';
 import { config } from '../context.js';
-import { withClient } from '../temporal.js';
+import { withClient, withWorkers } from '../temporal.js';
+import { exitCodes } from '../exit-codes.js';
 import { printTable } from './domains.js';
 
 /** Exit code of `quality run` when the gate blocks: 1 stays for errors (unknown product, no worker). */
-export const blockExitCode = 2;
+export const blockExitCode = exitCodes.qualityBlock;
 
 /**
  * '<domain>.<product>' for a name typed by a person. A name this checkout does not know but that is
@@ -102,7 +103,7 @@ export function registerQualityRunCommands(quality: Command): void {
     .option('--concurrency <n>', 'checks in flight at once', (v) => Number(v))
     .action(async (name: string, opts: { json?: boolean; concurrency?: number }) => {
       const product = qualityProductName(name);
-      const result = await withClient((client) => runQualityGate(client, product, { concurrency: opts.concurrency }));
+      const result = await withWorkers((client) => runQualityGate(client, product, { concurrency: opts.concurrency }));
       if (opts.json) console.log(JSON.stringify(result, null, 2));
       else printOutcomes(product, result.status, result.results, `report ${result.reportId}, ${seconds(result.durationMs)}`);
       if (result.status === 'block') process.exitCode = blockExitCode;
@@ -115,7 +116,7 @@ export function registerQualityRunCommands(quality: Command): void {
     .action(async (name: string, opts: { json?: boolean }) => {
       const product = qualityProductName(name);
       const cfg = config();
-      const report = await withClient((client) => client.workflow.execute<LastQualityReportWorkflow>(lastQualityReportWorkflowType, {
+      const report = await withWorkers((client) => client.workflow.execute<LastQualityReportWorkflow>(lastQualityReportWorkflowType, {
         taskQueue: cfg.TEMPORAL_TASK_QUEUE,
         workflowId: lastQualityReportWorkflowId(product, Date.now()),
         args: [{ product, warehouseTaskQueue: cfg.TEMPORAL_WAREHOUSE_TASK_QUEUE }],

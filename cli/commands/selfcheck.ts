@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { selfCheckWorkflowId, selfCheckWorkflowType, type SelfCheckWorkflow } from '../../workflows/api/selfcheck.js';
 import { config } from '../context.js';
-import { withClient } from '../temporal.js';
+import { withWorkers } from '../temporal.js';
 
 export function registerSelfCheckCommand(program: Command): void {
   program
@@ -9,7 +9,7 @@ export function registerSelfCheckCommand(program: Command): void {
     .description('run the selfCheck workflow: a worker probes PostgreSQL and Kafka through real activities')
     .action(async () => {
       const workflowId = selfCheckWorkflowId(new Date().toISOString());
-      const result = await withClient((client) => client.workflow.execute<SelfCheckWorkflow>(selfCheckWorkflowType, {
+      const result = await withWorkers((client) => client.workflow.execute<SelfCheckWorkflow>(selfCheckWorkflowType, {
         taskQueue: config().TEMPORAL_TASK_QUEUE,
         workflowId,
         args: [{ kafkaTopic: '_factory.selfcheck' }],

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { registry } from '../../domains/index.js';
 import { verifyTablesWorkflowId, verifyTablesWorkflowType, type VerifyTablesInput, type VerifyTablesWorkflow } from '../../workflows/api/verify.js';
 import { config } from '../context.js';
-import { withClient } from '../temporal.js';
+import { withWorkers } from '../temporal.js';
 import { printTable } from './domains.js';
 
 export function registerVerifyCommand(program: Command): void {
@@ -18,7 +18,7 @@ export function registerVerifyCommand(program: Command): void {
         domain: resolved?.kind === 'domain' ? resolved.domain.name : undefined,
         warehouseTaskQueue: config().TEMPORAL_WAREHOUSE_TASK_QUEUE,
       };
-      const result = await withClient((client) =>
+      const result = await withWorkers((client) =>
         client.workflow.execute<VerifyTablesWorkflow>(verifyTablesWorkflowType, { taskQueue: config().TEMPORAL_TASK_QUEUE, workflowId: verifyTablesWorkflowId(name, Date.now()), args: [input] }),
       );
       if (opts.json) {
