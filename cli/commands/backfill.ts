@@ -104,21 +104,30 @@ function progressLine(p: Progress): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${unit}, ${rows.toLocaleString('en')} rows ${extra}`;
 }
 
-/** Polls the run's progress query once a second and redraws one line until the run ends. */
+/**
+ * Polls the run's progress query once a second until the run ends: on a terminal one line redrawn in
+ * place; elsewhere (a log, CI) a plain line whenever the progress changes, at most every 10 s.
+ */
 async function follow(handle: WorkflowHandle, workflowType: BackfillWorkflowType): Promise<unknown> {
   const result = handle.result();
+  const terminal = process.stderr.isTTY === true;
   let finished = false;
+  let last = { line: '', at: 0 };
   void result.then(() => (finished = true), () => (finished = true));
   while (!finished) {
     try {
-      const p = await progressOf(handle, workflowType);
-      process.stderr.write(`\r${progressLine(p)}\x1b[K`);
+      const line = progressLine(await progressOf(handle, workflowType));
+      if (terminal) process.stderr.write(`\r${line}\x1b[K`);
+      else if (line !== last.line && Date.now() - last.at >= 10_000) {
+        process.stderr.write(`${line}\n`);
+        last = { line, at: Date.now() };
+      }
     } catch {
       // The first workflow task may not have run yet; the next poll will show progress.
     }
     await new Promise((r) => setTimeout(r, 1000));
   }
-  process.stderr.write('\n');
+  if (terminal) process.stderr.write('\n');
   return result;
 }
 
