@@ -45,7 +45,9 @@ drop_bigquery_datasets() {
 echo "== 1. local stack (Temporal, Kafka, Kafka Connect + Debezium, PostgreSQL; extras: $WITH)"
 bash stack/stack.sh up --with "$WITH"
 
-echo "== 2. clean start: previous capture, topics and demo warehouse ($WAREHOUSE) removed"
+echo "== 2. clean start: the previous demo's worker, capture, topics and demo warehouse ($WAREHOUSE) removed"
+# The previous demo left its worker running; it owns the DuckDB file this run replaces.
+bash stack/stack.sh stop-demo-worker
 factory cdc unregister --drop-topics
 if [[ "$WAREHOUSE" == bigquery ]]; then drop_bigquery_datasets; else rm -rf .stack/warehouse; fi
 rm -rf "$STAGING"
@@ -58,9 +60,12 @@ factory cdc register
 
 echo "== 5. worker (all roles) in the background; log: .stack/logs/demo-worker.log"
 mkdir -p .stack/logs
-node bin/factory.js worker --role all > .stack/logs/demo-worker.log 2>&1 &
+# Its own session, so it outlives this script: the demo leaves it running for the DPO's approval.
+setsid node bin/factory.js worker --role all > .stack/logs/demo-worker.log 2>&1 < /dev/null &
 worker=$!
-trap 'kill -TERM $worker 2>/dev/null || true; wait $worker 2>/dev/null || true' EXIT
+echo "$worker" > .stack/demo-worker.pid
+# Only a failed demo stops it; a finished one leaves it serving the publication that waits.
+trap 'status=$?; if [[ $status != 0 ]]; then bash stack/stack.sh stop-demo-worker; fi' EXIT
 # The worker bundles its workflows first; selfcheck waits a few seconds for it, and is asked again meanwhile.
 for attempt in 1 2 3 4 5 6; do
   if factory selfcheck > /dev/null 2> .stack/logs/demo-selfcheck.txt; then break; fi
@@ -101,7 +106,8 @@ fi
 cat <<EOT
 
 Done ($WAREHOUSE). Open the Temporal UI at http://127.0.0.1:8233 to see every run (filter: FactoryDomain = "${DOMAINS[0]/#all/booking}").
-The stack keeps running: \`npx factory stack status\`, \`npx factory stack down\`.
-On DuckDB, the publication above waits for its DPO: start a worker (\`npx factory worker\`), then approve it either way.
-Start a worker again with \`npx factory worker\`, then \`npx factory cdc start all\`, \`npx factory backfill booking.booking_line\`.
+The stack keeps running: \`npx factory stack status\`, \`npx factory stack down\` (which also stops the demo's worker).
+The demo's worker keeps running too (pid $worker, log .stack/logs/demo-worker.log), so the approval above works
+from the CLI or the Temporal UI; stop it alone with \`bash stack/stack.sh stop-demo-worker\`.
+More to try with it: \`npx factory cdc start all\`, \`npx factory backfill booking.booking_line\`.
 EOT

@@ -5,7 +5,8 @@
 #
 #   stack.sh up [--with connect,bigquery,identity]  provision if needed, start, wait until healthy
 #   stack.sh up --only identity|bigquery      start only these optional services, not the core ones
-#   stack.sh down                             stop everything this script started
+#   stack.sh down                             stop everything this script started (and the demo's worker)
+#   stack.sh stop-demo-worker                 stop the worker `make demo` leaves running
 #   stack.sh status                           one line per service: name, address, state
 #   stack.sh provision [--with connect,bigquery,identity]  install pinned versions only (skipped when done)
 #   stack.sh db2-driver                       fetch IBM's CLI driver, build ibm_db against it (skipped when done)
@@ -25,7 +26,7 @@ source "$STACK_DIR/lib/identity.sh"
 # shellcheck source=lib/db2.sh
 source "$STACK_DIR/lib/db2.sh"
 
-usage() { sed -n '6,12p' "$STACK_DIR/stack.sh" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '6,14p' "$STACK_DIR/stack.sh" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 # Parses "--with a,b" into the global WITH (comma list, validated). "--only a,b" does the same and sets
 # ONLY: the core services (Temporal, Kafka, PostgreSQL) are then neither provisioned nor started, e.g.
@@ -107,8 +108,22 @@ cmd_up() {
   print_addresses
 }
 
+# The worker `make demo` leaves running (scripts/demo.sh), by the pid it recorded.
+cmd_stop_demo_worker() {
+  local pidfile="$STATE/demo-worker.pid" pid
+  [[ -s "$pidfile" ]] || return 0
+  pid="$(cat "$pidfile")"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid"
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    log "demo worker (pid $pid) stopped"
+  fi
+  rm -f "$pidfile"
+}
+
 cmd_down() {
   parse_with "$@"
+  cmd_stop_demo_worker
   # Reverse dependency order: Connect needs Kafka, so it goes first.
   connect_stop
   bigquery_stop
@@ -186,6 +201,7 @@ main() {
   case "$cmd" in
     up) cmd_up "$@" ;;
     down) cmd_down "$@" ;;
+    stop-demo-worker) cmd_stop_demo_worker ;;
     status) cmd_status ;;
     provision) parse_with "$@"; provision_all "$WITH"; log "provisioned" ;;
     db2-driver) ensure_dirs; provision_db2_driver; log "ibm_db built against $DB2_CLIDRIVER" ;;
