@@ -21,4 +21,16 @@ describe('factory commands without a worker', () => {
     expect(result.stderr).toContain('FACTORY_CHUNK_ROWS');
     expect(result.code).toBe(4);
   }, 15_000);
+
+  it('factory status shows the stack and, per task queue, that no worker polls it', async () => {
+    const result = await runFactory(['status', '--json'], env);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { stack: Array<{ service: string; state: string }>; workers: Array<{ taskQueue: string; kind: string; pollers: unknown[] }> };
+    expect(report.stack).toEqual(expect.arrayContaining([{ service: 'temporal', address: expect.any(String), state: 'running' }]));
+    expect(report.workers).toEqual([
+      { taskQueue: env.TEMPORAL_TASK_QUEUE, kind: 'workflows', pollers: [] },
+      { taskQueue: env.TEMPORAL_TASK_QUEUE, kind: 'activities', pollers: [] },
+      { taskQueue: env.TEMPORAL_WAREHOUSE_TASK_QUEUE, kind: 'activities', pollers: [] },
+    ]);
+  }, 30_000);
 });
