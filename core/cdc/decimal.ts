@@ -61,3 +61,15 @@ export function formatScaled(unscaled: bigint, scale: number): string {
   if (scale > 0) body = `${body.slice(0, -scale)}.${body.slice(-scale)}`;
   return negative ? `-${body}` : body;
 }
+
+/** A finite double as plain decimal text (the shortest digits that read back to it, without an exponent). */
+export function plainDecimalText(n: number): string | undefined {
+  if (!Number.isFinite(n)) return undefined;
+  const m = /^(-)?(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(n));
+  if (!m) return undefined;
+  if (m[4] === undefined) return String(n);
+  const digits = `${m[2]}${m[3] ?? ''}`;
+  const point = m[2]!.length + Number(m[4]);
+  const text = point <= 0 ? `0.${'0'.repeat(-point)}${digits}` : point >= digits.length ? `${digits}${'0'.repeat(point - digits.length)}` : `${digits.slice(0, point)}.${digits.slice(point)}`;
+  return `${m[1] ?? ''}${text}`;
+}

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
 import type { FieldSchema } from './logical-types.js';
 import { parseJsonExact } from './json.js';
@@ -49,6 +50,8 @@ export type EnvelopeResult =
   | { kind: 'invalid'; reason: string };
 
 export function parseEnvelope(value: Uint8Array | string | null | undefined): EnvelopeResult {
+  // Decoding would turn invalid bytes into U+FFFD and land a changed value: dead-letter the event instead.
+  if (value instanceof Uint8Array && !isUtf8(value)) return { kind: 'invalid', reason: 'value is not valid UTF-8 (a source or converter encoding fault)' };
   const fromBytes = value instanceof Uint8Array ? withCachedSchemaBytes(value) : undefined;
   if (fromBytes) return fromBytes;
   const text = toText(value);
@@ -214,6 +217,7 @@ function plainPayload(payload: unknown): Omit<Envelope, 'rowFields'> | undefined
 /** A Kafka key: `{schema, payload}` with the key struct's fields, or the schema-less key object. */
 export function parseKey(value: Uint8Array | string | null | undefined):
   { kind: 'key'; values: Record<string, unknown>; fields: FieldSchema[] | null } | { kind: 'none' } | { kind: 'invalid'; reason: string } {
+  if (value instanceof Uint8Array && !isUtf8(value)) return { kind: 'invalid', reason: 'key is not valid UTF-8' };
   const text = toText(value);
   if (text === null || text.trim() === '') return { kind: 'none' };
   let json: unknown;
@@ -253,7 +257,7 @@ function keyFields(text: string, schema: unknown): FieldSchema[] | null {
 function toText(value: Uint8Array | string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return value;
-  return new TextDecoder('utf-8', { fatal: false }).decode(value);
+  return new TextDecoder('utf-8', { fatal: true }).decode(value);
 }
 
 function issuesText(error: z.ZodError): string {

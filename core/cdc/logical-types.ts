@@ -1,5 +1,5 @@
-import type { SourceType } from '../../contracts/source-types.js';
-import { bytesToBigInt, digitCount, doubleToDecimal, formatScaled, parseDecimalText, rescale, type ScaledDecimal } from './decimal.js';
+import { formatSourceType, type SourceType } from '../../contracts/source-types.js';
+import { bytesToBigInt, digitCount, doubleToDecimal, formatScaled, plainDecimalText, parseDecimalText, rescale, type ScaledDecimal } from './decimal.js';
 import { floorDiv, formatDate, formatTimeMicros, formatTimestampMicros, parseZonedTime, parseZonedTimestamp } from './time.js';
 
 /**
@@ -89,7 +89,9 @@ export function incompatibility(field: FieldSchema, target: SourceType): string 
         return kind === 'int' && (intBits[field.type] ?? 99) <= columnIntBits[target.kind]!;
       case 'DECIMAL':
         if (kind === 'decimal') return decimalFieldFits(field, target);
-        return kind === 'vsdecimal' || kind === 'string' || kind === 'float' || kind === 'int';
+        // A double holds 15 significant digits: for a wider DECIMAL it may have lost some already.
+        if (kind === 'float') return (target.precision ?? 5) <= 15;
+        return kind === 'vsdecimal' || kind === 'string' || kind === 'int';
       case 'DECFLOAT':
         return kind === 'decimal' || kind === 'vsdecimal' || kind === 'string' || kind === 'float' || kind === 'int';
       case 'REAL': return (kind === 'float' && floatBits[field.type] === 32) || (kind === 'int' && (intBits[field.type] ?? 99) <= 16);
@@ -157,7 +159,7 @@ function convert(kind: FieldKind, field: FieldSchema, value: unknown, target: So
     case 'string':
       if (typeof value !== 'string') return { why: 'not a string' };
       if (target.kind === 'DECIMAL') return fromDecimal(parseDecimalText(value), target, 'not a decimal');
-      return value;
+      return withinLength(value, target);
     case 'bytes': {
       const bytes = base64Bytes(value);
       return bytes === undefined ? { why: 'not base64' } : `\\x${Buffer.from(bytes).toString('hex')}`;
@@ -219,6 +221,8 @@ function fromFloat(value: unknown, target: SourceType): Converted {
     return target.kind === 'REAL' || target.kind === 'DOUBLE' || target.kind === 'DECFLOAT' ? value : { why: 'not a finite number' };
   }
   if (typeof value !== 'number') return { why: 'not a number' };
+  // The staged format reads DECFLOAT as plain decimal text, never '1e+21'.
+  if (target.kind === 'DECFLOAT') return plainDecimalText(value) ?? { why: 'not a finite number' };
   if (target.kind === 'DECIMAL') {
     // decimal.handling.mode=double: accepted only when the double carries the decimal exactly.
     const exact = doubleToDecimal(value);
@@ -227,6 +231,19 @@ function fromFloat(value: unknown, target: SourceType): Converted {
   }
   // Shortest text that reads back to the same binary value (ECMAScript Number::toString).
   return String(value);
+}
+
+const lengthLimited = new Set<SourceType['kind']>(['CHAR', 'VARCHAR', 'GRAPHIC', 'VARGRAPHIC']);
+
+/**
+ * A text longer than its CHAR(n)/VARCHAR(n) column means the source column was widened (or the event
+ * is corrupt): refused, never truncated or landed longer than the contract says. Counted in characters,
+ * so a value the column can hold is never refused (DB2 counts bytes, which are never fewer).
+ */
+function withinLength(value: string, target: SourceType): Converted {
+  if (!lengthLimited.has(target.kind) || target.length === undefined || value.length <= target.length) return value;
+  const characters = [...value].length;
+  return characters <= target.length ? value : { why: `${characters} characters, longer than ${formatSourceType(target)}` };
 }
 
 function fromDecimal(value: ScaledDecimal | undefined, target: SourceType, notDecimal: string): Converted {
