@@ -119,6 +119,11 @@ export const configSchema = z.object({
     .default('http://127.0.0.1:8233')
     .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'expected a comma-separated list of origins such as http://127.0.0.1:8233')).min(1, 'expected at least one origin')),
+  /**
+   * How the source's Debezium connector sends DECIMAL values (decimal.handling.mode): `factory cdc
+   * register` configures the connector with it and the decoder reads by it, never by guessing.
+   */
+  FACTORY_CDC_DECIMAL_MODE: z.enum(['precise', 'string', 'double'], { message: 'expected precise, string or double' }).default('precise'),
   FACTORY_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { message: 'expected one of trace, debug, info, warn, error, fatal, silent' }).default('info'),
 }).superRefine((config, ctx) => {
   const current = config.FACTORY_PAYLOAD_KEY_ID;

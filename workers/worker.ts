@@ -115,6 +115,7 @@ function warehouseActivities(config: Config, registry: DomainRegistry, warehouse
     ...(provides.publication ? createPublishWarehouseActivities({ warehouse: provides.publication }) : {}),
     ...(provides.changeApply ? createCdcActivities({
       registry, warehouse: provides.changeApply, kafka, stagingDir: resolve(config.FACTORY_STAGING_DIR, 'cdc'), topicPrefix: config.FACTORY_CDC_TOPIC_PREFIX,
+      decimalMode: config.FACTORY_CDC_DECIMAL_MODE,
     }) : {}),
   };
 }

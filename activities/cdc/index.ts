@@ -3,6 +3,7 @@ import { Context, CancelledFailure } from '@temporalio/activity';
 import type { Kafka } from 'kafkajs';
 import { IngestPipeline, type CaptureTopic, type IngestStats } from '../../connectors/cdc/pipeline.js';
 import type { AcceptedSchemaChange } from '../../core/cdc/schema-change.js';
+import type { DecimalMode } from '../../core/cdc/logical-types.js';
 import type { ChangeApply } from '../../connectors/warehouse/port.js';
 import { topicOf } from '../../connectors/kafka-connect/debezium.js';
 import type { DomainRegistry } from '../../domains/registry.js';
@@ -13,6 +14,8 @@ export interface CdcActivityDeps {
   kafka: Kafka;
   stagingDir: string;
   topicPrefix: string;
+  /** FACTORY_CDC_DECIMAL_MODE: how the source's connector sends DECIMAL values (default precise). */
+  decimalMode?: DecimalMode;
 }
 
 export interface IngestRunInput {
@@ -55,7 +58,7 @@ export function createCdcActivities(deps: CdcActivityDeps) {
       const accepted = input.accepted?.[qualified];
       return {
         topic: topicOf(deps.topicPrefix, table.source.schema, table.source.table), domain: qualified.split('.')[0]!, table, sourceSystem: table.source.system,
-        ...(accepted ? { accepted } : {}),
+        ...(accepted ? { accepted } : {}), ...(deps.decimalMode ? { decimalMode: deps.decimalMode } : {}),
       };
     });
     const existing = pipelines.get(input.consumer);

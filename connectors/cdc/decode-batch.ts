@@ -1,5 +1,6 @@
 import { decodeRecord } from '../../core/cdc/decode.js';
 import type { AcceptedSchemaChange, SchemaChange } from '../../core/cdc/schema-change.js';
+import type { DecimalMode } from '../../core/cdc/logical-types.js';
 import type { TableContract } from '../../contracts/contract.js';
 import { changeLine } from './batch-file.js';
 
@@ -14,6 +15,8 @@ export interface DecodeTable {
   table: TableContract;
   /** Breaking changes the table's DPO accepted: decoded instead of pausing the table. */
   accepted?: AcceptedSchemaChange;
+  /** How the source sends DECIMAL values (FACTORY_CDC_DECIMAL_MODE); default precise. */
+  decimalMode?: DecimalMode;
 }
 
 export interface RawMessage {
@@ -40,7 +43,9 @@ export interface DecodedBatch {
 
 export function decodeBatch(capture: DecodeTable, topic: string, partition: number, messages: readonly RawMessage[]): DecodedBatch & { csv: string } {
   const columns = capture.table.columns.map((c) => c.name);
-  const contract = { domain: capture.domain, table: capture.table, ...(capture.accepted ? { accepted: capture.accepted } : {}) };
+  const contract = {
+    domain: capture.domain, table: capture.table, ...(capture.accepted ? { accepted: capture.accepted } : {}), ...(capture.decimalMode ? { decimalMode: capture.decimalMode } : {}),
+  };
   const batch: DecodedBatch & { csv: string } = { events: 0, tombstones: 0, changes: 0, deadLetters: [], csv: '' };
   for (let index = 0; index < messages.length; index++) {
     const message = messages[index]!;

@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { AcceptedSchemaChange, SchemaChange } from '../../core/cdc/schema-change.js';
+import type { DecimalMode } from '../../core/cdc/logical-types.js';
 import type { TableContract } from '../../contracts/contract.js';
 import type { ChangeApply, KafkaOffset } from '../warehouse/port.js';
 import type { DecodedBatch } from './decode-batch.js';
@@ -22,6 +23,8 @@ export interface CaptureTopic {
   sourceSystem: string;
   /** Breaking changes the table's DPO accepted: decoded instead of pausing the table. */
   accepted?: AcceptedSchemaChange;
+  /** How the source sends DECIMAL values (FACTORY_CDC_DECIMAL_MODE); default precise. */
+  decimalMode?: DecimalMode;
 }
 
 /** A table stopped at a breaking schema change, at the offset of the first event it could not apply. */
@@ -108,7 +111,7 @@ export class IngestPipeline {
       const partitions = stored.filter((o) => o.topic === topic).map((o) => ({ partition: o.partition, offset: o.nextOffset }));
       if (partitions.length) await this.admin.setOffsets({ groupId, topic, partitions });
     }
-    this.decoder = openDecoder(new Map(this.options.topics.map((t) => [t.topic, { domain: t.domain, table: t.table, ...(t.accepted ? { accepted: t.accepted } : {}) }])));
+    this.decoder = openDecoder(new Map(this.options.topics.map((t) => [t.topic, { domain: t.domain, table: t.table, ...(t.accepted ? { accepted: t.accepted } : {}), ...(t.decimalMode ? { decimalMode: t.decimalMode } : {}) }])));
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
     // Large fetches make large micro-batches when the stream is behind: each warehouse transaction

@@ -16,6 +16,8 @@ export interface CaptureInput {
   sourceUrl: string;
   topicPrefix: string;
   tables: TableContract[];
+  /** FACTORY_CDC_DECIMAL_MODE: how the connector sends DECIMAL values (default precise). */
+  decimalMode?: 'precise' | 'string' | 'double';
 }
 
 export function captureName(topicPrefix: string): string {
@@ -26,7 +28,7 @@ export async function registerCapture(input: CaptureInput): Promise<{ name: stri
   const connect = createConnectClient(input.connectUrl);
   const tables = input.tables.map((t) => ({ schema: t.source.schema, table: t.source.table, key: tableKey(t), hasPrimaryKey: Boolean(t.primaryKey) }));
   const name = captureName(input.topicPrefix);
-  const config = postgresCaptureConfig({ sourceUrl: input.sourceUrl, topicPrefix: input.topicPrefix, tables });
+  const config = postgresCaptureConfig({ sourceUrl: input.sourceUrl, topicPrefix: input.topicPrefix, tables, ...(input.decimalMode ? { decimalMode: input.decimalMode } : {}) });
   if (await connect.exists(name)) {
     await connect.putConnector(name, config);
   } else {

@@ -17,6 +17,8 @@ export interface PostgresCaptureInput {
   /** Topic names are `<topicPrefix>.<SCHEMA>.<TABLE>`; also names the slot and publication. */
   topicPrefix: string;
   tables: CaptureTable[];
+  /** Debezium's decimal.handling.mode; the decoder is configured with the same (FACTORY_CDC_DECIMAL_MODE). Default precise. */
+  decimalMode?: 'precise' | 'string' | 'double';
 }
 
 /**
@@ -41,7 +43,7 @@ export function postgresCaptureConfig(input: PostgresCaptureInput): Record<strin
     'publication.autocreate.mode': 'filtered',
     'snapshot.mode': 'no_data',
     'table.include.list': input.tables.map((t) => `${escapeRegex(t.schema)}\\.${escapeRegex(t.table)}`).join(','),
-    'decimal.handling.mode': 'precise',
+    'decimal.handling.mode': input.decimalMode ?? 'precise',
     'time.precision.mode': 'adaptive_time_microseconds',
     'tombstones.on.delete': 'true',
     'heartbeat.interval.ms': '10000',

@@ -1,7 +1,7 @@
 import type { TableContract } from '../../contracts/contract.js';
 import { formatSourceType, parseSourceType } from '../../contracts/source-types.js';
 import { parseEnvelope, parseKey, type Envelope, type Op } from './envelope.js';
-import { decodeValue, describeValue, inferFieldSchema, type FieldSchema } from './logical-types.js';
+import { decimalModeProblem, decodeValue, describeValue, inferFieldSchema, type DecimalMode, type FieldSchema } from './logical-types.js';
 import { db2Position, pgPosition, type PositionResult } from './position.js';
 import { compareSchemas } from '../schema-compare.js';
 import {
@@ -39,6 +39,8 @@ export interface DecodeContract {
   table: TableContract;
   /** The breaking changes the table's DPO accepted. The same object for every event of a consumer (plans are cached per object). */
   accepted?: AcceptedSchemaChange;
+  /** How the source's connector sends DECIMAL values; default 'precise', what `factory cdc register` configures. */
+  decimalMode?: DecimalMode;
 }
 
 export interface DecodedChange {
@@ -121,8 +123,9 @@ function decode(input: KafkaRecordInput, contract: DecodeContract, where: string
   }
 
   try {
-    const values = env.after ? decodeImage(table.columns, env.after, fields, true, accepted) : null;
-    const before = env.before ? decodeImage(table.columns, env.before, fields, false, accepted) : null;
+    const mode = contract.decimalMode ?? 'precise';
+    const values = env.after ? decodeImage(table.columns, env.after, fields, true, accepted, mode) : null;
+    const before = env.before ? decodeImage(table.columns, env.before, fields, false, accepted, mode) : null;
     const key = decodeKey(input.key, table, values ?? before, accepted);
     const after = env.after;
     const extra = after && schemaChange.added.length ? Object.fromEntries(schemaChange.added.map((name) => [name, after[name] ?? null])) : null;
@@ -247,15 +250,19 @@ function fieldResolver(columns: ContractColumnType[], rowFields: FieldSchema[] |
   return (column, value) => ({ name: matched.get(column.name) ?? column.name, field: inferFieldSchema(column.type, value), inferred: true });
 }
 
-function decodeImage(columns: PreparedColumn[], image: Record<string, unknown>, fields: FieldResolver, requireNotNull: boolean, accepted: AcceptedPlan): (string | null)[] {
+function decodeImage(
+  columns: PreparedColumn[], image: Record<string, unknown>, fields: FieldResolver, requireNotNull: boolean, accepted: AcceptedPlan, mode: DecimalMode,
+): (string | null)[] {
   return columns.map((column) => {
     if (accepted.nullColumns.has(column.name)) return null;
     const probe = fields(column, undefined);
     const value = image[probe.name];
     const { field, inferred } = probe.inferred ? fields(column, value) : probe;
     const retypeAccepted = accepted.retypeAccepted.has(column.name);
-    const outcome = decodeValue(field, value, column.type, retypeAccepted);
     const expected = `column ${column.name} expected ${formatSourceType(column.type)}`;
+    const modeProblem = decimalModeProblem(field, value, column.type, mode, inferred);
+    if (modeProblem !== null) throw new Failure(`${expected}, got ${modeProblem}`);
+    const outcome = decodeValue(field, value, column.type, retypeAccepted);
     if (!outcome.ok && retypeAccepted) throw new RetypeOverflow(column.name, `${expected}, got ${outcome.detail}`);
     if (!outcome.ok) {
       const got = inferred && outcome.problem === 'retyped' ? `JSON ${describeValue(value)} in a schema-less event` : outcome.detail;

@@ -55,4 +55,22 @@ describe('decoder hardening', () => {
     expect(decodeValue({ type: 'string', optional: false, field: 'C' }, 'ABCD', parseSourceType('CHAR(3)')))
       .toMatchObject({ ok: false, problem: 'corrupt', detail: expect.stringContaining('4 characters, longer than CHAR(3)') });
   });
+
+  it('reads DECIMAL values by the declared decimal mode, never by guessing from a schema-less value', () => {
+    const stringMode = readFixture('pg-decimal-string.json');
+    const full = record(stringMode, 'BOOKING_FIX', 2);
+    const payloadOnly = (edit: (after: Record<string, unknown>) => void) => {
+      const payload = valueOf(full).payload;
+      edit(payload.after as Record<string, unknown>);
+      return { ...full, value: JSON.stringify(payload) };
+    };
+    // base64 of precise decimal bytes made only of digits: read as the number 1234 when guessed.
+    const digitsOnly = payloadOnly((after) => { after.AMOUNT = '1234'; });
+    expect(failure(decodeRecord(digitsOnly, booking))).toContain('column AMOUNT expected DECIMAL(31,8), got a schema-less event, and the source\'s decimal.handling.mode is declared precise');
+    expect(decodeRecord(digitsOnly, { ...booking, decimalMode: 'string' })).toMatchObject({ kind: 'change', change: { values: expect.arrayContaining(['1234.00000000']) } });
+    expect(failure(decodeRecord(payloadOnly((after) => { after.AMOUNT = 12.5; }), { ...booking, decimalMode: 'string' })))
+      .toContain('got JSON 12.5, but the source\'s decimal.handling.mode is declared string');
+    // With inline schemas the field type must match the declared mode too.
+    expect(failure(decodeRecord(full, booking))).toContain('got Debezium string, but the source\'s decimal.handling.mode is declared precise');
+  });
 });

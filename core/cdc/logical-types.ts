@@ -70,6 +70,33 @@ function kindOf(field: FieldSchema): FieldKind {
   return (field.name !== undefined ? byName[field.name] : undefined) ?? byType[field.type] ?? 'other';
 }
 
+/** How the source connector sends DECIMAL values (Debezium's decimal.handling.mode): declared per deployment, never guessed. */
+export const decimalModes = ['precise', 'string', 'double'] as const;
+export type DecimalMode = (typeof decimalModes)[number];
+
+const decimalKinds: Record<DecimalMode, ReadonlySet<FieldKind>> = {
+  precise: new Set(['decimal', 'vsdecimal', 'int']),
+  string: new Set(['string', 'int']),
+  double: new Set(['float', 'int']),
+};
+
+/**
+ * Why a DECIMAL/DECFLOAT value cannot be read under the declared decimal mode, or null. Without
+ * inline schemas a precise value (base64 bytes) looks like text, and base64 made of digits like a
+ * number: such events are refused, not guessed. `inferred`: the field schema was inferred from a
+ * schema-less event.
+ */
+export function decimalModeProblem(field: FieldSchema, value: unknown, target: SourceType, mode: DecimalMode, inferred: boolean): string | null {
+  if ((target.kind !== 'DECIMAL' && target.kind !== 'DECFLOAT') || value === null || value === undefined) return null;
+  const declared = `the source's decimal.handling.mode is declared ${mode} (FACTORY_CDC_DECIMAL_MODE)`;
+  if (inferred) {
+    if (mode === 'precise') return `a schema-less event, and ${declared}: precise decimals need inline schemas (value.converter.schemas.enable=true)`;
+    const fits = mode === 'string' ? typeof value === 'string' : typeof value === 'number' || (typeof value === 'string' && floatSpecials.has(value));
+    return fits ? null : `JSON ${describeValue(value)}, but ${declared}`;
+  }
+  return decimalKinds[mode].has(kindOf(field)) ? null : `Debezium ${describeField(field)}, but ${declared}`;
+}
+
 /** 'int32 io.debezium.time.Date', 'bytes org.apache.kafka.connect.data.Decimal(scale 8)', 'string'. */
 export function describeField(field: FieldSchema): string {
   const scale = field.name === logicalNames.decimal && field.parameters?.scale !== undefined ? `(scale ${field.parameters.scale})` : '';
