@@ -41,8 +41,14 @@ export const configSchema = z.object({
   FACTORY_CATALOG_URL: postgresUrl.default('postgres://factory:factory@127.0.0.1:55432/factory_catalog'),
   /** Publication notifications (approval requests, reminders, escalations) are POSTed here as JSON; unset: logged only. */
   FACTORY_NOTIFY_WEBHOOK_URL: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL such as https://hooks.example.org/factory' }).optional(),
-  /** DB2 connection string (ibm_db form, DATABASE=…;HOSTNAME=…;PORT=…;UID=…;PWD=…); unset where there is no DB2. */
-  DB2_URL: z.string().regex(/DATABASE=/i, 'expected an ibm_db connection string: DATABASE=…;HOSTNAME=…;PORT=…;PROTOCOL=TCPIP;UID=…;PWD=…').optional(),
+  /** DB2: a db2:// URL or an ibm_db connection string (DATABASE=…;HOSTNAME=…;PORT=…;UID=…;PWD=…); unset where there is no DB2. */
+  DB2_URL: z.string().regex(/^db2:\/\/|DATABASE=/i, 'expected db2://user:password@host:port/DATABASE or an ibm_db connection string DATABASE=…;HOSTNAME=…;PORT=…;PROTOCOL=TCPIP;UID=…;PWD=…').optional(),
+  /**
+   * Whether the PostgreSQL source (FACTORY_SOURCE_URL) stands in for DB2 when DB2_URL is unset: `postgres`
+   * (the demo and tests: the demo source mirrors DB2's schemas and types; workers say so at start) or
+   * `none` (a deployment: db2 tables without DB2_URL stop the worker at start, naming the variable).
+   */
+  FACTORY_DB2_STANDIN: z.enum(['postgres', 'none'], { message: 'expected postgres or none' }).default('postgres'),
   FACTORY_WAREHOUSE: z.enum(['duckdb', 'bigquery'], { message: 'expected duckdb or bigquery' }).default('duckdb'),
   FACTORY_DUCKDB_PATH: z.string().min(1).default('.stack/warehouse/factory.duckdb'),
   /** Where source workers leave staged chunk files for the warehouse owner (claim-check). */

@@ -42,6 +42,10 @@ drop_bigquery_datasets() {
   for id in $ids; do curl -sf -X DELETE "$base/$id?deleteContents=true" > /dev/null; done
 }
 
+# No DB2 here: the PostgreSQL demo source stands in for it (its schemas and types mirror DB2's); the worker logs it too.
+export FACTORY_DB2_STANDIN=postgres
+echo "DB2 stand-in: the db2 contract tables read the PostgreSQL demo source (FACTORY_DB2_STANDIN=postgres; set DB2_URL for a real DB2)"
+
 echo "== 1. local stack (Temporal, Kafka, Kafka Connect + Debezium, PostgreSQL; extras: $WITH)"
 bash stack/stack.sh up --with "$WITH"
 

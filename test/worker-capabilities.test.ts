@@ -30,8 +30,8 @@ const declaration: DomainDeclaration = {
 };
 
 /** Runs the worker process to its end; the test's timeout bounds the wait. */
-function runWorker(declarationsFile: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/worker-process.ts', 'warehouse', declarationsFile], {
+function runWorker(declarationsFile: string, env: Record<string, string>, role = 'warehouse'): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/worker-process.ts', role, declarationsFile], {
     cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -76,5 +76,34 @@ describe.skipIf(unavailable !== undefined)(`warehouse worker capability check on
     const worker = await spawnWorker('warehouse', declarationsFile, isolatedEnv('caps', dir, 'postgres://nobody@127.0.0.1:1/none', env(workflowsSetting('bigquery'))));
     await worker.stop();
     expect(worker.child.exitCode).toBe(0);
+  });
+});
+
+describe('source of each contract system, at worker start', () => {
+  let dir: string;
+  let declarationsFile: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'factory-sources-'));
+    declarationsFile = join(dir, 'domains.json');
+    await writeFile(declarationsFile, JSON.stringify([declaration]));
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('exits naming DB2_URL when a db2 table has no source and no stand-in is allowed', async () => {
+    const env = isolatedEnv('sources', dir, 'postgres://nobody@127.0.0.1:1/none', { FACTORY_DB2_STANDIN: 'none' });
+    const { code, stderr, stdout } = await runWorker(declarationsFile, env, 'general');
+    expect(code).not.toBe(0);
+    expect(code).not.toBeNull();
+    expect(stdout).not.toContain('worker ready');
+    expect(stderr).toContain('system db2 (caps.stay) has no source: set DB2_URL');
+  });
+
+  it('says at start that the PostgreSQL source stands in for DB2', async () => {
+    const env = isolatedEnv('sources', dir, 'postgres://nobody@127.0.0.1:1/none', { FACTORY_DB2_STANDIN: 'postgres', FACTORY_LOG_LEVEL: 'info' });
+    const worker = await spawnWorker('general', declarationsFile, env);
+    await worker.stop();
+    expect(worker.stderr()).toContain('sources: db2 → postgres standing in for db2 (FACTORY_SOURCE_URL)');
   });
 });

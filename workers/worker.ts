@@ -9,7 +9,7 @@ import { createSourceActivities } from '../activities/source/index.js';
 import { createWarehouseActivities } from '../activities/warehouse/index.js';
 import { createQualifiedActivities } from '../activities/warehouse/qualified.js';
 import { createPublishWarehouseActivities } from '../activities/warehouse/publish.js';
-import type { Config } from '../core/config.js';
+import { ConfigError, type Config } from '../core/config.js';
 import { createBigQueryWarehouse } from '../connectors/bigquery/warehouse.js';
 import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
 import { createKafka } from '../connectors/kafka/client.js';
@@ -17,7 +17,8 @@ import { payloadProtection } from '../connectors/temporal-codec/index.js';
 import type { OpenWarehouse } from '../connectors/warehouse/port.js';
 import { registry as defaultRegistry, type DomainRegistry } from '../domains/index.js';
 import { checkWorkflowCapabilities, warehouseCapabilities } from './capabilities.js';
-import { createSourceRegistry } from './connectors.js';
+import { createSourceRegistry, describeSources, planSources } from './connectors.js';
+import { createLogger } from './logger.js';
 import { createPublicationActivities } from './publication.js';
 
 export type WorkerRole = 'all' | 'general' | 'warehouse';
@@ -49,10 +50,16 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
     const warehouse = config.FACTORY_WAREHOUSE;
     checkWorkflowCapabilities({ warehouse, provided: warehouseCapabilities[warehouse], workflows: config.FACTORY_WORKFLOWS });
   }
+  // Also before anything is opened: every contract system needs a source (the warehouse owner reads none).
+  const sourcePlan = planSources(config, tablesBySystem(registry));
+  if (role !== 'warehouse') {
+    if (sourcePlan.problems.length) throw new ConfigError(`Invalid configuration (environment variables):\n  ${sourcePlan.problems.join('\n  ')}`);
+    createLogger(config.FACTORY_LOG_LEVEL, 'worker').info(describeSources(sourcePlan.plans));
+  }
   installRuntimeOnce(config.FACTORY_LOG_LEVEL);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID });
-  const sources = createSourceRegistry(config);
+  const sources = createSourceRegistry(config, sourcePlan.plans);
   const publication = createPublicationActivities(config, registry);
   const workers: Worker[] = [];
   let warehouse: OpenWarehouse | undefined;
@@ -140,4 +147,11 @@ function installRuntimeOnce(level: string): void {
   runtimeInstalled = true;
   const sdkLevel = level === 'trace' ? 'TRACE' : level === 'debug' ? 'DEBUG' : 'WARN';
   Runtime.install({ logger: new DefaultLogger(sdkLevel) });
+}
+
+/** Qualified table names per contract system. */
+function tablesBySystem(registry: DomainRegistry): Map<string, string[]> {
+  const bySystem = new Map<string, string[]>();
+  for (const { domain, table } of registry.allTables()) bySystem.set(table.source.system, [...(bySystem.get(table.source.system) ?? []), `${domain.name}.${table.name}`]);
+  return bySystem;
 }

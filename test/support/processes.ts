@@ -8,6 +8,8 @@ export interface WorkerProcess {
   /** SIGKILL: no shutdown hook runs, in-flight activities are lost mid-way. */
   kill(): Promise<void>;
   stop(): Promise<void>;
+  /** The last 4,000 characters it wrote to stderr (its logs). */
+  stderr(): string;
 }
 
 /** Starts test/support/worker-process.ts and resolves once it polls its task queues. */
@@ -35,6 +37,7 @@ export async function spawnWorker(role: 'general' | 'warehouse' | 'all', declara
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     child,
+    stderr: () => stderr,
     async kill() {
       child.kill('SIGKILL');
       await exited;
