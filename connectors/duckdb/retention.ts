@@ -33,11 +33,11 @@ function timestampText(field: string, iso: string): string {
  * Each version older than the served one (params: domain, product twice, served version, cutoff),
  * with its snapshots and when it was superseded: the first promotion of a newer version.
  */
-const olderVersionsSql = `WITH served AS (SELECT min(promoted_at) AS at FROM _factory.published_views WHERE domain = ? AND product = ?),
+const olderVersionsSql = `WITH served AS (SELECT min(promoted_at) AS served_at FROM _factory.published_views WHERE domain = ? AND product = ?),
 older AS (
   SELECT s.version, list(s.snapshot ORDER BY s.snapshot) AS snapshots,
          coalesce((SELECT min(p.promoted_at) FROM _factory.product_promotions p
-                   WHERE p.domain = s.domain AND p.product = s.product AND p.version > s.version), (SELECT at FROM served)) AS superseded_at
+                   WHERE p.domain = s.domain AND p.product = s.product AND p.version > s.version), (SELECT served_at FROM served)) AS superseded_at
   FROM _factory.product_snapshots s WHERE s.domain = ? AND s.product = ? AND s.version < ?
   GROUP BY s.domain, s.product, s.version)
 SELECT version, snapshots, strftime(superseded_at, '%Y-%m-%dT%H:%M:%S.%gZ'), superseded_at < CAST(? AS TIMESTAMP) FROM older ORDER BY version`;
@@ -58,7 +58,7 @@ export function createDuckDbRetention({ writer, serial, transaction }: DuckDbRet
   const count = async (sql: string, params: DuckDBValue[] = []) => Number((await rows(sql, params))[0]![0]);
 
   return {
-    pruneChangeLog({ domain, table, cutoff, dryRun }: ChangeLogRetentionInput): Promise<ChangeLogRetentionResult> {
+    async pruneChangeLog({ domain, table, cutoff, dryRun }: ChangeLogRetentionInput): Promise<ChangeLogRetentionResult> {
       const schema = layerSchema('raw', domain);
       const name = `${table}__changes`;
       const changeLog = `${schema}.${name}`;
@@ -76,7 +76,7 @@ export function createDuckDbRetention({ writer, serial, transaction }: DuckDbRet
       }));
     },
 
-    pruneSnapshots({ domain, product, cutoff, dryRun }: SnapshotRetentionInput): Promise<SnapshotRetentionResult> {
+    async pruneSnapshots({ domain, product, cutoff, dryRun }: SnapshotRetentionInput): Promise<SnapshotRetentionResult> {
       publishedViewName(domain, product, 'any');
       const limit = timestampText('cutoff', cutoff);
       return serial(async () => {

@@ -1,0 +1,157 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runRetention, scheduleRetention } from '../cli/commands/retention.js';
+import { removeSchedule } from '../cli/schedules.js';
+import { openCatalogStore, type PostgresCatalogStore } from '../connectors/catalog/postgres.js';
+import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
+import type { DomainDeclaration } from '../contracts/contract.js';
+import { loadDomains } from '../domains/load.js';
+import { retentionRunWorkflowType, type RetentionRunResult } from '../workflows/api/retention.js';
+import { startWorkers, type RunningWorkers } from '../workers/worker.js';
+import { testCatalogDatabase } from './support/catalog.js';
+import { countByAge, seedChangeLog, seedPublishedVersions, snapshotTables } from './support/retention-fixture.js';
+import { connectClient, isolatedEnv, testConfig } from './support/temporal.js';
+
+// Retention on the real stack: DuckDB seeded with change-log rows and product versions of known
+// ages, then the retentionRun workflow through a real worker (Temporal dev server), audited in a
+// PostgreSQL catalog of the test's own; the warehouse file is read again after the worker stopped.
+
+const columns = [{ name: 'STAY_ID', type: 'BIGINT' }, { name: 'GUEST', type: 'VARCHAR(40)', nullable: true, pii: 'identity' as const }];
+const declaration: DomainDeclaration = {
+  name: 'rtest',
+  description: 'retention test domain',
+  dpo: { id: 'dpo.rtest', name: 'Owner' },
+  tables: [
+    { name: 'stay', description: 'stays (default age, 90 days)', source: { system: 'db2', schema: 'RTEST', table: 'STAY' }, primaryKey: ['STAY_ID'], columns },
+    {
+      name: 'stay_history', description: 'kept two years', source: { system: 'db2', schema: 'RTEST', table: 'STAY_HIST' }, primaryKey: ['STAY_ID'], columns,
+      retention: { changeLogDays: 730 },
+    },
+    { name: 'never_captured', description: 'no change log', source: { system: 'db2', schema: 'RTEST', table: 'NONE' }, primaryKey: ['STAY_ID'], columns },
+  ],
+  products: [{ name: 'stays', description: 'stays', tables: ['stay'], retention: { supersededSnapshotDays: 30 } }],
+};
+
+describe('retention on the real stack', () => {
+  const registry = loadDomains([declaration]);
+  const base = testConfig();
+  const catalogDb = testCatalogDatabase(base.FACTORY_CATALOG_URL);
+  const now = Date.now();
+  let dir: string;
+  let config: ReturnType<typeof testConfig>;
+  let workers: RunningWorkers | undefined;
+  let client: Client;
+  let closeClient: () => Promise<void>;
+  let catalog: PostgresCatalogStore;
+  const queues = () => ({ taskQueue: config.TEMPORAL_TASK_QUEUE, warehouseTaskQueue: config.TEMPORAL_WAREHOUSE_TASK_QUEUE });
+
+  beforeAll(async () => {
+    catalog = await openCatalogStore({ url: catalogDb.url });
+    dir = await mkdtemp(join(tmpdir(), 'factory-retention-'));
+    config = testConfig(isolatedEnv('retention', dir, base.FACTORY_SOURCE_URL, { FACTORY_CATALOG_URL: catalogDb.url }));
+    const warehouse = await createDuckDbWarehouse({ path: config.FACTORY_DUCKDB_PATH });
+    try {
+      const db = await warehouse.connectReader();
+      await seedChangeLog(db, 'rtest', registry.table('rtest.stay'), [{ days: 400, rows: 5 }, { days: 91, rows: 4 }, { days: 89, rows: 3 }, { days: 0, rows: 2 }], now);
+      await seedChangeLog(db, 'rtest', registry.table('rtest.stay_history'), [{ days: 800, rows: 6 }, { days: 400, rows: 7 }, { days: 0, rows: 1 }], now);
+      await db.run(`CREATE TABLE raw_rtest.stay ("STAY_ID" BIGINT, "GUEST" VARCHAR); INSERT INTO raw_rtest.stay VALUES (1, 'a'), (2, 'b')`);
+      await seedPublishedVersions(warehouse, db, { domain: 'rtest', product: 'stays', table: 'stay' }, [100, 10], now);
+    } finally {
+      await warehouse.close();
+    }
+    workers = await startWorkers({ config, role: 'all', registry });
+    ({ client, close: closeClient } = await connectClient(config));
+  });
+
+  afterAll(async () => {
+    workers?.shutdown();
+    await workers?.done;
+    await closeClient?.();
+    await catalog?.close();
+    await catalogDb.drop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const counts = (r: RetentionRunResult) => r.changeLogs.map((c) => [c.table, c.days, c.before, c.deleted, c.after]);
+
+  it('deletes change-log rows older than each table\'s age and nothing newer, drops the superseded snapshot past its age, audits the run', async () => {
+    const dry = await runRetention(client, { dryRun: true }, queues());
+    expect(counts(dry)).toEqual([['stay', 90, 14, 9, 14], ['stay_history', 730, 14, 6, 14]]);
+
+    const run = await runRetention(client, {}, queues());
+    // Before is still 14: the dry run deleted nothing.
+    expect(counts(run)).toEqual([['stay', 90, 14, 9, 5], ['stay_history', 730, 14, 6, 8]]);
+    expect(run.tablesWithoutChangeLog).toBe(1);
+    expect(run.snapshots).toEqual([expect.objectContaining({
+      domain: 'rtest', product: 'stays', days: 30, servedVersion: 3, kept: [2],
+      dropped: [expect.objectContaining({ version: 1, snapshots: ['published_rtest.stays__stay__v1'] })],
+    })]);
+    expect(run.totals).toEqual({ changeLogRowsDeleted: 15, snapshotVersionsDropped: 1, snapshotTablesDropped: 1 });
+
+    // Audited with counts, names and cutoffs, never a value (the seeded GUEST values are 'a' and 'b').
+    const audit = await catalog.auditTrail({ kind: 'retention' });
+    expect(audit.map((a) => [a.action, a.domain, a.actor])).toEqual([
+      ['retention.domain', 'rtest', 'system'], ['retention.run', null, 'system'],
+      ['retention.domain', 'rtest', 'system'], ['retention.run', null, 'system'],
+    ]);
+    expect(audit.map((a) => a.id).slice(2)).toEqual(run.auditIds);
+    expect(audit[0]!.detail).toContain('stay 9 of 14 would delete, 14 left (90 d');
+    expect(audit[2]!.detail).toContain('stay 9 of 14 deleted, 5 left (90 d');
+    expect(audit[2]!.detail).toContain('stay_history 6 of 14 deleted, 8 left (730 d');
+    expect(audit[2]!.detail).toContain('stays serves v3, superseded dropped: v1, kept: v2 (30 d');
+    expect(audit[3]!.detail).toMatch(/^retention run retention:.*: 2 change logs, 15 rows deleted; 1 published products, 1 superseded versions \(1 snapshots\) dropped$/);
+    expect(audit[1]!.detail).toMatch(/^retention dry run /);
+  });
+
+  it('runs from a Temporal Schedule whose spec and action are what `factory retention schedule` asked for', async () => {
+    const scheduleId = `retention-test-${process.pid}-${Date.now().toString(36)}`;
+    try {
+      expect(await scheduleRetention(client, { cronExpressions: ['30 3 * * *'] }, queues(), scheduleId)).toBe('created');
+      const handle = client.schedule.getHandle(scheduleId);
+      let described = await handle.describe();
+      expect(described.spec.calendars).toEqual([expect.objectContaining({ hour: [{ start: 3, end: 3, step: 1 }], minute: [{ start: 30, end: 30, step: 1 }] })]);
+      expect(described.action).toMatchObject({
+        type: 'startWorkflow', workflowType: retentionRunWorkflowType, workflowId: 'retention', taskQueue: config.TEMPORAL_TASK_QUEUE,
+        args: [{ warehouseTaskQueue: config.TEMPORAL_WAREHOUSE_TASK_QUEUE }],
+      });
+      expect(await scheduleRetention(client, { cronExpressions: ['0 4 * * *'] }, queues(), scheduleId)).toBe('updated');
+      described = await handle.describe();
+      expect(described.spec.calendars).toEqual([expect.objectContaining({ hour: [{ start: 4, end: 4, step: 1 }], minute: [{ start: 0, end: 0, step: 1 }] })]);
+
+      // Triggered now, the scheduled action runs on the worker: everything was pruned, nothing is left to delete.
+      await handle.trigger();
+      let workflowId: string | undefined;
+      for (let i = 0; i < 100 && !workflowId; i++) {
+        workflowId = (await handle.describe()).info.recentActions[0]?.action.workflow.workflowId;
+        if (!workflowId) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(workflowId).toMatch(/^retention-/);
+      const scheduled = await client.workflow.getHandle(workflowId!).result() as RetentionRunResult;
+      expect(counts(scheduled)).toEqual([['stay', 90, 5, 0, 5], ['stay_history', 730, 8, 0, 8]]);
+      expect(scheduled.dryRun).toBe(false);
+    } finally {
+      await removeSchedule(client, scheduleId);
+    }
+  });
+
+  it('left the warehouse with only the rows and snapshots inside their ages', async () => {
+    workers!.shutdown();
+    await workers!.done;
+    workers = undefined;
+    const warehouse = await createDuckDbWarehouse({ path: config.FACTORY_DUCKDB_PATH });
+    try {
+      const db = await warehouse.connectReader();
+      expect(await countByAge(db, 'raw_rtest.stay__changes', 90, now)).toEqual({ older: 0, newer: 5 });
+      expect(await countByAge(db, 'raw_rtest.stay_history__changes', 730, now)).toEqual({ older: 0, newer: 8 });
+      // The 400-day-old history rows are inside the 730-day age: all 7 are still there.
+      expect(await countByAge(db, 'raw_rtest.stay_history__changes', 300, now)).toEqual({ older: 7, newer: 1 });
+      expect(await snapshotTables(db, 'rtest', 'stays')).toEqual(['stays__stay__v2', 'stays__stay__v3', 'stays__stay__v4']);
+      expect(await warehouse.publishedProduct({ domain: 'rtest', product: 'stays' })).toMatchObject({ version: 3, views: [expect.objectContaining({ rows: 2 })] });
+    } finally {
+      await warehouse.close();
+    }
+  });
+});
