@@ -1,19 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRetention, scheduleRetention } from '../cli/commands/retention.js';
 import { removeSchedule } from '../cli/schedules.js';
-import { openCatalogStore, type PostgresCatalogStore } from '../connectors/catalog/postgres.js';
 import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
 import type { DomainDeclaration } from '../contracts/contract.js';
 import { loadDomains } from '../domains/load.js';
 import { retentionRunWorkflowType, type RetentionRunResult } from '../workflows/api/retention.js';
-import { startWorkers, type RunningWorkers } from '../workers/worker.js';
-import { testCatalogDatabase } from './support/catalog.js';
 import { countByAge, seedChangeLog, seedPublishedVersions, snapshotTables } from './support/retention-fixture.js';
-import { connectClient, isolatedEnv, testConfig } from './support/temporal.js';
+import { openTestWorkers, type TestWorkers } from './support/test-workers.js';
 
 // Retention on the real stack: DuckDB seeded with change-log rows and product versions of known
 // ages, then the retentionRun workflow through a real worker (Temporal dev server), audited in a
@@ -37,22 +31,15 @@ const declaration: DomainDeclaration = {
 
 describe('retention on the real stack', () => {
   const registry = loadDomains([declaration]);
-  const base = testConfig();
-  const catalogDb = testCatalogDatabase(base.FACTORY_CATALOG_URL);
   const now = Date.now();
-  let dir: string;
-  let config: ReturnType<typeof testConfig>;
-  let workers: RunningWorkers | undefined;
+  let env: TestWorkers;
   let client: Client;
-  let closeClient: () => Promise<void>;
-  let catalog: PostgresCatalogStore;
-  const queues = () => ({ taskQueue: config.TEMPORAL_TASK_QUEUE, warehouseTaskQueue: config.TEMPORAL_WAREHOUSE_TASK_QUEUE });
+  const queues = () => ({ taskQueue: env.config.TEMPORAL_TASK_QUEUE, warehouseTaskQueue: env.config.TEMPORAL_WAREHOUSE_TASK_QUEUE });
 
   beforeAll(async () => {
-    catalog = await openCatalogStore({ url: catalogDb.url });
-    dir = await mkdtemp(join(tmpdir(), 'factory-retention-'));
-    config = testConfig(isolatedEnv('retention', dir, base.FACTORY_SOURCE_URL, { FACTORY_CATALOG_URL: catalogDb.url }));
-    const warehouse = await createDuckDbWarehouse({ path: config.FACTORY_DUCKDB_PATH });
+    env = await openTestWorkers('retention', registry);
+    client = env.client;
+    const warehouse = await createDuckDbWarehouse({ path: env.config.FACTORY_DUCKDB_PATH });
     try {
       const db = await warehouse.connectReader();
       await seedChangeLog(db, 'rtest', registry.table('rtest.stay'), [{ days: 400, rows: 5 }, { days: 91, rows: 4 }, { days: 89, rows: 3 }, { days: 0, rows: 2 }], now);
@@ -62,17 +49,11 @@ describe('retention on the real stack', () => {
     } finally {
       await warehouse.close();
     }
-    workers = await startWorkers({ config, role: 'all', registry });
-    ({ client, close: closeClient } = await connectClient(config));
+    await env.startWorkers();
   });
 
   afterAll(async () => {
-    workers?.shutdown();
-    await workers?.done;
-    await closeClient?.();
-    await catalog?.close();
-    await catalogDb.drop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await env?.close();
   });
 
   const counts = (r: RetentionRunResult) => r.changeLogs.map((c) => [c.table, c.days, c.before, c.deleted, c.after]);
@@ -92,7 +73,7 @@ describe('retention on the real stack', () => {
     expect(run.totals).toEqual({ changeLogRowsDeleted: 15, snapshotVersionsDropped: 1, snapshotTablesDropped: 1 });
 
     // Audited with counts, names and cutoffs, never a value (the seeded GUEST values are 'a' and 'b').
-    const audit = await catalog.auditTrail({ kind: 'retention' });
+    const audit = await env.catalog.auditTrail({ kind: 'retention' });
     expect(audit.map((a) => [a.action, a.domain, a.actor])).toEqual([
       ['retention.domain', 'rtest', 'system'], ['retention.run', null, 'system'],
       ['retention.domain', 'rtest', 'system'], ['retention.run', null, 'system'],
@@ -114,8 +95,8 @@ describe('retention on the real stack', () => {
       let described = await handle.describe();
       expect(described.spec.calendars).toEqual([expect.objectContaining({ hour: [{ start: 3, end: 3, step: 1 }], minute: [{ start: 30, end: 30, step: 1 }] })]);
       expect(described.action).toMatchObject({
-        type: 'startWorkflow', workflowType: retentionRunWorkflowType, workflowId: 'retention', taskQueue: config.TEMPORAL_TASK_QUEUE,
-        args: [{ warehouseTaskQueue: config.TEMPORAL_WAREHOUSE_TASK_QUEUE }],
+        type: 'startWorkflow', workflowType: retentionRunWorkflowType, workflowId: 'retention', taskQueue: env.config.TEMPORAL_TASK_QUEUE,
+        args: [{ warehouseTaskQueue: env.config.TEMPORAL_WAREHOUSE_TASK_QUEUE }],
       });
       expect(await scheduleRetention(client, { cronExpressions: ['0 4 * * *'] }, queues(), scheduleId)).toBe('updated');
       described = await handle.describe();
@@ -138,10 +119,8 @@ describe('retention on the real stack', () => {
   });
 
   it('left the warehouse with only the rows and snapshots inside their ages', async () => {
-    workers!.shutdown();
-    await workers!.done;
-    workers = undefined;
-    const warehouse = await createDuckDbWarehouse({ path: config.FACTORY_DUCKDB_PATH });
+    await env.stopWorkers();
+    const warehouse = await createDuckDbWarehouse({ path: env.config.FACTORY_DUCKDB_PATH });
     try {
       const db = await warehouse.connectReader();
       expect(await countByAge(db, 'raw_rtest.stay__changes', 90, now)).toEqual({ older: 0, newer: 5 });
