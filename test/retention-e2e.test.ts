@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRetention, scheduleRetention } from '../cli/commands/retention.js';
 import { removeSchedule } from '../cli/schedules.js';
@@ -7,6 +7,7 @@ import type { DomainDeclaration } from '../contracts/contract.js';
 import { loadDomains } from '../domains/load.js';
 import { retentionRunWorkflowType, type RetentionRunResult } from '../workflows/api/retention.js';
 import { countByAge, seedChangeLog, seedPublishedVersions, snapshotTables } from './support/retention-fixture.js';
+import { startFactory } from './support/factory-cli.js';
 import { openTestWorkers, type TestWorkers } from './support/test-workers.js';
 
 // Retention on the real stack: DuckDB seeded with change-log rows and product versions of known
@@ -85,6 +86,23 @@ describe('retention on the real stack', () => {
     expect(audit[2]!.detail).toContain('stays serves v3, superseded dropped: v1, kept: v2 (30 d');
     expect(audit[3]!.detail).toMatch(/^retention run retention:.*: 2 change logs, 15 rows deleted; 1 published products, 1 superseded versions \(1 snapshots\) dropped$/);
     expect(audit[1]!.detail).toMatch(/^retention dry run /);
+  });
+
+  it('fails at once naming an unknown domain; `factory retention run --dry-run` prints the counts and `status` lists the run', async () => {
+    const failed = await runRetention(client, { domains: ['rtset'] }, queues()).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(WorkflowFailedError);
+    expect((failed as WorkflowFailedError).cause?.message).toBe('retentionRun: unknown domain "rtset": closest are rtest');
+
+    const cliEnv = { TEMPORAL_TASK_QUEUE: queues().taskQueue, TEMPORAL_WAREHOUSE_TASK_QUEUE: queues().warehouseTaskQueue, FACTORY_CATALOG_URL: env.config.FACTORY_CATALOG_URL };
+    const dry = await startFactory(['retention', 'run', '--dry-run'], cliEnv).exited;
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/rtest\.stay\s+90 d\s+\S+\s+5\s+0\s+5/);
+    expect(dry.stdout).toMatch(/rtest\.stays\s+30 d\s+\S+\s+v3\s+-\s+v2/);
+    expect(dry.stdout).toContain('dry run: 0 change-log rows would be deleted, 0 superseded versions (0 snapshots) would be dropped');
+    const status = await startFactory(['retention', 'status', '--json'], cliEnv).exited;
+    expect(status.code).toBe(0);
+    const runs = (JSON.parse(status.stdout) as { runs: { workflowId: string; result?: RetentionRunResult }[] }).runs;
+    expect(runs.some((r) => r.result?.dryRun === true && r.result.changeLogs.some((c) => c.domain === 'rtest'))).toBe(true);
   });
 
   it('runs from a Temporal Schedule whose spec and action are what `factory retention schedule` asked for', async () => {

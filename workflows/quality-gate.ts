@@ -1,12 +1,10 @@
-import {
-  ActivityFailure, ApplicationFailure, proxyActivities, upsertSearchAttributes, workflowInfo,
-} from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { createQualityActivities } from '../activities/quality/index.js';
 import type { createSourceActivities } from '../activities/source/index.js';
 import { longChunk, shortIo } from './lib/activity-options.js';
-import { nonRetryableErrorTypes } from '../core/errors.js';
 import { baselineKinds, gateStatus, type QualityReport } from '../core/quality-report.js';
 import { factoryDomain, factoryStatus } from './api/search-attributes.js';
+import { surfaced } from './lib/failures.js';
 import { runPool } from './lib/pool.js';
 import type { QualityGateInput, QualityGateResult, QualityReportInput } from './api/quality-gate.js';
 
@@ -62,15 +60,6 @@ export async function qualityGate(input: QualityGateInput): Promise<QualityGateR
     upsertSearchAttributes([{ key: factoryStatus, value: 'failed' }]);
     throw error;
   }
-}
-
-/** An activity's own non-retryable error (an unknown product) becomes the workflow's failure, as it is. */
-function surfaced(workflow: string, error: unknown): unknown {
-  const cause = error instanceof ActivityFailure ? error.cause : undefined;
-  if (cause instanceof ApplicationFailure && cause.type && nonRetryableErrorTypes.includes(cause.type)) {
-    return ApplicationFailure.nonRetryable(`${workflow}: ${cause.message}`, cause.type);
-  }
-  return error;
 }
 
 function failureMessage(error: unknown): string {

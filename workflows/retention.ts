@@ -6,6 +6,7 @@ import {
 } from './api/retention.js';
 import { factoryStatus } from './api/search-attributes.js';
 import { longChunk, shortIo } from './lib/activity-options.js';
+import { surfaced } from './lib/failures.js';
 import { runPool } from './lib/pool.js';
 import { retentionAuditText } from './lib/retention-audit.js';
 
@@ -33,7 +34,8 @@ export async function retentionRun(input: RetentionRunInput): Promise<RetentionR
   const limit = Math.max(1, input.concurrency ?? 2);
   upsertSearchAttributes([{ key: factoryStatus, value: dryRun ? 'dry-run' : 'pruning' }]);
   try {
-    const { tables, products } = await plan.planRetention(input.domains?.length ? { domains: input.domains } : {});
+    const { tables, products } = await plan.planRetention(input.domains?.length ? { domains: input.domains } : {})
+      .catch((error: unknown) => { throw surfaced('retentionRun', error); });
     const logs = await runPool(tables, limit, async (t): Promise<ChangeLogRetentionOutcome & { exists: boolean }> => {
       const at = cutoff(t.days);
       return { ...t, cutoff: at, ...(await prune.pruneChangeLog({ domain: t.domain, table: t.table, cutoff: at, dryRun })) };

@@ -52,7 +52,8 @@ export function printRetention(result: RetentionRunResult): void {
     s.dropped.map((d) => `v${d.version}`).join(' ') || '-', s.kept.map((v) => `v${v}`).join(' ') || '-',
   ]));
   const t = result.totals;
-  console.log(`\n${result.dryRun ? 'dry run: ' : ''}${t.changeLogRowsDeleted} change-log rows ${verb}, ${t.snapshotVersionsDropped} superseded versions (${t.snapshotTablesDropped} snapshots) ${result.dryRun ? 'would be dropped' : 'dropped'}; audit entries ${result.auditIds.join(', ')}`);
+  const [deleted, dropped] = result.dryRun ? ['would be deleted', 'would be dropped'] : ['deleted', 'dropped'];
+  console.log(`\n${result.dryRun ? 'dry run: ' : ''}${t.changeLogRowsDeleted} change-log rows ${deleted}, ${t.snapshotVersionsDropped} superseded versions (${t.snapshotTablesDropped} snapshots) ${dropped}; audit entries ${result.auditIds.join(', ')}`);
 }
 
 async function showStatus(client: Client, json: boolean): Promise<void> {
