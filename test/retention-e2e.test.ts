@@ -73,7 +73,7 @@ describe('retention on the real stack', () => {
     })]);
     expect(run.totals).toEqual({ changeLogRowsDeleted: 15, snapshotVersionsDropped: 1, snapshotTablesDropped: 1 });
 
-    // Audited with counts, names and cutoffs, never a value (the seeded GUEST values are 'a' and 'b').
+    // Audited with counts, names, ages and cutoffs.
     const audit = await env.catalog.auditTrail({ kind: 'retention' });
     expect(audit.map((a) => [a.action, a.domain, a.actor])).toEqual([
       ['retention.domain', 'rtest', 'system'], ['retention.run', null, 'system'],
