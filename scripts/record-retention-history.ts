@@ -11,30 +11,21 @@
 // stand-in activities of test/support/retention-fakes.ts.
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { Worker } from '@temporalio/worker';
 import { retentionRunWorkflowType, type RetentionRunWorkflow } from '../workflows/api/retention.js';
 import { historyToJson } from '../test/support/history-json.js';
 import { retentionFakes } from '../test/support/retention-fakes.js';
-import { createTimeSkippingEnv, workflowsPath } from '../test/support/time-skipping.js';
+import { startTimeSkippingWorkers, workflowsPath } from '../test/support/time-skipping.js';
 
 const out = fileURLToPath(new URL('../test/histories/retention-run.json', import.meta.url));
 
-const env = await createTimeSkippingEnv();
+const started = await startTimeSkippingWorkers({ workflowsPath, ...retentionFakes() });
 try {
-  const { warehouse, general } = retentionFakes();
-  const workers = [
-    await Worker.create({ connection: env.nativeConnection, taskQueue: 'main', workflowsPath, activities: general }),
-    await Worker.create({ connection: env.nativeConnection, taskQueue: 'wh', activities: warehouse }),
-  ];
-  const running = Promise.all(workers.map((w) => w.run()));
-  const handle = await env.client.workflow.start<RetentionRunWorkflow>(retentionRunWorkflowType, {
+  const handle = await started.env.client.workflow.start<RetentionRunWorkflow>(retentionRunWorkflowType, {
     taskQueue: 'main', workflowId: 'retention-2026-12-03T03:30:00Z', args: [{ warehouseTaskQueue: 'wh' }],
   });
   await handle.result();
   await writeFile(out, `${historyToJson(await handle.fetchHistory())}\n`);
-  workers.forEach((w) => w.shutdown());
-  await running;
   console.log(`wrote ${out}`);
 } finally {
-  await env.teardown();
+  await started.stop();
 }
