@@ -1,4 +1,4 @@
-import type { Client, ScheduleOptionsAction, ScheduleSpec } from '@temporalio/client';
+import { ScheduleNotFoundError, type Client, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
 import type { Command } from 'commander';
 import {
   retentionRunWorkflowId, retentionRunWorkflowType, retentionScheduledWorkflowId, retentionScheduleId,
@@ -57,7 +57,10 @@ export function printRetention(result: RetentionRunResult): void {
 }
 
 async function showStatus(client: Client, json: boolean): Promise<void> {
-  const schedule = await client.schedule.getHandle(retentionScheduleId).describe().catch(() => undefined);
+  const schedule = await client.schedule.getHandle(retentionScheduleId).describe().catch((error: unknown) => {
+    if (error instanceof ScheduleNotFoundError) return undefined;
+    throw error;
+  });
   const runs: { workflowId: string; status: string; started: string; closed: string; result?: RetentionRunResult }[] = [];
   for await (const run of client.workflow.list({ query: `WorkflowType = '${retentionRunWorkflowType}'`, pageSize: 10 })) {
     const result = run.status.name === 'COMPLETED'
