@@ -50,6 +50,18 @@ export { businessRuleSchema };
 
 export const sourceSchema = z.strictObject({ system: z.string().min(1), schema: upperName, table: upperName });
 
+/** An age in whole days; the defaults when a contract declares none are in retention.ts. */
+const retentionDays = z.number()
+  .int('expected a whole number of days from 1 to 3650')
+  .min(1, 'expected a whole number of days from 1 to 3650')
+  .max(3650, 'expected a whole number of days from 1 to 3650');
+
+/** How long the table's change log keeps a change after it was ingested. */
+export const tableRetentionSchema = z.strictObject({ changeLogDays: retentionDays });
+
+/** How long a published version's snapshot is kept once a newer version serves the product. */
+export const productRetentionSchema = z.strictObject({ supersededSnapshotDays: retentionDays });
+
 export const tableSchema = z.strictObject({
   /** Warehouse name, lower case, unique within the domain. */
   name: lowerName,
@@ -61,6 +73,8 @@ export const tableSchema = z.strictObject({
   columns: z.array(columnSchema).min(1),
   qualityRules: z.array(qualityRuleSchema).default([]),
   businessRules: z.array(businessRuleSchema).default([]),
+  /** Omitted: the default (retention.ts). Optional, not defaulted, so contracts without it stay as they were. */
+  retention: tableRetentionSchema.optional(),
 });
 
 export const dataProductSchema = z.strictObject({
@@ -69,6 +83,8 @@ export const dataProductSchema = z.strictObject({
   /** Tables of this domain or '<domain>.<table>' of another. */
   tables: z.array(z.string().min(1)).min(1),
   consumers: z.array(z.string()).default([]),
+  /** Omitted: the default (retention.ts). */
+  retention: productRetentionSchema.optional(),
 });
 
 export const approvalPolicySchema = z.strictObject({

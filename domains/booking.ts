@@ -130,6 +130,8 @@ export const bookingDomain = {
       description: 'Every status change of a booking, written by the booking transaction; never updated.',
       source: { system: 'db2', schema: 'BOOK', table: 'BOOKING_STAT_HIST' },
       primaryKey: ['BOOKING_ID', 'CHANGED_TS'],
+      // Cancellation and conversion analyses look back over two seasons of status changes.
+      retention: { changeLogDays: 730 },
       columns: [
         { name: 'BOOKING_ID', type: 'BIGINT', references: 'booking.booking.BOOKING_ID' },
         { name: 'CHANGED_TS', type: 'TIMESTAMP(6)' },

@@ -86,6 +86,8 @@ export const customerDomain = {
       description: 'Travel documents captured for flights and border formalities.',
       source: { system: 'db2', schema: 'CUST', table: 'CUST_DOCUMENT' },
       primaryKey: ['DOCUMENT_ID'],
+      // Document numbers: the change log keeps them no longer than a month.
+      retention: { changeLogDays: 30 },
       columns: [
         { name: 'DOCUMENT_ID', type: 'BIGINT' },
         { name: 'CUSTOMER_ID', type: 'BIGINT', references: 'customer.customer.CUSTOMER_ID' },
@@ -118,6 +120,8 @@ export const customerDomain = {
       description: 'One current profile per guest with addresses, contact points and preferences, for the call centre and resort front desks.',
       tables: ['customer', 'customer_address', 'customer_contact', 'customer_preference'],
       consumers: ['call-centre', 'resort-front-desk'],
+      // Superseded profiles are personal data nobody reads any more: a week to look back.
+      retention: { supersededSnapshotDays: 7 },
     },
   ],
 } satisfies DomainDeclaration;

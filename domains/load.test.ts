@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UnsupportedSourceTypeError } from '../contracts/source-types.js';
 import type { ColumnDeclaration, TableDeclaration } from '../contracts/contract.js';
+import { changeLogRetention, defaultRetention, snapshotRetention } from '../contracts/retention.js';
 import { ContractError } from './errors.js';
 import { loadDomain, loadDomains } from './load.js';
 import { fixtureDeclarations } from '../test/support/domain-fixtures.js';
@@ -174,6 +175,47 @@ describe('loadDomain: tables and columns', () => {
   });
 });
 
+describe('loadDomain: retention', () => {
+  it('names the domain, table or product and field of a bad retention age', () => {
+    const { booking } = fixtureDeclarations();
+    table(booking, 'booking').retention = { changeLogDays: 0 };
+    table(booking, 'booking_line').retention = { changeLogDays: 1.5 };
+    booking.products![0]!.retention = { supersededSnapshotDays: 4000 };
+    expectMessage(
+      () => loadDomain(booking),
+      [
+        'domain "booking", table "booking", field "retention.changeLogDays": got 0 — expected a whole number of days from 1 to 3650',
+        'domain "booking", table "booking_line", field "retention.changeLogDays": got 1.5 — expected a whole number of days from 1 to 3650',
+        'domain "booking", product "bookings", field "retention.supersededSnapshotDays": got 4000 — expected a whole number of days from 1 to 3650',
+      ].join('\n'),
+    );
+  });
+
+  it('names a retention field that a table or a product does not have', () => {
+    const { booking } = fixtureDeclarations();
+    Object.assign(table(booking, 'booking'), { retention: { supersededSnapshotDays: 30 } });
+    Object.assign(booking.products![0]!, { retention: { changeLogDays: 30 } });
+    expectMessage(
+      () => loadDomain(booking),
+      [
+        'domain "booking", table "booking", field "retention.changeLogDays": required — expected a whole number of days from 1 to 3650',
+        'domain "booking", table "booking", field "retention.supersededSnapshotDays": unknown field — expected one of changeLogDays',
+        'domain "booking", product "bookings", field "retention.supersededSnapshotDays": required — expected a whole number of days from 1 to 3650',
+        'domain "booking", product "bookings", field "retention.changeLogDays": unknown field — expected one of supersededSnapshotDays',
+      ].join('\n'),
+    );
+  });
+
+  it('keeps what a contract declares and applies the default elsewhere', () => {
+    const { booking } = fixtureDeclarations();
+    table(booking, 'booking').retention = { changeLogDays: 400 };
+    const contract = loadDomain(booking);
+    expect(changeLogRetention(contract.tables.find((t) => t.name === 'booking')!)).toEqual({ days: 400, declared: true });
+    expect(changeLogRetention(contract.tables.find((t) => t.name === 'booking_line')!)).toEqual({ days: defaultRetention.changeLogDays, declared: false });
+    expect(snapshotRetention(contract.products[0]!)).toEqual({ days: defaultRetention.supersededSnapshotDays, declared: false });
+  });
+});
+
 describe('loadDomain: domain fields', () => {
   it('rewrites a missing DPO into the contract format', () => {
     const { customer } = fixtureDeclarations();
@@ -230,7 +272,7 @@ describe('loadDomain: domain fields', () => {
         'domain "customer", field "dpo.email": got "not-an-email" — expected a valid email',
         'domain "customer", field "approval.reminderHours": got -1 — expected a positive number',
         "domain \"customer\", table \"customer\", column \"LAST_NAME\", field \"references\": got \"customer.CUSTOMER_ID\" — expected '<domain>.<table>.<COLUMN>'",
-        'domain "customer", product "customer_profile", field "owner": unknown field — expected one of name, description, tables, consumers',
+        'domain "customer", product "customer_profile", field "owner": unknown field — expected one of name, description, tables, consumers, retention',
       ].join('\n'),
     );
   });

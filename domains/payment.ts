@@ -60,6 +60,8 @@ export const paymentDomain = {
       description: 'SEPA direct-debit mandates signed by customers for instalment payments.',
       source: { system: 'db2', schema: 'PAYM', table: 'DD_MANDATE' },
       primaryKey: ['MANDATE_ID'],
+      // Bank details: the change log keeps them no longer than a month.
+      retention: { changeLogDays: 30 },
       columns: [
         { name: 'MANDATE_ID', type: 'BIGINT' },
         { name: 'CUSTOMER_ID', type: 'BIGINT', references: 'customer.customer.CUSTOMER_ID' },
@@ -104,6 +106,8 @@ export const paymentDomain = {
       description: 'Ledger postings with exchange rates, for revenue reporting and audit.',
       tables: ['ledger_entry', 'reference.exchange_rate'],
       consumers: ['finance'],
+      // Revenue reports are audited against the ledger as published at the time: keep a year and a month.
+      retention: { supersededSnapshotDays: 400 },
     },
   ],
 } satisfies DomainDeclaration;

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
-import { approvalPolicySchema, columnSchema, dataProductSchema, domainSchema, personSchema, piiClasses, sourceSchema, tableSchema } from '../contracts/contract.js';
+import {
+  approvalPolicySchema, columnSchema, dataProductSchema, domainSchema, personSchema, piiClasses, productRetentionSchema, sourceSchema, tableRetentionSchema, tableSchema,
+} from '../contracts/contract.js';
 import type { ContractIssue } from './errors.js';
 import { businessRuleSchema } from '../contracts/business-rules.js';
 import { qualityRuleSchema, rowRuleKinds } from '../contracts/quality-rules.js';
@@ -32,6 +34,7 @@ function expectedFor(path: Path, fallback: string): string {
   if (key === 'type') return "the DB2 source type, e.g. 'DECIMAL(9,2)'";
   if (key === 'system') return "the source system, e.g. 'db2'";
   if (key === 'schema' || key === 'table') return 'an upper-case SQL name like BOOK';
+  if (key.endsWith('Days') && path.includes('retention')) return 'a whole number of days from 1 to 3650';
   return /^[aeiou]/.test(fallback) ? `an ${fallback}` : `a ${fallback}`;
 }
 
@@ -55,6 +58,7 @@ function knownFields(path: Path): string[] {
   else if (last === 'dpo' || (typeof last === 'number' && parent === 'deputies')) shape = personSchema.shape;
   else if (last === 'source') shape = sourceSchema.shape;
   else if (last === 'approval') shape = approvalPolicySchema.shape;
+  else if (last === 'retention') shape = path[path.length - 3] === 'products' ? productRetentionSchema.shape : tableRetentionSchema.shape;
   return Object.keys(shape);
 }
 

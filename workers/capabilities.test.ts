@@ -15,7 +15,7 @@ describe('checkWorkflowCapabilities', () => {
     expect(run).toThrow("warehouse bigquery lacks capability 'publication' needed by workflow publishDataProduct; "
       + "warehouse bigquery lacks capability 'qualityStore' needed by workflow publishDataProduct; "
       + 'set FACTORY_WORKFLOWS to the workflows it can run '
-      + '(selfCheck,backfillTable,backfillDomain,backfillAll,warehouseStats,verifyTables,cdcIngest,schemaChangeApproval) or FACTORY_WAREHOUSE=duckdb');
+      + '(selfCheck,backfillTable,backfillDomain,backfillAll,warehouseStats,verifyTables,cdcIngest,schemaChangeApproval,retentionRun) or FACTORY_WAREHOUSE=duckdb');
   });
 
   it("refuses 'all' on BigQuery, naming each workflow it cannot serve", () => {

@@ -9,6 +9,7 @@ import { createSourceActivities } from '../activities/source/index.js';
 import { createWarehouseActivities } from '../activities/warehouse/index.js';
 import { createQualifiedActivities } from '../activities/warehouse/qualified.js';
 import { createPublishWarehouseActivities } from '../activities/warehouse/publish.js';
+import { createRetentionActivities } from '../activities/warehouse/retention.js';
 import { ConfigError, type Config } from '../core/config.js';
 import { createBigQueryWarehouse } from '../connectors/bigquery/warehouse.js';
 import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
@@ -120,6 +121,7 @@ function warehouseActivities(config: Config, registry: DomainRegistry, warehouse
     ...createQualifiedActivities({ registry, warehouse: provides.qualifiedLayer, warehouseName: kind === 'bigquery' ? 'BigQuery' : 'DuckDB' }),
     ...(provides.qualityStore ? createQualityActivities({ registry, warehouse: provides.qualityStore, dialect: kind }) : {}),
     ...(provides.publication ? createPublishWarehouseActivities({ warehouse: provides.publication }) : {}),
+    ...(provides.retention ? createRetentionActivities({ registry, warehouse: provides.retention }) : {}),
     ...(provides.changeApply ? createCdcActivities({
       registry, warehouse: provides.changeApply, kafka, stagingDir: resolve(config.FACTORY_STAGING_DIR, 'cdc'), topicPrefix: config.FACTORY_CDC_TOPIC_PREFIX,
       decimalMode: config.FACTORY_CDC_DECIMAL_MODE,

@@ -1,13 +1,11 @@
-import {
-  ActivityFailure, ApplicationFailure, patched, proxyActivities, upsertSearchAttributes, workflowInfo,
-} from '@temporalio/workflow';
+import { ApplicationFailure, patched, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { createPublicationCatalogActivities } from '../activities/catalog/publish.js';
 import type { createQualityActivities } from '../activities/quality/index.js';
 import type { createSourceActivities } from '../activities/source/index.js';
 import { longChunk, shortIo } from './lib/activity-options.js';
-import { nonRetryableErrorTypes } from '../core/errors.js';
 import { baselineKinds, gateStatus, type GateStatus, type QualityReport } from '../core/quality-report.js';
 import { factoryDomain, factoryStatus } from './api/search-attributes.js';
+import { surfaced } from './lib/failures.js';
 import { runPool } from './lib/pool.js';
 import type { QualityGateInput, QualityGateResult, QualityReportInput } from './api/quality-gate.js';
 
@@ -74,15 +72,6 @@ async function recordInCatalog(report: QualityReport): Promise<void> {
     reportId: report.reportId, domain: report.domain, product: report.product.slice(report.domain.length + 1), status: report.status,
     rules: report.results.length, warned: count('warn'), blocked: count('block'), durationMs: report.durationMs, checkedAt: report.checkedAt,
   });
-}
-
-/** An activity's own non-retryable error (an unknown product) becomes the workflow's failure, as it is. */
-function surfaced(workflow: string, error: unknown): unknown {
-  const cause = error instanceof ActivityFailure ? error.cause : undefined;
-  if (cause instanceof ApplicationFailure && cause.type && nonRetryableErrorTypes.includes(cause.type)) {
-    return ApplicationFailure.nonRetryable(`${workflow}: ${cause.message}`, cause.type);
-  }
-  return error;
 }
 
 function failureMessage(error: unknown): string {

@@ -21,6 +21,7 @@ import {
   type BackfillTableWorkflow,
 } from '../../workflows/api/backfill-table.js';
 import { config } from '../context.js';
+import { scheduleSpec, upsertSchedule } from '../schedules.js';
 import { withClient } from '../temporal.js';
 import { requireWorkers } from '../workers-check.js';
 import { printTable } from './domains.js';
@@ -136,7 +137,7 @@ export function registerBackfillCommands(program: Command): void {
     .command('backfill')
     .description('load source tables into the warehouse: `backfill <table|domain|all>`, or `backfill status`')
     .argument('[target]', "a table ('booking.booking_line' or a unique bare name), a domain, or 'all'")
-    .option('--schedule <cron>', 'create a Temporal Schedule instead of starting now, e.g. "0 2 * * *"')
+    .option('--schedule <cron>', 'create (or update) a Temporal Schedule instead of starting now, e.g. "0 2 * * *"')
     .option('--table-concurrency <n>', 'tables in flight at once for a domain or all', (v) => Number(v))
     .option('--no-follow', 'start and return without showing progress')
     .action(async (name: string | undefined, opts: { schedule?: string; follow: boolean; tableConcurrency?: number }) => {
@@ -146,12 +147,10 @@ export function registerBackfillCommands(program: Command): void {
       await withClient(async (client) => {
         if (opts.schedule) {
           const scheduleId = `schedule:${target.workflowId}`;
-          await client.schedule.create({
-            scheduleId,
-            spec: { cronExpressions: [opts.schedule!] },
-            action: { type: 'startWorkflow', workflowType: target.workflowType, workflowId: target.workflowId, args: target.args, taskQueue: config().TEMPORAL_TASK_QUEUE, typedSearchAttributes: searchAttributes(target) },
+          const outcome = await upsertSchedule(client, scheduleId, scheduleSpec({ cron: opts.schedule }), {
+            type: 'startWorkflow', workflowType: target.workflowType, workflowId: target.workflowId, args: target.args, taskQueue: config().TEMPORAL_TASK_QUEUE, typedSearchAttributes: searchAttributes(target),
           });
-          console.log(`schedule ${scheduleId} created: ${target.workflowType} on "${opts.schedule}"`);
+          console.log(`schedule ${scheduleId} ${outcome}: ${target.workflowType} on "${opts.schedule}"`);
           return;
         }
         if (opts.follow) await requireWorkers(client, config());

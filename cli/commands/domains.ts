@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { DomainContract } from '../../contracts/contract.js';
+import { changeLogRetention, snapshotRetention, type EffectiveRetention } from '../../contracts/retention.js';
 import { registry } from '../../domains/index.js';
 
 function summary(domain: DomainContract) {
@@ -30,7 +31,7 @@ export function registerDomainCommands(program: Command): void {
     });
   domains
     .command('show <name>')
-    .description('show a domain: DPO, deputies, tables with source, key and PII columns, data products')
+    .description('show a domain: DPO, deputies, tables with source, key, PII columns and change-log retention, data products with snapshot retention')
     .option('--json', 'print the full contract as JSON')
     .action((name: string, opts: { json?: boolean }) => {
       const domain = registry.domain(name);
@@ -47,14 +48,21 @@ export function registerDomainCommands(program: Command): void {
         (t.primaryKey ?? t.uniqueKey ?? []).join(',') + (t.primaryKey ? '' : ' (unique)'),
         String(t.columns.length),
         t.columns.filter((c) => c.pii !== 'none').map((c) => `${c.name}:${c.pii}`).join(' ') || '-',
+        days(changeLogRetention(t)),
       ]);
-      printTable(['table', 'source', 'key', 'cols', 'pii'], rows);
+      printTable(['table', 'source', 'key', 'cols', 'pii', 'change log kept'], rows);
       if (domain.products.length) {
         console.log('\ndata products:');
-        for (const p of domain.products) console.log(`  ${p.name}: ${p.tables.join(', ')} — ${p.description}`);
+        for (const p of domain.products) {
+          console.log(`  ${p.name}: ${p.tables.join(', ')} — ${p.description}`);
+          console.log(`    superseded snapshots kept ${days(snapshotRetention(p))}`);
+        }
       }
     });
 }
+
+/** '730 d', or '90 d (default)' when the contract declares no age. */
+const days = (r: EffectiveRetention): string => `${r.days} d${r.declared ? '' : ' (default)'}`;
 
 export function printTable(header: string[], rows: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

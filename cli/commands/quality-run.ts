@@ -1,4 +1,4 @@
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
+import type { Client, ScheduleSpec } from '@temporalio/client';
 import type { Command } from 'commander';
 import type { QualityRuleOutcome } from '../../core/quality-report.js';
 import { factoryDomain, factoryStatus } from '../../workflows/api/search-attributes.js';
@@ -17,6 +17,7 @@ import {
   type QualityGateWorkflow,
 } from '../../workflows/api/quality-gate.js';
 import { config } from '../context.js';
+import { removeSchedule, scheduleSpec, upsertSchedule } from '../schedules.js';
 import { withClient, withWorkers } from '../temporal.js';
 import { exitCodes } from '../exit-codes.js';
 import { printTable } from './domains.js';
@@ -57,42 +58,15 @@ export async function runQualityGate(client: Client, product: string, options: {
   return handle.result();
 }
 
-/** `1h`, `30m`, `1d`: what Temporal schedule intervals take. */
-const everyPattern = /^[1-9][0-9]*(s|m|h|d)$/;
-
-export function scheduleSpec(opts: { every?: string; cron?: string }): ScheduleSpec {
-  if ((opts.every === undefined) === (opts.cron === undefined)) throw new Error('expected exactly one of --every <interval> (e.g. 1h) or --cron "<expression>"');
-  if (opts.every !== undefined) {
-    if (!everyPattern.test(opts.every)) throw new Error(`--every "${opts.every}": expected a number and a unit s, m, h or d, e.g. 30m or 1h`);
-    return { intervals: [{ every: opts.every as `${number}h` }] };
-  }
-  return { cronExpressions: [opts.cron!] };
-}
-
 /** Creates the product's schedule, or updates it when it exists: running it twice leaves one schedule. */
 export async function scheduleQualityGate(client: Client, product: string, spec: ScheduleSpec): Promise<'created' | 'updated'> {
   const { workflowType, ...start } = qualityGateStart(product);
-  const action: ScheduleOptionsAction = { type: 'startWorkflow', workflowType, ...start };
-  const scheduleId = qualityGateScheduleId(product);
-  try {
-    await client.schedule.create({ scheduleId, spec, action });
-    return 'created';
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action }));
-    return 'updated';
-  }
+  return upsertSchedule(client, qualityGateScheduleId(product), spec, { type: 'startWorkflow', workflowType, ...start });
 }
 
 /** Removes the product's schedule; false when there was none. */
-export async function unscheduleQualityGate(client: Client, product: string): Promise<boolean> {
-  try {
-    await client.schedule.getHandle(qualityGateScheduleId(product)).delete();
-    return true;
-  } catch (error) {
-    if (error instanceof ScheduleNotFoundError) return false;
-    throw error;
-  }
+export function unscheduleQualityGate(client: Client, product: string): Promise<boolean> {
+  return removeSchedule(client, qualityGateScheduleId(product));
 }
 
 export function registerQualityRunCommands(quality: Command): void {

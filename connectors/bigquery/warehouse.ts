@@ -12,13 +12,15 @@ import { qualified } from '../../core/sql/bigquery.js';
 import type { BigQuery, JobMetadata, TableField } from '@google-cloud/bigquery';
 import { createBigQueryClient, query, runJob, succeededJob, withRetry, type BigQueryClientOptions, type JobConfiguration, type QueryOptions } from './client.js';
 import { ParquetWriter } from './parquet.js';
+import { createBigQueryRetention } from './retention.js';
+import type { Retention } from '../warehouse/retention-port.js';
 import {
   applyScript, batchFields, changeLogFields, clusteringFields, controlTablesSql, duplicateKeysSql, rawTableFields, statsSql, tableLabels,
 } from './sql.js';
 
 /**
  * The BigQuery warehouse, behind the same port as DuckDB (connectors/warehouse/port.ts), with the
- * capabilities of backfill and change capture. Row quarantine, quality reports, the qualified layer
+ * capabilities of backfill, change capture and change-log retention. Row quarantine, quality reports, the qualified layer
  * and publication are built on DuckDB only so far (issue 6): the worker refuses to start for a
  * workflow that needs one (workers/capabilities.ts), and change capture refuses a table with
  * quarantine rules by name, as the backfill's quarantine activity does (activities/warehouse).
@@ -42,7 +44,7 @@ export interface BigQueryWarehouseOptions extends BigQueryClientOptions {
 }
 
 /** What BigQuery provides of the port so far. */
-export const bigQueryCapabilities = ['load', 'reads', 'changeApply'] as const satisfies readonly Capability[];
+export const bigQueryCapabilities = ['load', 'reads', 'changeApply', 'retention'] as const satisfies readonly Capability[];
 type BigQueryCapability = (typeof bigQueryCapabilities)[number];
 
 export async function createBigQueryWarehouse(options: BigQueryWarehouseOptions): Promise<BigQueryWarehouse> {
@@ -56,9 +58,9 @@ const jobPrefix = 'factory';
 const hash = (text: string): string => md5Hex(text).slice(0, 20);
 
 /** Opened by createBigQueryWarehouse only. */
-export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, WarehouseLoad, WarehouseReads, ChangeApply {
+export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, WarehouseLoad, WarehouseReads, ChangeApply, Retention {
   readonly kind = 'bigquery';
-  readonly provides: Provided<BigQueryCapability> = { load: this, reads: this, changeApply: this };
+  readonly provides: Provided<BigQueryCapability> = { load: this, reads: this, changeApply: this, retention: this };
   /** One merger per table: BigQuery queues mutating DML per table, and the offsets check must not race. */
   private tableQueues = new Map<string, Promise<unknown>>();
 
@@ -261,11 +263,21 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
 
   async applyChanges(input: ApplyChangesInput): Promise<ApplyChangesResult> {
     refuseQuarantineRules({ table: input.table, what: 'change capture', warehouse: 'BigQuery' });
-    const key = `${input.domain}.${input.table.name}`;
-    const run = (this.tableQueues.get(key) ?? Promise.resolve()).then(() => this.applyChangesNow(input));
+    return this.inTableQueue(`${input.domain}.${input.table.name}`, () => this.applyChangesNow(input));
+  }
+
+  private inTableQueue<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const run = (this.tableQueues.get(key) ?? Promise.resolve()).then(work);
     this.tableQueues.set(key, run.catch(() => undefined));
     return run;
   }
+
+  // Retention: change-log rows past their age (retention.ts); no snapshots here yet.
+  private readonly retention = createBigQueryRetention({
+    q: (sql, extra) => this.q(sql, extra), tableExists: (d, t) => this.tableExists(d, t), inTableQueue: (key, work) => this.inTableQueue(key, work),
+  });
+  pruneChangeLog: Retention['pruneChangeLog'] = (input) => this.retention.pruneChangeLog(input);
+  pruneSnapshots: Retention['pruneSnapshots'] = (input) => this.retention.pruneSnapshots(input);
 
   private async applyChangesNow({ domain, table, sourceSystem, file, consumer, offsets }: ApplyChangesInput): Promise<ApplyChangesResult> {
     const stored = await this.storedOffsets(consumer);

@@ -16,8 +16,10 @@ import { utcNowText } from './load-sql.js';
  * creating the snapshots of a version, or repointing every view of a product, is one commit.
  *
  * Control tables (created on first use): `_factory.product_snapshots` (one row per snapshot, so a
- * retried call answers without copying again) and `_factory.published_views` (which version each
- * view serves). Everything runs on the owner's single writer, through its queue.
+ * retried call answers without copying again), `_factory.published_views` (which version each
+ * view serves) and `_factory.product_promotions` (when each version began to serve: retention.ts
+ * ages a superseded version from the promotion that replaced it). Everything runs on the owner's
+ * single writer, through its queue.
  */
 
 export interface DuckDbPublishDeps {
@@ -26,12 +28,13 @@ export interface DuckDbPublishDeps {
   serial<T>(work: () => Promise<T>): Promise<T>;
 }
 
-const controlSql = [
+export const publishControlSql = [
   'CREATE SCHEMA IF NOT EXISTS _factory',
   `CREATE TABLE IF NOT EXISTS _factory.product_snapshots (domain VARCHAR, product VARCHAR, version INTEGER, table_ref VARCHAR,
      snapshot VARCHAR, source VARCHAR, row_count BIGINT, checksum VARCHAR, taken_at TIMESTAMP)`,
   `CREATE TABLE IF NOT EXISTS _factory.published_views (domain VARCHAR, product VARCHAR, table_ref VARCHAR, view_name VARCHAR,
      version INTEGER, promoted_at TIMESTAMP)`,
+  'CREATE TABLE IF NOT EXISTS _factory.product_promotions (domain VARCHAR, product VARCHAR, version INTEGER, promoted_at TIMESTAMP)',
 ];
 
 /** Count and an order-independent checksum of a relation's rows: the sum of DuckDB's hash of each row. */
@@ -46,7 +49,7 @@ export function createDuckDbPublish({ writer, serial }: DuckDbPublishDeps): Publ
     return { rows: Number(r![0]), checksum: String(r![1]) };
   };
   async function transaction<T>(work: () => Promise<T>): Promise<T> {
-    for (const sql of controlSql) await writer.run(sql);
+    for (const sql of publishControlSql) await writer.run(sql);
     await writer.run('BEGIN TRANSACTION');
     try {
       const result = await work();
@@ -126,6 +129,10 @@ export function createDuckDbPublish({ writer, serial }: DuckDbPublishDeps): Publ
             [domain, product, `${t.domain}.${t.table}`, `${schema}.${view}`, version, now]);
           views.push({ table: `${t.domain}.${t.table}`, view: `${schema}.${view}`, ...(await stats(qualified(schema, view))) });
         }
+        // A retry of the same promotion records it once.
+        if (before[0]?.version !== version) {
+          await writer.run('INSERT INTO _factory.product_promotions VALUES (?, ?, ?, CAST(? AS TIMESTAMP))', [domain, product, version, now]);
+        }
         const kept = new Set(views.map((v) => v.view));
         const droppedViews = before.map((b) => b.view).filter((v) => !kept.has(v));
         for (const v of droppedViews) {
@@ -154,7 +161,7 @@ export function createDuckDbPublish({ writer, serial }: DuckDbPublishDeps): Publ
 
     publishedProduct({ domain, product }: PublishedProductInput): Promise<PublishedProductResult> {
       return serial(async () => {
-        for (const sql of controlSql) await writer.run(sql);
+        for (const sql of publishControlSql) await writer.run(sql);
         const found = await publishedViews(domain, product);
         const views: PublishedViewStats[] = [];
         for (const f of found) {

@@ -3,6 +3,7 @@ import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node
 import type { Publication } from '../warehouse/publish-port.js';
 import type { BuildQualifiedLayerInput, BuildQualifiedLayerResult, QualifiedLayer } from '../warehouse/qualified-port.js';
 import type { QualityStore } from '../warehouse/quality-port.js';
+import type { Retention } from '../warehouse/retention-port.js';
 import {
   layerSchema, LoadStateError, loadTableName, parseLoadTable,
   type BackfillRecord, type LoadChunkInput, type LoadChunkResult, type PrepareLoadInput, type PrepareLoadResult,
@@ -14,6 +15,7 @@ import {
 import { appendChangeLogSql, applyNewestSql, createChangeLogSql, loadBatchSql, newestOfBatchSql, truncateSql } from './cdc-sql.js';
 import { buildDuckDbQualifiedLayer } from './qualified.js';
 import { createDuckDbPublish } from './publish.js';
+import { createDuckDbRetention } from './retention.js';
 import {
   newestWithQuarantine, prepareChangeQuarantine, quarantineLoad, quarantineOnDrop, quarantineOnSwap, quarantineSummary, reconciliationStatsSql,
   replayQuarantine, supersedeByTruncate, type DuckDbSession,
@@ -44,7 +46,7 @@ export interface DuckDbWarehouseOptions {
 
 /** DuckDB has every capability of the port. */
 export const duckDbCapabilities = [
-  'load', 'reads', 'changeApply', 'quarantine', 'qualityStore', 'qualifiedLayer', 'publication',
+  'load', 'reads', 'changeApply', 'quarantine', 'qualityStore', 'qualifiedLayer', 'publication', 'retention',
 ] as const satisfies readonly Capability[];
 type DuckDbCapability = (typeof duckDbCapabilities)[number];
 
@@ -74,10 +76,10 @@ export async function createDuckDbWarehouse({ path }: DuckDbWarehouseOptions): P
 
 /** Opened by createDuckDbWarehouse only (one instance per file per process). */
 export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
-  WarehouseLoad, WarehouseReads, ChangeApply, Quarantine, QualityStore, QualifiedLayer, Publication {
+  WarehouseLoad, WarehouseReads, ChangeApply, Quarantine, QualityStore, QualifiedLayer, Publication, Retention {
   readonly kind = 'duckdb';
   readonly provides: Provided<DuckDbCapability> = {
-    load: this, reads: this, changeApply: this, quarantine: this, qualityStore: this, qualifiedLayer: this, publication: this,
+    load: this, reads: this, changeApply: this, quarantine: this, qualityStore: this, qualifiedLayer: this, publication: this, retention: this,
   };
 
   private tail: Promise<unknown> = Promise.resolve();
@@ -103,6 +105,13 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
   promoteProduct: Publication['promoteProduct'] = (input) => this.publishing().promoteProduct(input);
   dropSnapshot: Publication['dropSnapshot'] = (input) => this.publishing().dropSnapshot(input);
   publishedProduct: Publication['publishedProduct'] = (input) => this.publishing().publishedProduct(input);
+
+  // Retention: change-log rows and superseded snapshots past their age (retention.ts).
+  private retaining() {
+    return createDuckDbRetention({ writer: this.db, serial: (work) => this.serial(work), transaction: (work) => this.transaction(work) });
+  }
+  pruneChangeLog: Retention['pruneChangeLog'] = (input) => this.retaining().pruneChangeLog(input);
+  pruneSnapshots: Retention['pruneSnapshots'] = (input) => this.retaining().pruneSnapshots(input);
 
   /** The writer as quarantine.ts uses it; only ever inside `serial`. */
   private readonly session: DuckDbSession = {

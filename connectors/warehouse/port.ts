@@ -5,6 +5,7 @@ import type { Publication } from './publish-port.js';
 import type { QualifiedLayer } from './qualified-port.js';
 import type { QualityStore } from './quality-port.js';
 import type { Quarantine } from './quarantine-port.js';
+import type { Retention } from './retention-port.js';
 
 /**
  * The warehouse port: what the single warehouse-owner process offers (DuckDB embedded, BigQuery in
@@ -29,6 +30,7 @@ export interface CapabilityPorts {
   qualityStore: QualityStore;
   qualifiedLayer: QualifiedLayer;
   publication: Publication;
+  retention: Retention;
 }
 
 export type Capability = keyof CapabilityPorts;
@@ -42,6 +44,7 @@ const described: Record<Capability, string> = {
   qualityStore: 'quality checks and reports',
   qualifiedLayer: 'the qualified layer (views with business rules)',
   publication: 'data product publication (snapshots, promotion)',
+  retention: 'retention (change-log rows and superseded snapshots past their age)',
 };
 
 /** Every capability, in the order messages list them. */
