@@ -27,7 +27,8 @@ export const workflowCapabilities: Record<WorkflowName, readonly Capability[]> =
   quarantineStatus: ['quarantine'],
   qualityGate: ['qualityStore'],
   lastQualityReport: ['qualityStore'],
-  publishDataProduct: ['publication', 'qualityStore'],
+  publishDataProduct: ['publication', 'qualityStore', 'accessViews'],
+  buildAccessViews: ['accessViews'],
 };
 
 export const workflowNames = Object.keys(workflowCapabilities) as WorkflowName[];

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import type { AccessViews } from '../warehouse/access-port.js';
 import type { Publication } from '../warehouse/publish-port.js';
 import type { BuildQualifiedLayerInput, BuildQualifiedLayerResult, QualifiedLayer } from '../warehouse/qualified-port.js';
 import type { QualityStore } from '../warehouse/quality-port.js';
@@ -13,6 +14,7 @@ import {
 } from '../warehouse/port.js';
 import { appendChangeLogSql, applyNewestSql, createChangeLogSql, loadBatchSql, newestOfBatchSql, truncateSql } from './cdc-sql.js';
 import { buildDuckDbQualifiedLayer } from './qualified.js';
+import { createDuckDbAccess } from './access.js';
 import { createDuckDbPublish } from './publish.js';
 import {
   newestWithQuarantine, prepareChangeQuarantine, quarantineLoad, quarantineOnDrop, quarantineOnSwap, quarantineSummary, reconciliationStatsSql,
@@ -44,7 +46,7 @@ export interface DuckDbWarehouseOptions {
 
 /** DuckDB has every capability of the port. */
 export const duckDbCapabilities = [
-  'load', 'reads', 'changeApply', 'quarantine', 'qualityStore', 'qualifiedLayer', 'publication',
+  'load', 'reads', 'changeApply', 'quarantine', 'qualityStore', 'qualifiedLayer', 'publication', 'accessViews',
 ] as const satisfies readonly Capability[];
 type DuckDbCapability = (typeof duckDbCapabilities)[number];
 
@@ -74,10 +76,10 @@ export async function createDuckDbWarehouse({ path }: DuckDbWarehouseOptions): P
 
 /** Opened by createDuckDbWarehouse only (one instance per file per process). */
 export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
-  WarehouseLoad, WarehouseReads, ChangeApply, Quarantine, QualityStore, QualifiedLayer, Publication {
+  WarehouseLoad, WarehouseReads, ChangeApply, Quarantine, QualityStore, QualifiedLayer, Publication, AccessViews {
   readonly kind = 'duckdb';
   readonly provides: Provided<DuckDbCapability> = {
-    load: this, reads: this, changeApply: this, quarantine: this, qualityStore: this, qualifiedLayer: this, publication: this,
+    load: this, reads: this, changeApply: this, quarantine: this, qualityStore: this, qualifiedLayer: this, publication: this, accessViews: this,
   };
 
   private tail: Promise<unknown> = Promise.resolve();
@@ -103,6 +105,13 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
   promoteProduct: Publication['promoteProduct'] = (input) => this.publishing().promoteProduct(input);
   dropSnapshot: Publication['dropSnapshot'] = (input) => this.publishing().dropSnapshot(input);
   publishedProduct: Publication['publishedProduct'] = (input) => this.publishing().publishedProduct(input);
+
+  // Secured views per role over the published products (access.ts).
+  private securing() {
+    return createDuckDbAccess({ writer: this.db, serial: (work) => this.serial(work) });
+  }
+  agencyIds: AccessViews['agencyIds'] = () => this.securing().agencyIds();
+  buildAccessViews: AccessViews['buildAccessViews'] = (input) => this.securing().buildAccessViews(input);
 
   /** The writer as quarantine.ts uses it; only ever inside `serial`. */
   private readonly session: DuckDbSession = {

@@ -1,4 +1,5 @@
 import type { WarehouseDialect } from '../../core/sql/dialect.js';
+import type { AccessViews } from './access-port.js';
 import type { ChangeApply } from './change-port.js';
 import type { WarehouseLoad, WarehouseReads } from './load-port.js';
 import type { Publication } from './publish-port.js';
@@ -29,6 +30,7 @@ export interface CapabilityPorts {
   qualityStore: QualityStore;
   qualifiedLayer: QualifiedLayer;
   publication: Publication;
+  accessViews: AccessViews;
 }
 
 export type Capability = keyof CapabilityPorts;
@@ -42,6 +44,7 @@ const described: Record<Capability, string> = {
   qualityStore: 'quality checks and reports',
   qualifiedLayer: 'the qualified layer (views with business rules)',
   publication: 'data product publication (snapshots, promotion)',
+  accessViews: 'secured views per role over the published products (access policy)',
 };
 
 /** Every capability, in the order messages list them. */
