@@ -18,9 +18,9 @@ export const accessPolicy = {
       classes: { none: 'clear', contact: 'clear', identity: 'clear', financial: 'clear', sensitive: 'clear' },
     },
     engineer: {
-      description: 'Data-platform engineers run the pipelines: every product to check the data, no personal value in clear.',
+      description: 'Data-platform engineers run the pipelines: every product to check the data\'s shape, no personal value in clear (names to their initial, dates to the year).',
       products: 'all',
-      classes: { none: 'clear', contact: 'masked', identity: 'pseudonymised', financial: 'hidden', sensitive: 'hidden' },
+      classes: { none: 'clear', contact: 'masked', identity: 'masked', financial: 'hidden', sensitive: 'hidden' },
     },
     callcentre: {
       description: 'Call-centre agents serve guests: customers, bookings, service cases, loyalty and consents; no payment instruments.',
