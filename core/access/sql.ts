@@ -35,7 +35,8 @@ export interface SecuredView {
   missingSources: string[];
 }
 
-function maskSql(d: SqlDialect, x: string, style: MaskStyle, column: EffectiveColumn): string {
+/** A masked value of expression `x` (NULL stays NULL). */
+export function maskSql(d: SqlDialect, x: string, style: MaskStyle, column: Pick<EffectiveColumn, 'yyyymmdd'>): string {
   const text = `CAST(${x} AS ${d.textType})`;
   const email = `CASE WHEN STRPOS(${text}, '@') > 1 THEN CONCAT(LEFT(${text}, 1), '***', SUBSTR(${text}, STRPOS(${text}, '@'))) ELSE '***' END`;
   const phone = `CONCAT(REPEAT('*', GREATEST(LENGTH(${text}) - 2, 0)), RIGHT(${text}, 2))`;
@@ -59,9 +60,9 @@ function columnSql(d: SqlDialect, c: EffectiveColumn, key: Uint8Array): string {
   }
 }
 
-/** The WHERE condition of a filter on relation alias `alias`; nested filters use the next aliases. */
-function filterSql(d: SqlDialect, filter: EffectiveFilter, alias: number, relation: SecuredViewInput['relation'], missing: Set<string>): string {
-  const at = (column: string) => `t${alias}.${d.ident(column)}`;
+/** The WHERE condition of a filter on relation alias `t<alias>` (no alias: the outer relation's bare names, as a row access policy reads them). */
+export function filterSql(d: SqlDialect, filter: EffectiveFilter, alias: number | undefined, relation: SecuredViewInput['relation'], missing: Set<string>): string {
+  const at = (column: string) => (alias === undefined ? d.ident(column) : `t${alias}.${d.ident(column)}`);
   switch (filter.kind) {
     case 'deny': return 'FALSE';
     case 'attribute': return `CAST(${at(filter.column)} AS ${d.textType}) = ${d.literal(filter.value)}`;
@@ -71,7 +72,7 @@ function filterSql(d: SqlDialect, filter: EffectiveFilter, alias: number, relati
         missing.add(filter.through.table);
         return 'FALSE';
       }
-      const inner = alias + 1;
+      const inner = (alias ?? 0) + 1;
       const where = filter.through.filter ? ` WHERE ${filterSql(d, filter.through.filter, inner, relation, missing)}` : '';
       return `${at(filter.column)} IN (SELECT t${inner}.${d.ident(filter.through.column)} FROM ${source} AS t${inner}${where})`;
     }
