@@ -18,27 +18,17 @@ const redactSql = (message: string) => message.split('\n')[0]!.replace(/[0-9a-f]
 export interface DuckDbAccessDeps {
   writer: DuckDBConnection;
   serial<T>(work: () => Promise<T>): Promise<T>;
+  /** The owner's transaction on the writer (inside `serial`). */
+  transaction<T>(work: () => Promise<T>): Promise<T>;
 }
 
-export function createDuckDbAccess({ writer, serial }: DuckDbAccessDeps): AccessViews {
+export function createDuckDbAccess({ writer, serial, transaction }: DuckDbAccessDeps): AccessViews {
   const rows = async (sql: string, params: DuckDBValue[] = []) => (await writer.runAndReadAll(sql, params)).getRowsJS() as unknown[][];
   const columnsOf = async (schema: string, name: string) => (await rows(
     'SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = ? AND table_name = ? ORDER BY column_index',
     [schema, name])).map((r) => String(r[0]));
   const viewExists = async (schema: string, name: string) =>
     (await rows('SELECT 1 FROM duckdb_views() WHERE database_name = current_database() AND schema_name = ? AND view_name = ?', [schema, name])).length > 0;
-
-  async function transaction<T>(work: () => Promise<T>): Promise<T> {
-    await writer.run('BEGIN TRANSACTION');
-    try {
-      const result = await work();
-      await writer.run('COMMIT');
-      return result;
-    } catch (error) {
-      await writer.run('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
-  }
 
   /** Existing secured views of a product, in every access_ schema. */
   async function existingViews(domain: string, product: string): Promise<string[]> {

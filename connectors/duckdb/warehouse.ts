@@ -108,7 +108,7 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
 
   // Secured views per role over the published products (access.ts).
   private securing() {
-    return createDuckDbAccess({ writer: this.db, serial: (work) => this.serial(work) });
+    return createDuckDbAccess({ writer: this.db, serial: (work) => this.serial(work), transaction: (work) => this.transaction(work) });
   }
   agencyIds: AccessViews['agencyIds'] = () => this.securing().agencyIds();
   buildAccessViews: AccessViews['buildAccessViews'] = (input) => this.securing().buildAccessViews(input);
