@@ -25,6 +25,7 @@ function printAccess(access: EffectiveAccess): void {
     console.log(`${access.role} may not read ${access.product}: no secured view of it in ${accessSchema(access.role)}`);
     return;
   }
+  console.log(`${access.product} as ${access.role} (schema ${accessSchema(access.role)})`);
   for (const table of access.tables) {
     console.log(`\n${table.table} → ${accessSchema(access.role)}.${accessViewName(domain, product, table.table.split('.')[1]!)}`);
     printTable(['column', 'class', 'treatment', 'from'], table.columns.map((c) => [
