@@ -1,5 +1,6 @@
 // The `factory` command: `npx factory --help`.
 import { Command } from 'commander';
+import { registerAccessCommands } from './commands/access.js';
 import { registerApprovalCommands } from './commands/approvals.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerBackfillCommands } from './commands/backfill.js';
@@ -41,6 +42,7 @@ registerCodecServerCommand(program);
 registerSelfCheckCommand(program);
 registerVerifyCommand(program);
 registerQualifiedCommands(program);
+registerAccessCommands(program);
 registerSourceCommands(program);
 registerLoginCommands(program);
 registerWhoamiCommand(program);

@@ -29,6 +29,6 @@ describe('keyed hash', () => {
   it('BigQuery SQL spells the same construction', () => {
     const { inner, outer } = hmacPads(key);
     expect(keyedHashSql('bigquery', 'x', key)).toBe(
-      `TO_HEX(SHA256(CONCAT(FROM_HEX('${outer}'), SHA256(CONCAT(FROM_HEX('${inner}'), CAST(CAST(x AS STRING) AS BYTES))))))`);
+      `TO_HEX(SHA256(FROM_HEX(CONCAT('${outer}', TO_HEX(SHA256(FROM_HEX(CONCAT('${inner}', TO_HEX(CAST(CAST(x AS STRING) AS BYTES))))))))))`);
   });
 });

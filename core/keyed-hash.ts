@@ -38,5 +38,8 @@ export function keyedHashSql(dialect: WarehouseDialect, expr: string, key: Uint8
   if (dialect === 'duckdb') {
     return `sha256(unhex('${outer}') || unhex(sha256(unhex('${inner}') || encode(CAST(${expr} AS VARCHAR)))))`;
   }
-  return `TO_HEX(SHA256(CONCAT(FROM_HEX('${outer}'), SHA256(CONCAT(FROM_HEX('${inner}'), CAST(CAST(${expr} AS STRING) AS BYTES))))))`;
+  // Bytes are joined as hex and decoded once (FROM_HEX(CONCAT(hex, hex))), the same bytes as CONCAT of
+  // BYTES: the BigQuery emulator (bqemulator) turns BYTES into escaped text under CONCAT, this form it computes right.
+  const text = `TO_HEX(CAST(CAST(${expr} AS STRING) AS BYTES))`;
+  return `TO_HEX(SHA256(FROM_HEX(CONCAT('${outer}', TO_HEX(SHA256(FROM_HEX(CONCAT('${inner}', ${text}))))))))`;
 }

@@ -1,3 +1,4 @@
+import { accessPolicy } from './access-policy.js';
 import { bookingDomain } from './booking.js';
 import type { DomainDeclaration } from '../contracts/contract.js';
 import { customerDomain } from './customer.js';
@@ -34,9 +35,9 @@ export const declarations: readonly DomainDeclaration[] = [
 ];
 
 /** Validated once at import: a broken contract fails every entrypoint at start, with the reason. */
-export const registry: DomainRegistry = loadDomains(declarations);
+export const registry: DomainRegistry = loadDomains(declarations, { accessPolicy });
 
-export { loadDomain, loadDomains } from './load.js';
+export { loadDomain, loadDomains, type LoadDomainsOptions } from './load.js';
 export { DomainRegistry, editDistance, type Resolved } from './registry.js';
 export { tablesInDependencyOrder, referenceEdges, findReferenceCycle, type TableEntry, type ReferenceEdge } from './dependencies.js';
 export { ContractError, UnknownNameError, AmbiguousNameError, formatIssue, type ContractIssue } from './errors.js';

@@ -1,3 +1,4 @@
+import { checkAccessPolicy } from './access-policy-checks.js';
 import { checkDomain } from './checks.js';
 import { domainSchema, type DomainContract } from '../contracts/contract.js';
 import { ContractError, type ContractIssue } from './errors.js';
@@ -33,8 +34,13 @@ export function loadDomain(declaration: unknown): DomainContract {
   return result.contract;
 }
 
-/** Validates a set of domains, each on its own and then against each other. */
-export function loadDomains(declarations: readonly unknown[]): DomainRegistry {
+export interface LoadDomainsOptions {
+  /** The access policy (domains/access-policy.ts), checked against the contracts once they hold. */
+  accessPolicy?: unknown;
+}
+
+/** Validates a set of domains, each on its own and then against each other, then the access policy against them. */
+export function loadDomains(declarations: readonly unknown[], options: LoadDomainsOptions = {}): DomainRegistry {
   const contracts: DomainContract[] = [];
   const issues: ContractIssue[] = [];
   declarations.forEach((declaration, i) => {
@@ -46,5 +52,8 @@ export function loadDomains(declarations: readonly unknown[]): DomainRegistry {
   if (issues.length > 0) throw new ContractError(issues);
   const registryIssues = checkRegistry(contracts);
   if (registryIssues.length > 0) throw new ContractError(registryIssues);
-  return new DomainRegistry(contracts);
+  if (options.accessPolicy === undefined) return new DomainRegistry(contracts);
+  const access = checkAccessPolicy(options.accessPolicy, contracts);
+  if (access.issues.length > 0) throw new ContractError(access.issues);
+  return new DomainRegistry(contracts, access.policy);
 }

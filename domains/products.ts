@@ -2,6 +2,7 @@ import type { DataProductContract, DomainContract } from '../contracts/contract.
 import { UnknownNameError } from './errors.js';
 import type { DomainRegistry } from './registry.js';
 import { InvalidInputError } from '../core/errors.js';
+import type { AccessContext } from '../core/access/policy.js';
 
 /** A data product found by name, with its tables as '<domain>.<table>'. */
 export interface ResolvedProduct {
@@ -35,4 +36,15 @@ export function resolveProduct(registry: DomainRegistry, name: string): Resolved
     throw new InvalidInputError(`ambiguous product name "${name}": declared as ${matches.map((p) => p.qualifiedName).join(', ')} — expected '<domain>.<product>'`);
   }
   throw new UnknownNameError(name, registry.closest(name, products.map((p) => p.qualifiedName)), 'product');
+}
+
+/** The access policy with the contracts it is read against (core/access/policy.ts); fails when the registry was loaded without one. */
+export function accessContextOf(registry: DomainRegistry): AccessContext {
+  const policy = registry.accessPolicy;
+  if (!policy) throw new InvalidInputError('no access policy: the domain registry was loaded without one (loadDomains(…, { accessPolicy }))');
+  return {
+    policy,
+    products: allProducts(registry).map((p) => ({ qualifiedName: p.qualifiedName, tables: p.tables })),
+    table: (qualified) => registry.domains.find((d) => d.name === qualified.split('.')[0])?.tables.find((t) => t.name === qualified.split('.')[1]),
+  };
 }

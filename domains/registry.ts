@@ -1,3 +1,4 @@
+import type { AccessPolicy } from '../contracts/access-policy.js';
 import type { DomainContract, TableContract } from '../contracts/contract.js';
 import type { TableEntry } from './dependencies.js';
 import { AmbiguousNameError, UnknownNameError } from './errors.js';
@@ -53,9 +54,12 @@ function deepFreeze<T>(value: T): T {
 /** The validated domains of one process. Build it with loadDomains(), which checks every rule first. */
 export class DomainRegistry {
   readonly domains: readonly DomainContract[];
+  /** The access policy checked against these contracts; undefined for a registry loaded without one (tests). */
+  readonly accessPolicy: AccessPolicy | undefined;
 
-  constructor(domains: readonly DomainContract[]) {
+  constructor(domains: readonly DomainContract[], accessPolicy?: AccessPolicy) {
     this.domains = deepFreeze([...domains]);
+    this.accessPolicy = accessPolicy === undefined ? undefined : deepFreeze(accessPolicy);
   }
 
   domain(name: string): DomainContract {

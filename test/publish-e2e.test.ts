@@ -8,8 +8,10 @@ import { DecisionRefusedError, decideOnPublication } from '../cli/commands/appro
 import { requestPublication } from '../cli/commands/publish.js';
 import { openCatalogStore, type PostgresCatalogStore } from '../connectors/catalog/postgres.js';
 import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
+import type { AccessPolicyDeclaration } from '../contracts/access-policy.js';
 import type { DomainDeclaration } from '../contracts/contract.js';
 import { loadDomains } from '../domains/load.js';
+import { buildAccessViewsWorkflowId, buildAccessViewsWorkflowType, type BuildAccessViewsWorkflowResult } from '../workflows/api/access-views.js';
 import { decideSignal, publicationStatus, type PublicationStatus, type PublishDataProductResult } from '../workflows/api/publish-data-product.js';
 import { startWorkers, type RunningWorkers } from '../workers/worker.js';
 import { testCatalogDatabase } from './support/catalog.js';
@@ -47,8 +49,20 @@ const sourceSql = `
   INSERT INTO "PUBTEST"."STAY" SELECT g, (ARRAY['ALP','SEA'])[1 + g % 2], 1 + g % 9, 19800100 + g % 28 + 1 FROM generate_series(1, 40) g;
   ANALYZE;`;
 
+const clear = { none: 'clear', contact: 'clear', identity: 'clear', financial: 'clear', sensitive: 'clear' } as const;
+const accessPolicy: AccessPolicyDeclaration = {
+  roles: {
+    admin: { description: 'everything clear', products: 'all', classes: clear },
+    engineer: { description: 'identities masked', products: 'all', classes: { ...clear, identity: 'masked' } },
+    callcentre: { description: 'nothing of this domain', products: [], classes: clear },
+    analyst: { description: 'identities pseudonymised', products: 'all', classes: { ...clear, identity: 'pseudonymised' } },
+    agency: { description: 'nothing of this domain', products: [], classes: clear },
+  },
+  stewards: { elsewhere: 'analyst' },
+};
+
 describe('publication on the real stack', () => {
-  const registry = loadDomains([declaration]);
+  const registry = loadDomains([declaration], { accessPolicy });
   const base = testConfig();
   const catalogDb = testCatalogDatabase(base.FACTORY_CATALOG_URL);
   let scratch: { url: string; drop: () => Promise<void> };
@@ -128,11 +142,21 @@ describe('publication on the real stack', () => {
       ['dpo.booking', 'decide.refused', 'update', 'refused', notEntitled],
       ['intruder', 'decide.refused', 'signal', 'refused', expect.stringContaining('intruder may not decide for domain pubtest')],
     ]);
-    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['candidate.created', 'approval.requested', 'approve', 'published']));
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['candidate.created', 'approval.requested', 'approve', 'published', 'access.views.built']));
     // The gate run that qualified the candidate is the catalog's quality evidence (`factory catalog show`).
     const shown = await catalog.showProduct({ domain: 'pubtest', product: 'stays' });
     expect(shown?.qualityRuns).toEqual([expect.objectContaining({ reportId: published!.qualityReportId, status: 'pass', blocked: 0 })]);
     expect(shown?.freshness.lastQualityAt).toBe(shown?.qualityRuns[0]?.checkedAt);
+
+    // `factory access build` runs the same build on demand: a view per role that may read the product.
+    const rebuilt = await client.workflow.execute(buildAccessViewsWorkflowType, {
+      taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: buildAccessViewsWorkflowId('pubtest.stays', Date.now()),
+      args: [{ products: ['pubtest.stays'], warehouseTaskQueue: config.TEMPORAL_WAREHOUSE_TASK_QUEUE }],
+    }) as BuildAccessViewsWorkflowResult;
+    expect(rebuilt.products[0]!.views.map((v) => v.view).sort()).toEqual([
+      'access_admin.pubtest__stays__stay', 'access_analyst.pubtest__stays__stay', 'access_deputy_pubtest.pubtest__stays__stay',
+      'access_dpo_pubtest.pubtest__stays__stay', 'access_engineer.pubtest__stays__stay',
+    ]);
 
     // The source moves on and raw follows it; the published view keeps serving the approved snapshot.
     const source = new pg.Client({ connectionString: scratch.url });
@@ -153,6 +177,14 @@ describe('publication on the real stack', () => {
       expect(await stats('published_pubtest.stays__stay__v1')).toEqual([40n, result.views![0]!.checksum]);
       expect((await stats('raw_pubtest.stay'))![0]).toBe(45n);
       expect(await warehouse.publishedProduct({ domain: 'pubtest', product: 'stays' })).toEqual({ version: 1, views: result.views });
+      // Each role's secured view over the published version (a table backfill builds no qualified view: raw's columns).
+      const birth = async (schema: string) => (await reader.runAndReadAll(
+        `SELECT GUEST_BIRTH_NUM FROM ${schema}.pubtest__stays__stay WHERE STAY_ID = 1`)).getRowsJS()[0]![0];
+      expect(await birth('access_engineer')).toBe(1980n);
+      expect(await birth('access_analyst')).toMatch(/^[0-9a-f]{64}$/);
+      expect(String(await birth('access_dpo_pubtest'))).toMatch(/^19800102/);
+      expect(await stats('access_analyst.pubtest__stays__stay').then((r) => r![0])).toBe(40n);
+      expect((await reader.runAndReadAll(`SELECT count(*) FROM duckdb_views() WHERE schema_name = 'access_callcentre'`)).getRowsJS()).toEqual([[0n]]);
     } finally {
       await warehouse.close();
     }

@@ -14,6 +14,7 @@ describe('checkWorkflowCapabilities', () => {
     const run = () => checkWorkflowCapabilities({ warehouse: 'bigquery', provided: warehouseCapabilities.bigquery, workflows: ['backfillTable', 'publishDataProduct'] });
     expect(run).toThrow("warehouse bigquery lacks capability 'publication' needed by workflow publishDataProduct; "
       + "warehouse bigquery lacks capability 'qualityStore' needed by workflow publishDataProduct; "
+      + "warehouse bigquery lacks capability 'accessViews' needed by workflow publishDataProduct; "
       + 'set FACTORY_WORKFLOWS to the workflows it can run '
       + '(selfCheck,backfillTable,backfillDomain,backfillAll,warehouseStats,verifyTables,cdcIngest,schemaChangeApproval,retentionRun) or FACTORY_WAREHOUSE=duckdb');
   });
@@ -25,7 +26,7 @@ describe('checkWorkflowCapabilities', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    for (const workflow of ['buildQualifiedLayers', 'replayQuarantine', 'quarantineStatus', 'qualityGate', 'lastQualityReport', 'publishDataProduct']) {
+    for (const workflow of ['buildQualifiedLayers', 'replayQuarantine', 'quarantineStatus', 'qualityGate', 'lastQualityReport', 'publishDataProduct', 'buildAccessViews']) {
       expect(message).toContain(`needed by workflow ${workflow}`);
     }
     expect(message).not.toContain('needed by workflow backfillTable');

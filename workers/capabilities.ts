@@ -27,8 +27,9 @@ export const workflowCapabilities: Record<WorkflowName, readonly Capability[]> =
   quarantineStatus: ['quarantine'],
   qualityGate: ['qualityStore'],
   lastQualityReport: ['qualityStore'],
-  publishDataProduct: ['publication', 'qualityStore'],
+  publishDataProduct: ['publication', 'qualityStore', 'accessViews'],
   retentionRun: ['retention'],
+  buildAccessViews: ['accessViews'],
 };
 
 export const workflowNames = Object.keys(workflowCapabilities) as WorkflowName[];

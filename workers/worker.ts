@@ -9,8 +9,9 @@ import { createSourceActivities } from '../activities/source/index.js';
 import { createWarehouseActivities } from '../activities/warehouse/index.js';
 import { createQualifiedActivities } from '../activities/warehouse/qualified.js';
 import { createPublishWarehouseActivities } from '../activities/warehouse/publish.js';
+import { createAccessActivities } from '../activities/warehouse/access.js';
 import { createRetentionActivities } from '../activities/warehouse/retention.js';
-import { ConfigError, type Config } from '../core/config.js';
+import { ConfigError, hashKey, type Config } from '../core/config.js';
 import { createBigQueryWarehouse } from '../connectors/bigquery/warehouse.js';
 import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
 import { createKafka } from '../connectors/kafka/client.js';
@@ -122,11 +123,21 @@ function warehouseActivities(config: Config, registry: DomainRegistry, warehouse
     ...(provides.qualityStore ? createQualityActivities({ registry, warehouse: provides.qualityStore, dialect: kind }) : {}),
     ...(provides.publication ? createPublishWarehouseActivities({ warehouse: provides.publication }) : {}),
     ...(provides.retention ? createRetentionActivities({ registry, warehouse: provides.retention }) : {}),
+    ...(provides.accessViews ? createAccessActivities({ registry, warehouse: provides.accessViews, pseudonymKey: pseudonymKey(config) }) : {}),
     ...(provides.changeApply ? createCdcActivities({
       registry, warehouse: provides.changeApply, kafka, stagingDir: resolve(config.FACTORY_STAGING_DIR, 'cdc'), topicPrefix: config.FACTORY_CDC_TOPIC_PREFIX,
       decimalMode: config.FACTORY_CDC_DECIMAL_MODE,
     }) : {}),
   };
+}
+
+/** The key secured views pseudonymise with; a warning when it is the public development key. */
+function pseudonymKey(config: Config): Uint8Array {
+  const { key, development } = hashKey(config, 'FACTORY_PSEUDONYM_KEYS');
+  if (development) {
+    createLogger(config.FACTORY_LOG_LEVEL, 'access').warn({ keyId: key.id }, 'FACTORY_PSEUDONYM_KEYS is unset: pseudonyms use the public development key (FACTORY_AUTH=dev only)');
+  }
+  return key.bytes();
 }
 
 async function openWarehouse(config: Config): Promise<OpenWarehouse> {

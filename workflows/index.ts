@@ -11,3 +11,4 @@ export { replayQuarantine, quarantineStatus } from './quality-replay.js';
 export { qualityGate, lastQualityReport } from './quality-gate.js';
 export { publishDataProduct } from './publish-data-product.js';
 export { retentionRun } from './retention.js';
+export { buildAccessViews } from './access-views.js';

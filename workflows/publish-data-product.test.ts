@@ -64,10 +64,22 @@ describe('publishDataProduct: DPO approval with durable timers', () => {
     expect(world.warehouse).toEqual(['snapshot v4', 'promote v4']);
     expect(world.decisions.map((d) => [d.decision, d.version, d.by])).toEqual([['approved', 4, dpo], ['published', 4, dpo]]);
     expect(world.decisions[0]!.comment).toBe('schema reviewed');
-    expect(world.audits.map((a) => a.action)).toEqual(['candidate.created', 'approval.requested', 'approve', 'published']);
+    expect(world.audits.map((a) => a.action)).toEqual(['candidate.created', 'approval.requested', 'approve', 'published', 'access.views.built']);
+    expect(world.accessBuilds).toEqual(['booking.bookings']);
     expect(world.notes.map((n) => [n.kind, n.to])).toEqual([['approval-requested', [dpo]], ['published', ['analyst.anna', dpo]]]);
     expect(world.notes[0]!.howToDecide?.[0]).toBe('factory login, then: factory approve booking.bookings 4 --comment "<why>"   (or: factory reject …; with FACTORY_AUTH=dev: --as <your user id>)');
     expect(world.audits.find((a) => a.action === 'approve')).toMatchObject({ actor: dpo, outcome: 'accepted', via: 'update', version: 4 });
+  });
+
+  it('stays published when the secured views cannot be rebuilt, and audits why', async () => {
+    world.accessFailure = 'no published view of booking.booking_line';
+    const handle = await start('access-fails');
+    await until(handle, awaiting(4));
+    await decide(handle, { version: 4, decision: 'approve', by: dpo, comment: 'ok' });
+    expect(await handle.result()).toMatchObject({ outcome: 'published', version: 4 });
+    expect(world.audits.find((a) => a.action === 'access.views.failed')).toMatchObject({
+      actor: 'system', version: 4, detail: 'secured views not rebuilt: no published view of booking.booking_line',
+    });
   });
 
   it('ends rejected on a deputy\'s rejection and drops the candidate\'s snapshot', async () => {

@@ -1,6 +1,10 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bigQueryAccessPlan, columnTagPatches, rowAccessPolicyDdl } from '../../core/access/bigquery.js';
+import { registry } from '../../domains/index.js';
+import { accessContextOf } from '../../domains/products.js';
 import { warehouseContractSuite } from '../../test/support/warehouse-contract-suite.js';
 import { createBigQueryClient } from './client.js';
 import { createBigQueryWarehouse } from './warehouse.js';
@@ -48,4 +52,80 @@ warehouseContractSuite({
       });
     }
   },
+});
+
+/**
+ * The access policy's BigQuery artefacts (core/access/bigquery.ts) applied to BigQuery itself: the
+ * emulator has no Data Catalog, DataPolicy or row-access-policy API. Creates a taxonomy with its
+ * tags, the masking routines and two data policies, attaches tags to a snapshot table's columns and
+ * puts the agencies' row access policies on a bookings snapshot; reads them back; deletes it all.
+ */
+describe.skipIf(unavailable !== undefined)('access policy on BigQuery (real)', () => {
+  const run = Date.now().toString(36);
+  const published = `published_factory_it_${run}`;
+  const routines = `factory_access_it_${run}`;
+  const ctx = accessContextOf(registry);
+  const options = { project: projectId!, location, groupDomain: 'example.org', routineDataset: routines };
+  const key = Uint8Array.from({ length: 32 }, (_, i) => i);
+  const region = location.toLowerCase();
+  let taxonomy: string | undefined;
+  const dataPolicies: string[] = [];
+
+  const api = async <T>(url: string, method: 'POST' | 'GET' | 'DELETE', data?: unknown): Promise<T> => {
+    const bq = createBigQueryClient({ projectId: projectId!, location });
+    const client = await bq.authClient.getClient();
+    return (await client.request<T>({ url, method, ...(data ? { data } : {}) })).data;
+  };
+
+  afterAll(async () => {
+    if (unavailable) return;
+    for (const name of dataPolicies) await api(`https://bigquerydatapolicy.googleapis.com/v1/${name}`, 'DELETE').catch(() => undefined);
+    if (taxonomy) await api(`https://datacatalog.googleapis.com/v1/${taxonomy}`, 'DELETE').catch(() => undefined);
+    const bq = createBigQueryClient({ projectId: projectId!, location });
+    for (const dataset of [published, routines]) await bq.dataset(dataset).delete({ force: true }).catch(() => undefined);
+  });
+
+  it('creates the taxonomy, data policies, column tags and row access policies generated from the policy', async () => {
+    const bq = createBigQueryClient({ projectId: projectId!, location });
+    const plan = bigQueryAccessPlan(ctx, options, ['101'], key);
+    const created = await api<{ name: string }>(`https://datacatalog.googleapis.com/v1/projects/${projectId}/locations/${region}/taxonomies`, 'POST',
+      { ...plan.taxonomy.taxonomy, displayName: `${plan.taxonomy.taxonomy.displayName}-${run}` });
+    taxonomy = created.name;
+    const tags = new Map<string, string>();
+    for (const tag of plan.taxonomy.policyTags) {
+      const made = await api<{ name: string }>(`https://datacatalog.googleapis.com/v1/${taxonomy}/policyTags`, 'POST', {
+        displayName: tag.displayName, description: tag.description, ...(tag.parent ? { parentPolicyTag: tags.get(tag.parent) } : {}),
+      });
+      tags.set(tag.key, made.name);
+    }
+    await bq.createDataset(routines, { location });
+    for (const ddl of plan.routines) await bq.query({ query: ddl, location });
+    for (const id of ['contact_email_masked', 'identity_initial_pseudonymised']) {
+      const p = plan.dataPolicies.find((d) => d.dataPolicy.dataPolicyId === id)!;
+      const made = await api<{ name: string }>(`https://bigquerydatapolicy.googleapis.com/v1/projects/${projectId}/locations/${region}/dataPolicies`, 'POST',
+        { ...p.dataPolicy, dataPolicyId: `${id}_${run}`, policyTag: tags.get(p.dataPolicy.policyTag) });
+      dataPolicies.push(made.name);
+    }
+
+    // A snapshot table of customer_profile's contacts, tagged; and booking's snapshot with the agencies' policies.
+    await bq.createDataset(published, { location });
+    await bq.query({ query: `CREATE TABLE \`${projectId}.${published}.customer_profile__customer_contact__v1\` (CONTACT_ID INT64, CUSTOMER_ID INT64, CONTACT_VALUE STRING)`, location });
+    const [patch] = columnTagPatches(ctx, 'customer.customer_profile', (k) => tags.get(k)!).filter((p) => p.table === 'customer.customer_contact');
+    const table = bq.dataset(published).table('customer_profile__customer_contact__v1');
+    const [metadata] = await table.getMetadata();
+    const fields = (metadata.schema.fields as Array<{ name: string }>).map((f) => ({ ...f, ...(patch!.schema.fields.find((p) => p.name === f.name) ?? {}) }));
+    await table.setMetadata({ schema: { fields } });
+    const [after] = await table.getMetadata();
+    expect((after.schema.fields as Array<{ name: string; policyTags?: { names: string[] } }>).find((f) => f.name === 'CONTACT_VALUE')?.policyTags?.names)
+      .toEqual([tags.get('contact.email_or_phone')]);
+
+    await bq.query({ query: `CREATE TABLE \`${projectId}.${published}.bookings__booking__v1\` (BOOKING_ID INT64, CUSTOMER_ID INT64, AGENCY_ID INT64)`, location });
+    const ddl = rowAccessPolicyDdl(ctx, 'booking.bookings', 1, ['101'], options)
+      .filter((d) => d.includes('__booking__v1`'))
+      .map((d) => d.replaceAll(`.published_booking.`, `.${published}.`));
+    for (const statement of ddl) await bq.query({ query: statement, location });
+    const policies = await api<{ rowAccessPolicies?: Array<{ rowAccessPolicyReference: { policyId: string } }> }>(
+      `https://bigquery.googleapis.com/bigquery/v2/projects/${projectId}/datasets/${published}/tables/bookings__booking__v1/rowAccessPolicies`, 'GET');
+    expect(policies.rowAccessPolicies?.map((p) => p.rowAccessPolicyReference.policyId).sort()).toEqual(['agency_101', 'all_rows']);
+  });
 });

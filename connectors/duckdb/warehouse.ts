@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import type { AccessViews } from '../warehouse/access-port.js';
 import type { Publication } from '../warehouse/publish-port.js';
 import type { BuildQualifiedLayerInput, BuildQualifiedLayerResult, QualifiedLayer } from '../warehouse/qualified-port.js';
 import type { QualityStore } from '../warehouse/quality-port.js';
@@ -14,6 +15,7 @@ import {
 } from '../warehouse/port.js';
 import { appendChangeLogSql, applyNewestSql, createChangeLogSql, loadBatchSql, newestOfBatchSql, truncateSql } from './cdc-sql.js';
 import { buildDuckDbQualifiedLayer } from './qualified.js';
+import { createDuckDbAccess } from './access.js';
 import { createDuckDbPublish } from './publish.js';
 import { createDuckDbRetention } from './retention.js';
 import {
@@ -46,7 +48,7 @@ export interface DuckDbWarehouseOptions {
 
 /** DuckDB has every capability of the port. */
 export const duckDbCapabilities = [
-  'load', 'reads', 'changeApply', 'quarantine', 'qualityStore', 'qualifiedLayer', 'publication', 'retention',
+  'load', 'reads', 'changeApply', 'quarantine', 'qualityStore', 'qualifiedLayer', 'publication', 'retention', 'accessViews',
 ] as const satisfies readonly Capability[];
 type DuckDbCapability = (typeof duckDbCapabilities)[number];
 
@@ -76,10 +78,10 @@ export async function createDuckDbWarehouse({ path }: DuckDbWarehouseOptions): P
 
 /** Opened by createDuckDbWarehouse only (one instance per file per process). */
 export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
-  WarehouseLoad, WarehouseReads, ChangeApply, Quarantine, QualityStore, QualifiedLayer, Publication, Retention {
+  WarehouseLoad, WarehouseReads, ChangeApply, Quarantine, QualityStore, QualifiedLayer, Publication, Retention, AccessViews {
   readonly kind = 'duckdb';
   readonly provides: Provided<DuckDbCapability> = {
-    load: this, reads: this, changeApply: this, quarantine: this, qualityStore: this, qualifiedLayer: this, publication: this, retention: this,
+    load: this, reads: this, changeApply: this, quarantine: this, qualityStore: this, qualifiedLayer: this, publication: this, retention: this, accessViews: this,
   };
 
   private tail: Promise<unknown> = Promise.resolve();
@@ -112,6 +114,13 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
   }
   pruneChangeLog: Retention['pruneChangeLog'] = (input) => this.retaining().pruneChangeLog(input);
   pruneSnapshots: Retention['pruneSnapshots'] = (input) => this.retaining().pruneSnapshots(input);
+
+  // Secured views per role over the published products (access.ts).
+  private securing() {
+    return createDuckDbAccess({ writer: this.db, serial: (work) => this.serial(work), transaction: (work) => this.transaction(work) });
+  }
+  agencyIds: AccessViews['agencyIds'] = () => this.securing().agencyIds();
+  buildAccessViews: AccessViews['buildAccessViews'] = (input) => this.securing().buildAccessViews(input);
 
   /** The writer as quarantine.ts uses it; only ever inside `serial`. */
   private readonly session: DuckDbSession = {

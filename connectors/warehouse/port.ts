@@ -1,4 +1,5 @@
 import type { WarehouseDialect } from '../../core/sql/dialect.js';
+import type { AccessViews } from './access-port.js';
 import type { ChangeApply } from './change-port.js';
 import type { WarehouseLoad, WarehouseReads } from './load-port.js';
 import type { Publication } from './publish-port.js';
@@ -31,6 +32,7 @@ export interface CapabilityPorts {
   qualifiedLayer: QualifiedLayer;
   publication: Publication;
   retention: Retention;
+  accessViews: AccessViews;
 }
 
 export type Capability = keyof CapabilityPorts;
@@ -45,6 +47,7 @@ const described: Record<Capability, string> = {
   qualifiedLayer: 'the qualified layer (views with business rules)',
   publication: 'data product publication (snapshots, promotion)',
   retention: 'retention (change-log rows and superseded snapshots past their age)',
+  accessViews: 'secured views per role over the published products (access policy)',
 };
 
 /** Every capability, in the order messages list them. */

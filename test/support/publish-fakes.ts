@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { ApprovalPolicy, PublicationPlan } from '../../activities/catalog/publish.js';
 import type { AppendAuditInput, CreateCandidateInput, RecordDecisionInput } from '../../connectors/catalog/port.js';
 import type { Notification } from '../../connectors/notify/port.js';
@@ -25,6 +26,10 @@ export interface World {
   audits: AppendAuditInput[];
   notes: Notification[];
   warehouse: string[];
+  /** Products whose secured views the workflow had rebuilt. */
+  accessBuilds: string[];
+  /** When set, rebuilding secured views fails with this message. */
+  accessFailure?: string;
   /** While set, the stand-in gate waits for it: a test can act while the gate runs. */
   gateHold?: Promise<void>;
 }
@@ -41,7 +46,7 @@ export function freshWorld(): World {
   return {
     policy: { reminderHours: 8, escalationHours: 48, expiryDays: 7, autoApproveNonBreaking: false },
     publishedVersion: 3, breaking: false, gate: 'pass', nextVersion: 4, openVersions: [],
-    candidates: [], decisions: [], audits: [], notes: [], warehouse: [],
+    candidates: [], decisions: [], audits: [], notes: [], warehouse: [], accessBuilds: [],
   };
 }
 
@@ -95,5 +100,10 @@ export const warehouse = {
   async dropSnapshot(i: ProductVersionTables) {
     world.warehouse.push(`drop v${i.version}`);
     return { dropped: [] };
+  },
+  async buildAccessViews(i: { product: string }) {
+    world.accessBuilds.push(i.product);
+    if (world.accessFailure) throw ApplicationFailure.nonRetryable(world.accessFailure, 'InvalidInputError');
+    return { product: i.product, views: [], dropped: [] };
   },
 };

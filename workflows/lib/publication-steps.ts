@@ -1,4 +1,5 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { createAccessActivities } from '../../activities/warehouse/access.js';
 import type { createPublicationCatalogActivities, PublicationPlan } from '../../activities/catalog/publish.js';
 import type { createPublishWarehouseActivities } from '../../activities/warehouse/publish.js';
 import type { AppendAuditInput } from '../../connectors/catalog/port.js';
@@ -28,6 +29,7 @@ export function publicationSteps({ input, status, domain, workflowId }: StepsCon
   const warehouseOptions = { taskQueue: input.warehouseTaskQueue };
   const warehouse = proxyActivities<ReturnType<typeof createPublishWarehouseActivities>>({ ...shortIo, ...warehouseOptions });
   const copying = proxyActivities<ReturnType<typeof createPublishWarehouseActivities>>({ ...longChunk, ...warehouseOptions });
+  const securing = proxyActivities<ReturnType<typeof createAccessActivities>>({ ...shortIo, ...warehouseOptions });
   const now = () => new Date().toISOString();
   const product = input.product.split('.')[1]!;
   const tablesOf = (plan: PublicationPlan, version: number) => ({ domain, product, version, tables: plan.tables });
@@ -42,6 +44,22 @@ export function publicationSteps({ input, status, domain, workflowId }: StepsCon
   }
 
   const everyone = (plan: PublicationPlan) => [plan.approvers.dpo, ...plan.approvers.deputies];
+
+  /**
+   * The roles' secured views over the version just published. The publication stands when they
+   * cannot be built (its views serve the approved version): the failure is audited, and
+   * `factory access build` rebuilds them; until then the secured views show the columns they had.
+   */
+  async function secureViews(version: number): Promise<void> {
+    try {
+      const built = await securing.buildAccessViews({ product: input.product });
+      const detail = built.skipped ?? `${built.views.length} secured views over v${version}${built.dropped.length ? `, ${built.dropped.length} dropped` : ''}`;
+      await audit({ actor: 'system', action: 'access.views.built', authorized: true, version, detail });
+    } catch (error) {
+      const why = error instanceof ActivityFailure && error.cause ? error.cause.message : String(error);
+      await audit({ actor: 'system', action: 'access.views.failed', authorized: true, version, detail: `secured views not rebuilt: ${why}` });
+    }
+  }
 
   return {
     audit,
@@ -114,6 +132,8 @@ export function publicationSteps({ input, status, domain, workflowId }: StepsCon
       const views = promoted.views.map((v) => v.view).join(', ');
       await catalog.recordDecision({ domain, product, version, decision: 'published', by: decision.by, comment: `${views} serve v${version}`, at: now() });
       await audit({ actor: decision.by, action: 'published', authorized: true, version, detail: `${views} serve v${version} (before: ${promoted.previousVersion === null ? 'none' : `v${promoted.previousVersion}`})` });
+      // Runs recorded before secured views existed replay without this step.
+      if (patched('access-views')) await secureViews(version);
       await notify('published', [input.request.by, plan.approvers.dpo], `${plan.qualifiedName} v${version} published, approved by ${decision.by}: ${decision.comment}`, version);
       return promoted.views;
     },
