@@ -28,6 +28,7 @@ export const workflowCapabilities: Record<WorkflowName, readonly Capability[]> =
   qualityGate: ['qualityStore'],
   lastQualityReport: ['qualityStore'],
   publishDataProduct: ['publication', 'qualityStore'],
+  eraseSubject: ['erasure'],
 };
 
 export const workflowNames = Object.keys(workflowCapabilities) as WorkflowName[];

@@ -9,15 +9,17 @@ import { createSourceActivities } from '../activities/source/index.js';
 import { createWarehouseActivities } from '../activities/warehouse/index.js';
 import { createQualifiedActivities } from '../activities/warehouse/qualified.js';
 import { createPublishWarehouseActivities } from '../activities/warehouse/publish.js';
-import type { Config } from '../core/config.js';
+import { hashKey, type Config } from '../core/config.js';
+import { createErasureActivities } from '../activities/warehouse/erase.js';
 import { createBigQueryWarehouse } from '../connectors/bigquery/warehouse.js';
 import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
 import { createKafka } from '../connectors/kafka/client.js';
 import { payloadProtection } from '../connectors/temporal-codec/index.js';
 import type { OpenWarehouse } from '../connectors/warehouse/port.js';
-import { registry as defaultRegistry, type DomainRegistry } from '../domains/index.js';
+import { dataSubjects, registry as defaultRegistry, type DomainRegistry } from '../domains/index.js';
 import { checkWorkflowCapabilities, warehouseCapabilities } from './capabilities.js';
 import { createSourceRegistry } from './connectors.js';
+import { createLogger } from './logger.js';
 import { createPublicationActivities } from './publication.js';
 
 export type WorkerRole = 'all' | 'general' | 'warehouse';
@@ -113,6 +115,10 @@ function warehouseActivities(config: Config, registry: DomainRegistry, warehouse
     ...createQualifiedActivities({ registry, warehouse: provides.qualifiedLayer, warehouseName: kind === 'bigquery' ? 'BigQuery' : 'DuckDB' }),
     ...(provides.qualityStore ? createQualityActivities({ registry, warehouse: provides.qualityStore, dialect: kind }) : {}),
     ...(provides.publication ? createPublishWarehouseActivities({ warehouse: provides.publication }) : {}),
+    ...(provides.erasure ? createErasureActivities({
+      registry, subjects: dataSubjects, erasure: provides.erasure, stagingDir: resolve(config.FACTORY_STAGING_DIR),
+      topicPrefix: config.FACTORY_CDC_TOPIC_PREFIX, topicRetentionHours: config.FACTORY_CDC_TOPIC_RETENTION_HOURS,
+    }) : {}),
     ...(provides.changeApply ? createCdcActivities({
       registry, warehouse: provides.changeApply, kafka, stagingDir: resolve(config.FACTORY_STAGING_DIR, 'cdc'), topicPrefix: config.FACTORY_CDC_TOPIC_PREFIX,
     }) : {}),
@@ -128,7 +134,9 @@ async function openWarehouse(config: Config): Promise<OpenWarehouse> {
     });
   }
   await mkdir(dirname(resolve(config.FACTORY_DUCKDB_PATH)), { recursive: true });
-  return createDuckDbWarehouse({ path: config.FACTORY_DUCKDB_PATH });
+  const { key, development } = hashKey(config, 'FACTORY_ERASURE_KEY');
+  if (development) createLogger(config.FACTORY_LOG_LEVEL, 'erasure').warn('FACTORY_ERASURE_KEY is unset: the erasure ledger uses the public development key (FACTORY_AUTH=dev only)');
+  return createDuckDbWarehouse({ path: config.FACTORY_DUCKDB_PATH, erasureKey: key });
 }
 
 let runtimeInstalled = false;

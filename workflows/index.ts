@@ -10,3 +10,4 @@ export { schemaChangeApproval } from './schema-change-approval.js';
 export { replayQuarantine, quarantineStatus } from './quality-replay.js';
 export { qualityGate, lastQualityReport } from './quality-gate.js';
 export { publishDataProduct } from './publish-data-product.js';
+export { eraseSubject } from './erase-subject.js';

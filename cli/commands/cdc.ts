@@ -33,7 +33,7 @@ export function registerCdcCommands(program: Command): void {
     .action(async () => {
       const cfg = config();
       const tables = registry.allTables().map((e) => e.table);
-      const { name, topics } = await registerCapture({ connectUrl: cfg.KAFKA_CONNECT_URL, sourceUrl: cfg.FACTORY_SOURCE_URL, topicPrefix: cfg.FACTORY_CDC_TOPIC_PREFIX, tables });
+      const { name, topics } = await registerCapture({ connectUrl: cfg.KAFKA_CONNECT_URL, sourceUrl: cfg.FACTORY_SOURCE_URL, topicPrefix: cfg.FACTORY_CDC_TOPIC_PREFIX, tables, retentionHours: cfg.FACTORY_CDC_TOPIC_RETENTION_HOURS });
       console.log(`connector ${name} running: ${topics.length} topics ${cfg.FACTORY_CDC_TOPIC_PREFIX}.<SCHEMA>.<TABLE>`);
     });
 

@@ -16,6 +16,8 @@ export interface CaptureInput {
   sourceUrl: string;
   topicPrefix: string;
   tables: TableContract[];
+  /** FACTORY_CDC_TOPIC_RETENTION_HOURS; unset: the broker's default retention. */
+  retentionHours?: number;
 }
 
 export function captureName(topicPrefix: string): string {
@@ -26,7 +28,9 @@ export async function registerCapture(input: CaptureInput): Promise<{ name: stri
   const connect = createConnectClient(input.connectUrl);
   const tables = input.tables.map((t) => ({ schema: t.source.schema, table: t.source.table, key: tableKey(t), hasPrimaryKey: Boolean(t.primaryKey) }));
   const name = captureName(input.topicPrefix);
-  const config = postgresCaptureConfig({ sourceUrl: input.sourceUrl, topicPrefix: input.topicPrefix, tables });
+  const config = postgresCaptureConfig({
+    sourceUrl: input.sourceUrl, topicPrefix: input.topicPrefix, tables, ...(input.retentionHours !== undefined ? { retentionHours: input.retentionHours } : {}),
+  });
   if (await connect.exists(name)) {
     await connect.putConnector(name, config);
   } else {

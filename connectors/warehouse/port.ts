@@ -1,5 +1,6 @@
 import type { WarehouseDialect } from '../../core/sql/dialect.js';
 import type { ChangeApply } from './change-port.js';
+import type { Erasure } from './erasure-port.js';
 import type { WarehouseLoad, WarehouseReads } from './load-port.js';
 import type { Publication } from './publish-port.js';
 import type { QualifiedLayer } from './qualified-port.js';
@@ -18,6 +19,7 @@ import type { Quarantine } from './quarantine-port.js';
  */
 
 export * from './change-port.js';
+export * from './erasure-port.js';
 export * from './load-port.js';
 export * from './quarantine-port.js';
 
@@ -29,6 +31,7 @@ export interface CapabilityPorts {
   qualityStore: QualityStore;
   qualifiedLayer: QualifiedLayer;
   publication: Publication;
+  erasure: Erasure;
 }
 
 export type Capability = keyof CapabilityPorts;
@@ -42,6 +45,7 @@ const described: Record<Capability, string> = {
   qualityStore: 'quality checks and reports',
   qualifiedLayer: 'the qualified layer (views with business rules)',
   publication: 'data product publication (snapshots, promotion)',
+  erasure: 'subject erasure and the erasure ledger that backfill and change capture consult',
 };
 
 /** Every capability, in the order messages list them. */
