@@ -12,7 +12,7 @@ export const erasureTablesSql = [
      value_hash VARCHAR, action VARCHAR, key_id VARCHAR, erased_at TIMESTAMP)`,
   // What ingestion left out because of the ledger, per table and load or change batch: nothing is dropped unseen.
   `CREATE TABLE IF NOT EXISTS _factory.erasure_suppressed (domain VARCHAR, table_name VARCHAR, origin VARCHAR, action VARCHAR,
-     row_count BIGINT, at TIMESTAMP)`,
+     row_count BIGINT, suppressed_at TIMESTAMP)`,
   `CREATE TABLE IF NOT EXISTS _factory.erasure_evidence (subject_hash VARCHAR, report VARCHAR, recorded_at TIMESTAMP)`,
   // The reaching values in clear, between beginErasure and finishErasure only; never returned.
   `CREATE TABLE IF NOT EXISTS _factory.erasure_work (subject_hash VARCHAR, key_ref VARCHAR, value VARCHAR)`,
