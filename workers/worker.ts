@@ -121,6 +121,7 @@ function warehouseActivities(config: Config, registry: DomainRegistry, warehouse
     }) : {}),
     ...(provides.changeApply ? createCdcActivities({
       registry, warehouse: provides.changeApply, kafka, stagingDir: resolve(config.FACTORY_STAGING_DIR, 'cdc'), topicPrefix: config.FACTORY_CDC_TOPIC_PREFIX,
+      topicRetentionHours: config.FACTORY_CDC_TOPIC_RETENTION_HOURS,
     }) : {}),
   };
 }
