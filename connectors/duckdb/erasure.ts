@@ -1,3 +1,4 @@
+import { listValue } from '@duckdb/node-api';
 import type { TableContract } from '../../contracts/contract.js';
 import { keyedHash, keyedHashSql } from '../../core/keyed-hash.js';
 import { PermanentError } from '../../core/errors.js';
@@ -71,8 +72,8 @@ export async function applyLedger(db: DuckDbSession, key: ErasureKey | undefined
   return total;
 }
 
-/** Every relation of a table that can hold its rows, with the layer each belongs to. */
-async function relationsOf(db: DuckDbSession, domain: string, table: string): Promise<{ layer: ErasedRelation['layer']; schema: string; name: string }[]> {
+/** Every relation of a table that can hold its rows, with the layer each belongs to and its columns (one catalog query). */
+async function relationsOf(db: DuckDbSession, domain: string, table: string): Promise<{ layer: ErasedRelation['layer']; schema: string; name: string; columns: Set<string> }[]> {
   const raw = layerSchema('raw', domain);
   const candidates: { layer: ErasedRelation['layer']; schema: string; name: string }[] = [
     { layer: 'current', schema: raw, name: table },
@@ -89,9 +90,12 @@ async function relationsOf(db: DuckDbSession, domain: string, table: string): Pr
       candidates.push({ layer: 'published', schema, name });
     }
   }
-  const present = [];
-  for (const c of candidates) if (await db.tableExists(c.schema, c.name)) present.push(c);
-  return present;
+  const found = await db.rows(
+    `SELECT c.schema_name || '.' || c.table_name, list(c.column_name) FROM duckdb_columns() c JOIN duckdb_tables() t USING (database_name, schema_name, table_name)
+     WHERE c.database_name = current_database() AND list_contains(?, c.schema_name || '.' || c.table_name) GROUP BY 1`,
+    [listValue(candidates.map((c) => `${c.schema}.${c.name}`))]);
+  const columns = new Map(found.map((r) => [String(r[0]), new Set(r[1] as string[])]));
+  return candidates.filter((c) => columns.has(`${c.schema}.${c.name}`)).map((c) => ({ ...c, columns: columns.get(`${c.schema}.${c.name}`)! }));
 }
 
 export async function beginErasure(db: DuckDbSession, key: ErasureKey | undefined, input: BeginErasureInput): Promise<BeginErasureResult> {
@@ -142,9 +146,7 @@ export async function eraseTable(db: DuckDbSession, input: EraseTableInput): Pro
     const relations: ErasedRelation[] = [];
     for (const r of await relationsOf(db, t.domain, t.table)) {
       const nulled = r.layer === 'published' ? t.nulledPublished : t.nulled;
-      const present = [];
-      for (const c of nulled) if (await db.columnExists(r.schema, r.name, c)) present.push(c);
-      const sql = eraseRowsSql(qualified(r.schema, r.name), match, t.action, present);
+      const sql = eraseRowsSql(qualified(r.schema, r.name), match, t.action, nulled.filter((c) => r.columns.has(c)));
       const rows = sql ? Number((await db.rows(sql))[0]![0]) : 0;
       relations.push({ layer: r.layer, relation: `${r.schema}.${r.name}`, rows });
     }
