@@ -1,7 +1,7 @@
 import { listValue } from '@duckdb/node-api';
 import type { TableContract } from '../../contracts/contract.js';
 import { keyedHash, keyedHashSql } from '../../core/keyed-hash.js';
-import { PermanentError } from '../../core/errors.js';
+import { ErasureKeyError } from '../../core/errors.js';
 import { ident, qualified } from '../../core/sql/duckdb.js';
 import { changeColumns, readStagedCsvSql, stagedValueSql } from '../../core/staged/format.js';
 import { duckDbColumnType } from '../../core/warehouse-types.js';
@@ -19,8 +19,6 @@ export interface ErasureKey {
   readonly id: string;
   bytes(): Uint8Array;
 }
-
-export class ErasureKeyError extends PermanentError {}
 
 function requireKey(key: ErasureKey | undefined, what: string): ErasureKey {
   if (!key) throw new ErasureKeyError(`${what} needs the erasure ledger's key: open the warehouse with FACTORY_ERASURE_KEY`);
