@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Client } from '@temporalio/client';
+import { ConfigResourceTypes } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DecisionRefusedError, decideOnPublication } from '../cli/commands/approvals.js';
@@ -143,6 +144,15 @@ describe('subject erasure on the real stack', () => {
       await source.query(`UPDATE ${src('marketing.consent')} SET "CUSTOMER_ID" = "CUSTOMER_ID" WHERE "CUSTOMER_ID" = $1`, [id]);
     }
     await captureChanges('live', 10);
+    // The change topics keep events for the configured window (FACTORY_CDC_TOPIC_RETENTION_HOURS=48).
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const described = await admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: `${topicPrefix}.CUST.CUSTOMER` }], includeSynonyms: false });
+      expect(described.resources[0]!.configEntries.find((e) => e.configName === 'retention.ms')?.configValue).toBe(String(48 * 3_600_000));
+    } finally {
+      await admin.disconnect();
+    }
     const publication = await requestPublication(client, { product: 'marketing.marketing_permissions', by: 'analyst.anna', reason: 'erasure test', ...tasks() });
     await waitFor(async () => (await publication.handle.query(publicationStatus)).phase === 'awaiting-approval');
     await decideOnPublication(client, { product: 'marketing.marketing_permissions', version: 1, decision: 'approve', comment: 'ok', by: 'dpo.marketing' });
