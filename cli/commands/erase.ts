@@ -80,6 +80,7 @@ export function registerEraseCommands(program: Command): void {
     .option('--as <user>', 'who requests it (default: your login name)')
     .action(async (subject: string, id: string, opts: { reason: string; as?: string }) => {
       const cfg = config();
+      if (!cfg.FACTORY_PAYLOAD_KEYS) console.error('warning: FACTORY_PAYLOAD_KEYS is not set: the identifier will be readable in the workflow input of the Temporal history');
       await withClient(async (client) => {
         const started = await requestErasure(client, cfg, {
           subject, id, reason: opts.reason, by: opts.as ?? userInfo().username, taskQueue: cfg.TEMPORAL_TASK_QUEUE, warehouseTaskQueue: cfg.TEMPORAL_WAREHOUSE_TASK_QUEUE,
