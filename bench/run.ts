@@ -4,6 +4,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   backfill: () => import('./backfill.js'),
   cdc: () => import('./cdc.js'),
   quality: () => import('./quality.js'),
+  erase: () => import('./erase.js'),
 };
 const load = name ? benches[name] : undefined;
 if (!load) {

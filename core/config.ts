@@ -37,6 +37,11 @@ export const configSchema = z.object({
   KAFKA_CONNECT_URL: z.url({ message: 'expected a URL such as http://127.0.0.1:8083' }).default('http://127.0.0.1:8083'),
   /** Change topics are `<prefix>.<SCHEMA>.<TABLE>` (Debezium's topic.prefix). */
   FACTORY_CDC_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected a Kafka topic prefix such as factory').default('factory'),
+  /**
+   * How long change topics the capture creates keep their events (Debezium topic.creation.default.retention.ms):
+   * the window in which an erased subject's events still sit in Kafka (the ledger keeps a replay from bringing them back).
+   */
+  FACTORY_CDC_TOPIC_RETENTION_HOURS: positiveInt.default(168),
   FACTORY_SOURCE_URL: postgresUrl.default('postgres://factory:factory@127.0.0.1:55432/factory_source'),
   FACTORY_CATALOG_URL: postgresUrl.default('postgres://factory:factory@127.0.0.1:55432/factory_catalog'),
   /** Publication notifications (approval requests, reminders, escalations) are POSTed here as JSON; unset: logged only. */

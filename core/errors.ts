@@ -35,6 +35,12 @@ export class UnsupportedColumnTypeError extends PermanentError {}
 /** A token that does not prove who the caller is (expired, wrong issuer or audience, bad signature) or no token at all. */
 export class IdentityRefusedError extends PermanentError {}
 
+/**
+ * The erasure ledger's key is missing, or is not the one the ledger or the request was hashed with:
+ * ingestion into a table the ledger names stops rather than let an erased subject back in.
+ */
+export class ErasureKeyError extends PermanentError {}
+
 /** A warehouse load table in a state that does not allow the step (e.g. loading into a swapped load). */
 export class LoadStateError extends PermanentError {
   constructor(readonly loadTable: string, message: string) {
@@ -81,6 +87,7 @@ export const permanentErrors = [
   TableNotFoundError,
   UnsupportedColumnTypeError,
   IdentityRefusedError,
+  ErasureKeyError,
 ] as const;
 
 /** The names workflows pass as `nonRetryableErrorTypes`: derived from the classes, never typed by hand. */

@@ -36,6 +36,12 @@ describe('checkWorkflowCapabilities', () => {
     expect(() => checkWorkflowCapabilities({ warehouse: 'bigquery', provided: warehouseCapabilities.bigquery, workflows: workflowsSetting('bigquery').split(',') })).not.toThrow();
   });
 
+  it('names erasure as what BigQuery lacks for eraseSubject (DuckDB has it)', () => {
+    expect(() => checkWorkflowCapabilities({ warehouse: 'bigquery', provided: warehouseCapabilities.bigquery, workflows: ['eraseSubject'] }))
+      .toThrow(/warehouse bigquery lacks capability 'erasure' needed by workflow eraseSubject/);
+    expect(() => checkWorkflowCapabilities({ warehouse: 'duckdb', provided: warehouseCapabilities.duckdb, workflows: ['eraseSubject'] })).not.toThrow();
+  });
+
   it('refuses an unknown workflow name, listing the known ones', () => {
     expect(() => checkWorkflowCapabilities({ warehouse: 'duckdb', provided: warehouseCapabilities.duckdb, workflows: ['backfilTable'] }))
       .toThrow(/FACTORY_WORKFLOWS: unknown workflow backfilTable; expected all, or names from selfCheck, backfillTable/);

@@ -30,6 +30,7 @@ export const workflowCapabilities: Record<WorkflowName, readonly Capability[]> =
   publishDataProduct: ['publication', 'qualityStore', 'accessViews'],
   retentionRun: ['retention'],
   buildAccessViews: ['accessViews'],
+  eraseSubject: ['erasure'],
 };
 
 export const workflowNames = Object.keys(workflowCapabilities) as WorkflowName[];

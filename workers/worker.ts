@@ -10,6 +10,7 @@ import { createWarehouseActivities } from '../activities/warehouse/index.js';
 import { createQualifiedActivities } from '../activities/warehouse/qualified.js';
 import { createPublishWarehouseActivities } from '../activities/warehouse/publish.js';
 import { createAccessActivities } from '../activities/warehouse/access.js';
+import { createErasureActivities } from '../activities/warehouse/erase.js';
 import { createRetentionActivities } from '../activities/warehouse/retention.js';
 import { ConfigError, hashKey, type Config } from '../core/config.js';
 import { createBigQueryWarehouse } from '../connectors/bigquery/warehouse.js';
@@ -17,7 +18,7 @@ import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
 import { createKafka } from '../connectors/kafka/client.js';
 import { payloadProtection } from '../connectors/temporal-codec/index.js';
 import type { OpenWarehouse } from '../connectors/warehouse/port.js';
-import { registry as defaultRegistry, type DomainRegistry } from '../domains/index.js';
+import { dataSubjects, registry as defaultRegistry, type DomainRegistry } from '../domains/index.js';
 import { checkWorkflowCapabilities, warehouseCapabilities } from './capabilities.js';
 import { createSourceRegistry, describeSources, planSources } from './connectors.js';
 import { createLogger } from './logger.js';
@@ -124,9 +125,13 @@ function warehouseActivities(config: Config, registry: DomainRegistry, warehouse
     ...(provides.publication ? createPublishWarehouseActivities({ warehouse: provides.publication }) : {}),
     ...(provides.retention ? createRetentionActivities({ registry, warehouse: provides.retention }) : {}),
     ...(provides.accessViews ? createAccessActivities({ registry, warehouse: provides.accessViews, pseudonymKey: pseudonymKey(config) }) : {}),
+    ...(provides.erasure ? createErasureActivities({
+      registry, subjects: dataSubjects, erasure: provides.erasure, stagingDir: resolve(config.FACTORY_STAGING_DIR),
+      topicPrefix: config.FACTORY_CDC_TOPIC_PREFIX, topicRetentionHours: config.FACTORY_CDC_TOPIC_RETENTION_HOURS,
+    }) : {}),
     ...(provides.changeApply ? createCdcActivities({
       registry, warehouse: provides.changeApply, kafka, stagingDir: resolve(config.FACTORY_STAGING_DIR, 'cdc'), topicPrefix: config.FACTORY_CDC_TOPIC_PREFIX,
-      decimalMode: config.FACTORY_CDC_DECIMAL_MODE,
+      decimalMode: config.FACTORY_CDC_DECIMAL_MODE, topicRetentionHours: config.FACTORY_CDC_TOPIC_RETENTION_HOURS,
     }) : {}),
   };
 }
@@ -149,7 +154,9 @@ async function openWarehouse(config: Config): Promise<OpenWarehouse> {
     });
   }
   await mkdir(dirname(resolve(config.FACTORY_DUCKDB_PATH)), { recursive: true });
-  return createDuckDbWarehouse({ path: config.FACTORY_DUCKDB_PATH });
+  const { key, development } = hashKey(config, 'FACTORY_ERASURE_KEY');
+  if (development) createLogger(config.FACTORY_LOG_LEVEL, 'erasure').warn('FACTORY_ERASURE_KEY is unset: the erasure ledger uses the public development key (FACTORY_AUTH=dev only)');
+  return createDuckDbWarehouse({ path: config.FACTORY_DUCKDB_PATH, erasureKey: key });
 }
 
 let runtimeInstalled = false;

@@ -12,3 +12,4 @@ export { qualityGate, lastQualityReport } from './quality-gate.js';
 export { publishDataProduct } from './publish-data-product.js';
 export { retentionRun } from './retention.js';
 export { buildAccessViews } from './access-views.js';
+export { eraseSubject } from './erase-subject.js';

@@ -16,6 +16,8 @@ export interface CdcActivityDeps {
   topicPrefix: string;
   /** FACTORY_CDC_DECIMAL_MODE: how the source's connector sends DECIMAL values (default precise). */
   decimalMode?: DecimalMode;
+  /** FACTORY_CDC_TOPIC_RETENTION_HOURS for the change topics a pipeline creates. */
+  topicRetentionHours?: number;
 }
 
 export interface IngestRunInput {
@@ -68,7 +70,8 @@ export function createCdcActivities(deps: CdcActivityDeps) {
     await existing?.stop();
     pipelines.delete(input.consumer);
     await mkdir(deps.stagingDir, { recursive: true });
-    const pipeline = new IngestPipeline({ kafka: deps.kafka, warehouse: deps.warehouse, consumer: input.consumer, topics, stagingDir: deps.stagingDir, key: wanted });
+    const pipeline = new IngestPipeline({ kafka: deps.kafka, warehouse: deps.warehouse, consumer: input.consumer, topics, stagingDir: deps.stagingDir, key: wanted,
+      ...(deps.topicRetentionHours !== undefined ? { topicRetentionMs: deps.topicRetentionHours * 3_600_000 } : {}) });
     await pipeline.start();
     pipelines.set(input.consumer, pipeline);
     return pipeline;

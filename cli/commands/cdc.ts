@@ -34,7 +34,8 @@ export function registerCdcCommands(program: Command): void {
       const cfg = config();
       const tables = registry.allTables().map((e) => e.table);
       const { name, topics } = await registerCapture({
-        connectUrl: cfg.KAFKA_CONNECT_URL, sourceUrl: cfg.FACTORY_SOURCE_URL, topicPrefix: cfg.FACTORY_CDC_TOPIC_PREFIX, tables, decimalMode: cfg.FACTORY_CDC_DECIMAL_MODE,
+        connectUrl: cfg.KAFKA_CONNECT_URL, sourceUrl: cfg.FACTORY_SOURCE_URL, topicPrefix: cfg.FACTORY_CDC_TOPIC_PREFIX, tables,
+        decimalMode: cfg.FACTORY_CDC_DECIMAL_MODE, retentionHours: cfg.FACTORY_CDC_TOPIC_RETENTION_HOURS,
       });
       console.log(`connector ${name} running: ${topics.length} topics ${cfg.FACTORY_CDC_TOPIC_PREFIX}.<SCHEMA>.<TABLE>`);
     });

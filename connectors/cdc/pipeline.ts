@@ -66,6 +66,8 @@ export interface PipelineOptions {
   deadLetterTopic?: (topic: string) => string;
   /** See `key`; defaults to the sorted topics. */
   key?: string;
+  /** retention.ms of a change topic this pipeline creates (FACTORY_CDC_TOPIC_RETENTION_HOURS); unset: the broker's default. */
+  topicRetentionMs?: number;
 }
 
 export class IngestPipeline {
@@ -102,7 +104,9 @@ export class IngestPipeline {
     this.admin = kafka.admin();
     await this.admin.connect();
     const topics = [...this.byTopic.keys()];
-    await this.admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 1 })), waitForLeaders: true });
+    // The same retention as the capture gives the topics it creates, whichever of the two comes first.
+    const configEntries = this.options.topicRetentionMs !== undefined ? [{ name: 'retention.ms', value: String(this.options.topicRetentionMs) }] : [];
+    await this.admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 1, configEntries })), waitForLeaders: true });
     // A fresh group per pipeline: no stale members of a killed process to wait out. Our offsets
     // (from the warehouse) are set on it before it joins.
     const groupId = `${consumer}.${randomUUID().slice(0, 8)}`;

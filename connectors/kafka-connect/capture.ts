@@ -18,6 +18,8 @@ export interface CaptureInput {
   tables: TableContract[];
   /** FACTORY_CDC_DECIMAL_MODE: how the connector sends DECIMAL values (default precise). */
   decimalMode?: 'precise' | 'string' | 'double';
+  /** FACTORY_CDC_TOPIC_RETENTION_HOURS; unset: the broker's default retention. */
+  retentionHours?: number;
 }
 
 export function captureName(topicPrefix: string): string {
@@ -28,7 +30,10 @@ export async function registerCapture(input: CaptureInput): Promise<{ name: stri
   const connect = createConnectClient(input.connectUrl);
   const tables = input.tables.map((t) => ({ schema: t.source.schema, table: t.source.table, key: tableKey(t), hasPrimaryKey: Boolean(t.primaryKey) }));
   const name = captureName(input.topicPrefix);
-  const config = postgresCaptureConfig({ sourceUrl: input.sourceUrl, topicPrefix: input.topicPrefix, tables, ...(input.decimalMode ? { decimalMode: input.decimalMode } : {}) });
+  const config = postgresCaptureConfig({
+    sourceUrl: input.sourceUrl, topicPrefix: input.topicPrefix, tables,
+    ...(input.decimalMode ? { decimalMode: input.decimalMode } : {}), ...(input.retentionHours !== undefined ? { retentionHours: input.retentionHours } : {}),
+  });
   if (await connect.exists(name)) {
     await connect.putConnector(name, config);
   } else {

@@ -19,6 +19,12 @@ export interface PostgresCaptureInput {
   tables: CaptureTable[];
   /** Debezium's decimal.handling.mode; the decoder is configured with the same (FACTORY_CDC_DECIMAL_MODE). Default precise. */
   decimalMode?: 'precise' | 'string' | 'double';
+  /**
+   * Retention of the change topics the connector creates (FACTORY_CDC_TOPIC_RETENTION_HOURS): how long
+   * an erased subject's events stay in Kafka. Only topics created from then on get it; an existing
+   * topic keeps its own (kafka-configs --alter --add-config retention.ms=… changes one).
+   */
+  retentionHours?: number;
 }
 
 /**
@@ -53,6 +59,13 @@ export function postgresCaptureConfig(input: PostgresCaptureInput): Record<strin
     'value.converter.schemas.enable': 'true',
     'producer.override.linger.ms': '5',
   };
+  if (input.retentionHours !== undefined) {
+    // Connect creates the topics itself (instead of the broker's auto-creation with its defaults);
+    // -1 takes the broker's partitions and replication factor.
+    config['topic.creation.default.replication.factor'] = '-1';
+    config['topic.creation.default.partitions'] = '-1';
+    config['topic.creation.default.retention.ms'] = String(Math.round(input.retentionHours * 3_600_000));
+  }
   if (withoutPrimaryKey.length) {
     config['message.key.columns'] = withoutPrimaryKey.map((t) => `${t.schema}.${t.table}:${t.key.join(',')}`).join(';');
   }

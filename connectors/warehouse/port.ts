@@ -1,6 +1,7 @@
 import type { WarehouseDialect } from '../../core/sql/dialect.js';
 import type { AccessViews } from './access-port.js';
 import type { ChangeApply } from './change-port.js';
+import type { Erasure } from './erasure-port.js';
 import type { WarehouseLoad, WarehouseReads } from './load-port.js';
 import type { Publication } from './publish-port.js';
 import type { QualifiedLayer } from './qualified-port.js';
@@ -20,6 +21,7 @@ import type { Retention } from './retention-port.js';
  */
 
 export * from './change-port.js';
+export * from './erasure-port.js';
 export * from './load-port.js';
 export * from './quarantine-port.js';
 
@@ -33,6 +35,7 @@ export interface CapabilityPorts {
   publication: Publication;
   retention: Retention;
   accessViews: AccessViews;
+  erasure: Erasure;
 }
 
 export type Capability = keyof CapabilityPorts;
@@ -48,6 +51,7 @@ const described: Record<Capability, string> = {
   publication: 'data product publication (snapshots, promotion)',
   retention: 'retention (change-log rows and superseded snapshots past their age)',
   accessViews: 'secured views per role over the published products (access policy)',
+  erasure: 'subject erasure and the erasure ledger that backfill and change capture consult',
 };
 
 /** Every capability, in the order messages list them. */

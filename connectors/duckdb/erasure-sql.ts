@@ -1,0 +1,44 @@
+import { keyedHashSql } from '../../core/keyed-hash.js';
+import { ident, literal } from '../../core/sql/duckdb.js';
+
+/**
+ * SQL for subject erasure on DuckDB (erasure.ts). The ledger holds keyed hashes only; matching a row
+ * against it hashes the row's via column as text, the way the ledger's hashes were made from the
+ * reaching values (`CAST(x AS VARCHAR)`), so a BIGINT 42 and the identifier '42' meet.
+ */
+
+export const erasureTablesSql = [
+  `CREATE TABLE IF NOT EXISTS _factory.erasure_ledger (subject_hash VARCHAR, domain VARCHAR, table_name VARCHAR, column_name VARCHAR,
+     value_hash VARCHAR, action VARCHAR, key_id VARCHAR, erased_at TIMESTAMP)`,
+  // What ingestion left out because of the ledger, per table and load or change batch: nothing is dropped unseen.
+  `CREATE TABLE IF NOT EXISTS _factory.erasure_suppressed (domain VARCHAR, table_name VARCHAR, origin VARCHAR, action VARCHAR,
+     row_count BIGINT, suppressed_at TIMESTAMP)`,
+  `CREATE TABLE IF NOT EXISTS _factory.erasure_evidence (subject_hash VARCHAR, report VARCHAR, recorded_at TIMESTAMP)`,
+  // The reaching values in clear, between beginErasure and finishErasure only; never returned.
+  `CREATE TABLE IF NOT EXISTS _factory.erasure_work (subject_hash VARCHAR, key_ref VARCHAR, value VARCHAR)`,
+];
+
+export interface LedgerColumn {
+  column: string;
+  action: string;
+}
+
+/** True for a row whose via columns hash to a ledger entry of the table (any of `columns`). */
+export function ledgerMatchSql(domain: string, table: string, columns: readonly string[], key: Uint8Array, alias = ''): string {
+  const prefix = alias ? `${alias}.` : '';
+  return `(${columns.map((c) => `${keyedHashSql('duckdb', `${prefix}${ident(c)}`, key)} IN (SELECT value_hash FROM _factory.erasure_ledger
+     WHERE domain = ${literal(domain)} AND table_name = ${literal(table)} AND column_name = ${literal(c)})`).join(' OR ')})`;
+}
+
+/** True for a row whose via columns hold a reaching value collected for this subject (clear values, work table). */
+export function workMatchSql(subjectHash: string, vias: readonly { column: string; from: string; type: string }[]): string {
+  return `(${vias.map((v) => `${ident(v.column)} IN (SELECT TRY_CAST(value AS ${v.type}) FROM _factory.erasure_work
+     WHERE subject_hash = ${literal(subjectHash)} AND key_ref = ${literal(v.from)})`).join(' OR ')})`;
+}
+
+/** Deletes the matching rows, or sets the listed columns to NULL in them; undefined when there is nothing to null. */
+export function eraseRowsSql(relation: string, match: string, action: string, nulled: readonly string[]): string | undefined {
+  if (action === 'delete') return `DELETE FROM ${relation} WHERE ${match}`;
+  if (nulled.length === 0) return undefined;
+  return `UPDATE ${relation} SET ${nulled.map((c) => `${ident(c)} = NULL`).join(', ')} WHERE ${match}`;
+}
