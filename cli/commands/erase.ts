@@ -75,7 +75,7 @@ export function registerEraseCommands(program: Command): void {
   const erase = program.command('erase').description('erase a data subject (GDPR): request, DPO decision, evidence (workflow erase:<subject hash>)');
   erase
     .command('request <subject> <id>')
-    .description('request the erasure of a subject (e.g. customer 4711); the identifier is hashed with FACTORY_ERASURE_KEY and travels only in the encrypted workflow input')
+    .description('request the erasure of a subject (e.g. customer 4711); the identifier is hashed with FACTORY_ERASURE_KEY for the workflow id and travels only in the workflow input (encrypted when FACTORY_PAYLOAD_KEYS is set; the command warns otherwise)')
     .requiredOption('--reason <text>', "why: the request's reference (never the person's name)")
     .option('--as <user>', 'who requests it (default: your login name)')
     .action(async (subject: string, id: string, opts: { reason: string; as?: string }) => {
