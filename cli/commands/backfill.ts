@@ -140,9 +140,10 @@ export function registerBackfillCommands(program: Command): void {
     .option('--schedule <cron>', 'create (or update) a Temporal Schedule instead of starting now, e.g. "0 2 * * *"')
     .option('--table-concurrency <n>', 'tables in flight at once for a domain or all', (v) => Number(v))
     .option('--no-follow', 'start and return without showing progress')
-    .action(async (name: string | undefined, opts: { schedule?: string; follow: boolean; tableConcurrency?: number }) => {
+    .option('--json', 'with status: print JSON')
+    .action(async (name: string | undefined, opts: { schedule?: string; follow: boolean; tableConcurrency?: number; json?: boolean }) => {
       if (!name) return backfill.help();
-      if (name === 'status') return showStatus();
+      if (name === 'status') return showStatus(opts.json === true);
       const target = backfillTarget(name, { tableConcurrency: opts.tableConcurrency });
       await withClient(async (client) => {
         if (opts.schedule) {
@@ -163,7 +164,7 @@ export function registerBackfillCommands(program: Command): void {
     });
 }
 
-async function showStatus(): Promise<void> {
+async function showStatus(json: boolean): Promise<void> {
   await withClient(async (client) => {
     const rows: string[][] = [];
     const query = `WorkflowType IN (${backfillWorkflowTypes.map((t) => `'${t}'`).join(', ')})`;
@@ -179,6 +180,8 @@ async function showStatus(): Promise<void> {
       rows.push([run.workflowId, run.status.name.toLowerCase(), rowsLoaded, run.startTime.toISOString(), run.closeTime?.toISOString() ?? '']);
       if (rows.length >= 100) break;
     }
-    printTable(['workflow', 'state', 'rows', 'started', 'closed'], rows);
+    const header = ['workflow', 'state', 'rows', 'started', 'closed'];
+    if (json) console.log(JSON.stringify(rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] || null]))), null, 2));
+    else printTable(header, rows);
   });
 }
