@@ -1,6 +1,6 @@
 import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { createAccessActivities } from '../activities/warehouse/access.js';
-import type { BuildAccessViewsResult } from '../connectors/warehouse/access-port.js';
+import type { AccessViewsSummary } from '../connectors/warehouse/access-port.js';
 import { shortIo } from './lib/activity-options.js';
 import type { BuildAccessViewsWorkflowInput, BuildAccessViewsWorkflowResult } from './api/access-views.js';
 
@@ -13,7 +13,7 @@ export async function buildAccessViews(input: BuildAccessViewsWorkflowInput): Pr
     throw ApplicationFailure.nonRetryable('buildAccessViews input: expected products (e.g. ["booking.bookings"]) and warehouseTaskQueue', 'InvalidInputError');
   }
   const warehouse = proxyActivities<ReturnType<typeof createAccessActivities>>({ ...shortIo, taskQueue: input.warehouseTaskQueue });
-  const products: BuildAccessViewsResult[] = [];
+  const products: AccessViewsSummary[] = [];
   for (const product of input.products) products.push(await warehouse.buildAccessViews({ product }));
   return { products };
 }

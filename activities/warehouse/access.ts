@@ -1,4 +1,4 @@
-import type { AccessViews, BuildAccessViewsResult } from '../../connectors/warehouse/access-port.js';
+import { summarizeAccessViews, type AccessViews, type AccessViewsSummary } from '../../connectors/warehouse/access-port.js';
 import { accessRoles } from '../../core/access/policy.js';
 import { planProductAccess } from '../../core/access/plan.js';
 import { accessContextOf, resolveProduct } from '../../domains/products.js';
@@ -20,14 +20,15 @@ export interface AccessActivityDeps {
  */
 export function createAccessActivities({ registry, warehouse, pseudonymKey }: AccessActivityDeps) {
   return {
-    async buildAccessViews(input: { product: string }): Promise<BuildAccessViewsResult> {
+    async buildAccessViews(input: { product: string }): Promise<AccessViewsSummary> {
       const resolved = resolveProduct(registry, input.product);
       const ctx = accessContextOf(registry);
       const roles = accessRoles(registry.domains.map((d) => d.name), await warehouse.agencyIds());
       const plan = planProductAccess(ctx, resolved.qualifiedName, roles);
-      return withHeartbeat({ accessViews: resolved.qualifiedName }, () => warehouse.buildAccessViews({
+      const built = await withHeartbeat({ accessViews: resolved.qualifiedName }, () => warehouse.buildAccessViews({
         domain: plan.domain, product: plan.product, views: plan.views, sources: plan.sources, key: pseudonymKey,
       }));
+      return summarizeAccessViews(built);
     },
   };
 }

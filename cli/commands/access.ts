@@ -45,7 +45,9 @@ function printBuild(result: BuildAccessViewsWorkflowResult): void {
       v.view, v.role, String(v.columns.length), String(v.hidden.length),
       v.missingSources.length ? `none until ${v.missingSources.join(', ')} is published` : v.filtered ? 'filtered' : 'all',
     ]));
-    console.log(`${p.product}: ${p.views.length} secured views${p.dropped.length ? `, dropped ${p.dropped.join(', ')}` : ''}\n`);
+    const agencies = p.agencyViews.count ? ` and ${p.agencyViews.count} for ${p.agencyViews.agencies} agencies (access_agency_<id>, e.g. ${p.agencyViews.sample?.view})` : '';
+    const more = p.droppedCount > p.dropped.length ? ` and ${p.droppedCount - p.dropped.length} more` : '';
+    console.log(`${p.product}: ${p.views.length} secured views${agencies}${p.droppedCount ? `, dropped ${p.dropped.join(', ')}${more}` : ''}\n`);
   }
 }
 

@@ -53,6 +53,34 @@ export interface BuildAccessViewsResult {
   skipped?: string;
 }
 
+/**
+ * What the build activity returns to a workflow: the views of every role but agencies in full, the
+ * agencies' views counted (one schema per agency makes thousands: listing them all would exceed
+ * Temporal's payload limit), and at most 50 dropped view names with their count.
+ */
+export interface AccessViewsSummary {
+  product: string;
+  views: AccessViewOutcome[];
+  agencyViews: { count: number; agencies: number; sample?: AccessViewOutcome };
+  dropped: string[];
+  droppedCount: number;
+  skipped?: string;
+}
+
+const listedDrops = 50;
+
+export function summarizeAccessViews(result: BuildAccessViewsResult): AccessViewsSummary {
+  const agency = result.views.filter((v) => v.role.startsWith('agency:'));
+  return {
+    product: result.product,
+    views: result.views.filter((v) => !v.role.startsWith('agency:')),
+    agencyViews: { count: agency.length, agencies: new Set(agency.map((v) => v.role)).size, ...(agency[0] ? { sample: agency[0] } : {}) },
+    dropped: result.dropped.slice(0, listedDrops),
+    droppedCount: result.dropped.length,
+    ...(result.skipped !== undefined ? { skipped: result.skipped } : {}),
+  };
+}
+
 /** Capability 'accessViews'. */
 export interface AccessViews {
   /** The ids of the agencies in the warehouse (current rows of raw_distribution.agency); [] when that table is not loaded. */

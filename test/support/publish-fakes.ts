@@ -104,6 +104,6 @@ export const warehouse = {
   async buildAccessViews(i: { product: string }) {
     world.accessBuilds.push(i.product);
     if (world.accessFailure) throw ApplicationFailure.nonRetryable(world.accessFailure, 'InvalidInputError');
-    return { product: i.product, views: [], dropped: [] };
+    return { product: i.product, views: [], agencyViews: { count: 0, agencies: 0 }, dropped: [], droppedCount: 0 };
   },
 };

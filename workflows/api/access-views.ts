@@ -1,4 +1,4 @@
-import type { BuildAccessViewsResult } from '../../connectors/warehouse/access-port.js';
+import type { AccessViewsSummary } from '../../connectors/warehouse/access-port.js';
 
 /** The public face of workflow buildAccessViews (workflows/access-views.ts). */
 
@@ -9,7 +9,7 @@ export interface BuildAccessViewsWorkflowInput {
 }
 
 export interface BuildAccessViewsWorkflowResult {
-  products: BuildAccessViewsResult[];
+  products: AccessViewsSummary[];
 }
 
 export const buildAccessViewsWorkflowType = 'buildAccessViews';

@@ -53,7 +53,9 @@ export function publicationSteps({ input, status, domain, workflowId }: StepsCon
   async function secureViews(version: number): Promise<void> {
     try {
       const built = await securing.buildAccessViews({ product: input.product });
-      const detail = built.skipped ?? `${built.views.length} secured views over v${version}${built.dropped.length ? `, ${built.dropped.length} dropped` : ''}`;
+      const agencies = built.agencyViews.count ? ` (${built.agencyViews.count} of them for ${built.agencyViews.agencies} agencies)` : '';
+      const detail = built.skipped
+        ?? `${built.views.length + built.agencyViews.count} secured views${agencies} over v${version}${built.droppedCount ? `, ${built.droppedCount} dropped` : ''}`;
       await audit({ actor: 'system', action: 'access.views.built', authorized: true, version, detail });
     } catch (error) {
       const why = error instanceof ActivityFailure && error.cause ? error.cause.message : String(error);
