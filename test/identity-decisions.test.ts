@@ -102,6 +102,9 @@ describe('decisions carry a verified identity (FACTORY_AUTH=oidc)', () => {
       FACTORY_CATALOG_URL: catalogDb.url, FACTORY_AUTH: 'oidc', OIDC_DISCOVERY_URL: env.discoveryUrl, OIDC_AUDIENCE: env.audience,
       // Decisions carry tokens: with FACTORY_AUTH=oidc the payloads must be encrypted (the configuration insists).
       FACTORY_PAYLOAD_KEYS: `id-${process.pid}:${randomBytes(32).toString('base64')}`,
+      // The warehouse owner's pseudonym and erasure keys: with oidc no development key stands in.
+      FACTORY_PSEUDONYM_KEYS: `ps-${process.pid}:${randomBytes(32).toString('base64')}`,
+      FACTORY_ERASURE_KEY: `er-${process.pid}:${randomBytes(32).toString('base64')}`,
       // The expiring test client's tokens live one second; no tolerance, so the test need not wait half a minute.
       OIDC_CLOCK_SKEW_SECONDS: '0',
     }));
