@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Client } from '@temporalio/client';
 import { ConfigResourceTypes } from 'kafkajs';
@@ -11,7 +9,7 @@ import { DecisionRefusedError, decideOnPublication } from '../cli/commands/appro
 import { decideOnErasure, requestErasure } from '../cli/commands/erase.js';
 import { requestPublication } from '../cli/commands/publish.js';
 import { seedSource } from '../cli/source/seed.js';
-import { openCatalogStore, type PostgresCatalogStore } from '../connectors/catalog/postgres.js';
+import type { PostgresCatalogStore } from '../connectors/catalog/postgres.js';
 import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
 import { createKafka } from '../connectors/kafka/client.js';
 import { registerCapture, removeCapture } from '../connectors/kafka-connect/capture.js';
@@ -21,11 +19,10 @@ import { backfillAllWorkflowType, backfillDomainWorkflowType, type BackfillManyW
 import { cdcIngestWorkflowType, cdcStatus, drainAndStop, type CdcIngestWorkflow } from '../workflows/api/cdc-ingest.js';
 import { eraseSubjectStatus } from '../workflows/api/erase-subject.js';
 import { publicationStatus } from '../workflows/api/publish-data-product.js';
-import { startWorkers, type RunningWorkers } from '../workers/worker.js';
-import { testCatalogDatabase } from './support/catalog.js';
 import { historyToJson } from './support/history-json.js';
 import { createScratchDatabase } from './support/postgres.js';
-import { connectClient, isolatedEnv, testConfig } from './support/temporal.js';
+import { testConfig } from './support/temporal.js';
+import { openTestWorkers, type TestWorkers } from './support/test-workers.js';
 
 // GDPR erasure end to end on the real stack: a customer with bookings, guests, payments, cases and
 // consents, changed at the source so Kafka holds their change events, published in a product; erased
@@ -56,16 +53,13 @@ async function reachingValues(source: pg.Client, id: string): Promise<Map<string
 
 describe('subject erasure on the real stack', () => {
   const base = testConfig();
-  const catalogDb = testCatalogDatabase(base.FACTORY_CATALOG_URL);
   const topicPrefix = `iterase${process.pid}`;
   const kafka = createKafka({ brokers: base.KAFKA_BROKERS, clientId: 'erase-test' });
   let scratch: { url: string; drop: () => Promise<void> };
   let source: pg.Client;
-  let dir: string;
   let config: ReturnType<typeof testConfig>;
-  let workers: RunningWorkers | undefined;
+  let t: TestWorkers | undefined;
   let client: Client;
-  let closeClient: () => Promise<void>;
   let catalog: PostgresCatalogStore;
   let erased: string;
   let kept: string;
@@ -108,30 +102,27 @@ describe('subject erasure on the real stack', () => {
     [erased, kept] = found.rows.map((r) => r.id) as [string, string];
     const tables = registry.allTables().filter((e) => reachedDomains.includes(e.domain.name)).map((e) => e.table);
     await registerCapture({ connectUrl: base.KAFKA_CONNECT_URL, sourceUrl: scratch.url, topicPrefix, tables, retentionHours: 48 });
-    catalog = await openCatalogStore({ url: catalogDb.url });
+    t = await openTestWorkers('erase', registry, {
+      sourceUrl: scratch.url,
+      env: {
+        FACTORY_CDC_TOPIC_PREFIX: topicPrefix, FACTORY_CDC_TOPIC_RETENTION_HOURS: '48',
+        // The identifier travels in the workflow input: encrypted, it is nowhere readable in the history.
+        FACTORY_PAYLOAD_KEYS: `erase-${process.pid}:${randomBytes(32).toString('base64')}`,
+        FACTORY_ERASURE_KEY: `ledger-${process.pid}:${randomBytes(32).toString('base64')}`,
+      },
+    });
+    ({ config, client, catalog } = t);
     await catalog.syncContracts({ domains: registry.domains });
-    dir = await mkdtemp(join(tmpdir(), 'factory-erase-'));
-    config = testConfig(isolatedEnv('erase', dir, scratch.url, {
-      FACTORY_CATALOG_URL: catalogDb.url, FACTORY_CDC_TOPIC_PREFIX: topicPrefix, FACTORY_CDC_TOPIC_RETENTION_HOURS: '48',
-      // The identifier travels in the workflow input: encrypted, it is nowhere readable in the history.
-      FACTORY_PAYLOAD_KEYS: `erase-${process.pid}:${randomBytes(32).toString('base64')}`,
-      FACTORY_ERASURE_KEY: `ledger-${process.pid}:${randomBytes(32).toString('base64')}`,
-    }));
-    workers = await startWorkers({ config, role: 'all' });
-    ({ client, close: closeClient } = await connectClient(config));
+    await t.startWorkers();
     await backfillAll('first');
   }, 600_000);
 
   afterAll(async () => {
-    workers?.shutdown();
-    await workers?.done;
-    await closeClient?.();
+    await t?.stopWorkers();
     if (scratch) await removeCapture({ connectUrl: base.KAFKA_CONNECT_URL, sourceUrl: scratch.url, topicPrefix, kafka });
     await source?.end();
-    await catalog?.close();
-    await catalogDb.drop();
+    await t?.close();
     await scratch?.drop();
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('erases a customer everywhere, for good, with evidence; a rejected request erases nothing', async () => {
@@ -199,9 +190,7 @@ describe('subject erasure on the real stack', () => {
     expect(again.flatMap((r) => r.tables.filter((t) => t.error))).toEqual([]);
     await captureChanges('replay', 10);
     const history = historyToJson(await handle.fetchHistory());
-    workers!.shutdown();
-    await workers!.done;
-    workers = undefined;
+    await t!.stopWorkers();
 
     const values = await reachingValues(source, erased);
     const keptValues = await reachingValues(source, kept);
@@ -258,7 +247,7 @@ describe('subject erasure on the real stack', () => {
       await wh.close();
     }
     // Staged files: everything loaded was removed; nothing of a reached table is left behind.
-    const leftovers = (await readdir(join(dir, 'staging'), { recursive: true })).filter((f) => String(f).endsWith('.csv'));
+    const leftovers = (await readdir(config.FACTORY_STAGING_DIR, { recursive: true })).filter((f) => String(f).endsWith('.csv'));
     expect(leftovers).toEqual([]);
     // The history: every payload decoded as it is stored (encrypted) holds no identifier; the id is the hash.
     const payloads = [...history.matchAll(/"data": "([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1]!, 'base64').toString('latin1'));

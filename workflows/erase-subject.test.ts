@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIdentityActivities } from '../activities/identity/index.js';
 import type { AppendAuditInput } from '../connectors/catalog/port.js';
 import type { Notification } from '../connectors/notify/port.js';
 import { erasurePlan } from '../core/erasure/plan.js';
 import { dataSubjects, registry } from '../domains/index.js';
+import { devIdentityActivities } from '../test/support/publish-fakes.js';
 import { startTimeSkippingWorkers, workflowsPath, type TimeSkippingWorkers } from '../test/support/time-skipping.js';
 import {
   decideErasureSignal, decideErasureUpdate, eraseSubjectStatus, eraseSubjectWorkflowId, eraseSubjectWorkflowType,
@@ -25,7 +25,7 @@ const record = <T>(name: string, result: T) => async (input: unknown) => {
 };
 
 const general = {
-  ...createIdentityActivities({ mode: 'dev', registry }),
+  ...devIdentityActivities,
   async appendAudit(input: AppendAuditInput) {
     audits.push(input);
     return { id: audits.length };

@@ -6,6 +6,9 @@ import type { ProductVersionTables } from '../../connectors/warehouse/publish-po
 import { createIdentityActivities } from '../../activities/identity/index.js';
 import { registry } from '../../domains/index.js';
 
+/** The identity activities as FACTORY_AUTH=dev runs them: what every approval workflow's fake worker needs. */
+export const devIdentityActivities = createIdentityActivities({ mode: 'dev', registry });
+
 /**
  * Stand-ins for the publication workflow's activities (workflow tests, history recording): they
  * answer as the catalog and warehouse would, steered by `world`, and record what they were asked.
@@ -53,7 +56,7 @@ export function freshWorld(): World {
 /** Activities of the general task queue (catalog, notifier) and the stand-in gate's verdict. */
 export const general = {
   // Who decides is judged by the real identity activity, as the local demo runs it (FACTORY_AUTH=dev).
-  ...createIdentityActivities({ mode: 'dev', registry }),
+  ...devIdentityActivities,
   async buildCandidate(): Promise<PublicationPlan> {
     return {
       domain: 'booking', product: 'bookings', qualifiedName: 'booking.bookings',

@@ -4,8 +4,7 @@ import type { PausedTable } from '../../connectors/cdc/pipeline.js';
 import type { AppendAuditInput, CreateSchemaChangeInput, DecideSchemaChangeInput } from '../../connectors/catalog/port.js';
 import type { Notification } from '../../connectors/notify/port.js';
 import type { AcceptedSchemaChange } from '../../core/cdc/schema-change.js';
-import { createIdentityActivities } from '../../activities/identity/index.js';
-import { registry } from '../../domains/index.js';
+import { devIdentityActivities } from './publish-fakes.js';
 
 /**
  * Stand-ins for the activities of change capture and schema change approvals (workflow tests): they
@@ -46,7 +45,7 @@ const idle = (): Omit<IngestRunResult, 'paused'> => ({
 
 export const general = {
   // Who decides is judged by the real identity activity, as the local demo runs it (FACTORY_AUTH=dev).
-  ...createIdentityActivities({ mode: 'dev', registry }),
+  ...devIdentityActivities,
   async listTables() {
     return { tables: ['booking.booking', table] };
   },

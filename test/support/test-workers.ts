@@ -25,12 +25,12 @@ export interface TestWorkers {
   close(): Promise<void>;
 }
 
-export async function openTestWorkers(name: string, registry: DomainRegistry, options: { sourceUrl?: string } = {}): Promise<TestWorkers> {
+export async function openTestWorkers(name: string, registry: DomainRegistry, options: { sourceUrl?: string; env?: Record<string, string> } = {}): Promise<TestWorkers> {
   const base = testConfig();
   const catalogDb = testCatalogDatabase(base.FACTORY_CATALOG_URL);
   const catalog = await openCatalogStore({ url: catalogDb.url });
   const dir = await mkdtemp(join(tmpdir(), `factory-${name}-`));
-  const config = testConfig(isolatedEnv(name, dir, options.sourceUrl ?? base.FACTORY_SOURCE_URL, { FACTORY_CATALOG_URL: catalogDb.url }));
+  const config = testConfig(isolatedEnv(name, dir, options.sourceUrl ?? base.FACTORY_SOURCE_URL, { FACTORY_CATALOG_URL: catalogDb.url, ...options.env }));
   const { client, close: closeClient } = await connectClient(config);
   let workers: RunningWorkers | undefined;
   const stopWorkers = async () => {
