@@ -1,5 +1,6 @@
 import { qualified } from '../../core/sql/bigquery.js';
 import { layerSchema } from '../warehouse/load-port.js';
+import type { BigQueryOps } from './ops.js';
 import type {
   ChangeLogRetentionInput, ChangeLogRetentionResult, Retention, SnapshotRetentionInput, SnapshotRetentionResult,
 } from '../warehouse/retention-port.js';
@@ -12,14 +13,7 @@ import type {
  * appear, rather than silently keeping snapshots forever.
  */
 
-export interface BigQueryRetentionDeps {
-  q<T = Record<string, unknown>>(sql: string, extra?: { params?: Record<string, unknown> }): Promise<T[]>;
-  tableExists(dataset: string, table: string): Promise<boolean>;
-  /** Runs `work` in the table's queue (the one applyChanges uses for '<domain>.<table>'). */
-  inTableQueue<T>(key: string, work: () => Promise<T>): Promise<T>;
-}
-
-export function createBigQueryRetention({ q, tableExists, inTableQueue }: BigQueryRetentionDeps): Retention {
+export function createBigQueryRetention({ q, tableExists, inTableQueue }: BigQueryOps): Retention {
   return {
     async pruneChangeLog({ domain, table, cutoff, dryRun }: ChangeLogRetentionInput): Promise<ChangeLogRetentionResult> {
       const schema = layerSchema('raw', domain);

@@ -14,6 +14,7 @@ import { createBigQueryClient, query, runJob, succeededJob, withRetry, type BigQ
 import { ParquetWriter } from './parquet.js';
 import { createBigQueryRetention } from './retention.js';
 import type { Retention } from '../warehouse/retention-port.js';
+import type { BigQueryOps } from './ops.js';
 import {
   applyScript, batchFields, changeLogFields, clusteringFields, controlTablesSql, duplicateKeysSql, rawTableFields, statsSql, tableLabels,
 } from './sql.js';
@@ -65,7 +66,25 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
   private tableQueues = new Map<string, Promise<unknown>>();
 
   /** `client` is for readers (tests, tools); never for writes outside this adapter. */
-  constructor(readonly client: BigQuery, private readonly options: BigQueryWarehouseOptions, private readonly parquet: ParquetWriter) {}
+  /** What the capability modules (retention.ts, …) share of this adapter. */
+  readonly ops: BigQueryOps;
+
+  constructor(readonly client: BigQuery, private readonly options: BigQueryWarehouseOptions, private readonly parquet: ParquetWriter) {
+    this.ops = {
+      client,
+      projectId: options.projectId,
+      location: options.location,
+      maximumBytesBilled: options.maximumBytesBilled,
+      emulator: options.apiEndpoint !== undefined,
+      q: (sql, extra) => this.q(sql, extra),
+      tableExists: (d, t) => this.tableExists(d, t),
+      ensureDataset: (name, labels) => this.ensureDataset(name, labels),
+      ensureTable: (d, t, fields, extra) => this.ensureTable(d, t, fields, extra),
+      dropTable: (d, t) => this.dropTable(d, t),
+      inTableQueue: (key, work) => this.inTableQueue(key, work),
+    };
+    this.retention = createBigQueryRetention(this.ops);
+  }
 
   private q<T = Record<string, unknown>>(sql: string, extra: Omit<QueryOptions, 'maximumBytesBilled'> = {}): Promise<T[]> {
     return query<T>(this.client, sql, { maximumBytesBilled: this.options.maximumBytesBilled, ...extra });
@@ -273,9 +292,7 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
   }
 
   // Retention: change-log rows past their age (retention.ts); no snapshots here yet.
-  private readonly retention = createBigQueryRetention({
-    q: (sql, extra) => this.q(sql, extra), tableExists: (d, t) => this.tableExists(d, t), inTableQueue: (key, work) => this.inTableQueue(key, work),
-  });
+  private readonly retention: Retention;
   pruneChangeLog: Retention['pruneChangeLog'] = (input) => this.retention.pruneChangeLog(input);
   pruneSnapshots: Retention['pruneSnapshots'] = (input) => this.retention.pruneSnapshots(input);
 
