@@ -9,12 +9,12 @@ import { simulate } from '../cli/source/simulate.js';
 import { createKafka } from '../connectors/kafka/client.js';
 import { declarations as declared, loadDomains, registry as declaredRegistry } from '../domains/index.js';
 import { backfillDomainWorkflowType, type BackfillManyWorkflow } from '../workflows/api/backfill-many.js';
-import { cdcIngestWorkflowType, cdcStatus, drainAndStop, type CdcIngestWorkflow } from '../workflows/api/cdc-ingest.js';
+import { cdcIngestWorkflowType, cdcStatus, type CdcIngestWorkflow } from '../workflows/api/cdc-ingest.js';
 import { verifyTablesWorkflowType, type VerifyTablesResult, type VerifyTablesWorkflow } from '../workflows/api/verify.js';
 import { registerCapture } from './support/capture.js';
 import { createScratchDatabase } from './support/postgres.js';
 import { spawnWorker, spawnWorkerPair, type WorkerProcess } from './support/processes.js';
-import { connectClient, isolatedEnv, testConfig } from './support/temporal.js';
+import { connectClient, drainCdc, isolatedEnv, testConfig } from './support/temporal.js';
 import { variantTitle, warehouseVariants, withoutQuarantine } from './support/warehouses.js';
 
 /**
@@ -129,7 +129,7 @@ for (const variant of warehouseVariants()) {
       const dead = await readOne(`${topic}.dlq`);
       expect(dead.headers['factory.topic']).toBe(topic);
       expect(dead.headers['factory.reason']).toMatch(/^topic .*BOOK\.BOOKING partition 0 offset \d+/);
-      await handle.executeUpdate(drainAndStop);
+      await drainCdc(handle);
     }, 900_000);
 
     async function readOne(topic: string): Promise<{ headers: Record<string, string> }> {

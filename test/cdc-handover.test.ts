@@ -9,12 +9,12 @@ import { simulate } from '../cli/source/simulate.js';
 import { createKafka } from '../connectors/kafka/client.js';
 import { declarations, loadDomains, registry as declaredRegistry } from '../domains/index.js';
 import { backfillDomainWorkflowType, type BackfillManyWorkflow } from '../workflows/api/backfill-many.js';
-import { cdcIngestWorkflowType, cdcStatus, drainAndStop, type CdcIngestWorkflow } from '../workflows/api/cdc-ingest.js';
+import { cdcIngestWorkflowType, cdcStatus, type CdcIngestWorkflow } from '../workflows/api/cdc-ingest.js';
 import { verifyTablesWorkflowType, type VerifyTablesResult, type VerifyTablesWorkflow } from '../workflows/api/verify.js';
 import { startWorkers, type RunningWorkers } from '../workers/worker.js';
 import { registerCapture } from './support/capture.js';
 import { createScratchDatabase } from './support/postgres.js';
-import { connectClient, isolatedEnv, testConfig } from './support/temporal.js';
+import { connectClient, drainCdc, isolatedEnv, testConfig } from './support/temporal.js';
 import { variantTitle, warehouseVariants, withoutQuarantine } from './support/warehouses.js';
 
 /**
@@ -117,7 +117,7 @@ for (const variant of warehouseVariants()) {
       expect(evolved.pausedTables[0]!.approval?.state).toBe('requested');
       await client.workflow.getHandle(evolved.pausedTables[0]!.approval!.workflowId).terminate('test over');
 
-      const final = await cdc.executeUpdate(drainAndStop);
+      const final = await drainCdc(cdc);
       expect(final.totals.applied).toBeGreaterThanOrEqual(status.totals.applied);
       expect((await cdc.describe()).status.name).toBe('COMPLETED');
     }, 600_000);

@@ -12,14 +12,14 @@ import { createPostgresSource } from '../connectors/postgres/source.js';
 import { checksumColumnsOf } from '../core/checksum.js';
 import { registry } from '../domains/index.js';
 import { backfillDomainWorkflowType, type BackfillManyWorkflow } from '../workflows/api/backfill-many.js';
-import { cdcIngestWorkflowType, cdcStatus, drainAndStop, type CdcIngestWorkflow, type CdcStatus } from '../workflows/api/cdc-ingest.js';
+import { cdcIngestWorkflowType, cdcStatus, type CdcIngestWorkflow, type CdcStatus } from '../workflows/api/cdc-ingest.js';
 import { schemaChangeStatus, schemaChangeWorkflowId } from '../workflows/api/schema-change-approval.js';
 import { warehouseStatsWorkflowType, type WarehouseStatsWorkflow } from '../workflows/api/warehouse-stats.js';
 import { startWorkers, type RunningWorkers } from '../workers/worker.js';
 import { registerCapture } from './support/capture.js';
 import { testCatalogDatabase } from './support/catalog.js';
 import { createScratchDatabase } from './support/postgres.js';
-import { connectClient, isolatedEnv, testConfig } from './support/temporal.js';
+import { connectClient, drainCdc, isolatedEnv, testConfig } from './support/temporal.js';
 
 /**
  * A breaking schema change on the real stack: a column dropped at the source pauses its table's
@@ -135,6 +135,6 @@ describe('a breaking schema change waits for the DPO, then ingestion resumes by 
       taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: `stats:schema-${Date.now()}`, args: [{ tables: ['booking.booking_status_history'], warehouseTaskQueue }],
     });
     expect({ rows: stats.tables[0]!.rows, checksum: stats.tables[0]!.checksum }).toEqual(expected);
-    await cdc.executeUpdate(drainAndStop);
+    await drainCdc(cdc);
   }, 600_000);
 });

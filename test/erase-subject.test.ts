@@ -16,12 +16,12 @@ import { registerCapture, removeCapture } from '../connectors/kafka-connect/capt
 import { erasurePlan, type ErasurePlan } from '../core/erasure/plan.js';
 import { dataSubjects, registry } from '../domains/index.js';
 import { backfillAllWorkflowType, backfillDomainWorkflowType, type BackfillManyWorkflow } from '../workflows/api/backfill-many.js';
-import { cdcIngestWorkflowType, cdcStatus, drainAndStop, type CdcIngestWorkflow } from '../workflows/api/cdc-ingest.js';
+import { cdcIngestWorkflowType, cdcStatus, type CdcIngestWorkflow } from '../workflows/api/cdc-ingest.js';
 import { eraseSubjectStatus } from '../workflows/api/erase-subject.js';
 import { publicationStatus } from '../workflows/api/publish-data-product.js';
 import { historyToJson } from './support/history-json.js';
 import { createScratchDatabase } from './support/postgres.js';
-import { testConfig } from './support/temporal.js';
+import { drainCdc, testConfig } from './support/temporal.js';
 import { openTestWorkers, type TestWorkers } from './support/test-workers.js';
 
 // GDPR erasure end to end on the real stack: a customer with bookings, guests, payments, cases and
@@ -81,7 +81,7 @@ describe('subject erasure on the real stack', () => {
     })));
     const read = async () => (await Promise.all(runs.map((r) => r.query(cdcStatus).catch(() => ({ totals: { events: 0 } }))))).reduce((n, s) => n + s.totals.events, 0);
     for (let attempt = 0; attempt < 60 && (await read()) < events; attempt++) await new Promise((r) => setTimeout(r, 1000));
-    const final = await Promise.all(runs.map((r) => r.executeUpdate(drainAndStop)));
+    const final = await Promise.all(runs.map((r) => drainCdc(r)));
     expect(final.reduce((n, s) => n + s.totals.events, 0)).toBeGreaterThanOrEqual(events);
     expect(final.flatMap((s) => s.pausedTables)).toEqual([]);
   };

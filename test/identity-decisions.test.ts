@@ -22,6 +22,7 @@ import { startWorkers, type RunningWorkers } from '../workers/worker.js';
 import { testCatalogDatabase } from './support/catalog.js';
 import { identityEnv, ldapModify, signInWithBrowserForm, type IdentityEnv } from './support/identity.js';
 import { connectClient, isolatedEnv, testConfig } from './support/temporal.js';
+import { updateWhenReady } from '../connectors/temporal/update.js';
 
 const run = promisify(execFile);
 
@@ -71,7 +72,7 @@ describe('decisions carry a verified identity (FACTORY_AUTH=oidc)', () => {
     return { handle, request: status.request! };
   }
 
-  const update = (handle: WorkflowHandle, d: DecideInput) => handle.executeUpdate(decideSchemaChangeUpdate, { args: [d] }).then(
+  const update = (handle: WorkflowHandle, d: DecideInput) => updateWhenReady(handle, decideSchemaChangeUpdate.name, () => handle.executeUpdate(decideSchemaChangeUpdate, { args: [d] })).then(
     () => 'accepted',
     (e: unknown) => {
       expect(e).toBeInstanceOf(WorkflowUpdateFailedError);

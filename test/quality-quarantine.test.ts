@@ -10,7 +10,7 @@ import type { DomainDeclaration } from '../contracts/contract.js';
 import { loadDomains } from '../domains/load.js';
 import type { DomainRegistry } from '../domains/registry.js';
 import { backfillTableWorkflowType, type BackfillTableWorkflow } from '../workflows/api/backfill-table.js';
-import { cdcIngestWorkflowType, drainAndStop, type CdcIngestWorkflow } from '../workflows/api/cdc-ingest.js';
+import { cdcIngestWorkflowType, type CdcIngestWorkflow } from '../workflows/api/cdc-ingest.js';
 import {
   quarantineStatusWorkflowType,
   replayQuarantineWorkflowType,
@@ -22,7 +22,7 @@ import { verifyTablesWorkflowType, type VerifyTablesResult, type VerifyTablesWor
 import { startWorkers, type RunningWorkers } from '../workers/worker.js';
 import { registerCapture } from './support/capture.js';
 import { createScratchDatabase, sourceStats } from './support/postgres.js';
-import { connectClient, isolatedEnv, testConfig } from './support/temporal.js';
+import { connectClient, drainCdc, isolatedEnv, testConfig } from './support/temporal.js';
 
 const ROWS = 2000;
 const statusKnown = { id: 'status_known', kind: 'accepted_values' as const, column: 'STATUS', values: ['C', 'X'], quarantine: true };
@@ -158,7 +158,7 @@ describe('row quarantine and replay', () => {
       verified = await verify();
     }
     expect(verified!.tables).toEqual([expect.objectContaining({ equal: true })]);
-    const final = await cdc.executeUpdate(drainAndStop);
+    const final = await drainCdc(cdc);
     expect(final.totals.deadLettered).toBe(0);
 
     const openBeforeReplay = 39 + 3 + 1;

@@ -14,6 +14,7 @@ import { withWorkers } from '../temporal.js';
 import { exitCodes } from '../exit-codes.js';
 import { printTable } from './domains.js';
 import { registerApprovalHow } from './approval-how.js';
+import { updateWhenReady } from '../../connectors/temporal/update.js';
 
 /** The workflow refused the decision: the message is the reason, for the person deciding. */
 export class DecisionRefusedError extends Error {
@@ -56,7 +57,8 @@ export async function decideOnPublication(client: Client, input: DecideOnPublica
   const workflowId = publishDataProductWorkflowId(found.qualifiedName);
   const decision: DecideInput = { version: input.version, decision: input.decision, ...decider(input), comment: input.comment };
   try {
-    return await client.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [decision] });
+    const handle = client.workflow.getHandle(workflowId);
+    return await updateWhenReady(handle, decideUpdate.name, () => handle.executeUpdate(decideUpdate, { args: [decision] }));
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) {
       const { reason, audited } = refusalOf(error);
@@ -94,7 +96,8 @@ export async function decideOnSchemaChange(client: Client, input: DecideOnSchema
   const workflowId = schemaChangeWorkflowId(input.cdcWorkflowId ?? `cdc:${domain}`, table);
   const decision: DecideInput = { version: input.request, decision: input.decision, ...decider(input), comment: input.comment };
   try {
-    return await client.workflow.getHandle(workflowId).executeUpdate(decideSchemaChangeUpdate, { args: [decision] });
+    const handle = client.workflow.getHandle(workflowId);
+    return await updateWhenReady(handle, decideSchemaChangeUpdate.name, () => handle.executeUpdate(decideSchemaChangeUpdate, { args: [decision] }));
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) {
       const { reason, audited } = refusalOf(error);

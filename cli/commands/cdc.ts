@@ -17,6 +17,7 @@ import {
 import { config } from '../context.js';
 import { withClient, withWorkers } from '../temporal.js';
 import { printTable } from './domains.js';
+import { updateWhenReady } from '../../connectors/temporal/update.js';
 
 /** 'all' or one domain → the domains whose cdcIngest workflows (`cdc:<domain>`) a command acts on. */
 function domainsOf(target: string): string[] {
@@ -96,7 +97,8 @@ export function registerCdcCommands(program: Command): void {
     .action(async (target: string) => {
       await withWorkers(async (client) => {
         for (const domain of domainsOf(target)) {
-          const final = await client.workflow.getHandle(cdcWorkflowId(domain)).executeUpdate(drainAndStop);
+          const handle = client.workflow.getHandle(cdcWorkflowId(domain));
+          const final = await updateWhenReady(handle, drainAndStop.name, () => handle.executeUpdate(drainAndStop));
           console.log(`${cdcWorkflowId(domain)} stopped after ${final.totals.applied.toLocaleString('en')} changes applied, ${final.totals.deadLettered} dead-lettered`);
         }
       });

@@ -16,6 +16,7 @@ import { factoryStatus } from '../../workflows/api/search-attributes.js';
 import { config } from '../context.js';
 import { withClient } from '../temporal.js';
 import { DecisionRefusedError, deciderFor, type Decider } from './approvals.js';
+import { updateWhenReady } from '../../connectors/temporal/update.js';
 
 export interface RequestErasureInput {
   subject: string;
@@ -62,7 +63,8 @@ export type DecideOnErasureInput = Decider & { subjectHash: string; decision: De
 export async function decideOnErasure(client: Client, input: DecideOnErasureInput): Promise<EraseSubjectResult> {
   const decision: DecideInput = { version: erasureRequestNumber, decision: input.decision, ...(input.token ? { token: input.token } : { by: input.by! }), comment: input.comment };
   try {
-    return await client.workflow.getHandle(eraseSubjectWorkflowId(input.subjectHash)).executeUpdate(decideErasureUpdate, { args: [decision] });
+    const handle = client.workflow.getHandle(eraseSubjectWorkflowId(input.subjectHash));
+    return await updateWhenReady(handle, decideErasureUpdate.name, () => handle.executeUpdate(decideErasureUpdate, { args: [decision] }));
   } catch (error) {
     // Every refusal is audited by the workflow itself (verified decisions).
     if (error instanceof WorkflowUpdateFailedError) throw new DecisionRefusedError(error.cause?.message ?? error.message);

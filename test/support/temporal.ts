@@ -1,6 +1,8 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { parseConfig, type Config } from '../../core/config.js';
 import { payloadProtection } from '../../connectors/temporal-codec/index.js';
+import { updateWhenReady } from '../../connectors/temporal/update.js';
+import { drainAndStop, type CdcState } from '../../workflows/api/cdc-ingest.js';
 
 /** Test configuration: the local stack's defaults plus per-test overrides (never process.env beyond this). */
 export function testConfig(overrides: Partial<Record<string, string>> = {}): Config {
@@ -33,4 +35,9 @@ export function isolatedEnv(name: string, dir: string, sourceUrl: string, extra:
     FACTORY_LOG_LEVEL: 'warn',
     ...extra,
   };
+}
+
+/** drainAndStop on a change capture, sent again while its workflow task fails for a moment (updateWhenReady). */
+export function drainCdc(handle: WorkflowHandle): Promise<CdcState> {
+  return updateWhenReady(handle, drainAndStop.name, () => handle.executeUpdate(drainAndStop));
 }
