@@ -149,6 +149,9 @@ export async function run(args: string[]): Promise<void> {
       ratio_vs_bare: round(applyEventsS / bareEventsS),
       ratio_vs_naive: round(applyEventsS / naiveEventsS),
       lag_growth: lagGrowth,
+      // Warehouse transactions (MERGEs on BigQuery): batches waiting behind a write share one.
+      steady_writes: steady.writes,
+      backlog_writes: drained.writes,
       exact,
     };
     console.log(values.json ? JSON.stringify(line) : line);

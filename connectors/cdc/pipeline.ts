@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { basename, join } from 'node:path';
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { AcceptedSchemaChange, SchemaChange } from '../../core/cdc/schema-change.js';
 import type { DecimalMode } from '../../core/cdc/logical-types.js';
@@ -50,10 +52,12 @@ export interface IngestStats {
   lastPosition: Record<string, string>;
   /** Kafka record time → committed in the warehouse, per event, in ms. */
   freshnessMs: number[];
+  /** Warehouse transactions (one MERGE each on BigQuery): batches waiting together share one. */
+  writes: number;
 }
 
 export function emptyStats(): IngestStats {
-  return { events: 0, applied: 0, tombstones: 0, deadLettered: 0, paused: [], addedColumns: {}, lastPosition: {}, freshnessMs: [] };
+  return { events: 0, applied: 0, tombstones: 0, deadLettered: 0, paused: [], addedColumns: {}, lastPosition: {}, freshnessMs: [], writes: 0 };
 }
 
 export interface PipelineOptions {
@@ -89,6 +93,8 @@ export class IngestPipeline {
    */
   private applying: Promise<void> = Promise.resolve();
   private readonly queuedWrites = new Set<Promise<void>>();
+  /** Batches fetched and handed to the decoder, not yet written, in fetch order. */
+  private readonly waiting: WaitingBatch[] = [];
 
   constructor(private readonly options: PipelineOptions) {
     this.byTopic = new Map(options.topics.map((t) => [t.topic, t]));
@@ -246,19 +252,14 @@ export class IngestPipeline {
     const file = join(this.options.stagingDir, `cdc-${topic}-${partition}-${last}.csv`);
     const decoding = this.decoder!.decode(topic, partition, messages, file);
     decoding.catch(() => undefined); // awaited in order below
+    this.waiting.push({ capture, topic, partition, messages, decoding, file });
     const stats = this.stats;
+    // Each write step takes the batches waiting at its turn (see takeRun): a step whose batch an
+    // earlier step took along has nothing left to do.
     const write: Promise<void> = this.applying
-      .then(async () => {
-        const decoded = await decoding;
-        // A batch fetched after its table paused, or behind a failed write: nothing of it commits.
-        if (this.failure || this.pausedTopics.has(topic)) return;
-        await this.commitBatch(capture, topic, partition, messages, decoded, file, stats);
-      })
+      .then(() => this.writeWaiting(stats))
       .catch((error: unknown) => this.fail(error))
-      .finally(async () => {
-        this.queuedWrites.delete(write);
-        await rm(file, { force: true }).catch(() => undefined);
-      });
+      .finally(() => { this.queuedWrites.delete(write); });
     this.applying = write;
     this.queuedWrites.add(write);
     // Kafka's in-memory position only: what is committed is the offset stored with the changes. A
@@ -266,37 +267,96 @@ export class IngestPipeline {
     resolveOffset(last);
   }
 
-  /** Dead letters first, then the changes and the offset after them in one warehouse transaction. */
-  private async commitBatch(
-    capture: CaptureTopic, topic: string, partition: number, messages: EachBatchPayload['batch']['messages'], decoded: DecodedBatch, file: string, stats: IngestStats,
-  ): Promise<void> {
+  /**
+   * Under backlog batches queue behind a slow warehouse write (a BigQuery MERGE takes seconds):
+   * the next write takes the waiting batches of the same topic and partition together, so a table
+   * gets one transaction (one MERGE) for all of them instead of one each — fewer mutating
+   * statements per table, and the fixed cost of a transaction paid once.
+   */
+  private takeRun(): WaitingBatch[] {
+    const first = this.waiting[0];
+    if (!first) return [];
+    let n = 1;
+    while (n < this.waiting.length && this.waiting[n]!.topic === first.topic && this.waiting[n]!.partition === first.partition) n++;
+    return this.waiting.splice(0, n);
+  }
+
+  private async writeWaiting(stats: IngestStats): Promise<void> {
+    const run = this.takeRun();
+    if (run.length === 0) return;
+    const files = run.map((b) => b.file);
+    try {
+      const decoded = await Promise.all(run.map((b) => b.decoding));
+      // A batch fetched after its table paused, or behind a failed write: nothing of it commits.
+      if (this.failure || this.pausedTopics.has(run[0]!.topic)) return;
+      // A pause inside the run ends it: the batches after it are not applied.
+      const pausedAt = decoded.findIndex((d) => d.paused);
+      const taken = pausedAt < 0 ? run.length : pausedAt + 1;
+      const file = taken === 1 ? run[0]!.file : join(this.options.stagingDir, `${basename(run[taken - 1]!.file, '.csv')}-from-${run[0]!.messages[0]!.offset}.csv`);
+      if (taken > 1) {
+        files.push(file);
+        await concatFiles(run.slice(0, taken).map((b) => b.file), file);
+      }
+      await this.commitRun(run.slice(0, taken).map((b, i) => ({ ...b, decoded: decoded[i]! })), file, stats);
+    } finally {
+      await Promise.all(files.map((f) => rm(f, { force: true }).catch(() => undefined)));
+    }
+  }
+
+  /** Dead letters first, then the changes of the run and the offset after them in one warehouse transaction. */
+  private async commitRun(run: Array<WaitingBatch & { decoded: DecodedBatch }>, file: string, stats: IngestStats): Promise<void> {
+    const { capture, topic, partition } = run[0]!;
     const qualified = `${capture.domain}.${capture.table.name}`;
-    if (decoded.paused) {
-      this.pausedTopics.add(topic);
-      this.consumerClient?.pause([{ topic }]);
-      stats.paused.push({ table: qualified, topic, ...decoded.paused });
+    let lastOffset: string | undefined;
+    for (const { messages, decoded } of run) {
+      if (decoded.paused) {
+        this.pausedTopics.add(topic);
+        this.consumerClient?.pause([{ topic }]);
+        stats.paused.push({ table: qualified, topic, ...decoded.paused });
+      }
+      if (decoded.lastOffset === undefined) continue;
+      lastOffset = decoded.lastOffset;
+      stats.events += decoded.events;
+      stats.tombstones += decoded.tombstones;
+      if (decoded.addedColumns) stats.addedColumns[qualified] = decoded.addedColumns;
+      if (decoded.deadLetters.length) {
+        const deadLetters = decoded.deadLetters.map(({ index, reason }) => {
+          const message = messages[index]!;
+          return { key: message.key, value: message.value, headers: { 'factory.reason': reason, 'factory.topic': topic, 'factory.partition': String(partition), 'factory.offset': message.offset } };
+        });
+        await this.producer!.send({ topic: this.deadLetterTopicOf(topic), acks: -1, messages: deadLetters });
+        stats.deadLettered += deadLetters.length;
+      }
     }
-    const lastOffset = decoded.lastOffset;
     if (lastOffset === undefined) return;
-    stats.events += decoded.events;
-    stats.tombstones += decoded.tombstones;
-    if (decoded.addedColumns) stats.addedColumns[qualified] = decoded.addedColumns;
-    if (decoded.deadLetters.length) {
-      const deadLetters = decoded.deadLetters.map(({ index, reason }) => {
-        const message = messages[index]!;
-        return { key: message.key, value: message.value, headers: { 'factory.reason': reason, 'factory.topic': topic, 'factory.partition': String(partition), 'factory.offset': message.offset } };
-      });
-      await this.producer!.send({ topic: this.deadLetterTopicOf(topic), acks: -1, messages: deadLetters });
-      stats.deadLettered += deadLetters.length;
-    }
     const offsets: KafkaOffset[] = [{ topic, partition, nextOffset: (BigInt(lastOffset) + 1n).toString() }];
     await this.options.warehouse.applyChanges({ domain: capture.domain, table: capture.table, sourceSystem: capture.sourceSystem, file, consumer: this.options.consumer, offsets });
     const committedAt = Date.now();
-    // The batch's first `events` messages are the ones committed (the rest follow a pause).
-    for (const m of messages.slice(0, decoded.events)) stats.freshnessMs.push(committedAt - Number(m.timestamp));
-    stats.applied += decoded.changes;
-    if (decoded.lastPosition) stats.lastPosition[qualified] = decoded.lastPosition;
+    stats.writes += 1;
+    for (const { messages, decoded } of run) {
+      // The batch's first `events` messages are the ones committed (the rest follow a pause).
+      for (const m of messages.slice(0, decoded.events)) stats.freshnessMs.push(committedAt - Number(m.timestamp));
+      stats.applied += decoded.changes;
+      if (decoded.lastPosition) stats.lastPosition[qualified] = decoded.lastPosition;
+    }
   }
+}
+
+interface WaitingBatch {
+  capture: CaptureTopic;
+  topic: string;
+  partition: number;
+  messages: EachBatchPayload['batch']['messages'];
+  decoding: Promise<DecodedBatch>;
+  /** The staged file the decoder writes. */
+  file: string;
+}
+
+/** Appends the staged files in order (headerless CSV: concatenation is the combined batch). */
+async function concatFiles(files: string[], target: string): Promise<void> {
+  const out = createWriteStream(target);
+  for (const file of files) await pipeline(createReadStream(file), out, { end: false });
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
 }
 
 /** Decoded batches that may wait behind the warehouse write in progress (each holds one staged file). */

@@ -1,0 +1,88 @@
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IngestPipeline } from '../connectors/cdc/pipeline.js';
+import { createDuckDbWarehouse, type DuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
+import { createKafka } from '../connectors/kafka/client.js';
+import type { ApplyChangesInput, ChangeApply } from '../connectors/warehouse/port.js';
+import { waitForLag, Workload } from '../bench/lib/cdc-workload.js';
+import { bookingFix } from './support/cdc-contracts.js';
+import { testConfig } from './support/temporal.js';
+
+// Under backlog, batches wait behind a slow warehouse write (a BigQuery MERGE takes seconds): the
+// next write must take the waiting batches of a table together, in one transaction, and land every
+// change exactly once. The warehouse is real DuckDB; its first write is held open until three
+// fetched batches wait behind it (their staged files are on disk), as they would behind a MERGE.
+describe('change capture under backlog', () => {
+  const config = testConfig();
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'test-cdc-coalesce' });
+  const stamp = `${process.pid}${Date.now().toString(36)}`;
+  const topic = `coalesce${stamp}.${bookingFix.source.schema}.${bookingFix.source.table}`;
+  let dir: string;
+  let duck: DuckDbWarehouse;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'factory-coalesce-'));
+    duck = await createDuckDbWarehouse({ path: join(dir, 'w.duckdb') });
+  });
+  afterAll(async () => {
+    await duck?.close();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes the batches waiting behind a slow write in one transaction, exactly once', async () => {
+    const staging = join(dir, 'staging');
+    await mkdir(staging);
+    const calls: ApplyChangesInput[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    const slow: ChangeApply = {
+      async applyChanges(input) {
+        calls.push(input);
+        if (calls.length === 1) await held;
+        return duck.applyChanges(input);
+      },
+      consumerOffsets: (input) => duck.consumerOffsets(input),
+    };
+    const pipeline = new IngestPipeline({ kafka, warehouse: slow, consumer: `coalesce.${stamp}`, topics: [{ topic, domain: 'coalesce', table: bookingFix, sourceSystem: 'pg' }], stagingDir: staging });
+    const producer = kafka.producer();
+    await producer.connect();
+    const workload = new Workload();
+    try {
+      await pipeline.start();
+      pipeline.lease();
+      const send = () => producer.send({ topic, acks: -1, messages: Array.from({ length: 5 }, () => workload.next()) });
+      // Four sends, each fetched as a batch of its own: the first one's write is held open, two more
+      // batches are fetched and staged behind it (then fetching waits: back-pressure), a fourth waits in Kafka.
+      await send();
+      while (calls.length === 0) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 2; i++) {
+        const before = (await readdir(staging)).length;
+        await send();
+        while ((await readdir(staging)).length === before) await new Promise((r) => setTimeout(r, 50));
+      }
+      await send();
+      release();
+      await waitForLag(pipeline, 0, 60_000);
+      const stats = await pipeline.release();
+      expect(stats.events).toBe(20);
+      // Without coalescing: one write per fetched batch (4).
+      expect(calls.length).toBeLessThan(4);
+      expect(stats.writes).toBe(calls.length);
+      const expected = workload.expected();
+      expect(await duck.tableStats({ domain: 'coalesce', table: bookingFix })).toEqual(expected);
+      expect(await duck.consumerOffsets({ consumer: `coalesce.${stamp}` })).toEqual([{ topic, partition: 0, nextOffset: '20' }]);
+      // The combined staged files are removed once written.
+      expect(await readdir(staging)).toEqual([]);
+    } finally {
+      release();
+      await pipeline.stop();
+      await producer.disconnect();
+    }
+  }, 120_000);
+});
