@@ -8,13 +8,13 @@ const hint = /no worker polls task queue 'nobody-[^']+' \(workflows\) or 'nobody
 
 describe('factory commands without a worker', () => {
   it('stops waiting commands after a short grace with the hint and exit code 1', async () => {
-    const results = await Promise.all([['verify', 'booking.booking'], ['quality', 'run', 'booking.bookings']].map((args) => runFactory(args, env)));
+    const results = await Promise.all([['verify', 'booking.booking'], ['quality', 'run', 'booking.bookings'], ['retention', 'run'], ['erase', 'status', 'f'.repeat(64)]].map((args) => runFactory(args, env)));
     for (const result of results) {
       expect(result.stderr).toMatch(/^waiting up to 5 s for a worker/m);
       expect(result.stderr).toMatch(hint);
       expect(result.code).toBe(1);
     }
-  }, 30_000); // a bound for a loaded machine: the grace is 5 s, a tsx start a few more
+  }, 60_000); // a bound for a loaded machine: the grace is 5 s, four tsx starts side by side a few more
 
   it('a bad configuration exits 4, naming the variable', async () => {
     const result = await runFactory(['verify', 'booking.booking'], { ...env, FACTORY_CHUNK_ROWS: 'many' });

@@ -8,7 +8,7 @@ import {
   type BuildAccessViewsWorkflow, type BuildAccessViewsWorkflowInput, type BuildAccessViewsWorkflowResult,
 } from '../../workflows/api/access-views.js';
 import { config } from '../context.js';
-import { withClient } from '../temporal.js';
+import { withWorkers } from '../temporal.js';
 import { printTable } from './domains.js';
 
 /** A product by '<domain>.<product>' (or a unique bare name); unknown → every declared product listed. */
@@ -77,7 +77,7 @@ export function registerAccessCommands(program: Command): void {
     .action(async (name: string | undefined, opts: { json?: boolean }) => {
       const products = name === undefined ? allProducts(registry).map((p) => p.qualifiedName) : [productName(name)];
       const input: BuildAccessViewsWorkflowInput = { products, warehouseTaskQueue: config().TEMPORAL_WAREHOUSE_TASK_QUEUE };
-      const result = await withClient((client) => client.workflow.execute<BuildAccessViewsWorkflow>(buildAccessViewsWorkflowType, {
+      const result = await withWorkers((client) => client.workflow.execute<BuildAccessViewsWorkflow>(buildAccessViewsWorkflowType, {
         taskQueue: config().TEMPORAL_TASK_QUEUE, workflowId: buildAccessViewsWorkflowId(name ?? 'all', Date.now()), args: [input],
       }));
       if (opts.json) console.log(JSON.stringify(result, null, 2));

@@ -14,7 +14,7 @@ import {
 } from '../../workflows/api/erase-subject.js';
 import { factoryStatus } from '../../workflows/api/search-attributes.js';
 import { config } from '../context.js';
-import { withClient } from '../temporal.js';
+import { withClient, withWorkers } from '../temporal.js';
 import { DecisionRefusedError, deciderFor, type Decider } from './approvals.js';
 import { updateWhenReady } from '../../connectors/temporal/update.js';
 
@@ -100,7 +100,7 @@ export function registerEraseCommands(program: Command): void {
       .option('--as <user>', 'your user id (FACTORY_AUTH=dev only)')
       .action(async (subjectHash: string, opts: { comment: string; as?: string }) => {
         const who = await deciderFor(opts.as);
-        await withClient(async (client) => {
+        await withWorkers(async (client) => {
           try {
             const result = await decideOnErasure(client, { ...who, subjectHash, decision: verb, comment: opts.comment });
             console.log(JSON.stringify(result, null, 2));
@@ -116,7 +116,8 @@ export function registerEraseCommands(program: Command): void {
     .command('status <subjectHash>')
     .description("an erasure's phase, or its result with the evidence once finished")
     .action(async (subjectHash: string) => {
-      await withClient(async (client) => {
+      // A query on a running erasure needs a worker to answer it.
+      await withWorkers(async (client) => {
         const handle = client.workflow.getHandle(eraseSubjectWorkflowId(subjectHash));
         const description = await handle.describe();
         const shown = description.status.name === 'RUNNING' ? await handle.query(eraseSubjectStatus) : await handle.result();

@@ -7,7 +7,7 @@ import {
 import { factoryStatus } from '../../workflows/api/search-attributes.js';
 import { config } from '../context.js';
 import { removeSchedule, scheduleSpec, upsertSchedule } from '../schedules.js';
-import { withClient } from '../temporal.js';
+import { withClient, withWorkers } from '../temporal.js';
 import { printTable } from './domains.js';
 
 /** `factory retention`: the retentionRun workflow (workflows/retention.ts) now, on a Schedule, and its last runs. */
@@ -89,7 +89,7 @@ export function registerRetentionCommands(program: Command): void {
     .option('--domain <domain...>', 'only these domains')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { dryRun?: boolean; domain?: string[]; json?: boolean }) => {
-      const result = await withClient((client) => runRetention(client, { ...(opts.dryRun ? { dryRun: true } : {}), ...(opts.domain ? { domains: opts.domain } : {}) }));
+      const result = await withWorkers((client) => runRetention(client, { ...(opts.dryRun ? { dryRun: true } : {}), ...(opts.domain ? { domains: opts.domain } : {}) }));
       if (opts.json) console.log(JSON.stringify(result, null, 2));
       else printRetention(result);
     });
