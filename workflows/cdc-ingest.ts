@@ -51,9 +51,11 @@ export async function cdcIngest(input: CdcIngestInput): Promise<CdcState> {
   const cdc = proxyActivities<ReturnType<typeof createCdcActivities>>({
     taskQueue: input.warehouseTaskQueue,
     startToCloseTimeout: `${runSeconds + 120}s`,
-    heartbeatTimeout: '15s',
-    // Broker or warehouse outages heal: retry without limit, backing off to a minute.
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes },
+    // A run heartbeats every second, set-up included: a killed worker's run is retried 10 s later.
+    heartbeatTimeout: '10s',
+    // Broker or warehouse outages heal: retry without limit. The back-off stays short (5 s at most) so a
+    // worker that comes back after repeated crashes resumes within seconds, not after a minute's wait.
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s', nonRetryableErrorTypes },
   });
   const state: CdcState = input.state ?? {
     tables: (await source.listTables({ domain: input.domain })).tables,

@@ -85,7 +85,11 @@ export function createCdcActivities(deps: CdcActivityDeps) {
     async ingestRun(input: IngestRunInput): Promise<IngestRunResult> {
       const context = Context.current();
       const started = Date.now();
-      const pipeline = await pipelineFor(input);
+      // Set-up (joining Kafka, reading stored offsets) can take longer than the heartbeat timeout on
+      // a loaded machine: heartbeat through it, or the run would time out before it starts.
+      context.heartbeat({ since: started });
+      const ticker = setInterval(() => context.heartbeat({ since: started }), 1000);
+      const pipeline = await pipelineFor(input).finally(() => clearInterval(ticker));
       pipeline.lease();
       let cancelled = false;
       const until = started + input.runSeconds * 1000;

@@ -6,17 +6,15 @@ import { registerCapture, removeCapture } from '../../connectors/kafka-connect/c
 import { registry } from '../../domains/index.js';
 import {
   cdcIngestWorkflowType,
-  cdcStatus,
   cdcWorkflowId,
   drainAndStop,
   pauseCdc,
   resumeCdc,
   type CdcIngestWorkflow,
-  type CdcStatus,
 } from '../../workflows/api/cdc-ingest.js';
 import { config } from '../context.js';
 import { withClient, withWorkers } from '../temporal.js';
-import { printTable } from './domains.js';
+import { printCdcStatus, readCdcStatus } from './cdc-status.js';
 import { updateWhenReady } from '../../connectors/temporal/update.js';
 
 /** 'all' or one domain → the domains whose cdcIngest workflows (`cdc:<domain>`) a command acts on. */
@@ -106,36 +104,22 @@ export function registerCdcCommands(program: Command): void {
 
   cdc
     .command('status [target]')
-    .description('lag per partition, last applied position, events/s, dead letters, freshness')
+    .description('lag now (broker end offsets against the applied offsets, with its "as of" time; no worker needed), the ingest run\'s attempt and last failure, events/s, dead letters, freshness')
     .option('--json', 'print JSON')
-    .action(async (target: string | undefined, opts: { json?: boolean }) => {
-      await withWorkers(async (client) => {
-        const rows: string[][] = [];
-        const all: Record<string, CdcStatus> = {};
-        for (const domain of domainsOf(target ?? 'all')) {
-          const status = await client.workflow.getHandle(cdcWorkflowId(domain)).query(cdcStatus).catch(() => undefined);
-          if (!status) continue;
-          all[domain] = status;
-          const lag = status.lag.reduce((n, l) => n + l.lag, 0);
-          rows.push([
-            domain,
-            status.paused ? 'paused' : status.stopping ? 'stopping' : 'running',
-            String(lag),
-            String(status.eventsPerSecond),
-            String(status.totals.applied),
-            String(status.totals.deadLettered),
-            status.freshness ? `${status.freshness.p50Ms} / ${status.freshness.p99Ms}` : '-',
-            status.pausedTables.map((p) => p.table).join(' ') || '-',
-          ]);
-        }
-        if (opts.json) return console.log(JSON.stringify(all, null, 2));
-        printTable(['domain', 'state', 'lag', 'events/s', 'applied', 'dead letters', 'freshness p50/p99 ms', 'paused tables'], rows);
-        for (const status of Object.values(all)) {
-          for (const p of status.pausedTables) {
-            console.log(`\n${p.table} paused at offset ${p.offset}: ${p.reason}`);
-            if (p.approval?.note) console.log(`  ${p.approval.note}`);
-          }
-        }
-      });
+    .option('--consumer <name>', 'the change capture\'s consumer name (default cdc.<domain>)')
+    .action(async (target: string | undefined, opts: { json?: boolean; consumer?: string }) => {
+      const cfg = config();
+      const admin = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'factory-cdc-status' }).admin();
+      await admin.connect();
+      try {
+        // withClient, not withWorkers: the lag must show most when the worker is down.
+        const statuses = await withClient((client) => Promise.all(domainsOf(target ?? 'all').map((domain) => readCdcStatus(client, admin, {
+          domain, workflowId: cdcWorkflowId(domain), consumer: opts.consumer ?? `cdc.${domain}`, topicPrefix: cfg.FACTORY_CDC_TOPIC_PREFIX, registry,
+        }))));
+        if (opts.json) return console.log(JSON.stringify(statuses, null, 2));
+        printCdcStatus(statuses);
+      } finally {
+        await admin.disconnect();
+      }
     });
 }

@@ -95,6 +95,9 @@ export class IngestPipeline {
   private readonly queuedWrites = new Set<Promise<void>>();
   /** Batches fetched and handed to the decoder, not yet written, in fetch order. */
   private readonly waiting: WaitingBatch[] = [];
+  /** Applied offsets not yet mirrored to Kafka (applied-offsets.ts), and the mirror write in flight. */
+  private readonly unmirrored = new Map<string, KafkaOffset>();
+  private mirroring: Promise<void> | undefined;
 
   constructor(private readonly options: PipelineOptions) {
     this.byTopic = new Map(options.topics.map((t) => [t.topic, t]));
@@ -113,14 +116,9 @@ export class IngestPipeline {
     // The same retention as the capture gives the topics it creates, whichever of the two comes first.
     const configEntries = this.options.topicRetentionMs !== undefined ? [{ name: 'retention.ms', value: String(this.options.topicRetentionMs) }] : [];
     await this.admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 1, configEntries })), waitForLeaders: true });
-    // A fresh group per pipeline: no stale members of a killed process to wait out. Our offsets
-    // (from the warehouse) are set on it before it joins.
+    // A fresh group per pipeline: no stale members of a killed process to wait out.
     const groupId = `${consumer}.${randomUUID().slice(0, 8)}`;
-    const stored = await warehouse.consumerOffsets({ consumer });
-    for (const topic of topics) {
-      const partitions = stored.filter((o) => o.topic === topic).map((o) => ({ partition: o.partition, offset: o.nextOffset }));
-      if (partitions.length) await this.admin.setOffsets({ groupId, topic, partitions });
-    }
+    const stored = (await warehouse.consumerOffsets({ consumer })).filter((o) => this.byTopic.has(o.topic));
     this.decoder = openDecoder(new Map(this.options.topics.map((t) => [t.topic, { domain: t.domain, table: t.table, ...(t.accepted ? { accepted: t.accepted } : {}), ...(t.decimalMode ? { decimalMode: t.decimalMode } : {}) }])));
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
@@ -134,12 +132,19 @@ export class IngestPipeline {
     });
     await this.consumerClient.connect();
     await this.consumerClient.subscribe({ topics, fromBeginning: true });
-    await this.consumerClient.run({
+    const running = this.consumerClient.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.handleBatch(payload),
     });
+    // Our offsets (from the warehouse), before the first fetch: kafkajs applies seeks at the start of
+    // every fetch and drops a fetch answer that a seek overtook. (admin.setOffsets on the fresh group
+    // would join it once per topic, about two seconds each: 20 s of set-up for a domain of ten tables.)
+    for (const o of stored) this.consumerClient.seek({ topic: o.topic, partition: o.partition, offset: o.nextOffset });
+    await running;
+    // The group's committed offsets start where the warehouse's are (a rejoin resumes there; status reads them).
+    this.mirror(stored);
   }
 
   /** Starts applying batches; returns the stats of everything applied since the last lease. */
@@ -154,6 +159,7 @@ export class IngestPipeline {
     this.leased = false;
     while (this.inFlight > 0) await sleep(20);
     await this.applying;
+    while (this.mirroring) await this.mirroring;
     if (this.failure) throw this.failure;
     return this.stats;
   }
@@ -268,6 +274,26 @@ export class IngestPipeline {
   }
 
   /**
+   * Commits applied offsets in this pipeline's consumer group, for status readers
+   * (applied-offsets.ts), one commit at a time: offsets applied while one is in flight go in the
+   * next. A failed commit is not the pipeline's failure (the warehouse holds the real offsets);
+   * readers then see more lag than there is, never less.
+   */
+  private mirror(offsets: readonly KafkaOffset[]): void {
+    for (const o of offsets) this.unmirrored.set(`${o.topic}:${o.partition}`, o);
+    const consumer = this.consumerClient;
+    if (this.mirroring || this.unmirrored.size === 0 || !consumer) return;
+    const batch = [...this.unmirrored.values()];
+    this.unmirrored.clear();
+    this.mirroring = consumer.commitOffsets(batch.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.nextOffset })))
+      .catch(() => undefined)
+      .finally(() => {
+        this.mirroring = undefined;
+        this.mirror([]);
+      });
+  }
+
+  /**
    * Under backlog batches queue behind a slow warehouse write (a BigQuery MERGE takes seconds):
    * the next write takes the waiting batches of the same topic and partition together, so a table
    * gets one transaction (one MERGE) for all of them instead of one each — fewer mutating
@@ -333,6 +359,7 @@ export class IngestPipeline {
     await this.options.warehouse.applyChanges({ domain: capture.domain, table: capture.table, sourceSystem: capture.sourceSystem, file, consumer: this.options.consumer, offsets });
     const committedAt = Date.now();
     stats.writes += 1;
+    this.mirror(offsets);
     for (const { messages, decoded } of run) {
       // The batch's first `events` messages are the ones committed (the rest follow a pause).
       for (const m of messages.slice(0, decoded.events)) stats.freshnessMs.push(committedAt - Number(m.timestamp));
