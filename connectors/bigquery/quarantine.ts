@@ -136,7 +136,7 @@ export function createBigQueryQuarantine(ops: BigQueryOps): BigQueryQuarantine {
         // The contract (its rules) and the state the outcome depends on name the replay (see replayStateSql).
         const [state] = await q(replayStateSql(quarantine.target, quarantine.current));
         const replayId = `factory_qreplay_${jobHash(JSON.stringify({ domain, table, state }))}`;
-        await runScript(replayId, replayScript(quarantine.target, quarantine.current, table, quarantineRules(table), replayId));
+        await runScript(replayId, replayScript(quarantine.target, quarantine.current, table, quarantineRules(table), replayId, !ops.emulator));
         const judged = await counts(countByReplaySql(quarantine.target), { replayId });
         return { replayed: judged.get('replayed') ?? 0, stillFailing: judged.get('open') ?? 0, superseded: judged.get('superseded') ?? 0 };
       });
