@@ -31,7 +31,8 @@ export interface QuarantineContractTarget {
   unavailable?: string;
 }
 
-const declared = {
+/** The suite's table, rules and rows, shared with adapter tests that look at the stored layout. */
+export const declared = {
   name: 'booking',
   description: 'Bookings',
   source: { system: 'db2', schema: 'BOOK', table: 'BOOKING' },
@@ -44,23 +45,76 @@ const declared = {
   ],
 };
 const statusKnown = { id: 'status_known', kind: 'accepted_values', column: 'STATUS', values: ['C', 'X'], quarantine: true };
-const amountPositive = { id: 'amount_positive', kind: 'range', column: 'AMOUNT', min: 0, quarantine: true };
+export const amountPositive = { id: 'amount_positive', kind: 'range', column: 'AMOUNT', min: 0, quarantine: true };
 // A rule without quarantine is the quality gate's business: ingestion lets such rows through.
 const emailFormat = { id: 'email_format', kind: 'format', column: 'EMAIL', format: 'email' };
 
-export const quarantinedTable: TableContract = tableSchema.parse({ ...declared, qualityRules: [statusKnown, amountPositive, emailFormat] });
+export const table: TableContract = tableSchema.parse({ ...declared, qualityRules: [statusKnown, amountPositive, emailFormat] });
 /** "The rule is fixed": status Z is accepted from now on. */
-const relaxed: TableContract = tableSchema.parse({ ...declared, qualityRules: [{ ...statusKnown, values: ['C', 'X', 'Z'] }, amountPositive, emailFormat] });
-const table = quarantinedTable;
+export const relaxed: TableContract = tableSchema.parse({ ...declared, qualityRules: [{ ...statusKnown, values: ['C', 'X', 'Z'] }, amountPositive, emailFormat] });
 
-const pos = (n: number) => `pg:${n.toString(16).toUpperCase().padStart(16, '0')}:${n.toString(16).toUpperCase().padStart(16, '0')}:1`;
-type Row = [id: number, status: string, amount: string | null, email: string | null];
-const csv = ([id, status, amount, email]: Row) => `${id},${status},${amount ?? ''},${email ?? ''}`;
+export const pos = (n: number) => `pg:${n.toString(16).toUpperCase().padStart(16, '0')}:${n.toString(16).toUpperCase().padStart(16, '0')}:1`;
+export type Row = [id: number, status: string, amount: string | null, email: string | null];
+export const csv = ([id, status, amount, email]: Row) => `${id},${status},${amount ?? ''},${email ?? ''}`;
 /** The checksum the source would compute over these rows (core/checksum.ts, the same in every system). */
-const sourceStats = (rows: Row[]) => ({
+export const sourceStats = (rows: Row[]) => ({
   rows: rows.length,
   checksum: rows.reduce<string>((sum, r) => addChecksums(sum, rowHash(canonicalRowText(checksumColumnsOf(table), [BigInt(r[0]), r[1], r[2], r[3]])).toString()), '0'),
 });
+
+/** A change event: the row (deletes use its key only), the operation, the source position. */
+export type Change = [Row, 'c' | 'u' | 'd' | 't', number];
+
+/** The backfill's rows, at position 100: three fail a quarantine rule. */
+export const loaded: Row[] = [
+  [1, 'C', '10.00000000', 'a@example.com'],
+  [2, 'Z', '20.00000000', null], // unknown status
+  [3, 'X', '-3.00000000', 'not an email'], // negative amount; the e-mail rule does not quarantine
+  [4, 'Z', '-4.00000000', null], // both: the first rule in declaration order is named
+  [5, 'C ', null, null], // CHAR values are compared without their trailing blanks
+  [6, 'X', '6.00000000', null],
+];
+
+/** Change capture after the backfill: every way a change meets the quarantine, in one batch. */
+export const mixedChanges: Change[] = [
+  [[1, 'Z', '11.00000000', null], 'u', 101], // valid row turns bad
+  [[2, 'C', '2.00000000', null], 'u', 102], // the data is fixed at the source
+  [[4, 'X', '-4.00000000', null], 'u', 103], // half fixed: still failing, now on the amount
+  [[6, 'X', null, null], 'd', 104], // a delete closes nothing open but must not be quarantined
+  [[7, 'Z', '7.00000000', null], 'c', 105], // a new key, failing at once
+  [[8, 'Z', '8.00000000', null], 'c', 106], // failing, then fixed within the same batch
+  [[8, 'C', '8.00000000', null], 'u', 107],
+];
+
+/**
+ * The source as a test moves it: `source` holds what it has now, by key (the warehouse must hold
+ * exactly this: live ∪ open quarantine); `batch` stages change events in `dir()` as a change batch of
+ * consumer c1 with the next offsets, and moves `source` along.
+ */
+export function changingSource(dir: () => string, domain: string) {
+  let offset = 0;
+  let fileNo = 0;
+  const source = new Map<number, Row>();
+  const file = (lines: string[]) => {
+    const path = join(dir(), `f${fileNo++}.csv`);
+    writeFileSync(path, lines.map((l) => `${l}\n`).join(''));
+    return path;
+  };
+  const batch = (changes: Change[], contract = table): ApplyChangesInput => {
+    const lines = changes.map(([row, op, p]) => {
+      if (op === 'd') source.delete(row[0]);
+      else if (op === 't') source.clear();
+      else source.set(row[0], row);
+      const image = op === 'd' ? `${row[0]},,,` : csv(row);
+      return `${image},${op},${pos(p)},1700000000000,0,${offset++},`;
+    });
+    return {
+      domain, table: contract, sourceSystem: 'db2', file: file(lines), consumer: 'c1',
+      offsets: [{ topic: 'factory.BOOK.BOOKING', partition: 0, nextOffset: String(offset) }],
+    };
+  };
+  return { source, file, batch };
+}
 
 export function quarantineContractSuite(target: QuarantineContractTarget): void {
   const { domain } = target;
@@ -71,31 +125,8 @@ export function quarantineContractSuite(target: QuarantineContractTarget): void 
   describe.skipIf(target.unavailable !== undefined)(suiteName, () => {
     let dir: string;
     let wh: QuarantineContractWarehouse;
-    let offset = 0;
-    let fileNo = 0;
-    /** What the source holds now, by key: the warehouse must hold exactly this (live ∪ open quarantine). */
-    const source = new Map<number, Row>();
-
-    const file = (lines: string[]) => {
-      const path = join(dir, `f${fileNo++}.csv`);
-      writeFileSync(path, lines.map((l) => `${l}\n`).join(''));
-      return path;
-    };
-    /** A change batch: [row, op, position]; deletes carry the key only. The source map follows it. */
-    const batch = (changes: Array<[Row, 'c' | 'u' | 'd' | 't', number]>): ApplyChangesInput => {
-      const lines = changes.map(([row, op, p]) => {
-        if (op === 'd') source.delete(row[0]);
-        else if (op === 't') source.clear();
-        else source.set(row[0], row);
-        const image = op === 'd' ? `${row[0]},,,` : csv(row);
-        return `${image},${op},${pos(p)},1700000000000,0,${offset++},`;
-      });
-      return {
-        domain, table, sourceSystem: 'db2', file: file(lines), consumer: 'c1',
-        offsets: [{ topic: 'factory.BOOK.BOOKING', partition: 0, nextOffset: String(offset) }],
-      };
-    };
-    const apply = (changes: Array<[Row, 'c' | 'u' | 'd' | 't', number]>) => wh.applyChanges(batch(changes));
+    const { source, file, batch } = changingSource(() => dir, domain);
+    const apply = (changes: Change[]) => wh.applyChanges(batch(changes));
     const backfill = async (loadId: string, rows: Row[], at: number) => {
       const { loadTable } = await wh.prepareLoad({ domain, table, loadId });
       await wh.loadChunk({ loadTable, table, file: file(rows.map(csv)), chunkIndex: 0, lineage: { sourceSystem: 'db2', loadId, sourcePosition: pos(at) } });
@@ -113,15 +144,6 @@ export function quarantineContractSuite(target: QuarantineContractTarget): void 
       await target.cleanup?.();
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
-
-    const loaded: Row[] = [
-      [1, 'C', '10.00000000', 'a@example.com'],
-      [2, 'Z', '20.00000000', null], // unknown status
-      [3, 'X', '-3.00000000', 'not an email'], // negative amount; the e-mail rule does not quarantine
-      [4, 'Z', '-4.00000000', null], // both: the first rule in declaration order is named
-      [5, 'C ', null, null], // CHAR values are compared without their trailing blanks
-      [6, 'X', '6.00000000', null],
-    ];
 
     it.skipIf(skipped('load'))(title('load', 'backfill: validates the full load, quarantines failing rows as pending, once, and opens them at the swap'), async () => {
       const loadTable = await backfill('b1', loaded, 100);
@@ -166,15 +188,7 @@ export function quarantineContractSuite(target: QuarantineContractTarget): void 
       source.set(2, loaded[1]!);
       await expectExact();
 
-      expect(await apply([
-        [[1, 'Z', '11.00000000', null], 'u', 101], // valid row turns bad
-        [[2, 'C', '2.00000000', null], 'u', 102], // the data is fixed at the source
-        [[4, 'X', '-4.00000000', null], 'u', 103], // half fixed: still failing, now on the amount
-        [[6, 'X', null, null], 'd', 104], // a delete closes nothing open but must not be quarantined
-        [[7, 'Z', '7.00000000', null], 'c', 105], // a new key, failing at once
-        [[8, 'Z', '8.00000000', null], 'c', 106], // failing, then fixed within the same batch
-        [[8, 'C', '8.00000000', null], 'u', 107],
-      ])).toEqual({ changes: 7, alreadyApplied: false });
+      expect(await apply(mixedChanges)).toEqual({ changes: 7, alreadyApplied: false });
       expect(await summary()).toEqual({
         open: 4, replayed: 0, superseded: 2, pending: 0,
         rules: [
