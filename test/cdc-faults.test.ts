@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import { seedSource } from '../cli/source/seed.js';
 import { simulate } from '../cli/source/simulate.js';
 import { createKafka } from '../connectors/kafka/client.js';
-import { declarations as declared, loadDomains, registry as declaredRegistry } from '../domains/index.js';
+import { declarations, registry } from '../domains/index.js';
 import { backfillDomainWorkflowType, type BackfillManyWorkflow } from '../workflows/api/backfill-many.js';
 import { cdcIngestWorkflowType, cdcStatus, type CdcIngestWorkflow } from '../workflows/api/cdc-ingest.js';
 import { verifyTablesWorkflowType, type VerifyTablesResult, type VerifyTablesWorkflow } from '../workflows/api/verify.js';
@@ -15,7 +15,7 @@ import { registerCapture } from './support/capture.js';
 import { createScratchDatabase } from './support/postgres.js';
 import { spawnWorker, spawnWorkerPair, type WorkerProcess } from './support/processes.js';
 import { connectClient, drainCdc, isolatedEnv, testConfig } from './support/temporal.js';
-import { variantTitle, warehouseVariants, withoutQuarantine } from './support/warehouses.js';
+import { variantTitle, warehouseVariants } from './support/warehouses.js';
 
 /**
  * Change capture through faults on the real stack, while the source keeps changing: a poison event
@@ -24,9 +24,6 @@ import { variantTitle, warehouseVariants, withoutQuarantine } from './support/wa
  */
 for (const variant of warehouseVariants()) {
   describe.skipIf(variant.unavailable !== undefined)(variantTitle('change capture survives faults', variant), () => {
-    // On BigQuery the quarantine rules serve as plain checks (test/support/warehouses.ts says why).
-    const declarations = variant.kind === 'bigquery' ? withoutQuarantine(declared) : declared;
-    const registry = variant.kind === 'bigquery' ? loadDomains(declarations) : declaredRegistry;
     const base = testConfig();
     const topicPrefix = `itf${variant.kind[0]}${process.pid}`;
     const kafka = createKafka({ brokers: base.KAFKA_BROKERS, clientId: 'cdc-fault-test' });

@@ -69,7 +69,7 @@ describe.skipIf(unavailable !== undefined)(`warehouse worker capability check on
   it('refuses the default (all workflows) on BigQuery too', async () => {
     const { code, stderr } = await runWorker(declarationsFile, isolatedEnv('caps', dir, 'postgres://nobody@127.0.0.1:1/none', env('all')));
     expect(code).not.toBe(0);
-    expect(stderr).toContain("warehouse bigquery lacks capability 'quarantine' needed by workflow replayQuarantine");
+    expect(stderr).toMatch(/warehouse bigquery lacks capability '\w+' needed by workflow \w+/);
   });
 
   it('starts for the workflows BigQuery can run', async () => {

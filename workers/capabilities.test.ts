@@ -16,7 +16,8 @@ describe('checkWorkflowCapabilities', () => {
       + "warehouse bigquery lacks capability 'qualityStore' needed by workflow publishDataProduct; "
       + "warehouse bigquery lacks capability 'accessViews' needed by workflow publishDataProduct; "
       + 'set FACTORY_WORKFLOWS to the workflows it can run '
-      + '(selfCheck,backfillTable,backfillDomain,backfillAll,warehouseStats,verifyTables,cdcIngest,schemaChangeApproval,retentionRun) or FACTORY_WAREHOUSE=duckdb');
+      + '(selfCheck,backfillTable,backfillDomain,backfillAll,warehouseStats,verifyTables,cdcIngest,schemaChangeApproval,replayQuarantine,quarantineStatus,retentionRun) '
+      + 'or FACTORY_WAREHOUSE=duckdb');
   });
 
   it("refuses 'all' on BigQuery, naming each workflow it cannot serve", () => {
@@ -26,10 +27,11 @@ describe('checkWorkflowCapabilities', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    for (const workflow of ['buildQualifiedLayers', 'replayQuarantine', 'quarantineStatus', 'qualityGate', 'lastQualityReport', 'publishDataProduct', 'buildAccessViews']) {
+    for (const workflow of ['buildQualifiedLayers', 'qualityGate', 'lastQualityReport', 'publishDataProduct', 'buildAccessViews']) {
       expect(message).toContain(`needed by workflow ${workflow}`);
     }
     expect(message).not.toContain('needed by workflow backfillTable');
+    expect(message).not.toContain('needed by workflow replayQuarantine');
   });
 
   it('passes BigQuery with the workflows it can run', () => {

@@ -64,6 +64,6 @@ export async function rawTransfer(input: RawTransferInput): Promise<{ result: Ra
 }
 
 function quarantineOf(warehouse: Partial<Quarantine>): Quarantine {
-  if (!warehouse.quarantineLoad || !warehouse.replayQuarantine || !warehouse.quarantineSummary) throw new Error('this warehouse has no row quarantine (DuckDB only)');
+  if (!warehouse.quarantineLoad || !warehouse.replayQuarantine || !warehouse.quarantineSummary) throw new Error('this warehouse has no row quarantine (capability quarantine)');
   return warehouse as Quarantine;
 }

@@ -4,6 +4,7 @@ import { bigQueryColumnType } from '../../core/warehouse-types.js';
 import { tableKey, type TableContract } from '../../contracts/contract.js';
 import { ident, literal } from '../../core/sql/bigquery.js';
 import { changeColumns } from '../../core/staged/format.js';
+import { changeRuleIdSql, quarantineChangesSql, supersedeByTruncateSql, type ChangeQuarantineInput } from './quarantine-sql.js';
 
 /** SQL text and table layouts for the BigQuery warehouse adapter, kept apart from the job handling. */
 
@@ -89,6 +90,8 @@ export interface ApplyScriptInput {
   truncates: string[];
   consumer: string;
   offsets: { topic: string; partition: number; nextOffset: string }[];
+  /** When the table has quarantine rules (or open quarantined rows): failing changes go there, in this transaction. */
+  quarantine?: ChangeQuarantineInput | undefined;
 }
 
 /**
@@ -97,23 +100,33 @@ export interface ApplyScriptInput {
  * the row back), and store the consumer offsets. The same semantics as the DuckDB merge (cdc-sql.ts).
  */
 export function applyScript(input: ApplyScriptInput): string {
-  const { current, changeLog, batch, table, sourceSystem, truncates, consumer, offsets } = input;
+  const { current, changeLog, batch, table, sourceSystem, truncates, consumer, offsets, quarantine } = input;
   const key = tableKey(table);
   if (key.length === 0) throw new Error(`table ${table.name}: change capture needs a primary or unique key`);
   const columns = table.columns.map((c) => ident(c.name));
   const on = key.map((k) => `t.${ident(k)} = s.${ident(k)}`).join(' AND ');
   const system = literal(sourceSystem);
-  const set = [...columns.map((c) => `${c} = s.${c}`), `_source_system = ${system}`, `_load_id = 'cdc'`, '_loaded_at = CURRENT_TIMESTAMP()',
-    '_source_position = s._position', `_deleted = (s._op = 'd')`, '_extra = s._extra'];
+  // A change failing a quarantine rule lands as a tombstone at its position, key only (as on DuckDB).
+  const value = (c: string, name: string) => (quarantine && !key.includes(name) ? `IF(s._rule_id IS NULL, s.${c}, NULL)` : `s.${c}`);
+  const deleted = quarantine ? `(s._op = 'd' OR s._rule_id IS NOT NULL)` : `(s._op = 'd')`;
+  const extra = quarantine ? 'IF(s._rule_id IS NULL, s._extra, NULL)' : 's._extra';
+  const values = table.columns.map((c, i) => value(columns[i]!, c.name));
+  const set = [...columns.map((c, i) => `${c} = ${values[i]}`), `_source_system = ${system}`, `_load_id = 'cdc'`, '_loaded_at = CURRENT_TIMESTAMP()',
+    '_source_position = s._position', `_deleted = ${deleted}`, `_extra = ${extra}`];
   const insertColumns = [...columns, '_source_system', '_load_id', '_loaded_at', '_source_position', '_deleted', '_extra'];
-  const insertValues = [...columns.map((c) => `s.${c}`), system, `'cdc'`, 'CURRENT_TIMESTAMP()', 's._position', `(s._op = 'd')`, 's._extra'];
+  const insertValues = [...values, system, `'cdc'`, 'CURRENT_TIMESTAMP()', 's._position', deleted, extra];
+  const newest = `SELECT *${quarantine ? `, ${changeRuleIdSql(table, quarantine.rules)}` : ''} FROM ${batch} WHERE _op <> 't' AND _position > ${literal(truncates.at(-1) ?? '')}
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY ${key.map(ident).join(', ')} ORDER BY _position DESC) = 1`;
   const statements = [
     'BEGIN TRANSACTION',
     `INSERT INTO ${changeLog} SELECT b.*, CURRENT_TIMESTAMP() FROM ${batch} AS b`,
-    ...truncates.map((p) => `UPDATE ${current} SET _deleted = TRUE, _source_position = ${literal(p)} WHERE COALESCE(_source_position, '') < ${literal(p)}`),
+    ...truncates.flatMap((p) => [
+      `UPDATE ${current} SET _deleted = TRUE, _source_position = ${literal(p)} WHERE COALESCE(_source_position, '') < ${literal(p)}`,
+      ...(quarantine ? [supersedeByTruncateSql(quarantine.quarantine, p)] : []),
+    ]),
+    ...(quarantine ? quarantineChangesSql({ ...quarantine, current, table, newest }) : []),
     `MERGE ${current} AS t
-USING (SELECT * FROM ${batch} WHERE _op <> 't' AND _position > ${literal(truncates.at(-1) ?? '')}
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY ${key.map(ident).join(', ')} ORDER BY _position DESC) = 1) AS s
+USING (${newest}) AS s
 ON ${on}
 WHEN MATCHED AND s._position > COALESCE(t._source_position, '') THEN UPDATE SET ${set.join(', ')}
 WHEN NOT MATCHED THEN INSERT (${insertColumns.join(', ')}) VALUES (${insertValues.join(', ')})`,

@@ -5,14 +5,14 @@ import {
   type ApplyChangesInput, type ApplyChangesResult, type BackfillRecord, type KafkaOffset, type LoadChunkInput, type LoadChunkResult,
   type PrepareLoadInput, type PrepareLoadResult, type RecordBackfillInput, type SwapInInput, type SwapInResult, type TableRefInput,
   type TableStatsResult, type ValidateLoadInput, type ValidateLoadResult,
-  type Capability, type ChangeApply, type Provided, type WarehouseAdapter, type WarehouseLoad, type WarehouseReads,
+  type Capability, type ChangeApply, type Provided, type Quarantine, type WarehouseAdapter, type WarehouseLoad, type WarehouseReads,
 } from '../warehouse/port.js';
-import { refuseQuarantineRules } from '../../core/quality/quarantine-rules.js';
 import { qualified } from '../../core/sql/bigquery.js';
 import type { BigQuery, JobMetadata, TableField } from '@google-cloud/bigquery';
 import { createBigQueryClient, query, runJob, succeededJob, withRetry, type BigQueryClientOptions, type JobConfiguration, type QueryOptions } from './client.js';
 import { ParquetWriter } from './parquet.js';
 import { createBigQueryRetention } from './retention.js';
+import { createBigQueryQuarantine, type BigQueryQuarantine } from './quarantine.js';
 import type { Retention } from '../warehouse/retention-port.js';
 import type { BigQueryOps } from './ops.js';
 import {
@@ -21,10 +21,9 @@ import {
 
 /**
  * The BigQuery warehouse, behind the same port as DuckDB (connectors/warehouse/port.ts), with the
- * capabilities of backfill, change capture and change-log retention. Row quarantine, quality reports, the qualified layer
- * and publication are built on DuckDB only so far (issue 6): the worker refuses to start for a
- * workflow that needs one (workers/capabilities.ts), and change capture refuses a table with
- * quarantine rules by name, as the backfill's quarantine activity does (activities/warehouse).
+ * capabilities of backfill, change capture, row quarantine (quarantine.ts) and change-log retention.
+ * Quality reports, the qualified layer and publication are built on DuckDB only so far (issue 6): the
+ * worker refuses to start for a workflow that needs one (workers/capabilities.ts).
  *
  * - Loads: each staged CSV chunk becomes a Parquet file (parquet.ts) and one load job into the load
  *   table. The job id is derived from the load (table, generation) and the chunk index; runJob never
@@ -45,7 +44,7 @@ export interface BigQueryWarehouseOptions extends BigQueryClientOptions {
 }
 
 /** What BigQuery provides of the port so far. */
-export const bigQueryCapabilities = ['load', 'reads', 'changeApply', 'retention'] as const satisfies readonly Capability[];
+export const bigQueryCapabilities = ['load', 'reads', 'changeApply', 'retention', 'quarantine'] as const satisfies readonly Capability[];
 type BigQueryCapability = (typeof bigQueryCapabilities)[number];
 
 export async function createBigQueryWarehouse(options: BigQueryWarehouseOptions): Promise<BigQueryWarehouse> {
@@ -59,9 +58,9 @@ const jobPrefix = 'factory';
 const hash = (text: string): string => md5Hex(text).slice(0, 20);
 
 /** Opened by createBigQueryWarehouse only. */
-export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, WarehouseLoad, WarehouseReads, ChangeApply, Retention {
+export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, WarehouseLoad, WarehouseReads, ChangeApply, Retention, Quarantine {
   readonly kind = 'bigquery';
-  readonly provides: Provided<BigQueryCapability> = { load: this, reads: this, changeApply: this, retention: this };
+  readonly provides: Provided<BigQueryCapability> = { load: this, reads: this, changeApply: this, retention: this, quarantine: this };
   /** One merger per table: BigQuery queues mutating DML per table, and the offsets check must not race. */
   private tableQueues = new Map<string, Promise<unknown>>();
 
@@ -84,6 +83,7 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
       inTableQueue: (key, work) => this.inTableQueue(key, work),
     };
     this.retention = createBigQueryRetention(this.ops);
+    this.quarantine = createBigQueryQuarantine(this.ops);
   }
 
   private q<T = Record<string, unknown>>(sql: string, extra: Omit<QueryOptions, 'maximumBytesBilled'> = {}): Promise<T[]> {
@@ -232,6 +232,7 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
         writeDisposition: 'WRITE_TRUNCATE', createDisposition: 'CREATE_IF_NEEDED',
       },
     });
+    await this.quarantine.onSwap({ domain, table, loadTable, generation: record.generation });
     await this.q(`UPDATE _factory.loads SET status = 'swapped', finished_at = CURRENT_TIMESTAMP() WHERE load_table = @t`, { params: { t: loadTable } });
     await this.q('DELETE FROM _factory.load_chunks WHERE load_table = @t', { params: { t: loadTable } });
     await this.dropTable(schema, name);
@@ -268,20 +269,22 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
   async tableStats({ domain, table }: TableRefInput): Promise<TableStatsResult> {
     const schema = layerSchema('raw', domain);
     if (!(await this.tableExists(schema, table.name))) throw new Error(`warehouse table ${schema}.${table.name} does not exist (no backfill swapped in yet)`);
-    const [stats] = await this.q<{ row_count: number; checksum: string }>(statsSql(qualified(schema, table.name), table, true));
+    // Open quarantined rows are held too, only not live: the source still has them.
+    const sql = await this.quarantine.statsSql(domain, table) ?? statsSql(qualified(schema, table.name), table, true);
+    const [stats] = await this.q<{ row_count: number; checksum: string }>(sql);
     return { rows: Number(stats!.row_count), checksum: String(stats!.checksum) };
   }
 
   async dropLoad({ loadTable }: { loadTable: string }): Promise<void> {
     const { schema, name } = parseLoadTable(loadTable);
     if ((await this.loadRecord(loadTable))?.status === 'swapped') return;
+    await this.quarantine.onDrop(loadTable);
     await this.dropTable(schema, name);
     await this.q(`UPDATE _factory.loads SET status = 'dropped', finished_at = CURRENT_TIMESTAMP() WHERE load_table = @t`, { params: { t: loadTable } });
     await this.q('DELETE FROM _factory.load_chunks WHERE load_table = @t', { params: { t: loadTable } });
   }
 
   async applyChanges(input: ApplyChangesInput): Promise<ApplyChangesResult> {
-    refuseQuarantineRules({ table: input.table, what: 'change capture', warehouse: 'BigQuery' });
     return this.inTableQueue(`${input.domain}.${input.table.name}`, () => this.applyChangesNow(input));
   }
 
@@ -295,6 +298,12 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
   private readonly retention: Retention;
   pruneChangeLog: Retention['pruneChangeLog'] = (input) => this.retention.pruneChangeLog(input);
   pruneSnapshots: Retention['pruneSnapshots'] = (input) => this.retention.pruneSnapshots(input);
+
+  // Row quarantine at backfill and in change capture, and its replay (quarantine.ts).
+  private readonly quarantine: BigQueryQuarantine;
+  quarantineLoad: Quarantine['quarantineLoad'] = (input) => this.quarantine.quarantineLoad(input);
+  replayQuarantine: Quarantine['replayQuarantine'] = (input) => this.quarantine.replayQuarantine(input);
+  quarantineSummary: Quarantine['quarantineSummary'] = (input) => this.quarantine.quarantineSummary(input);
 
   private async applyChangesNow({ domain, table, sourceSystem, file, consumer, offsets }: ApplyChangesInput): Promise<ApplyChangesResult> {
     const stored = await this.storedOffsets(consumer);
@@ -319,7 +328,7 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
       const truncates = (await this.q<{ p: string }>(`SELECT _position AS p FROM ${qualified(schema, batchTable)} WHERE _op = 't' ORDER BY _position`)).map((r) => r.p);
       const script = applyScript({
         current: qualified(schema, table.name), changeLog: qualified(schema, `${table.name}__changes`), batch: qualified(schema, batchTable),
-        table, sourceSystem, truncates, consumer, offsets,
+        table, sourceSystem, truncates, consumer, offsets, quarantine: await this.quarantine.forChanges(domain, table),
       });
       const applied = await runJob(this.client, applyJob, {
         query: { query: script, useLegacySql: false, maximumBytesBilled: String(this.options.maximumBytesBilled) },

@@ -1,9 +1,10 @@
 import { checksumColumnsOf, checksumSelectList } from '../../core/checksum.js';
+import { quarantineTableName, ruleReasonSql } from '../../core/quality/quarantine-rules.js';
 import { rowFailureReasonSql } from '../../core/quality/row-sql.js';
 import { duckDbColumnType } from '../../core/warehouse-types.js';
 import type { TableContract } from '../../contracts/contract.js';
 import type { RowRule } from '../../contracts/quality-rules.js';
-import { ident, literal } from '../../core/sql/duckdb.js';
+import { ident } from '../../core/sql/duckdb.js';
 import { keyColumns } from './load-sql.js';
 
 /**
@@ -29,32 +30,15 @@ export const quarantineColumns = [
   ['_extra', 'VARCHAR'],
 ] as const;
 
-export const quarantineTableName = (tableName: string): string => `${tableName}__quarantine`;
-
+/** The shared name (core/quality/quarantine-rules.ts), as the DuckDB modules import it from here. */
+export { quarantineTableName };
 
 export function createQuarantineTableSql(target: string, table: TableContract): string {
   const columns = [...table.columns.map((c) => `${ident(c.name)} ${duckDbColumnType(c)}`), ...quarantineColumns.map(([n, t]) => `${ident(n)} ${t}`)];
   return `CREATE TABLE IF NOT EXISTS ${target} (${columns.join(', ')})`;
 }
 
-/** What failed, in words a data owner can act on: the rule's kind and columns, never a row value. */
-export function ruleReason(rule: RowRule): string {
-  switch (rule.kind) {
-    case 'not_null': return `not_null on ${rule.columns.join(', ')}`;
-    case 'accepted_values': return `accepted_values on ${rule.column}`;
-    case 'range': {
-      const bounds = [rule.min !== undefined ? `min ${rule.min}` : '', rule.max !== undefined ? `max ${rule.max}` : ''].filter(Boolean);
-      return `range on ${rule.column} (${bounds.join(', ')})`;
-    }
-    case 'format': return `format ${rule.format} on ${rule.column}`;
-  }
-}
-
-/** The reason text of the rule id an expression yields (NULL for an unknown id or NULL). */
-function reasonOfSql(rules: readonly RowRule[], ruleIdExpr: string): string {
-  if (rules.length === 0) return 'CAST(NULL AS VARCHAR)';
-  return `(CASE ${ruleIdExpr} ${rules.map((r) => `WHEN ${literal(r.id)} THEN ${literal(ruleReason(r))}`).join(' ')} ELSE NULL END)`;
-}
+const reasonOfSql = (rules: readonly RowRule[], ruleIdExpr: string): string => ruleReasonSql(rules, ruleIdExpr, 'duckdb');
 
 const keyMatch = (table: TableContract, left: string, right: string): string =>
   keyColumns(table).map((k) => `${left}.${ident(k)} = ${right}.${ident(k)}`).join(' AND ');

@@ -1,72 +1,27 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addChecksums, canonicalRowText, checksumColumnsOf, rowHash } from '../../core/checksum.js';
-import { tableSchema, type TableContract } from '../../contracts/contract.js';
+import { tableSchema } from '../../contracts/contract.js';
+import {
+  amountPositive, changingSource, csv, declared, loaded, mixedChanges, pos, relaxed, sourceStats, table, type Change,
+} from '../../test/support/quarantine-contract-suite.js';
 import { createDuckDbWarehouse, type DuckDbWarehouse } from './warehouse.js';
 
-const declared = {
-  name: 'booking',
-  description: 'Bookings',
-  source: { system: 'db2', schema: 'BOOK', table: 'BOOKING' },
-  primaryKey: ['BOOKING_ID'],
-  columns: [
-    { name: 'BOOKING_ID', type: 'BIGINT' },
-    { name: 'STATUS', type: 'CHAR(1)' },
-    { name: 'AMOUNT', type: 'DECIMAL(31,8)', nullable: true },
-    { name: 'EMAIL', type: 'VARCHAR(80)', nullable: true, pii: 'contact' },
-  ],
-};
-const statusKnown = { id: 'status_known', kind: 'accepted_values', column: 'STATUS', values: ['C', 'X'], quarantine: true };
-const amountPositive = { id: 'amount_positive', kind: 'range', column: 'AMOUNT', min: 0, quarantine: true };
-// A rule without quarantine is the quality gate's business: ingestion lets such rows through.
-const emailFormat = { id: 'email_format', kind: 'format', column: 'EMAIL', format: 'email' };
-
-const table: TableContract = tableSchema.parse({ ...declared, qualityRules: [statusKnown, amountPositive, emailFormat] });
-/** "The rule is fixed": status Z is accepted from now on. */
-const relaxed: TableContract = tableSchema.parse({ ...declared, qualityRules: [{ ...statusKnown, values: ['C', 'X', 'Z'] }, amountPositive, emailFormat] });
-
-const pos = (n: number) => `pg:${n.toString(16).toUpperCase().padStart(16, '0')}:${n.toString(16).toUpperCase().padStart(16, '0')}:1`;
-type Row = [id: number, status: string, amount: string | null, email: string | null];
-const csv = ([id, status, amount, email]: Row) => `${id},${status},${amount ?? ''},${email ?? ''}`;
-/** The checksum the source would compute over these rows (core/checksum.ts, the same in every system). */
-const sourceStats = (rows: Row[]) => ({
-  rows: rows.length,
-  checksum: rows.reduce<string>((sum, r) => addChecksums(sum, rowHash(canonicalRowText(checksumColumnsOf(table), [BigInt(r[0]), r[1], r[2], r[3]])).toString()), '0'),
-});
-
-describe('DuckDB row quarantine', () => {
+/**
+ * Row quarantine on DuckDB, as stored: tombstones, quarantine rows with their positions and load ids,
+ * and a replay against a key moved on behind the owner's back. What the port promises (counts,
+ * summaries, replay results, a dropped load, a truncate, a new load) is the shared contract suite's
+ * (test/support/quarantine-contract-suite.ts, run by quarantine-contract.test.ts).
+ */
+describe('DuckDB row quarantine, as stored', () => {
   let dir: string;
   let wh: DuckDbWarehouse;
   let reader: DuckDBConnection;
-  let offset = 0;
-  let fileNo = 0;
-  /** What the source holds now, by key: the warehouse must hold exactly this (live ∪ open quarantine). */
-  const source = new Map<number, Row>();
-
-  const file = (lines: string[]) => {
-    const path = join(dir, `f${fileNo++}.csv`);
-    writeFileSync(path, lines.map((l) => `${l}\n`).join(''));
-    return path;
-  };
+  const { source, file, batch } = changingSource(() => dir, 'booking');
   const query = async (sql: string) => (await reader.runAndReadAll(sql)).getRowsJS();
-
-  /** Change events: [row, op, position]; deletes carry the key only. The source map follows them. */
-  async function apply(changes: Array<[Row, 'c' | 'u' | 'd' | 't', number]>, contract = table) {
-    const lines = changes.map(([row, op, p]) => {
-      if (op === 'd') source.delete(row[0]);
-      else if (op !== 't') source.set(row[0], row);
-      const image = op === 'd' ? `${row[0]},,,` : csv(row);
-      return `${image},${op},${pos(p)},1700000000000,0,${offset++},`;
-    });
-    const first = offset - changes.length;
-    return wh.applyChanges({
-      domain: 'booking', table: contract, sourceSystem: 'db2', file: file(lines), consumer: 'c1',
-      offsets: [{ topic: 'factory.BOOK.BOOKING', partition: 0, nextOffset: String(first + changes.length) }],
-    });
-  }
+  const apply = (changes: Change[]) => wh.applyChanges(batch(changes));
 
   const current = () => query(`SELECT "BOOKING_ID"::INTEGER, "STATUS", "AMOUNT"::VARCHAR, "_deleted", "_source_position" FROM raw_booking.booking ORDER BY 1`);
   const quarantined = () => query(`SELECT "BOOKING_ID"::INTEGER, "_rule_id", "_reason", "_status", "_source_position", "_load_id" FROM raw_booking.booking__quarantine ORDER BY 1, "_quarantined_at", "_source_position"`);
@@ -88,14 +43,6 @@ describe('DuckDB row quarantine', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const loaded: Row[] = [
-    [1, 'C', '10.00000000', 'a@example.com'],
-    [2, 'Z', '20.00000000', null], // unknown status
-    [3, 'X', '-3.00000000', 'not an email'], // negative amount; the e-mail rule does not quarantine
-    [4, 'Z', '-4.00000000', null], // both: the first rule in declaration order is named
-    [5, 'C ', null, null],
-    [6, 'X', '6.00000000', null],
-  ];
   const backfillAt = 100;
 
   it('backfill: validates the full load, then moves failing rows to quarantine and leaves tombstones, once', async () => {
@@ -129,27 +76,6 @@ describe('DuckDB row quarantine', () => {
     await expectExact();
   });
 
-  it('lists open rows per rule with keys, never other values', async () => {
-    const summary = await wh.quarantineSummary({ domain: 'booking', table });
-    expect(summary).toEqual({
-      open: 3, replayed: 0, superseded: 0, pending: 0,
-      rules: [
-        { ruleId: 'status_known', reason: 'accepted_values on STATUS', open: 2, sampleKeys: expect.arrayContaining(['2', '4']) as unknown },
-        { ruleId: 'amount_positive', reason: 'range on AMOUNT (min 0)', open: 1, sampleKeys: ['3'] },
-      ],
-    });
-    expect(JSON.stringify(summary)).not.toMatch(/-3\.0|not an email/);
-  });
-
-  it('a dropped load takes its pending quarantine with it', async () => {
-    const { loadTable } = await wh.prepareLoad({ domain: 'booking', table, loadId: 'b-dropped' });
-    await wh.loadChunk({ loadTable, table, file: file([csv([2, 'Z', '1.00000000', null])]), chunkIndex: 0, lineage: { sourceSystem: 'db2', loadId: 'b-dropped', sourcePosition: pos(1) } });
-    expect(await wh.quarantineLoad({ loadTable, table })).toEqual({ quarantined: 1 });
-    await wh.dropLoad({ loadTable });
-    expect((await quarantined()).filter((r) => r[5] === 'b-dropped')).toEqual([]);
-    await expectExact();
-  });
-
   it('change capture: failing changes become tombstones with the after-image in quarantine; newer changes supersede', async () => {
     // An event older than the backfill (the overlap window) never resurrects a quarantined key.
     await apply([[[2, 'C', '2.00000000', null], 'u', 50]]);
@@ -157,15 +83,7 @@ describe('DuckDB row quarantine', () => {
     // A backfill tombstone keeps its values behind the flag (see tombstoneFailingSql).
     expect((await current())[1]).toEqual([2, 'Z', '20.00000000', true, pos(backfillAt)]);
 
-    await apply([
-      [[1, 'Z', '11.00000000', null], 'u', 101], // valid row turns bad
-      [[2, 'C', '2.00000000', null], 'u', 102], // the data is fixed at the source
-      [[4, 'X', '-4.00000000', null], 'u', 103], // half fixed: still failing, now on the amount
-      [[6, 'X', null, null], 'd', 104], // a delete closes nothing open but must not be quarantined
-      [[7, 'Z', '7.00000000', null], 'c', 105], // a new key, failing at once
-      [[8, 'Z', '8.00000000', null], 'c', 106], // failing, then fixed within the same batch
-      [[8, 'C', '8.00000000', null], 'u', 107],
-    ]);
+    await apply(mixedChanges);
     expect(await current()).toEqual([
       [1, null, null, true, pos(101)],
       [2, 'C', '2.00000000', false, pos(102)],
@@ -225,28 +143,5 @@ describe('DuckDB row quarantine', () => {
     expect(await wh.replayQuarantine({ domain: 'booking', table: lenient })).toEqual({ replayed: 0, stillFailing: 0, superseded: 2 });
     expect((await current()).filter((r) => [3, 4].includes(r[0] as number))).toEqual([[3, 'C', '3.00000000', false, pos(200)], [4, null, null, true, pos(201)]]);
     await expectExact();
-  });
-
-  it('a truncate supersedes open rows older than it', async () => {
-    await apply([[[9, 'Q', '9.00000000', null], 'c', 300]]);
-    expect((await quarantined()).filter((r) => r[3] === 'open').map((r) => r[0])).toEqual([9]);
-    source.clear();
-    await apply([[[0, 'C', null, null], 't', 301], [[10, 'C', '10.00000000', null], 'c', 302]]);
-    expect((await quarantined()).filter((r) => r[3] === 'open')).toEqual([]);
-    await expectExact();
-  });
-
-  it('a new load swapped in supersedes what was open before it', async () => {
-    await apply([[[11, 'Q', '11.00000000', null], 'c', 400]]);
-    const { loadTable } = await wh.prepareLoad({ domain: 'booking', table, loadId: 'b2' });
-    const reloaded: Row[] = [[11, 'Q', '11.00000000', null], [12, 'C', '12.00000000', null]];
-    await wh.loadChunk({ loadTable, table, file: file(reloaded.map(csv)), chunkIndex: 0, lineage: { sourceSystem: 'db2', loadId: 'b2', sourcePosition: pos(500) } });
-    expect(await wh.quarantineLoad({ loadTable, table })).toEqual({ quarantined: 1 });
-    await wh.swapIn({ domain: 'booking', table, loadTable });
-    expect((await quarantined()).filter((r) => r[3] === 'open').map((r) => [r[0], r[4], r[5]])).toEqual([[11, pos(500), 'b2']]);
-    source.clear();
-    for (const row of reloaded) source.set(row[0], row);
-    await expectExact();
-    expect(await wh.quarantineLoad({ loadTable, table })).toEqual({ quarantined: 1 });
   });
 });

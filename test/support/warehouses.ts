@@ -1,4 +1,3 @@
-import type { DomainDeclaration } from '../../contracts/contract.js';
 import type { WarehouseDialect } from '../../core/sql/dialect.js';
 import { workflowsSetting } from '../../workers/capabilities.js';
 import { bigQueryEnv, dropProject, emulatorUnavailable, runProject } from './bigquery.js';
@@ -46,16 +45,3 @@ export function warehouseVariants(): WarehouseVariant[] {
 /** The suite title of a variant, with the reason when it is skipped. */
 export const variantTitle = (title: string, v: WarehouseVariant): string =>
   `${title} [${v.kind}]${v.unavailable ? ` — skipped: ${v.unavailable}` : ''}`;
-
-/**
- * Row quarantine is built on DuckDB only so far (issue 6; on BigQuery a table with quarantine rules
- * is refused, by name). End-to-end tests of backfill and change capture on BigQuery serve the
- * same tables with their quarantine rules turned into plain checks: every row lands, and source ==
- * warehouse still holds row for row (on DuckDB it holds too: live plus open quarantined rows).
- */
-export function withoutQuarantine(declarations: readonly DomainDeclaration[]): DomainDeclaration[] {
-  return declarations.map((d) => ({
-    ...d,
-    tables: d.tables.map((t) => ({ ...t, qualityRules: t.qualityRules?.map((rule) => ('quarantine' in rule && rule.quarantine ? { ...rule, quarantine: false } : rule)) })),
-  })) as DomainDeclaration[];
-}
