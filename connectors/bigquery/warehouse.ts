@@ -14,6 +14,10 @@ import { createBigQueryClient, query, runJob, succeededJob, withRetry, type BigQ
 import { ParquetWriter } from './parquet.js';
 import { createBigQueryRetention } from './retention.js';
 import type { Retention } from '../warehouse/retention-port.js';
+import type { QualityStore } from '../warehouse/quality-port.js';
+import type { QualifiedLayer } from '../warehouse/qualified-port.js';
+import { createBigQueryQuality } from './quality-store.js';
+import { createBigQueryQualifiedLayer } from './qualified.js';
 import type { BigQueryOps } from './ops.js';
 import {
   applyScript, batchFields, changeLogFields, clusteringFields, controlTablesSql, duplicateKeysSql, rawTableFields, statsSql, tableLabels,
@@ -45,7 +49,7 @@ export interface BigQueryWarehouseOptions extends BigQueryClientOptions {
 }
 
 /** What BigQuery provides of the port so far. */
-export const bigQueryCapabilities = ['load', 'reads', 'changeApply', 'retention'] as const satisfies readonly Capability[];
+export const bigQueryCapabilities = ['load', 'reads', 'changeApply', 'retention', 'qualityStore', 'qualifiedLayer'] as const satisfies readonly Capability[];
 type BigQueryCapability = (typeof bigQueryCapabilities)[number];
 
 export async function createBigQueryWarehouse(options: BigQueryWarehouseOptions): Promise<BigQueryWarehouse> {
@@ -59,9 +63,9 @@ const jobPrefix = 'factory';
 const hash = (text: string): string => md5Hex(text).slice(0, 20);
 
 /** Opened by createBigQueryWarehouse only. */
-export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, WarehouseLoad, WarehouseReads, ChangeApply, Retention {
+export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, WarehouseLoad, WarehouseReads, ChangeApply, Retention, QualityStore, QualifiedLayer {
   readonly kind = 'bigquery';
-  readonly provides: Provided<BigQueryCapability> = { load: this, reads: this, changeApply: this, retention: this };
+  readonly provides: Provided<BigQueryCapability> = { load: this, reads: this, changeApply: this, retention: this, qualityStore: this, qualifiedLayer: this };
   /** One merger per table: BigQuery queues mutating DML per table, and the offsets check must not race. */
   private tableQueues = new Map<string, Promise<unknown>>();
 
@@ -84,6 +88,8 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
       inTableQueue: (key, work) => this.inTableQueue(key, work),
     };
     this.retention = createBigQueryRetention(this.ops);
+    this.quality = createBigQueryQuality(this.ops);
+    this.qualifiedLayer = createBigQueryQualifiedLayer(this.ops);
   }
 
   private q<T = Record<string, unknown>>(sql: string, extra: Omit<QueryOptions, 'maximumBytesBilled'> = {}): Promise<T[]> {
@@ -295,6 +301,16 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
   private readonly retention: Retention;
   pruneChangeLog: Retention['pruneChangeLog'] = (input) => this.retention.pruneChangeLog(input);
   pruneSnapshots: Retention['pruneSnapshots'] = (input) => this.retention.pruneSnapshots(input);
+
+  // Quality gate (quality-store.ts) and qualified views (qualified.ts).
+  private readonly quality: QualityStore;
+  private readonly qualifiedLayer: QualifiedLayer;
+  qualityTarget: QualityStore['qualityTarget'] = (input) => this.quality.qualityTarget(input);
+  runQualityQuery: QualityStore['runQualityQuery'] = (input) => this.quality.runQualityQuery(input);
+  storeQualityReport: QualityStore['storeQualityReport'] = (input) => this.quality.storeQualityReport(input);
+  lastQualityReport: QualityStore['lastQualityReport'] = (input) => this.quality.lastQualityReport(input);
+  qualityBaselines: QualityStore['qualityBaselines'] = (input) => this.quality.qualityBaselines(input);
+  buildQualifiedLayer: QualifiedLayer['buildQualifiedLayer'] = (input) => this.qualifiedLayer.buildQualifiedLayer(input);
 
   private async applyChangesNow({ domain, table, sourceSystem, file, consumer, offsets }: ApplyChangesInput): Promise<ApplyChangesResult> {
     const stored = await this.storedOffsets(consumer);
