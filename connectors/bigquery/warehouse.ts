@@ -25,8 +25,9 @@ import {
 
 /**
  * The BigQuery warehouse, behind the same port as DuckDB (connectors/warehouse/port.ts), with the
- * capabilities of backfill, change capture and change-log retention. Row quarantine, quality reports, the qualified layer
- * and publication are built on DuckDB only so far (issue 6): the worker refuses to start for a
+ * capabilities of backfill, change capture, change-log retention, the quality store (quality-store.ts)
+ * and the qualified views (qualified.ts). Row quarantine and publication are built on DuckDB only so
+ * far (issue 6): the worker refuses to start for a
  * workflow that needs one (workers/capabilities.ts), and change capture refuses a table with
  * quarantine rules by name, as the backfill's quarantine activity does (activities/warehouse).
  *
