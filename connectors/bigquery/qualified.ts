@@ -33,7 +33,8 @@ export function createBigQueryQualifiedLayer(ops: BigQueryOps): QualifiedLayer {
         const reason = viewBlocker(columnsOf, domain, table);
         if (reason !== undefined) {
           skipped.push({ table: `${domain}.${table.name}`, reason });
-          await ops.dropTable(schema, table.name);
+          // DDL rather than tables.delete: the emulator's tables.delete runs DROP TABLE, which fails on a view.
+          await ops.q(`DROP VIEW IF EXISTS ${bigquery.path([ops.projectId, schema, table.name])}`);
           continue;
         }
         await ops.q(qualifiedViewSql({
