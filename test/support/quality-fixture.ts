@@ -82,6 +82,7 @@ export const liveItemValues = (table: TableContract): unknown[][] =>
 /** Lands rows in raw tables through the warehouse port only, with staged files in `dir`. */
 export class PortLoader {
   private files = 0;
+  private readonly run = Date.now().toString(36);
   constructor(private readonly warehouse: WarehouseLoad & ChangeApply, private readonly dir: string, private readonly registry: DomainRegistry) {}
 
   /** A staged CSV line in contract column order; absent columns are NULL. */
@@ -104,7 +105,8 @@ export class PortLoader {
   async backfill(qualifiedName: string, rows: Record<string, string | null>[], table = this.registry.table(qualifiedName)): Promise<void> {
     const [domain] = qualifiedName.split('.') as [string, string];
     const file = this.write('load', rows.map((r) => this.line(table, r)));
-    const loadId = `load_${this.files}`;
+    // Unique per run: a warehouse that outlives the run (BigQuery itself) refuses a load id swapped in before.
+    const loadId = `load_${this.run}_${this.files}`;
     const { loadTable } = await this.warehouse.prepareLoad({ domain, table, loadId });
     await this.warehouse.loadChunk({ loadTable, table, file, chunkIndex: 0, lineage: { sourceSystem: 'db2', loadId, sourcePosition: 'pg:0000000000000001:0000000000000001:1' } });
     const { rows: loaded, duplicateKeys } = await this.warehouse.validateLoad({ loadTable, table });
@@ -117,7 +119,7 @@ export class PortLoader {
     const [domain] = qualifiedName.split('.') as [string, string];
     const table = this.registry.table(qualifiedName);
     const file = this.write('changes', keys.map((k, i) => `${this.line(table, k)},d,pg:0000000000000009:0000000000000009:1,1700000000000,0,${i},`));
-    const consumer = `quality-suite-${this.files}`;
+    const consumer = `quality-suite-${this.run}-${this.files}`;
     await this.warehouse.applyChanges({ domain, table, sourceSystem: 'db2', file, consumer, offsets: [{ topic: `t.${qualifiedName}`, partition: 0, nextOffset: String(keys.length) }] });
   }
 }
