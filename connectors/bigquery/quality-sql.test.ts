@@ -28,7 +28,7 @@ describe('storeReportScript', () => {
     expect(script).toContain("'it\\'s 67%'");
     expect(script).toContain(`0.6666666666666666, 0, 'block', 2, 3,`);
     expect(script).toContain("NULL, 10, 'block', NULL, NULL,");
-    expect(script).toContain("TIMESTAMP '2024-05-01T10:00:00.000Z'");
+    expect(script).toContain("TIMESTAMP '2024-05-01 10:00:00.000+00'");
     // A blocked volume rule keeps its old baseline: no baseline statement at all.
     expect(script).not.toContain('quality_baselines');
   });

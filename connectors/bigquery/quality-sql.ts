@@ -14,7 +14,8 @@ function num(value: number | null | undefined): string {
   return String(value);
 }
 
-const at = (iso: string): string => `TIMESTAMP ${literal(new Date(iso).toISOString())}`;
+/** A TIMESTAMP literal in GoogleSQL's canonical form ('YYYY-MM-DD HH:MM:SS.fff+00'), the one both BigQuery and the emulator read. */
+const at = (iso: string): string => `TIMESTAMP ${literal(`${new Date(iso).toISOString().replace('T', ' ').replace('Z', '')}+00`)}`;
 
 function resultRow(report: QualityReport, r: QualityRuleOutcome, position: number): string {
   return `(${[
