@@ -10,9 +10,10 @@ import type { BigQueryOps } from './ops.js';
 /**
  * The qualified layer on BigQuery: one view per table in `qualified_<domain>`, created or replaced
  * (core/qualified/sql.ts, BigQuery text). A view is only made when its raw table and the raw tables
- * its rules read exist with the columns it needs (BigQuery would accept a view over a missing table
- * and fail its readers); otherwise the table is skipped with the same reason as on DuckDB and an
- * older view of it is dropped. BigQuery has no transactional DDL: each view is replaced on its own
+ * its rules read exist with the columns it needs (checked from table metadata, so the reason names
+ * the missing table or columns rather than quoting a failed CREATE); otherwise the table is skipped
+ * with the same reason as on DuckDB and an older view of it is dropped (it would describe a contract
+ * that no longer holds). BigQuery has no transactional DDL: each view is replaced on its own
  * (CREATE OR REPLACE VIEW is atomic for that view), so during a build a reader may see some views
  * of the domain new and others old.
  *
