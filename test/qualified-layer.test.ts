@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDuckDbWarehouse, type DuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
 import { registry } from '../domains/index.js';
 import { qualifiedColumns } from '../core/qualified/columns.js';
+import { PortLoader } from './support/quality-fixture.js';
 
 /**
  * The qualified layer of the declared domains on a real DuckDB warehouse file: raw tables loaded
@@ -16,41 +17,10 @@ import { qualifiedColumns } from '../core/qualified/columns.js';
 let dir: string;
 let wh: DuckDbWarehouse;
 let reader: DuckDBConnection;
-let files = 0;
+let loader: PortLoader;
 
-/** A staged CSV line in contract column order; absent columns are NULL. */
-function csvLine(qualifiedName: string, values: Record<string, string | null>): string {
-  const table = registry.table(qualifiedName);
-  for (const name of Object.keys(values)) if (!table.columns.some((c) => c.name === name)) throw new Error(`${qualifiedName} has no column ${name}`);
-  return table.columns.map((c) => {
-    const v = values[c.name] ?? null;
-    if (v === null) return '';
-    return v === '' || /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-  }).join(',');
-}
-
-/** A backfill of one table through the port: prepare, one chunk, validate, swap in. */
-async function backfill(qualifiedName: string, rows: Record<string, string | null>[]): Promise<void> {
-  const [domain] = qualifiedName.split('.') as [string, string];
-  const table = registry.table(qualifiedName);
-  const file = join(dir, `load-${files++}.csv`);
-  writeFileSync(file, rows.map((r) => `${csvLine(qualifiedName, r)}\n`).join(''));
-  const loadId = `load_${files}`;
-  const { loadTable } = await wh.prepareLoad({ domain, table, loadId });
-  await wh.loadChunk({ loadTable, table, file, chunkIndex: 0, lineage: { sourceSystem: 'db2', loadId, sourcePosition: 'pg:0000000000000001:0000000000000001:1' } });
-  const validated = await wh.validateLoad({ loadTable, table });
-  expect(validated).toMatchObject({ rows: rows.length, duplicateKeys: 0 });
-  await wh.swapIn({ domain, table, loadTable });
-}
-
-/** Deletes rows the way change capture does: a 'd' event with the key, newer than the backfill. */
-async function deleteByCapture(qualifiedName: string, keys: Record<string, string>[]): Promise<void> {
-  const [domain] = qualifiedName.split('.') as [string, string];
-  const table = registry.table(qualifiedName);
-  const file = join(dir, `changes-${files++}.csv`);
-  writeFileSync(file, keys.map((k, i) => `${csvLine(qualifiedName, k)},d,pg:0000000000000009:0000000000000009:1,1700000000000,0,${i},\n`).join(''));
-  await wh.applyChanges({ domain, table, sourceSystem: 'db2', file, consumer: `qualified-test-${files}`, offsets: [{ topic: `t.${qualifiedName}`, partition: 0, nextOffset: String(keys.length) }] });
-}
+const backfill = (name: string, rows: Record<string, string | null>[]) => loader.backfill(name, rows);
+const deleteByCapture = (name: string, keys: Record<string, string>[]) => loader.deleteByCapture(name, keys);
 
 async function query(sql: string): Promise<(string | null)[][]> {
   return (await reader.runAndReadAll(sql)).getRowsJS().map((r) => r.map((v) => (v === null ? null : String(v))));
@@ -67,6 +37,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'factory-qualified-'));
   wh = await createDuckDbWarehouse({ path: join(dir, 'warehouse.duckdb') });
   reader = await wh.connectReader();
+  loader = new PortLoader(wh, dir, registry);
   await backfill('reference.exchange_rate', [
     { CURRENCY_CODE: 'USD', RATE_DATE: '2024-01-01', RATE_TO_EUR: '0.90000000', RATE_SOURCE: 'ECB', LOADED_TS: ts },
     { CURRENCY_CODE: 'USD', RATE_DATE: '2024-01-10', RATE_TO_EUR: '0.80000000', RATE_SOURCE: 'ECB', LOADED_TS: ts },

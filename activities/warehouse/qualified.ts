@@ -4,7 +4,7 @@ import type { DomainRegistry } from '../../domains/registry.js';
 export interface QualifiedActivityDeps {
   registry: DomainRegistry;
   /**
-   * The warehouse's qualified layer; undefined where it has none (BigQuery so far). backfillDomain
+   * The warehouse's qualified layer; undefined where it has none. backfillDomain
    * and backfillAll build the views once every table is in: failing there would fail a backfill
    * whose tables all landed, so without the capability every table is answered skipped, with why.
    */
@@ -29,7 +29,7 @@ export function createQualifiedActivities({ registry, warehouse, warehouseName }
       const domain = registry.domain(input.domain);
       const tables = input.tables === undefined ? [...domain.tables] : input.tables.map((name) => registry.table(`${domain.name}.${name}`));
       if (warehouse) return warehouse.buildQualifiedLayer({ domain: domain.name, tables });
-      const reason = `the qualified layer is not built on the ${warehouseName} warehouse yet (DuckDB only): no view`;
+      const reason = `the qualified layer is not built on the ${warehouseName} warehouse yet: no view`;
       return { domain: domain.name, views: [], skipped: tables.map((t) => ({ table: `${domain.name}.${t.name}`, reason })) };
     },
   };

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createBigQueryWarehouse } from '../../connectors/bigquery/warehouse.js';
 import { createDuckDbWarehouse } from '../../connectors/duckdb/warehouse.js';
-import type { LoadAndCapture } from '../../connectors/warehouse/port.js';
+import type { LoadAndCapture, OpenWarehouse } from '../../connectors/warehouse/port.js';
 import type { Config } from '../../core/config.js';
 import type { WarehouseDialect } from '../../core/sql/dialect.js';
 import { workflowsSetting } from '../../workers/capabilities.js';
@@ -19,8 +19,8 @@ export type WarehouseKind = WarehouseDialect;
 
 export interface BenchWarehouse {
   kind: WarehouseKind;
-  /** Opens the warehouse in this process; `name` tells DuckDB files apart. */
-  open(name: string): Promise<LoadAndCapture>;
+  /** Opens the warehouse in this process; `name` tells DuckDB files apart. Its other capabilities are in `provides`. */
+  open(name: string): Promise<LoadAndCapture & Pick<OpenWarehouse, 'provides'>>;
   /** Worker settings for the same warehouse; `name` as for open. */
   env(name: string): Record<string, string>;
   cleanup(): Promise<void>;

@@ -7,6 +7,7 @@ import { registry } from '../../domains/index.js';
 import { accessContextOf } from '../../domains/products.js';
 import { quarantineContractSuite } from '../../test/support/quarantine-contract-suite.js';
 import { warehouseContractSuite } from '../../test/support/warehouse-contract-suite.js';
+import { qualityContractSuite } from '../../test/support/quality-contract-suite.js';
 import { createBigQueryClient } from './client.js';
 import { createBigQueryWarehouse } from './warehouse.js';
 
@@ -142,4 +143,26 @@ describe.skipIf(unavailable !== undefined)('access policy on BigQuery (real)', (
       `https://bigquery.googleapis.com/bigquery/v2/projects/${projectId}/datasets/${published}/tables/bookings__booking__v1/rowAccessPolicies`, 'GET');
     expect(policies.rowAccessPolicies?.map((p) => p.rowAccessPolicyReference.policyId).sort()).toEqual(['agency_101', 'all_rows']);
   });
+});
+
+/**
+ * The quality store and qualified views against BigQuery itself: what the emulator may accept more
+ * loosely than GoogleSQL (it translates to DuckDB), such as the check and view SQL of every rule
+ * kind, and DROP VIEW. The suite's domains are fixed (qc, shop, reference): run it in a project no
+ * other run uses at the same time. Its datasets are dropped at the end; reports and baselines stay
+ * in `_factory`, which a later run replaces.
+ */
+qualityContractSuite({
+  name: 'BigQuery (real)',
+  dialect: 'bigquery',
+  unavailable,
+  open: () => createBigQueryWarehouse({ projectId: projectId!, location, maximumBytesBilled: 10 * 1024 ** 3 }),
+  async cleanup() {
+    const bq = createBigQueryClient({ projectId: projectId!, location });
+    for (const dataset of ['raw_qc', 'qualified_qc', 'published_qc', 'raw_shop', 'qualified_shop', 'published_shop', 'raw_reference', 'qualified_reference', 'published_reference']) {
+      await bq.dataset(dataset).delete({ force: true }).catch((error: { code?: number }) => {
+        if (error.code !== 404) throw error;
+      });
+    }
+  },
 });

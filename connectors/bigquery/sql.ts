@@ -78,6 +78,15 @@ export const controlTablesSql = [
      updated_at TIMESTAMP)`,
   `CREATE TABLE IF NOT EXISTS _factory.backfill_runs (domain STRING, table_name STRING, load_id STRING, row_count INT64,
      checksum STRING, duration_ms INT64, source_position STRING, recorded_at TIMESTAMP)`,
+  // The quality gate's runs, rule results and baselines (quality-sql.ts), as on DuckDB.
+  `CREATE TABLE IF NOT EXISTS _factory.quality_runs (report_id STRING, product STRING, domain STRING, status STRING,
+     rule_count INT64, duration_ms INT64, checked_at TIMESTAMP)`,
+  // sample_keys: a JSON array of at most 20 key texts; measured: the metrics as a JSON object.
+  `CREATE TABLE IF NOT EXISTS _factory.quality_reports (report_id STRING, position INT64, product STRING, domain STRING,
+     table_name STRING, rule_id STRING, kind STRING, severity STRING, metric FLOAT64, threshold FLOAT64, status STRING,
+     failing INT64, total INT64, sample_keys STRING, detail STRING, measured STRING, duration_ms INT64, checked_at TIMESTAMP)`,
+  `CREATE TABLE IF NOT EXISTS _factory.quality_baselines (domain STRING, table_name STRING, rule_id STRING, metrics STRING,
+     report_id STRING, recorded_at TIMESTAMP)`,
 ];
 
 export interface ApplyScriptInput {

@@ -14,6 +14,10 @@ import { ParquetWriter } from './parquet.js';
 import { createBigQueryRetention } from './retention.js';
 import { createBigQueryQuarantine, type BigQueryQuarantine } from './quarantine.js';
 import type { Retention } from '../warehouse/retention-port.js';
+import type { QualityStore } from '../warehouse/quality-port.js';
+import type { QualifiedLayer } from '../warehouse/qualified-port.js';
+import { createBigQueryQuality } from './quality-store.js';
+import { createBigQueryQualifiedLayer } from './qualified.js';
 import type { BigQueryOps } from './ops.js';
 import {
   applyScript, batchFields, changeLogFields, clusteringFields, controlTablesSql, duplicateKeysSql, rawTableFields, statsSql, tableLabels,
@@ -21,9 +25,9 @@ import {
 
 /**
  * The BigQuery warehouse, behind the same port as DuckDB (connectors/warehouse/port.ts), with the
- * capabilities of backfill, change capture, row quarantine (quarantine.ts) and change-log retention.
- * Quality reports, the qualified layer and publication are built on DuckDB only so far (issue 6): the
- * worker refuses to start for a workflow that needs one (workers/capabilities.ts).
+ * capabilities of backfill, change capture, row quarantine (quarantine.ts), change-log retention,
+ * the quality store (quality-store.ts) and the qualified views (qualified.ts). Publication is built on
+ * DuckDB only so far: the worker refuses to start for a workflow that needs it (workers/capabilities.ts).
  *
  * - Loads: each staged CSV chunk becomes a Parquet file (parquet.ts) and one load job into the load
  *   table. The job id is derived from the load (table, generation) and the chunk index; runJob never
@@ -44,7 +48,7 @@ export interface BigQueryWarehouseOptions extends BigQueryClientOptions {
 }
 
 /** What BigQuery provides of the port so far. */
-export const bigQueryCapabilities = ['load', 'reads', 'changeApply', 'retention', 'quarantine'] as const satisfies readonly Capability[];
+export const bigQueryCapabilities = ['load', 'reads', 'changeApply', 'retention', 'quarantine', 'qualityStore', 'qualifiedLayer'] as const satisfies readonly Capability[];
 type BigQueryCapability = (typeof bigQueryCapabilities)[number];
 
 export async function createBigQueryWarehouse(options: BigQueryWarehouseOptions): Promise<BigQueryWarehouse> {
@@ -58,9 +62,11 @@ const jobPrefix = 'factory';
 const hash = (text: string): string => md5Hex(text).slice(0, 20);
 
 /** Opened by createBigQueryWarehouse only. */
-export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, WarehouseLoad, WarehouseReads, ChangeApply, Retention, Quarantine {
+export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, WarehouseLoad, WarehouseReads, ChangeApply, Retention, Quarantine, QualityStore, QualifiedLayer {
   readonly kind = 'bigquery';
-  readonly provides: Provided<BigQueryCapability> = { load: this, reads: this, changeApply: this, retention: this, quarantine: this };
+  readonly provides: Provided<BigQueryCapability> = {
+    load: this, reads: this, changeApply: this, retention: this, quarantine: this, qualityStore: this, qualifiedLayer: this,
+  };
   /** One merger per table: BigQuery queues mutating DML per table, and the offsets check must not race. */
   private tableQueues = new Map<string, Promise<unknown>>();
 
@@ -84,6 +90,8 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
     };
     this.retention = createBigQueryRetention(this.ops);
     this.quarantine = createBigQueryQuarantine(this.ops);
+    this.quality = createBigQueryQuality(this.ops);
+    this.qualifiedLayer = createBigQueryQualifiedLayer(this.ops);
   }
 
   private q<T = Record<string, unknown>>(sql: string, extra: Omit<QueryOptions, 'maximumBytesBilled'> = {}): Promise<T[]> {
@@ -304,6 +312,16 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
   quarantineLoad: Quarantine['quarantineLoad'] = (input) => this.quarantine.quarantineLoad(input);
   replayQuarantine: Quarantine['replayQuarantine'] = (input) => this.quarantine.replayQuarantine(input);
   quarantineSummary: Quarantine['quarantineSummary'] = (input) => this.quarantine.quarantineSummary(input);
+
+  // Quality gate (quality-store.ts) and qualified views (qualified.ts).
+  private readonly quality: QualityStore;
+  private readonly qualifiedLayer: QualifiedLayer;
+  qualityTarget: QualityStore['qualityTarget'] = (input) => this.quality.qualityTarget(input);
+  runQualityQuery: QualityStore['runQualityQuery'] = (input) => this.quality.runQualityQuery(input);
+  storeQualityReport: QualityStore['storeQualityReport'] = (input) => this.quality.storeQualityReport(input);
+  lastQualityReport: QualityStore['lastQualityReport'] = (input) => this.quality.lastQualityReport(input);
+  qualityBaselines: QualityStore['qualityBaselines'] = (input) => this.quality.qualityBaselines(input);
+  buildQualifiedLayer: QualifiedLayer['buildQualifiedLayer'] = (input) => this.qualifiedLayer.buildQualifiedLayer(input);
 
   private async applyChangesNow({ domain, table, sourceSystem, file, consumer, offsets }: ApplyChangesInput): Promise<ApplyChangesResult> {
     const stored = await this.storedOffsets(consumer);

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { lineageKept, qualifiedDependencies, qualifiedViewSql } from '../../core/qualified/sql.js';
-import type { TableContract } from '../../contracts/contract.js';
+import { qualifiedViewSql } from '../../core/qualified/sql.js';
+import { viewBlocker, viewColumnCount } from '../../core/qualified/readiness.js';
 import type { BuildQualifiedLayerInput, BuildQualifiedLayerResult, QualifiedViewOutcome, SkippedQualifiedView } from '../warehouse/qualified-port.js';
 import { layerSchema } from '../warehouse/port.js';
 import { ident, qualified } from '../../core/sql/duckdb.js';
@@ -32,26 +32,6 @@ async function rawColumns(db: DuckDBConnection): Promise<Columns> {
   return columns;
 }
 
-/** Why the raw table `domain.table` cannot feed a view, or undefined when it can. */
-function missing(columns: Columns, domain: string, table: string, needed: readonly string[]): string | undefined {
-  const name = `${layerSchema('raw', domain)}.${table}`;
-  const have = columns.get(name);
-  if (have === undefined) return `raw table ${name} does not exist (not backfilled or captured yet)`;
-  const absent = needed.filter((c) => !have.has(c));
-  if (absent.length > 0) return `raw table ${name} lacks column(s) ${absent.join(', ')} of the contract (backfill it again)`;
-  return undefined;
-}
-
-function blocker(columns: Columns, domain: string, table: TableContract): string | undefined {
-  const own = missing(columns, domain, table.name, [...table.columns.map((c) => c.name), ...lineageKept]);
-  if (own !== undefined) return own;
-  for (const dependency of qualifiedDependencies(table)) {
-    const reason = missing(columns, dependency.domain, dependency.table, dependency.columns);
-    if (reason !== undefined) return `its business rules read ${dependency.domain}.${dependency.table}: ${reason}`;
-  }
-  return undefined;
-}
-
 export async function buildDuckDbQualifiedLayer(db: DuckDBConnection, { domain, tables }: BuildQualifiedLayerInput): Promise<BuildQualifiedLayerResult> {
   const columns = await rawColumns(db);
   const tombstones = (d: string, t: string) => columns.get(`${layerSchema('raw', d)}.${t}`)?.has('_deleted') ?? false;
@@ -62,7 +42,7 @@ export async function buildDuckDbQualifiedLayer(db: DuckDBConnection, { domain, 
   try {
     await db.run(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
     for (const table of tables) {
-      const reason = blocker(columns, domain, table);
+      const reason = viewBlocker((d, t) => columns.get(`${layerSchema('raw', d)}.${t}`), domain, table);
       if (reason !== undefined) {
         skipped.push({ table: `${domain}.${table.name}`, reason });
         await db.run(`DROP VIEW IF EXISTS ${qualified(schema, table.name)}`);
@@ -72,8 +52,7 @@ export async function buildDuckDbQualifiedLayer(db: DuckDBConnection, { domain, 
         domain, table, dialect: 'duckdb', tombstones,
         resolve: (d, t, layer) => qualified(layerSchema(layer, d), t),
       }));
-      const outputs = table.businessRules.filter((r) => r.kind !== 'trim').length;
-      views.push({ table: `${domain}.${table.name}`, view: `${schema}.${table.name}`, columns: table.columns.length + outputs + lineageKept.length, tombstoneFilter: tombstones(domain, table.name) });
+      views.push({ table: `${domain}.${table.name}`, view: `${schema}.${table.name}`, columns: viewColumnCount(table), tombstoneFilter: tombstones(domain, table.name) });
     }
     await db.run('COMMIT');
   } catch (error) {

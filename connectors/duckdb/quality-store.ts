@@ -3,8 +3,9 @@ import { listValue } from '@duckdb/node-api';
 import type { CheckMetrics } from '../../core/quality/types.js';
 import { baselinesToKeep, type QualityBaseline, type QualityReport, type QualityRuleOutcome } from '../../core/quality-report.js';
 import type {
-  QualityTargetInput, QualityTargetResult, QualityValue, QualityStore, RunQualityQueryInput, RunQualityQueryResult,
+  QualityTargetInput, QualityTargetResult, QualityStore, RunQualityQueryInput, RunQualityQueryResult,
 } from '../warehouse/quality-port.js';
+import { toQualityValue } from '../../core/quality/values.js';
 import { layerSchema } from '../warehouse/port.js';
 import { qualified } from '../../core/sql/duckdb.js';
 import { quarantineTableName } from './quarantine-sql.js';
@@ -94,6 +95,8 @@ export function createDuckDbQuality({ instance, writer, serial }: DuckDbQualityD
     },
 
     qualityBaselines({ tables }: { tables: Array<{ domain: string; table: string }> }): Promise<QualityBaseline[]> {
+      // An empty list has no item type DuckDB could bind.
+      if (tables.length === 0) return Promise.resolve([]);
       return read(async (reader) => {
         const names = listValue(tables.map((t) => `${t.domain}.${t.table}`));
         return (await rows(reader, baselinesSql, [names])).map((r) => ({
@@ -122,24 +125,4 @@ function outcomeOf(r: unknown[]): QualityRuleOutcome {
   if (r[8] !== null) outcome.failing = Number(r[8]);
   if (r[9] !== null) outcome.total = Number(r[9]);
   return outcome;
-}
-
-/**
- * A DuckDB value as plain JSON: integers beyond 2^53 (counts and sums come back as BIGINT/HUGEINT)
- * as decimal text, timestamps as ISO text, list elements as text (sample keys), blobs as hex.
- */
-export function toQualityValue(value: unknown): QualityValue {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
-  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
-  if (typeof value === 'string' || typeof value === 'boolean') return value;
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? String(value) : value.toISOString();
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('hex');
-  if (Array.isArray(value)) {
-    return value.map((item) => {
-      const v = toQualityValue(item);
-      return v === null || typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
-    });
-  }
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }

@@ -1,4 +1,5 @@
 import type { QualityBaseline, QualityReport } from '../../core/quality-report.js';
+import type { QualityValue } from '../../core/quality/values.js';
 
 /**
  * What the warehouse owner offers the quality gate: run one check query inside the warehouse
@@ -7,7 +8,7 @@ import type { QualityBaseline, QualityReport } from '../../core/quality-report.j
  */
 
 /** A value of a check's result row, safe in JSON: big integers past 2^53 arrive as decimal text. */
-export type QualityValue = number | string | boolean | null | QualityValue[];
+export type { QualityValue } from '../../core/quality/values.js';
 
 export interface QualityTargetInput { domain: string; table: string }
 export interface QualityTargetResult {
