@@ -77,6 +77,13 @@ export const controlTablesSql = [
      updated_at TIMESTAMP)`,
   `CREATE TABLE IF NOT EXISTS _factory.backfill_runs (domain STRING, table_name STRING, load_id STRING, row_count INT64,
      checksum STRING, duration_ms INT64, source_position STRING, recorded_at TIMESTAMP)`,
+  // Publication (publish.ts): snapshots taken, which view serves which table, promotions, and the version pointer the views read.
+  `CREATE TABLE IF NOT EXISTS _factory.product_snapshots (domain STRING, product STRING, version INT64, table_ref STRING,
+     snapshot STRING, source STRING, row_count INT64, checksum STRING, taken_at TIMESTAMP)`,
+  `CREATE TABLE IF NOT EXISTS _factory.published_views (domain STRING, product STRING, table_ref STRING, view_name STRING,
+     version INT64, promoted_at TIMESTAMP)`,
+  'CREATE TABLE IF NOT EXISTS _factory.product_promotions (domain STRING, product STRING, version INT64, promoted_at TIMESTAMP)',
+  'CREATE TABLE IF NOT EXISTS _factory.published_versions (domain STRING, product STRING, version INT64, promoted_at TIMESTAMP)',
 ];
 
 export interface ApplyScriptInput {

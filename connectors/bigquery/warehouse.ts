@@ -14,6 +14,10 @@ import { createBigQueryClient, query, runJob, succeededJob, withRetry, type BigQ
 import { ParquetWriter } from './parquet.js';
 import { createBigQueryRetention } from './retention.js';
 import type { Retention } from '../warehouse/retention-port.js';
+import { createBigQueryPublish } from './publish.js';
+import { createBigQueryAccess } from './access.js';
+import type { Publication } from '../warehouse/publish-port.js';
+import type { AccessViews } from '../warehouse/access-port.js';
 import type { BigQueryOps } from './ops.js';
 import {
   applyScript, batchFields, changeLogFields, clusteringFields, controlTablesSql, duplicateKeysSql, rawTableFields, statsSql, tableLabels,
@@ -45,7 +49,7 @@ export interface BigQueryWarehouseOptions extends BigQueryClientOptions {
 }
 
 /** What BigQuery provides of the port so far. */
-export const bigQueryCapabilities = ['load', 'reads', 'changeApply', 'retention'] as const satisfies readonly Capability[];
+export const bigQueryCapabilities = ['load', 'reads', 'changeApply', 'retention', 'publication', 'accessViews'] as const satisfies readonly Capability[];
 type BigQueryCapability = (typeof bigQueryCapabilities)[number];
 
 export async function createBigQueryWarehouse(options: BigQueryWarehouseOptions): Promise<BigQueryWarehouse> {
@@ -59,9 +63,9 @@ const jobPrefix = 'factory';
 const hash = (text: string): string => md5Hex(text).slice(0, 20);
 
 /** Opened by createBigQueryWarehouse only. */
-export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, WarehouseLoad, WarehouseReads, ChangeApply, Retention {
+export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, WarehouseLoad, WarehouseReads, ChangeApply, Retention, Publication, AccessViews {
   readonly kind = 'bigquery';
-  readonly provides: Provided<BigQueryCapability> = { load: this, reads: this, changeApply: this, retention: this };
+  readonly provides: Provided<BigQueryCapability> = { load: this, reads: this, changeApply: this, retention: this, publication: this, accessViews: this };
   /** One merger per table: BigQuery queues mutating DML per table, and the offsets check must not race. */
   private tableQueues = new Map<string, Promise<unknown>>();
 
@@ -84,6 +88,8 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
       inTableQueue: (key, work) => this.inTableQueue(key, work),
     };
     this.retention = createBigQueryRetention(this.ops);
+    this.publication = createBigQueryPublish(this.ops);
+    this.access = createBigQueryAccess(this.ops);
   }
 
   private q<T = Record<string, unknown>>(sql: string, extra: Omit<QueryOptions, 'maximumBytesBilled'> = {}): Promise<T[]> {
@@ -291,10 +297,20 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
     return run;
   }
 
-  // Retention: change-log rows past their age (retention.ts); no snapshots here yet.
+  // Retention: change-log rows and superseded snapshots past their age (retention.ts).
   private readonly retention: Retention;
   pruneChangeLog: Retention['pruneChangeLog'] = (input) => this.retention.pruneChangeLog(input);
   pruneSnapshots: Retention['pruneSnapshots'] = (input) => this.retention.pruneSnapshots(input);
+
+  // Publication (publish.ts: reader views through a version pointer) and secured views (access.ts).
+  private readonly publication: Publication;
+  snapshotProduct: Publication['snapshotProduct'] = (input) => this.publication.snapshotProduct(input);
+  promoteProduct: Publication['promoteProduct'] = (input) => this.publication.promoteProduct(input);
+  dropSnapshot: Publication['dropSnapshot'] = (input) => this.publication.dropSnapshot(input);
+  publishedProduct: Publication['publishedProduct'] = (input) => this.publication.publishedProduct(input);
+  private readonly access: AccessViews;
+  agencyIds: AccessViews['agencyIds'] = () => this.access.agencyIds();
+  buildAccessViews: AccessViews['buildAccessViews'] = (input) => this.access.buildAccessViews(input);
 
   private async applyChangesNow({ domain, table, sourceSystem, file, consumer, offsets }: ApplyChangesInput): Promise<ApplyChangesResult> {
     const stored = await this.storedOffsets(consumer);
