@@ -10,13 +10,11 @@ describe('checkWorkflowCapabilities', () => {
     expect(() => checkWorkflowCapabilities({ warehouse: 'duckdb', provided: warehouseCapabilities.duckdb, workflows: 'all' })).not.toThrow();
   });
 
-  it('refuses a BigQuery worker for a workflow needing publication, naming workflow, capability, warehouse and the way out', () => {
+  it('refuses a BigQuery worker for a workflow needing the quality store, naming workflow, capability, warehouse and the way out', () => {
     const run = () => checkWorkflowCapabilities({ warehouse: 'bigquery', provided: warehouseCapabilities.bigquery, workflows: ['backfillTable', 'publishDataProduct'] });
-    expect(run).toThrow("warehouse bigquery lacks capability 'publication' needed by workflow publishDataProduct; "
-      + "warehouse bigquery lacks capability 'qualityStore' needed by workflow publishDataProduct; "
-      + "warehouse bigquery lacks capability 'accessViews' needed by workflow publishDataProduct; "
+    expect(run).toThrow("warehouse bigquery lacks capability 'qualityStore' needed by workflow publishDataProduct; "
       + 'set FACTORY_WORKFLOWS to the workflows it can run '
-      + '(selfCheck,backfillTable,backfillDomain,backfillAll,warehouseStats,verifyTables,cdcIngest,schemaChangeApproval,retentionRun) or FACTORY_WAREHOUSE=duckdb');
+      + '(selfCheck,backfillTable,backfillDomain,backfillAll,warehouseStats,verifyTables,cdcIngest,schemaChangeApproval,retentionRun,buildAccessViews) or FACTORY_WAREHOUSE=duckdb');
   });
 
   it("refuses 'all' on BigQuery, naming each workflow it cannot serve", () => {
@@ -26,10 +24,11 @@ describe('checkWorkflowCapabilities', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    for (const workflow of ['buildQualifiedLayers', 'replayQuarantine', 'quarantineStatus', 'qualityGate', 'lastQualityReport', 'publishDataProduct', 'buildAccessViews']) {
+    for (const workflow of ['buildQualifiedLayers', 'replayQuarantine', 'quarantineStatus', 'qualityGate', 'lastQualityReport', 'publishDataProduct']) {
       expect(message).toContain(`needed by workflow ${workflow}`);
     }
     expect(message).not.toContain('needed by workflow backfillTable');
+    expect(message).not.toContain('needed by workflow buildAccessViews');
   });
 
   it('passes BigQuery with the workflows it can run', () => {
