@@ -3,9 +3,9 @@ import { InvalidInputError } from '../../core/errors.js';
 import { ident, qualified } from '../../core/sql/bigquery.js';
 import { layerSchema } from '../warehouse/load-port.js';
 import {
-  assertDistinctTables, publishedViewName, snapshotTableName,
+  assertDistinctTables, publishedViewName, snapshotMissing, snapshotTableName,
   type ProductTableRef, type ProductVersionTables, type PromoteProductResult, type PublishedProductInput, type PublishedProductResult,
-  type PublishedViewStats, type Publication, type SnapshotProductResult, type SnapshotTableResult,
+  type PublishedViewStats, type Publication, type SnapshotProductResult,
 } from '../warehouse/publish-port.js';
 import { authorizeDatasets } from './authorize.js';
 import { runJob, withRetry } from './client.js';
@@ -126,14 +126,7 @@ export function createBigQueryPublish(ops: BigQueryOps): BigQueryPublication {
           'SELECT table_ref, snapshot, source, row_count, checksum FROM _factory.product_snapshots WHERE domain = @domain AND product = @product AND version = @version',
           { params: { domain, product, version } });
         const known = new Map(taken.map((r) => [r.table_ref, { table: r.table_ref, snapshot: r.snapshot, from: r.source, rows: Number(r.row_count), checksum: String(r.checksum) }]));
-        const results: SnapshotTableResult[] = [];
-        for (const t of tables) {
-          const ref = `${t.domain}.${t.table}`;
-          const done = known.get(ref);
-          if (done) {
-            results.push(done);
-            continue;
-          }
+        return snapshotMissing(tables, known, async (t, ref) => {
           const [dataset, name] = snapshotTableName(domain, product, t.table, version);
           const source = await sourceOf(`${domain}.${product}`, t);
           // OR REPLACE: a copy left by a call that failed before recording it is taken again, whole.
@@ -143,9 +136,8 @@ export function createBigQueryPublish(ops: BigQueryOps): BigQueryPublication {
             VALUES (@domain, @product, @version, @ref, @snapshot, @source, @rows, @checksum, CURRENT_TIMESTAMP())`, {
             params: { domain, product, version, ref, snapshot: result.snapshot, source: result.from, rows: result.rows, checksum: result.checksum },
           });
-          results.push(result);
-        }
-        return { tables: results, alreadyTaken: tables.every((t) => known.has(`${t.domain}.${t.table}`)) };
+          return result;
+        });
       });
     },
 
