@@ -7,7 +7,7 @@ import { publishedViewName } from '../warehouse/publish-port.js';
 import { withRetry } from './client.js';
 import { authorizeDatasets } from './authorize.js';
 import type { BigQueryOps } from './ops.js';
-import { pathOf } from './publish-sql.js';
+import { dropViewSql, pathOf } from './publish-sql.js';
 
 /**
  * Secured views on BigQuery (access-port.ts): per role a dataset `access_<role>` with a view per
@@ -29,7 +29,7 @@ import { pathOf } from './publish-sql.js';
 const redactSql = (message: string) => message.split('\n')[0]!.replace(/[0-9a-f]{32,}/gi, '[redacted]');
 
 export function createBigQueryAccess(ops: BigQueryOps): AccessViews {
-  const { q, client, projectId, tableExists, ensureDataset, dropTable } = ops;
+  const { q, client, projectId, tableExists, ensureDataset } = ops;
   async function columnsOf(dataset: string, name: string): Promise<string[]> {
     if (!(await tableExists(dataset, name))) return [];
     const [metadata] = await withRetry(() => client.dataset(dataset).table(name).getMetadata());
@@ -98,7 +98,7 @@ export function createBigQueryAccess(ops: BigQueryOps): AccessViews {
       }
       const kept = new Set(outcomes.map((o) => o.view));
       const dropped = (await existingViews(domain, product)).filter((v) => !kept.has(v));
-      for (const v of dropped) await dropTable(...(v.split('.') as [string, string]));
+      for (const v of dropped) await q(dropViewSql(projectId, ...(v.split('.') as [string, string])));
       return { product: `${domain}.${product}`, views: outcomes, dropped };
     },
   };

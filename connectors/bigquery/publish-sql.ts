@@ -42,6 +42,9 @@ export function relationStatsSql(relation: string, fields: TableField[]): string
 /** `project.dataset.name` as one quoted path: a view must name what it reads in full. */
 export const pathOf = (project: string, dataset: string, name: string): string => ident(`${project}.${dataset}.${name}`);
 
+/** DDL, not tables.delete: the emulator deletes a view through that API as a table, and fails. */
+export const dropViewSql = (project: string, dataset: string, name: string): string => `DROP VIEW IF EXISTS ${pathOf(project, dataset, name)}`;
+
 const typeNames: Record<string, string> = { INTEGER: 'INT64', FLOAT: 'FLOAT64', BOOLEAN: 'BOOL' };
 const sqlType = (field: TableField): string => typeNames[field.type!] ?? field.type!;
 

@@ -10,7 +10,7 @@ import {
 import { authorizeDatasets } from './authorize.js';
 import { runJob, withRetry } from './client.js';
 import type { BigQueryOps } from './ops.js';
-import { pathOf, pointerTable, promoteScript, readerViewSql, relationStatsSql, type ViewBranch } from './publish-sql.js';
+import { dropViewSql, pathOf, pointerTable, promoteScript, readerViewSql, relationStatsSql, type ViewBranch } from './publish-sql.js';
 
 /**
  * Publication on BigQuery (publish-port.ts). Snapshots are tables copied from the qualified view (or
@@ -168,7 +168,7 @@ export function createBigQueryPublish(ops: BigQueryOps): BigQueryPublication {
         await settle(domain, product);
         const kept = new Set(views.map((v) => v.view));
         const droppedViews = (await productViews(domain, product)).filter((v) => !kept.has(v));
-        for (const v of droppedViews) await dropTable(...(v.split('.') as [string, string]));
+        for (const v of droppedViews) await q(dropViewSql(projectId, ...(v.split('.') as [string, string])));
         // As readers see it after the commit.
         const served: PublishedViewStats[] = [];
         for (const v of views) served.push({ ...v, ...(await stats(...(v.view.split('.') as [string, string]))) });
