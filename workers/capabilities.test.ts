@@ -10,7 +10,7 @@ describe('checkWorkflowCapabilities', () => {
     expect(() => checkWorkflowCapabilities({ warehouse: 'duckdb', provided: warehouseCapabilities.duckdb, workflows: 'all' })).not.toThrow();
   });
 
-  it('refuses a BigQuery worker for a workflow needing publication, naming workflow, capability, warehouse and the way out', () => {
+  it('refuses a BigQuery worker for a workflow needing the quality store, naming workflow, capability, warehouse and the way out', () => {
     const run = () => checkWorkflowCapabilities({ warehouse: 'bigquery', provided: warehouseCapabilities.bigquery, workflows: ['backfillTable', 'publishDataProduct'] });
     expect(run).toThrow("warehouse bigquery lacks capability 'publication' needed by workflow publishDataProduct; "
       + "warehouse bigquery lacks capability 'accessViews' needed by workflow publishDataProduct; "

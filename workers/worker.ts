@@ -145,7 +145,8 @@ function pseudonymKey(config: Config): Uint8Array {
   return key.bytes();
 }
 
-async function openWarehouse(config: Config): Promise<OpenWarehouse> {
+/** The warehouse the configuration names (tests open it after the workers stop, to read what they left). */
+export async function openWarehouse(config: Config): Promise<OpenWarehouse> {
   if (config.FACTORY_WAREHOUSE === 'bigquery') {
     const projectId = config.GOOGLE_CLOUD_PROJECT;
     if (!projectId) throw new Error('FACTORY_WAREHOUSE=bigquery needs GOOGLE_CLOUD_PROJECT (the project id; factory-local for the emulator)');

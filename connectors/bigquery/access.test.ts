@@ -10,9 +10,10 @@ import { accessContextOf } from '../../domains/products.js';
 import { createBigQueryClient } from './client.js';
 
 /**
- * The secured views of the access policy on the BigQuery emulator, authorized-view style: a dataset
- * per role, views over the published datasets (written here as tables shaped like the published
- * views: the BigQuery adapter has no publication yet). What the emulator has no API for (taxonomy,
+ * The secured-view DDL core/access/bigquery.ts generates, on the BigQuery emulator: a dataset per
+ * role, views over the published datasets (written here as tables shaped like the published views),
+ * pseudonyms equal to DuckDB's. The adapter builds the same views through its port in the
+ * publication contract suite (test/support/publication-contract-suite.ts). What the emulator has no API for (taxonomy,
  * data policies, row access policies) is checked as payloads by core/access/bigquery.test.ts and
  * applied by real.test.ts when BigQuery credentials are present.
  */

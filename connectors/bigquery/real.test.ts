@@ -6,6 +6,7 @@ import { bigQueryAccessPlan, columnTagPatches, rowAccessPolicyDdl } from '../../
 import { registry } from '../../domains/index.js';
 import { accessContextOf } from '../../domains/products.js';
 import { quarantineContractSuite } from '../../test/support/quarantine-contract-suite.js';
+import type { EffectiveTable } from '../../core/access/policy.js';
 import { warehouseContractSuite } from '../../test/support/warehouse-contract-suite.js';
 import { qualityContractSuite } from '../../test/support/quality-contract-suite.js';
 import { createBigQueryClient } from './client.js';
@@ -165,4 +166,42 @@ qualityContractSuite({
       });
     }
   },
+});
+
+/**
+ * Publication and secured views through the adapter on BigQuery itself: what the emulator cannot
+ * show is the access lists. The published dataset must be an authorized dataset of `_factory` (its
+ * views read the version pointer there) and each role's dataset one of the published dataset.
+ */
+describe.skipIf(unavailable !== undefined)('publication and secured views on BigQuery (real)', () => {
+  const run = `factory_it_pub_${Date.now().toString(36)}`;
+  const bq = () => createBigQueryClient({ projectId: projectId!, location });
+  afterAll(async () => {
+    if (unavailable) return;
+    for (const dataset of [`raw_${run}`, `published_${run}`, `access_it_${run}`]) await bq().dataset(dataset).delete({ force: true }).catch(() => undefined);
+  });
+
+  it('promotes through the pointer and authorizes the datasets the views read', async () => {
+    const wh = await createBigQueryWarehouse({ projectId: projectId!, location, maximumBytesBilled: 10 * 1024 ** 3 });
+    try {
+      await bq().createDataset(`raw_${run}`, { location });
+      await bq().query({ query: `CREATE TABLE \`${projectId}.raw_${run}.stay\` AS SELECT 1 AS STAY_ID, 'a' AS NOTE, FALSE AS _deleted`, location });
+      const version = { domain: run, product: 'stays', version: 1, tables: [{ domain: run, table: 'stay' }] };
+      await wh.snapshotProduct(version);
+      const promoted = await wh.promoteProduct(version);
+      expect(promoted.views).toEqual([expect.objectContaining({ view: `published_${run}.stays__stay`, rows: 1 })]);
+      const entries = async (dataset: string) => ((await bq().dataset(dataset).getMetadata())[0].access as Array<{ dataset?: { dataset?: { datasetId?: string } } }>)
+        .map((a) => a.dataset?.dataset?.datasetId).filter(Boolean);
+      expect(await entries('_factory')).toContain(`published_${run}`);
+      const table: EffectiveTable = { table: `${run}.stay`, columns: [{ name: 'STAY_ID', type: 'INTEGER', pii: 'none', treatment: 'clear', derivedFrom: [] }] };
+      await wh.buildAccessViews({
+        domain: run, product: 'stays', key: new Uint8Array(32), sources: { [`${run}.stay`]: [`published_${run}`, 'stays__stay'] },
+        views: [{ role: 'analyst', schema: `access_it_${run}`, view: `${run}__stays__stay`, table }],
+      });
+      expect(await entries(`published_${run}`)).toContain(`access_it_${run}`);
+    } finally {
+      await wh.close();
+      await bq().query({ query: `DELETE FROM _factory.published_versions WHERE domain = '${run}'`, location }).catch(() => undefined);
+    }
+  });
 });

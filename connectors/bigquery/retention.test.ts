@@ -42,7 +42,7 @@ describe.skipIf(unavailable !== undefined)('BigQuery change-log retention on the
     expect(await read(`SELECT COUNT(*) AS n FROM raw_rt.stay__changes WHERE _ingested_at >= TIMESTAMP('${cutoff}')`)).toEqual([{ n: 2 }]);
     expect(await wh.pruneChangeLog(input)).toEqual({ changeLog: 'raw_rt.stay__changes', exists: true, before: 2, deleted: 0, after: 2 });
     expect(await wh.pruneChangeLog({ ...input, table: 'never_captured' })).toMatchObject({ exists: false, deleted: 0 });
-    // No publication on BigQuery: no product has snapshots to prune.
+    // A product never published has no snapshots to prune (the publication contract suite prunes published ones).
     expect(await wh.pruneSnapshots({ domain: 'rt', product: 'stays', cutoff })).toEqual({ servedVersion: null, dropped: [], kept: [] });
   });
 });

@@ -87,6 +87,13 @@ export const controlTablesSql = [
      failing INT64, total INT64, sample_keys STRING, detail STRING, measured STRING, duration_ms INT64, checked_at TIMESTAMP)`,
   `CREATE TABLE IF NOT EXISTS _factory.quality_baselines (domain STRING, table_name STRING, rule_id STRING, metrics STRING,
      report_id STRING, recorded_at TIMESTAMP)`,
+  // Publication (publish.ts): snapshots taken, which view serves which table, promotions, and the version pointer the views read.
+  `CREATE TABLE IF NOT EXISTS _factory.product_snapshots (domain STRING, product STRING, version INT64, table_ref STRING,
+     snapshot STRING, source STRING, row_count INT64, checksum STRING, taken_at TIMESTAMP)`,
+  `CREATE TABLE IF NOT EXISTS _factory.published_views (domain STRING, product STRING, table_ref STRING, view_name STRING,
+     version INT64, promoted_at TIMESTAMP)`,
+  'CREATE TABLE IF NOT EXISTS _factory.product_promotions (domain STRING, product STRING, version INT64, promoted_at TIMESTAMP)',
+  'CREATE TABLE IF NOT EXISTS _factory.published_versions (domain STRING, product STRING, version INT64, promoted_at TIMESTAMP)',
 ];
 
 export interface ApplyScriptInput {

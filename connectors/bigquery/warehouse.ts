@@ -18,6 +18,10 @@ import type { QualityStore } from '../warehouse/quality-port.js';
 import type { QualifiedLayer } from '../warehouse/qualified-port.js';
 import { createBigQueryQuality } from './quality-store.js';
 import { createBigQueryQualifiedLayer } from './qualified.js';
+import { createBigQueryPublish } from './publish.js';
+import { createBigQueryAccess } from './access.js';
+import type { Publication } from '../warehouse/publish-port.js';
+import type { AccessViews } from '../warehouse/access-port.js';
 import type { BigQueryOps } from './ops.js';
 import {
   applyScript, batchFields, changeLogFields, clusteringFields, controlTablesSql, duplicateKeysSql, rawTableFields, statsSql, tableLabels,
@@ -48,7 +52,9 @@ export interface BigQueryWarehouseOptions extends BigQueryClientOptions {
 }
 
 /** What BigQuery provides of the port so far. */
-export const bigQueryCapabilities = ['load', 'reads', 'changeApply', 'retention', 'quarantine', 'qualityStore', 'qualifiedLayer'] as const satisfies readonly Capability[];
+export const bigQueryCapabilities = [
+  'load', 'reads', 'changeApply', 'retention', 'quarantine', 'qualityStore', 'qualifiedLayer', 'publication', 'accessViews',
+] as const satisfies readonly Capability[];
 type BigQueryCapability = (typeof bigQueryCapabilities)[number];
 
 export async function createBigQueryWarehouse(options: BigQueryWarehouseOptions): Promise<BigQueryWarehouse> {
@@ -62,10 +68,11 @@ const jobPrefix = 'factory';
 const hash = (text: string): string => md5Hex(text).slice(0, 20);
 
 /** Opened by createBigQueryWarehouse only. */
-export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, WarehouseLoad, WarehouseReads, ChangeApply, Retention, Quarantine, QualityStore, QualifiedLayer {
+export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, WarehouseLoad, WarehouseReads, ChangeApply, Retention, Quarantine,
+  QualityStore, QualifiedLayer, Publication, AccessViews {
   readonly kind = 'bigquery';
   readonly provides: Provided<BigQueryCapability> = {
-    load: this, reads: this, changeApply: this, retention: this, quarantine: this, qualityStore: this, qualifiedLayer: this,
+    load: this, reads: this, changeApply: this, retention: this, quarantine: this, qualityStore: this, qualifiedLayer: this, publication: this, accessViews: this,
   };
   /** One merger per table: BigQuery queues mutating DML per table, and the offsets check must not race. */
   private tableQueues = new Map<string, Promise<unknown>>();
@@ -92,6 +99,8 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
     this.quarantine = createBigQueryQuarantine(this.ops);
     this.quality = createBigQueryQuality(this.ops);
     this.qualifiedLayer = createBigQueryQualifiedLayer(this.ops);
+    this.publication = createBigQueryPublish(this.ops);
+    this.access = createBigQueryAccess(this.ops);
   }
 
   private q<T = Record<string, unknown>>(sql: string, extra: Omit<QueryOptions, 'maximumBytesBilled'> = {}): Promise<T[]> {
@@ -302,7 +311,7 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
     return run;
   }
 
-  // Retention: change-log rows past their age (retention.ts); no snapshots here yet.
+  // Retention: change-log rows and superseded snapshots past their age (retention.ts).
   private readonly retention: Retention;
   pruneChangeLog: Retention['pruneChangeLog'] = (input) => this.retention.pruneChangeLog(input);
   pruneSnapshots: Retention['pruneSnapshots'] = (input) => this.retention.pruneSnapshots(input);
@@ -322,6 +331,16 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
   lastQualityReport: QualityStore['lastQualityReport'] = (input) => this.quality.lastQualityReport(input);
   qualityBaselines: QualityStore['qualityBaselines'] = (input) => this.quality.qualityBaselines(input);
   buildQualifiedLayer: QualifiedLayer['buildQualifiedLayer'] = (input) => this.qualifiedLayer.buildQualifiedLayer(input);
+
+  // Publication (publish.ts: reader views through a version pointer) and secured views (access.ts).
+  private readonly publication: Publication;
+  snapshotProduct: Publication['snapshotProduct'] = (input) => this.publication.snapshotProduct(input);
+  promoteProduct: Publication['promoteProduct'] = (input) => this.publication.promoteProduct(input);
+  dropSnapshot: Publication['dropSnapshot'] = (input) => this.publication.dropSnapshot(input);
+  publishedProduct: Publication['publishedProduct'] = (input) => this.publication.publishedProduct(input);
+  private readonly access: AccessViews;
+  agencyIds: AccessViews['agencyIds'] = () => this.access.agencyIds();
+  buildAccessViews: AccessViews['buildAccessViews'] = (input) => this.access.buildAccessViews(input);
 
   private async applyChangesNow({ domain, table, sourceSystem, file, consumer, offsets }: ApplyChangesInput): Promise<ApplyChangesResult> {
     const stored = await this.storedOffsets(consumer);

@@ -2,9 +2,9 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { InvalidInputError } from '../../core/errors.js';
 import { layerSchema } from '../warehouse/port.js';
 import {
-  assertDistinctTables, publishedViewName, snapshotTableName,
+  assertDistinctTables, publishedViewName, snapshotMissing, snapshotTableName,
   type ProductTableRef, type ProductVersionTables, type PromoteProductResult, type PublishedProductInput, type PublishedProductResult,
-  type PublishedViewStats, type Publication, type SnapshotProductResult, type SnapshotTableResult,
+  type PublishedViewStats, type Publication, type SnapshotProductResult,
 } from '../warehouse/publish-port.js';
 import { ident, qualified } from '../../core/sql/duckdb.js';
 import { utcNowText } from './load-sql.js';
@@ -90,14 +90,7 @@ export function createDuckDbPublish({ writer, serial }: DuckDbPublishDeps): Publ
           'SELECT table_ref, snapshot, source, row_count, checksum FROM _factory.product_snapshots WHERE domain = ? AND product = ? AND version = ?',
           [domain, product, version]);
         const known = new Map(taken.map((r) => [String(r[0]), { table: String(r[0]), snapshot: String(r[1]), from: String(r[2]), rows: Number(r[3]), checksum: String(r[4]) }]));
-        const results: SnapshotTableResult[] = [];
-        for (const t of tables) {
-          const ref = `${t.domain}.${t.table}`;
-          const done = known.get(ref);
-          if (done) {
-            results.push(done);
-            continue;
-          }
+        return snapshotMissing(tables, known, async (t, ref) => {
           const [schema, name] = snapshotTableName(domain, product, t.table, version);
           const source = await sourceOf(`${domain}.${product}`, t);
           await writer.run(`CREATE TABLE ${qualified(schema, name)} AS ${source.select}`);
@@ -105,9 +98,8 @@ export function createDuckDbPublish({ writer, serial }: DuckDbPublishDeps): Publ
           const result = { table: ref, snapshot: `${schema}.${name}`, from: source.from, ...s };
           await writer.run('INSERT INTO _factory.product_snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TIMESTAMP))',
             [domain, product, version, ref, result.snapshot, result.from, result.rows, result.checksum, utcNowText()]);
-          results.push(result);
-        }
-        return { tables: results, alreadyTaken: tables.every((t) => known.has(`${t.domain}.${t.table}`)) };
+          return result;
+        });
       }));
     },
 

@@ -110,3 +110,18 @@ export function assertDistinctTables(product: string, tables: ProductTableRef[])
     seen.set(t.table, t.domain);
   }
 }
+
+/**
+ * Snapshots each table of a version not recorded yet (`known`, by '<domain>.<table>'), in the
+ * product's order: what both adapters' snapshotProduct does around their own copy (`take`).
+ */
+export async function snapshotMissing(
+  tables: ProductTableRef[], known: ReadonlyMap<string, SnapshotTableResult>, take: (t: ProductTableRef, ref: string) => Promise<SnapshotTableResult>,
+): Promise<SnapshotProductResult> {
+  const results: SnapshotTableResult[] = [];
+  for (const t of tables) {
+    const ref = `${t.domain}.${t.table}`;
+    results.push(known.get(ref) ?? await take(t, ref));
+  }
+  return { tables: results, alreadyTaken: tables.every((t) => known.has(`${t.domain}.${t.table}`)) };
+}

@@ -1,3 +1,7 @@
+import { query } from '../../connectors/bigquery/client.js';
+import type { BigQueryWarehouse } from '../../connectors/bigquery/warehouse.js';
+import type { DuckDbWarehouse } from '../../connectors/duckdb/warehouse.js';
+import type { OpenWarehouse } from '../../connectors/warehouse/port.js';
 import type { WarehouseDialect } from '../../core/sql/dialect.js';
 import { workflowsSetting } from '../../workers/capabilities.js';
 import { bigQueryEnv, dropProject, emulatorUnavailable, runProject } from './bigquery.js';
@@ -45,3 +49,16 @@ export function warehouseVariants(): WarehouseVariant[] {
 /** The suite title of a variant, with the reason when it is skipped. */
 export const variantTitle = (title: string, v: WarehouseVariant): string =>
   `${title} [${v.kind}]${v.unavailable ? ` — skipped: ${v.unavailable}` : ''}`;
+
+/**
+ * A reader's query on an open warehouse (DuckDB through a reader connection, BigQuery through the
+ * adapter's client): names spelt unquoted, column names upper-cased (the emulator answers unquoted
+ * names in lower case), integers and decimals as numbers.
+ */
+export async function readWarehouse(warehouse: OpenWarehouse, sql: string): Promise<Array<Record<string, unknown>>> {
+  const number = (v: unknown) => (typeof v === 'bigint' ? Number(v) : v !== null && typeof v === 'object' && v.constructor?.name === 'Big' ? Number(String(v)) : v);
+  const rows = warehouse.kind === 'duckdb'
+    ? (await (await (warehouse as unknown as DuckDbWarehouse).connectReader()).runAndReadAll(sql)).getRowObjectsJS()
+    : await query<Record<string, unknown>>((warehouse as unknown as BigQueryWarehouse).client, sql, { maximumBytesBilled: 10 ** 12 });
+  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.toUpperCase(), number(v)])));
+}
