@@ -4,6 +4,7 @@ import { bigQueryColumnType } from '../../core/warehouse-types.js';
 import { tableKey, type TableContract } from '../../contracts/contract.js';
 import { ident, literal } from '../../core/sql/bigquery.js';
 import { changeColumns } from '../../core/staged/format.js';
+import { erasureTablesSql } from './erasure-sql.js';
 
 /** SQL text and table layouts for the BigQuery warehouse adapter, kept apart from the job handling. */
 
@@ -77,6 +78,7 @@ export const controlTablesSql = [
      updated_at TIMESTAMP)`,
   `CREATE TABLE IF NOT EXISTS _factory.backfill_runs (domain STRING, table_name STRING, load_id STRING, row_count INT64,
      checksum STRING, duration_ms INT64, source_position STRING, recorded_at TIMESTAMP)`,
+  ...erasureTablesSql,
 ];
 
 export interface ApplyScriptInput {
@@ -89,6 +91,8 @@ export interface ApplyScriptInput {
   truncates: string[];
   consumer: string;
   offsets: { topic: string; partition: number; nextOffset: string }[];
+  /** Erasure-ledger statements on the batch, run first (erasure-sql.ts ledgerGuardSql). */
+  guard?: string[];
 }
 
 /**
@@ -109,6 +113,7 @@ export function applyScript(input: ApplyScriptInput): string {
   const insertValues = [...columns.map((c) => `s.${c}`), system, `'cdc'`, 'CURRENT_TIMESTAMP()', 's._position', `(s._op = 'd')`, 's._extra'];
   const statements = [
     'BEGIN TRANSACTION',
+    ...(input.guard ?? []),
     `INSERT INTO ${changeLog} SELECT b.*, CURRENT_TIMESTAMP() FROM ${batch} AS b`,
     ...truncates.map((p) => `UPDATE ${current} SET _deleted = TRUE, _source_position = ${literal(p)} WHERE COALESCE(_source_position, '') < ${literal(p)}`),
     `MERGE ${current} AS t

@@ -1,4 +1,4 @@
-import { keyedHashSql } from '../../core/keyed-hash.js';
+import { eraseRowsSql as sharedEraseRowsSql, ledgerMatchSql as sharedLedgerMatchSql } from '../../core/erasure/ledger-sql.js';
 import { ident, literal } from '../../core/sql/duckdb.js';
 
 /**
@@ -24,11 +24,8 @@ export interface LedgerColumn {
 }
 
 /** True for a row whose via columns hash to a ledger entry of the table (any of `columns`). */
-export function ledgerMatchSql(domain: string, table: string, columns: readonly string[], key: Uint8Array, alias = ''): string {
-  const prefix = alias ? `${alias}.` : '';
-  return `(${columns.map((c) => `${keyedHashSql('duckdb', `${prefix}${ident(c)}`, key)} IN (SELECT value_hash FROM _factory.erasure_ledger
-     WHERE domain = ${literal(domain)} AND table_name = ${literal(table)} AND column_name = ${literal(c)})`).join(' OR ')})`;
-}
+export const ledgerMatchSql = (domain: string, table: string, columns: readonly string[], key: Uint8Array, alias = ''): string =>
+  sharedLedgerMatchSql('duckdb', { domain, table, columns, key, alias });
 
 /** True for a row whose via columns hold a reaching value collected for this subject (clear values, work table). */
 export function workMatchSql(subjectHash: string, vias: readonly { column: string; from: string; type: string }[]): string {
@@ -37,8 +34,5 @@ export function workMatchSql(subjectHash: string, vias: readonly { column: strin
 }
 
 /** Deletes the matching rows, or sets the listed columns to NULL in them; undefined when there is nothing to null. */
-export function eraseRowsSql(relation: string, match: string, action: string, nulled: readonly string[]): string | undefined {
-  if (action === 'delete') return `DELETE FROM ${relation} WHERE ${match}`;
-  if (nulled.length === 0) return undefined;
-  return `UPDATE ${relation} SET ${nulled.map((c) => `${ident(c)} = NULL`).join(', ')} WHERE ${match}`;
-}
+export const eraseRowsSql = (relation: string, match: string, action: string, nulled: readonly string[]): string | undefined =>
+  sharedEraseRowsSql('duckdb', relation, match, action, nulled);
