@@ -16,7 +16,7 @@ describe('checkWorkflowCapabilities', () => {
       + "warehouse bigquery lacks capability 'qualityStore' needed by workflow publishDataProduct; "
       + "warehouse bigquery lacks capability 'accessViews' needed by workflow publishDataProduct; "
       + 'set FACTORY_WORKFLOWS to the workflows it can run '
-      + '(selfCheck,backfillTable,backfillDomain,backfillAll,warehouseStats,verifyTables,cdcIngest,schemaChangeApproval,retentionRun) or FACTORY_WAREHOUSE=duckdb');
+      + '(selfCheck,backfillTable,backfillDomain,backfillAll,warehouseStats,verifyTables,cdcIngest,schemaChangeApproval,retentionRun,eraseSubject) or FACTORY_WAREHOUSE=duckdb');
   });
 
   it("refuses 'all' on BigQuery, naming each workflow it cannot serve", () => {
@@ -36,10 +36,12 @@ describe('checkWorkflowCapabilities', () => {
     expect(() => checkWorkflowCapabilities({ warehouse: 'bigquery', provided: warehouseCapabilities.bigquery, workflows: workflowsSetting('bigquery').split(',') })).not.toThrow();
   });
 
-  it('names erasure as what BigQuery lacks for eraseSubject (DuckDB has it)', () => {
-    expect(() => checkWorkflowCapabilities({ warehouse: 'bigquery', provided: warehouseCapabilities.bigquery, workflows: ['eraseSubject'] }))
+  it('serves eraseSubject on both warehouses, and names erasure when a warehouse lacks it', () => {
+    for (const warehouse of ['bigquery', 'duckdb'] as const) {
+      expect(() => checkWorkflowCapabilities({ warehouse, provided: warehouseCapabilities[warehouse], workflows: ['eraseSubject'] })).not.toThrow();
+    }
+    expect(() => checkWorkflowCapabilities({ warehouse: 'bigquery', provided: warehouseCapabilities.bigquery.filter((c) => c !== 'erasure'), workflows: ['eraseSubject'] }))
       .toThrow(/warehouse bigquery lacks capability 'erasure' needed by workflow eraseSubject/);
-    expect(() => checkWorkflowCapabilities({ warehouse: 'duckdb', provided: warehouseCapabilities.duckdb, workflows: ['eraseSubject'] })).not.toThrow();
   });
 
   it('refuses an unknown workflow name, listing the known ones', () => {
