@@ -1,5 +1,5 @@
 import type { TableContract } from '../../contracts/contract.js';
-import { eraseRowsSql, ledgerMatchSql } from '../../core/erasure/ledger-sql.js';
+import { eraseRowsSql, erasureTablesSql as sharedErasureTablesSql, ledgerMatchSql } from '../../core/erasure/ledger-sql.js';
 import type { ErasurePlan } from '../../core/erasure/plan.js';
 import { keyedHashSql } from '../../core/keyed-hash.js';
 import { ident, literal } from '../../core/sql/bigquery.js';
@@ -14,12 +14,7 @@ import { ident, literal } from '../../core/sql/bigquery.js';
  */
 
 export const erasureTablesSql = [
-  `CREATE TABLE IF NOT EXISTS _factory.erasure_ledger (subject_hash STRING, domain STRING, table_name STRING, column_name STRING,
-     value_hash STRING, action STRING, key_id STRING, erased_at TIMESTAMP)`,
-  // What ingestion left out because of the ledger, per table and load or change batch: nothing is dropped unseen.
-  `CREATE TABLE IF NOT EXISTS _factory.erasure_suppressed (domain STRING, table_name STRING, origin STRING, action STRING,
-     row_count INT64, suppressed_at TIMESTAMP)`,
-  `CREATE TABLE IF NOT EXISTS _factory.erasure_evidence (subject_hash STRING, report STRING, recorded_at TIMESTAMP)`,
+  ...sharedErasureTablesSql('bigquery'),
   // Keyed hashes of the reaching values per key ('<domain>.<table>.<COLUMN>'), between beginErasure and finishErasure.
   'CREATE TABLE IF NOT EXISTS _factory.erasure_work (subject_hash STRING, key_ref STRING, value_hash STRING)',
 ];

@@ -1,4 +1,6 @@
-import { eraseRowsSql as sharedEraseRowsSql, ledgerMatchSql as sharedLedgerMatchSql } from '../../core/erasure/ledger-sql.js';
+import {
+  eraseRowsSql as sharedEraseRowsSql, erasureTablesSql as sharedErasureTablesSql, ledgerMatchSql as sharedLedgerMatchSql,
+} from '../../core/erasure/ledger-sql.js';
 import { ident, literal } from '../../core/sql/duckdb.js';
 
 /**
@@ -8,12 +10,7 @@ import { ident, literal } from '../../core/sql/duckdb.js';
  */
 
 export const erasureTablesSql = [
-  `CREATE TABLE IF NOT EXISTS _factory.erasure_ledger (subject_hash VARCHAR, domain VARCHAR, table_name VARCHAR, column_name VARCHAR,
-     value_hash VARCHAR, action VARCHAR, key_id VARCHAR, erased_at TIMESTAMP)`,
-  // What ingestion left out because of the ledger, per table and load or change batch: nothing is dropped unseen.
-  `CREATE TABLE IF NOT EXISTS _factory.erasure_suppressed (domain VARCHAR, table_name VARCHAR, origin VARCHAR, action VARCHAR,
-     row_count BIGINT, suppressed_at TIMESTAMP)`,
-  `CREATE TABLE IF NOT EXISTS _factory.erasure_evidence (subject_hash VARCHAR, report VARCHAR, recorded_at TIMESTAMP)`,
+  ...sharedErasureTablesSql('duckdb'),
   // The reaching values in clear, between beginErasure and finishErasure only; never returned.
   `CREATE TABLE IF NOT EXISTS _factory.erasure_work (subject_hash VARCHAR, key_ref VARCHAR, value VARCHAR)`,
 ];

@@ -11,6 +11,23 @@ import { duckdb } from '../sql/duckdb.js';
 
 const dialects: Record<WarehouseDialect, SqlDialect> = { duckdb, bigquery };
 
+/**
+ * The ledger's control tables, in both warehouses alike; each adapter adds its own work table (the
+ * reaching values between beginErasure and finishErasure).
+ */
+export function erasureTablesSql(dialect: WarehouseDialect): string[] {
+  const text = dialects[dialect].textType;
+  const int = dialect === 'duckdb' ? 'BIGINT' : 'INT64';
+  const table = (name: string, columns: string) =>
+    `CREATE TABLE IF NOT EXISTS _factory.${name} (${columns.replace(/ text\b/g, ` ${text}`).replace(/ int\b/g, ` ${int}`)})`;
+  return [
+    table('erasure_ledger', 'subject_hash text, domain text, table_name text, column_name text, value_hash text, action text, key_id text, erased_at TIMESTAMP'),
+    // What ingestion left out because of the ledger, per table and load or change batch: nothing is dropped unseen.
+    table('erasure_suppressed', 'domain text, table_name text, origin text, action text, row_count int, suppressed_at TIMESTAMP'),
+    table('erasure_evidence', 'subject_hash text, report text, recorded_at TIMESTAMP'),
+  ];
+}
+
 export interface LedgerMatch {
   domain: string;
   table: string;
