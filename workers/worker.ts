@@ -147,16 +147,16 @@ function pseudonymKey(config: Config): Uint8Array {
 
 /** The warehouse the configuration names (tests open it after the workers stop, to read what they left). */
 export async function openWarehouse(config: Config): Promise<OpenWarehouse> {
+  const { key, development } = hashKey(config, 'FACTORY_ERASURE_KEY');
+  if (development) createLogger(config.FACTORY_LOG_LEVEL, 'erasure').warn('FACTORY_ERASURE_KEY is unset: the erasure ledger uses the public development key (FACTORY_AUTH=dev only)');
   if (config.FACTORY_WAREHOUSE === 'bigquery') {
     const projectId = config.GOOGLE_CLOUD_PROJECT;
     if (!projectId) throw new Error('FACTORY_WAREHOUSE=bigquery needs GOOGLE_CLOUD_PROJECT (the project id; factory-local for the emulator)');
     return createBigQueryWarehouse({
-      projectId, location: config.BIGQUERY_LOCATION, apiEndpoint: config.BIGQUERY_API_ENDPOINT, maximumBytesBilled: config.BIGQUERY_MAX_BYTES_BILLED,
+      projectId, location: config.BIGQUERY_LOCATION, apiEndpoint: config.BIGQUERY_API_ENDPOINT, maximumBytesBilled: config.BIGQUERY_MAX_BYTES_BILLED, erasureKey: key,
     });
   }
   await mkdir(dirname(resolve(config.FACTORY_DUCKDB_PATH)), { recursive: true });
-  const { key, development } = hashKey(config, 'FACTORY_ERASURE_KEY');
-  if (development) createLogger(config.FACTORY_LOG_LEVEL, 'erasure').warn('FACTORY_ERASURE_KEY is unset: the erasure ledger uses the public development key (FACTORY_AUTH=dev only)');
   return createDuckDbWarehouse({ path: config.FACTORY_DUCKDB_PATH, erasureKey: key });
 }
 

@@ -56,6 +56,23 @@ export class ParquetWriter {
     return run;
   }
 
+  /** Rows of a staged file (a change batch when `changeBatch`) for which `where`, over the named contract columns, holds. */
+  countStaged(input: { table: TableContract; csv: string; changeBatch: boolean; columns: string[]; where: string }): Promise<number> {
+    const { table, csv } = input;
+    const run = this.tail.then(async () => {
+      const from = readStagedCsvSql({ file: csv, table, ...(input.changeBatch ? { extra: changeColumns } : {}) });
+      const select = table.columns.filter((c) => input.columns.includes(c.name)).map(stagedValueSql).join(', ');
+      try {
+        const reader = await this.db.runAndReadAll(`SELECT count(*) FROM (SELECT ${select} FROM ${from}) WHERE ${input.where}`);
+        return Number(reader.getRowsJS()[0]![0]);
+      } catch (error) {
+        throw new Error(`reading ${csv} failed: ${redactCsvError((error as Error).message)}`);
+      }
+    });
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
   close(): void {
     this.db.closeSync();
     this.instance.closeSync();

@@ -5,6 +5,7 @@ import { tableKey, type TableContract } from '../../contracts/contract.js';
 import { ident, literal } from '../../core/sql/bigquery.js';
 import { changeColumns } from '../../core/staged/format.js';
 import { changeRuleIdSql, quarantineChangesSql, supersedeByTruncateSql, type ChangeQuarantineInput } from './quarantine-sql.js';
+import { erasureTablesSql } from './erasure-sql.js';
 
 /** SQL text and table layouts for the BigQuery warehouse adapter, kept apart from the job handling. */
 
@@ -94,6 +95,7 @@ export const controlTablesSql = [
      version INT64, promoted_at TIMESTAMP)`,
   'CREATE TABLE IF NOT EXISTS _factory.product_promotions (domain STRING, product STRING, version INT64, promoted_at TIMESTAMP)',
   'CREATE TABLE IF NOT EXISTS _factory.published_versions (domain STRING, product STRING, version INT64, promoted_at TIMESTAMP)',
+  ...erasureTablesSql,
 ];
 
 export interface ApplyScriptInput {
@@ -108,6 +110,8 @@ export interface ApplyScriptInput {
   offsets: { topic: string; partition: number; nextOffset: string }[];
   /** When the table has quarantine rules (or open quarantined rows): failing changes go there, in this transaction. */
   quarantine?: ChangeQuarantineInput | undefined;
+  /** Erasure-ledger statements on the batch, run first (erasure-sql.ts ledgerGuardSql). */
+  guard?: string[];
 }
 
 /**
@@ -135,6 +139,7 @@ export function applyScript(input: ApplyScriptInput): string {
   QUALIFY ROW_NUMBER() OVER (PARTITION BY ${key.map(ident).join(', ')} ORDER BY _position DESC) = 1`;
   const statements = [
     'BEGIN TRANSACTION',
+    ...(input.guard ?? []),
     `INSERT INTO ${changeLog} SELECT b.*, CURRENT_TIMESTAMP() FROM ${batch} AS b`,
     ...truncates.flatMap((p) => [
       `UPDATE ${current} SET _deleted = TRUE, _source_position = ${literal(p)} WHERE COALESCE(_source_position, '') < ${literal(p)}`,

@@ -13,6 +13,9 @@ import { createBigQueryClient, query, runJob, succeededJob, withRetry, type BigQ
 import { ParquetWriter } from './parquet.js';
 import { createBigQueryRetention } from './retention.js';
 import { createBigQueryQuarantine, type BigQueryQuarantine } from './quarantine.js';
+import { createBigQueryErasure, type BigQueryErasure } from './erasure.js';
+import type { ErasureKey } from '../../core/erasure/key.js';
+import type { Erasure } from '../warehouse/erasure-port.js';
 import type { Retention } from '../warehouse/retention-port.js';
 import type { QualityStore } from '../warehouse/quality-port.js';
 import type { QualifiedLayer } from '../warehouse/qualified-port.js';
@@ -49,11 +52,13 @@ import {
 
 export interface BigQueryWarehouseOptions extends BigQueryClientOptions {
   maximumBytesBilled: number;
+  /** FACTORY_ERASURE_KEY: without it erasure is refused, and so is ingestion into a table the ledger names. */
+  erasureKey?: ErasureKey | undefined;
 }
 
 /** What BigQuery provides of the port so far. */
 export const bigQueryCapabilities = [
-  'load', 'reads', 'changeApply', 'retention', 'quarantine', 'qualityStore', 'qualifiedLayer', 'publication', 'accessViews',
+  'load', 'reads', 'changeApply', 'retention', 'quarantine', 'qualityStore', 'qualifiedLayer', 'publication', 'accessViews', 'erasure',
 ] as const satisfies readonly Capability[];
 type BigQueryCapability = (typeof bigQueryCapabilities)[number];
 
@@ -69,10 +74,11 @@ const hash = (text: string): string => md5Hex(text).slice(0, 20);
 
 /** Opened by createBigQueryWarehouse only. */
 export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, WarehouseLoad, WarehouseReads, ChangeApply, Retention, Quarantine,
-  QualityStore, QualifiedLayer, Publication, AccessViews {
+  QualityStore, QualifiedLayer, Publication, AccessViews, Erasure {
   readonly kind = 'bigquery';
   readonly provides: Provided<BigQueryCapability> = {
     load: this, reads: this, changeApply: this, retention: this, quarantine: this, qualityStore: this, qualifiedLayer: this, publication: this, accessViews: this,
+    erasure: this,
   };
   /** One merger per table: BigQuery queues mutating DML per table, and the offsets check must not race. */
   private tableQueues = new Map<string, Promise<unknown>>();
@@ -101,6 +107,7 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
     this.qualifiedLayer = createBigQueryQualifiedLayer(this.ops);
     this.publication = createBigQueryPublish(this.ops);
     this.access = createBigQueryAccess(this.ops);
+    this.erasure = createBigQueryErasure(this.ops, { key: options.erasureKey, staged: parquet });
   }
 
   private q<T = Record<string, unknown>>(sql: string, extra: Omit<QueryOptions, 'maximumBytesBilled'> = {}): Promise<T[]> {
@@ -242,13 +249,15 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
     if (record?.status === 'swapped') return { table: live, alreadySwapped: true };
     if (record?.status !== 'loading') throw new LoadStateError(loadTable, `cannot swap in: load is ${record?.status ?? 'not prepared'}`);
     // A derived id: after a crash past the copy, the retry must not copy again over changes applied since.
-    await runJob(this.client, `${jobPrefix}_swap_${hash(`${loadTable}@${record.generation}`)}`, {
+    // What the erasure ledger names leaves the load table first (erasure.ts).
+    await this.erasure.guardedSwap({ domain, table, loadTable }, () => runJob(this.client, `${jobPrefix}_swap_${hash(`${loadTable}@${record.generation}`)}`, {
       copy: {
         sourceTable: { projectId: this.options.projectId, datasetId: schema, tableId: name },
         destinationTable: { projectId: this.options.projectId, datasetId: schema, tableId: table.name },
         writeDisposition: 'WRITE_TRUNCATE', createDisposition: 'CREATE_IF_NEEDED',
       },
-    });
+    }));
+    // After the guarded copy, outside the table queue the guard holds (onSwap takes it itself).
     await this.quarantine.onSwap({ domain, table, loadTable, generation: record.generation });
     await this.q(`UPDATE _factory.loads SET status = 'swapped', finished_at = CURRENT_TIMESTAMP() WHERE load_table = @t`, { params: { t: loadTable } });
     await this.q('DELETE FROM _factory.load_chunks WHERE load_table = @t', { params: { t: loadTable } });
@@ -342,6 +351,16 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
   agencyIds: AccessViews['agencyIds'] = () => this.access.agencyIds();
   buildAccessViews: AccessViews['buildAccessViews'] = (input) => this.access.buildAccessViews(input);
 
+  // Subject erasure and the ledger guard of swaps and change batches (erasure.ts).
+  private readonly erasure: BigQueryErasure;
+  beginErasure: Erasure['beginErasure'] = (input) => this.erasure.beginErasure(input);
+  eraseTable: Erasure['eraseTable'] = (input) => this.erasure.eraseTable(input);
+  stagedFileMatches: Erasure['stagedFileMatches'] = (input) => this.erasure.stagedFileMatches(input);
+  loadInFlight: Erasure['loadInFlight'] = (input) => this.erasure.loadInFlight(input);
+  erasurePositions: Erasure['erasurePositions'] = (input) => this.erasure.erasurePositions(input);
+  finishErasure: Erasure['finishErasure'] = (input) => this.erasure.finishErasure(input);
+  erasureEvidence: Erasure['erasureEvidence'] = (input) => this.erasure.erasureEvidence(input);
+
   private async applyChangesNow({ domain, table, sourceSystem, file, consumer, offsets }: ApplyChangesInput): Promise<ApplyChangesResult> {
     const stored = await this.storedOffsets(consumer);
     const fresh = offsets.filter((o) => BigInt(stored.get(`${o.topic}:${o.partition}`) ?? '-1') < BigInt(o.nextOffset));
@@ -363,9 +382,13 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
       // Landing the batch is repeatable (WRITE_TRUNCATE of its own table): a fresh job id each time.
       await this.loadJob(`${jobPrefix}_cdc_${batchId}_load_${crypto.randomUUID().slice(0, 8)}`, schema, batchTable, parquet, 'WRITE_TRUNCATE', batchFields(table));
       const truncates = (await this.q<{ p: string }>(`SELECT _position AS p FROM ${qualified(schema, batchTable)} WHERE _op = 't' ORDER BY _position`)).map((r) => r.p);
+      // An erased subject's changes are dropped (or anonymised) and counted before the change log and the merge.
+      const guard = await this.erasure.changeBatchGuard({
+        domain, table, batch: qualified(schema, batchTable), origin: `cdc ${offsets.map((o) => `${o.topic}:${o.partition}@${o.nextOffset}`).join(' ')}`.trim(),
+      });
       const script = applyScript({
         current: qualified(schema, table.name), changeLog: qualified(schema, `${table.name}__changes`), batch: qualified(schema, batchTable),
-        table, sourceSystem, truncates, consumer, offsets, quarantine: await this.quarantine.forChanges(domain, table),
+        table, sourceSystem, truncates, consumer, offsets, quarantine: await this.quarantine.forChanges(domain, table), guard,
       });
       const applied = await runJob(this.client, applyJob, {
         query: { query: script, useLegacySql: false, maximumBytesBilled: String(this.options.maximumBytesBilled) },

@@ -1,4 +1,6 @@
-import { keyedHashSql } from '../../core/keyed-hash.js';
+import {
+  eraseRowsSql as sharedEraseRowsSql, erasureTablesSql as sharedErasureTablesSql, ledgerMatchSql as sharedLedgerMatchSql,
+} from '../../core/erasure/ledger-sql.js';
 import { ident, literal } from '../../core/sql/duckdb.js';
 
 /**
@@ -8,12 +10,7 @@ import { ident, literal } from '../../core/sql/duckdb.js';
  */
 
 export const erasureTablesSql = [
-  `CREATE TABLE IF NOT EXISTS _factory.erasure_ledger (subject_hash VARCHAR, domain VARCHAR, table_name VARCHAR, column_name VARCHAR,
-     value_hash VARCHAR, action VARCHAR, key_id VARCHAR, erased_at TIMESTAMP)`,
-  // What ingestion left out because of the ledger, per table and load or change batch: nothing is dropped unseen.
-  `CREATE TABLE IF NOT EXISTS _factory.erasure_suppressed (domain VARCHAR, table_name VARCHAR, origin VARCHAR, action VARCHAR,
-     row_count BIGINT, suppressed_at TIMESTAMP)`,
-  `CREATE TABLE IF NOT EXISTS _factory.erasure_evidence (subject_hash VARCHAR, report VARCHAR, recorded_at TIMESTAMP)`,
+  ...sharedErasureTablesSql('duckdb'),
   // The reaching values in clear, between beginErasure and finishErasure only; never returned.
   `CREATE TABLE IF NOT EXISTS _factory.erasure_work (subject_hash VARCHAR, key_ref VARCHAR, value VARCHAR)`,
 ];
@@ -24,11 +21,8 @@ export interface LedgerColumn {
 }
 
 /** True for a row whose via columns hash to a ledger entry of the table (any of `columns`). */
-export function ledgerMatchSql(domain: string, table: string, columns: readonly string[], key: Uint8Array, alias = ''): string {
-  const prefix = alias ? `${alias}.` : '';
-  return `(${columns.map((c) => `${keyedHashSql('duckdb', `${prefix}${ident(c)}`, key)} IN (SELECT value_hash FROM _factory.erasure_ledger
-     WHERE domain = ${literal(domain)} AND table_name = ${literal(table)} AND column_name = ${literal(c)})`).join(' OR ')})`;
-}
+export const ledgerMatchSql = (domain: string, table: string, columns: readonly string[], key: Uint8Array, alias = ''): string =>
+  sharedLedgerMatchSql('duckdb', { domain, table, columns, key, alias });
 
 /** True for a row whose via columns hold a reaching value collected for this subject (clear values, work table). */
 export function workMatchSql(subjectHash: string, vias: readonly { column: string; from: string; type: string }[]): string {
@@ -37,8 +31,5 @@ export function workMatchSql(subjectHash: string, vias: readonly { column: strin
 }
 
 /** Deletes the matching rows, or sets the listed columns to NULL in them; undefined when there is nothing to null. */
-export function eraseRowsSql(relation: string, match: string, action: string, nulled: readonly string[]): string | undefined {
-  if (action === 'delete') return `DELETE FROM ${relation} WHERE ${match}`;
-  if (nulled.length === 0) return undefined;
-  return `UPDATE ${relation} SET ${nulled.map((c) => `${ident(c)} = NULL`).join(', ')} WHERE ${match}`;
-}
+export const eraseRowsSql = (relation: string, match: string, action: string, nulled: readonly string[]): string | undefined =>
+  sharedEraseRowsSql('duckdb', relation, match, action, nulled);

@@ -2,6 +2,7 @@ import { listValue } from '@duckdb/node-api';
 import type { TableContract } from '../../contracts/contract.js';
 import { keyedHash, keyedHashSql } from '../../core/keyed-hash.js';
 import { ErasureKeyError } from '../../core/errors.js';
+import { ledgerKey, requireErasureKey, type ErasureKey } from '../../core/erasure/key.js';
 import { ident, qualified } from '../../core/sql/duckdb.js';
 import { changeColumns, readStagedCsvSql, stagedValueSql } from '../../core/staged/format.js';
 import { duckDbColumnType } from '../../core/warehouse-types.js';
@@ -14,34 +15,20 @@ import { utcNowText } from './load-sql.js';
 import type { DuckDbSession } from './quarantine.js';
 import { quarantineTableName } from './quarantine-sql.js';
 
-/** The erasure ledger's key as the warehouse owner holds it (FACTORY_ERASURE_KEY). */
-export interface ErasureKey {
-  readonly id: string;
-  bytes(): Uint8Array;
-}
-
-function requireKey(key: ErasureKey | undefined, what: string): ErasureKey {
-  if (!key) throw new ErasureKeyError(`${what} needs the erasure ledger's key: open the warehouse with FACTORY_ERASURE_KEY`);
-  return key;
-}
+export type { ErasureKey };
 
 const typeOf = (contract: TableContract, column: string) => duckDbColumnType(contract.columns.find((c) => c.name === column)!);
 
 /**
  * The ledger's columns of one table, or undefined when it has none (the common case, one small
- * lookup). Entries hashed with another key cannot be matched: ingestion stops rather than let an
- * erased subject back in.
+ * lookup), checked against the key (core/erasure/key.ts).
  */
 export async function ledgerColumns(db: DuckDbSession, key: ErasureKey | undefined, domain: string, table: string): Promise<LedgerColumn[] | undefined> {
   const found = await db.rows(
     'SELECT column_name, any_value(action), list_distinct(list(key_id)) FROM _factory.erasure_ledger WHERE domain = ? AND table_name = ? GROUP BY column_name ORDER BY column_name',
     [domain, table]);
   if (found.length === 0) return undefined;
-  const current = requireKey(key, `${domain}.${table}: honouring the erasure ledger`);
-  const other = found.flatMap((r) => (r[2] as string[]).filter((k) => k !== current.id));
-  if (other.length > 0) {
-    throw new ErasureKeyError(`${domain}.${table}: the erasure ledger holds hashes made with key '${other[0]}', FACTORY_ERASURE_KEY is '${current.id}'; ingestion stops rather than let an erased subject back (configure the key the ledger was written with)`);
-  }
+  ledgerKey(key, domain, table, found.flatMap((r) => r[2] as string[]));
   return found.map((r) => ({ column: String(r[0]), action: String(r[1]) }));
 }
 
@@ -97,7 +84,7 @@ async function relationsOf(db: DuckDbSession, domain: string, table: string): Pr
 }
 
 export async function beginErasure(db: DuckDbSession, key: ErasureKey | undefined, input: BeginErasureInput): Promise<BeginErasureResult> {
-  const k = requireKey(key, 'erasure');
+  const k = requireErasureKey(key, 'erasure');
   // The hash names the workflow; one made with another key would put ledger entries nobody can match.
   if (keyedHash(k.bytes(), input.id) !== input.subjectHash) {
     throw new ErasureKeyError(`the subject hash does not match the identifier under erasure key '${k.id}': the requester and the warehouse use different FACTORY_ERASURE_KEY`);
