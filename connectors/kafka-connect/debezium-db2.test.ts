@@ -46,6 +46,8 @@ describe('db2CaptureConfig', () => {
     expect(config['schema.history.internal.kafka.bootstrap.servers']).toBe('kafka:29092');
     expect(config['heartbeat.interval.ms']).toBe('10000');
     expect(config['snapshot.mode']).toBe('no_data');
+    // No exclusive lock on the source tables while the connector reads their structure at start.
+    expect(config['snapshot.isolation.mode']).toBe('read_committed');
     expect(db2CaptureName('prod')).toBe('capture-prod-db2');
   });
 

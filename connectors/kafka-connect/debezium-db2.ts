@@ -62,6 +62,11 @@ export function db2CaptureConfig(input: Db2CaptureInput): Record<string, string>
     'db2.platform': 'LUW',
     'cdc.control.schema': asn,
     'cdc.change.tables.schema': asn,
+    // At start the connector reads the captured tables' structure; its default (repeatable_read) takes
+    // an exclusive lock on every one of them meanwhile, which would stop the system of record's writers.
+    // read_committed takes none: a DDL at that very moment could be missed by its history, but every
+    // change event carries its own schema, which the decoder checks against the contract.
+    'snapshot.isolation.mode': 'read_committed',
     'schema.history.internal.kafka.bootstrap.servers': input.schemaHistoryBrokers.join(','),
     'schema.history.internal.kafka.topic': db2SchemaHistoryTopic(input.topicPrefix),
     // Schema changes reach the ingest through the change events' own schemas (and the DPO's approval),
