@@ -135,6 +135,18 @@ export const configSchema = z.object({
    * register` configures the connector with it and the decoder reads by it, never by guessing.
    */
   FACTORY_CDC_DECIMAL_MODE: z.enum(['precise', 'string', 'double'], { message: 'expected precise, string or double' }).default('precise'),
+  /**
+   * Db2 capture (`factory cdc register --system db2`): path, on the Kafka Connect worker, of the
+   * properties file holding db2.user and db2.password, which the worker's FileConfigProvider reads; the
+   * connector configuration only references it. Default: docker/secrets as docker/compose.yaml mounts it.
+   */
+  FACTORY_CDC_DB2_SECRETS_FILE: z.string().regex(/^\/[^:{}\s]+$/, "expected an absolute path on the Connect worker without ':', '{', '}' or spaces, e.g. /secrets/db2.properties").default('/secrets/db2.properties'),
+  /** Kafka as the Connect worker reaches it, for the Db2 connector's schema history topic; unset: KAFKA_BROKERS. */
+  FACTORY_CDC_SCHEMA_HISTORY_BROKERS: z
+    .string()
+    .optional()
+    .transform((s) => s?.split(',').map((b) => b.trim()).filter(Boolean))
+    .pipe(z.array(hostPort).min(1, 'expected a comma-separated list of host:port').optional()),
   FACTORY_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { message: 'expected one of trace, debug, info, warn, error, fatal, silent' }).default('info'),
 }).superRefine((config, ctx) => {
   const current = config.FACTORY_PAYLOAD_KEY_ID;

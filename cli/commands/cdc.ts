@@ -2,7 +2,11 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Command } from 'commander';
 import { factoryDomain, factoryStatus } from '../../workflows/api/search-attributes.js';
 import { createKafka } from '../../connectors/kafka/client.js';
-import { registerCapture, removeCapture } from '../../connectors/kafka-connect/capture.js';
+import { captureTables, registerCapture, registerDb2Capture, removeCapture, removeDb2Capture } from '../../connectors/kafka-connect/capture.js';
+import { topicOf } from '../../connectors/kafka-connect/debezium.js';
+import { db2CaptureConfig, db2CaptureName } from '../../connectors/kafka-connect/debezium-db2.js';
+import { InvalidInputError } from '../../core/errors.js';
+import { captureTablesBySource, db2CaptureSettings } from './cdc-capture.js';
 import { registry } from '../../domains/index.js';
 import {
   cdcIngestWorkflowType,
@@ -23,31 +27,62 @@ function domainsOf(target: string): string[] {
   return [registry.domain(target).name];
 }
 
+/** `--system`: only db2 has a capture of its own; the PostgreSQL systems share one. */
+function checkSystem(system: string | undefined): void {
+  if (system !== undefined && system !== 'db2') {
+    throw new InvalidInputError(`--system ${system}: only db2 has a connector of its own; the PostgreSQL systems are captured together (leave --system out)`);
+  }
+}
+
 export function registerCdcCommands(program: Command): void {
   const cdc = program.command('cdc').description('continuous change capture: Debezium → Kafka → warehouse (workflows cdc:<domain>)');
 
   cdc
     .command('register')
-    .description('register the Debezium connector capturing every contract table of the PostgreSQL source (do it before a backfill)')
-    .action(async () => {
+    .description('register the Debezium connector capturing the contract tables read from PostgreSQL; with --system db2, Debezium\'s Db2 connector for the db2 tables (do it before a backfill)')
+    .option('--system <system>', "db2: capture the db2 tables from DB2 (DB2_URL, ASN capture set up: see the README)")
+    .option('--print', 'with --system db2: print the generated connector configuration (it holds no secret) instead of registering it')
+    .action(async (opts: { system?: string; print?: boolean }) => {
       const cfg = config();
-      const tables = registry.allTables().map((e) => e.table);
+      const tables = captureTablesBySource(cfg, registry.allTables().map((e) => e.table));
+      checkSystem(opts.system);
+      if (opts.system === 'db2') {
+        if (tables.db2.length === 0) throw new InvalidInputError('factory cdc register --system db2: no contract table is read from DB2 (set DB2_URL)');
+        const settings = db2CaptureSettings(cfg);
+        if (opts.print) return console.log(JSON.stringify({ name: db2CaptureName(settings.topicPrefix), config: db2CaptureConfig({ ...settings, tables: captureTables(tables.db2) }) }, null, 2));
+        const { name, topics } = await registerDb2Capture({ ...settings, connectUrl: cfg.KAFKA_CONNECT_URL, tables: tables.db2 });
+        return console.log(`connector ${name} running: ${topics.length} topics ${cfg.FACTORY_CDC_TOPIC_PREFIX}.<SCHEMA>.<TABLE>`);
+      }
+      if (opts.print) throw new InvalidInputError('--print goes with --system db2 (the PostgreSQL configuration holds the source\'s password)');
       const { name, topics } = await registerCapture({
-        connectUrl: cfg.KAFKA_CONNECT_URL, sourceUrl: cfg.FACTORY_SOURCE_URL, topicPrefix: cfg.FACTORY_CDC_TOPIC_PREFIX, tables,
+        connectUrl: cfg.KAFKA_CONNECT_URL, sourceUrl: cfg.FACTORY_SOURCE_URL, topicPrefix: cfg.FACTORY_CDC_TOPIC_PREFIX, tables: tables.postgres,
         decimalMode: cfg.FACTORY_CDC_DECIMAL_MODE, retentionHours: cfg.FACTORY_CDC_TOPIC_RETENTION_HOURS,
       });
       console.log(`connector ${name} running: ${topics.length} topics ${cfg.FACTORY_CDC_TOPIC_PREFIX}.<SCHEMA>.<TABLE>`);
+      if (tables.db2.length) console.log(`${tables.db2.length} db2 tables are read from DB2: capture them with 'factory cdc register --system db2'`);
     });
 
   cdc
     .command('unregister')
-    .description('remove the connector, its replication slot and publication')
+    .description('remove the connector, its replication slot and publication (with --system db2: the Db2 connector)')
+    .option('--system <system>', 'db2: remove the Db2 connector')
     .option('--drop-topics', 'also delete its change topics (a clean start)')
-    .action(async (opts: { dropTopics?: boolean }) => {
+    .action(async (opts: { system?: string; dropTopics?: boolean }) => {
+      checkSystem(opts.system);
       const cfg = config();
       const kafka = opts.dropTopics ? createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: cfg.KAFKA_CLIENT_ID }) : undefined;
-      await removeCapture({ connectUrl: cfg.KAFKA_CONNECT_URL, sourceUrl: cfg.FACTORY_SOURCE_URL, topicPrefix: cfg.FACTORY_CDC_TOPIC_PREFIX, kafka });
-      console.log(`capture ${cfg.FACTORY_CDC_TOPIC_PREFIX} removed${opts.dropTopics ? ' with its topics' : ''}`);
+      const tables = captureTablesBySource(cfg, registry.allTables().map((e) => e.table));
+      // With two captures under one prefix, each removes only its own topics.
+      const topicsOf = (list: typeof tables.db2) => (tables.db2.length && tables.postgres.length ? list.map((t) => topicOf(cfg.FACTORY_CDC_TOPIC_PREFIX, t.source.schema, t.source.table)) : undefined);
+      const common = { connectUrl: cfg.KAFKA_CONNECT_URL, topicPrefix: cfg.FACTORY_CDC_TOPIC_PREFIX, ...(kafka ? { kafka } : {}) };
+      if (opts.system === 'db2') {
+        const only = topicsOf(tables.db2);
+        await removeDb2Capture({ ...common, ...(only ? { onlyTopics: only } : {}) });
+      } else {
+        const only = topicsOf(tables.postgres);
+        await removeCapture({ ...common, sourceUrl: cfg.FACTORY_SOURCE_URL, ...(only ? { onlyTopics: only } : {}) });
+      }
+      console.log(`capture ${cfg.FACTORY_CDC_TOPIC_PREFIX}${opts.system === 'db2' ? ' (db2)' : ''} removed${opts.dropTopics ? ' with its topics' : ''}`);
     });
 
   cdc

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, MissingDriverError, UnsupportedColumnTypeError } from '../../core/errors.js';
@@ -8,6 +7,7 @@ import {
   checkDb2ConnectionString, db2ConnectionKeywords, Db2ConnectionError, loadIbmDb, openDb2,
 } from './driver.js';
 import { mapDb2Column } from './types.js';
+import { closedPort } from '../../test/support/ports.js';
 
 /**
  * These tests run the real ibm_db binding, built by `make setup` (stack/lib/db2.sh) against the CLI
@@ -16,15 +16,6 @@ import { mapDb2Column } from './types.js';
  * they fail with MissingDriverError, which says how to build it.
  */
 const clidriver = '.stack/db2/clidriver';
-
-/** A loopback port with nothing listening: bound by the kernel's choice, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {

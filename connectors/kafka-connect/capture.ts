@@ -2,13 +2,14 @@ import type { Kafka } from 'kafkajs';
 import pg from 'pg';
 import { tableKey, type TableContract } from '../../contracts/contract.js';
 import { createConnectClient } from './client.js';
-import { postgresCaptureConfig, topicOf } from './debezium.js';
+import { postgresCaptureConfig, topicOf, type CaptureTable } from './debezium.js';
+import { db2CaptureConfig, db2CaptureName, db2SchemaHistoryTopic, type Db2CaptureInput } from './debezium-db2.js';
 
 /**
- * Change capture of a PostgreSQL source through Debezium in Kafka Connect: one connector per topic
- * prefix, with its own replication slot and publication. Removing it removes all three and the
- * source offsets Connect stored for it (and, on request, its topics), so a source can be captured
- * again from a clean start.
+ * Change capture through Debezium in Kafka Connect. PostgreSQL: one connector per topic prefix, with
+ * its own replication slot and publication; removing it removes all three and the source offsets
+ * Connect stored for it (and, on request, its topics), so a source can be captured again from a clean
+ * start. Db2: one connector per topic prefix (`capture-<prefix>-db2`) reading the ASN change tables.
  */
 
 export interface CaptureInput {
@@ -26,14 +27,33 @@ export function captureName(topicPrefix: string): string {
   return `capture-${topicPrefix}`;
 }
 
+/** The contract tables as the connectors see them: source schema and table, key, whether it is a primary key. */
+export function captureTables(tables: readonly TableContract[]): CaptureTable[] {
+  return tables.map((t) => ({ schema: t.source.schema, table: t.source.table, key: tableKey(t), hasPrimaryKey: Boolean(t.primaryKey) }));
+}
+
 export async function registerCapture(input: CaptureInput): Promise<{ name: string; topics: string[] }> {
-  const connect = createConnectClient(input.connectUrl);
-  const tables = input.tables.map((t) => ({ schema: t.source.schema, table: t.source.table, key: tableKey(t), hasPrimaryKey: Boolean(t.primaryKey) }));
+  const tables = captureTables(input.tables);
   const name = captureName(input.topicPrefix);
   const config = postgresCaptureConfig({
     sourceUrl: input.sourceUrl, topicPrefix: input.topicPrefix, tables,
     ...(input.decimalMode ? { decimalMode: input.decimalMode } : {}), ...(input.retentionHours !== undefined ? { retentionHours: input.retentionHours } : {}),
   });
+  await startConnector(input.connectUrl, name, config);
+  return { name, topics: tables.map((t) => topicOf(input.topicPrefix, t.schema, t.table)) };
+}
+
+/** Registers (or updates) the Db2 capture of the given tables (see db2CaptureConfig) and waits until it runs. */
+export async function registerDb2Capture(input: Omit<Db2CaptureInput, 'tables'> & { connectUrl: string; tables: TableContract[] }): Promise<{ name: string; topics: string[] }> {
+  const { connectUrl, ...settings } = input;
+  const tables = captureTables(input.tables);
+  const name = db2CaptureName(input.topicPrefix);
+  await startConnector(connectUrl, name, db2CaptureConfig({ ...settings, tables }));
+  return { name, topics: tables.map((t) => topicOf(input.topicPrefix, t.schema, t.table)) };
+}
+
+async function startConnector(connectUrl: string, name: string, config: Record<string, string>): Promise<void> {
+  const connect = createConnectClient(connectUrl);
   if (await connect.exists(name)) {
     await connect.putConnector(name, config);
   } else {
@@ -45,10 +65,9 @@ export async function registerCapture(input: CaptureInput): Promise<{ name: stri
     await connect.resume(name);
   }
   await connect.waitRunning(name, 120_000);
-  return { name, topics: tables.map((t) => topicOf(input.topicPrefix, t.schema, t.table)) };
 }
 
-export async function removeCapture(input: Omit<CaptureInput, 'tables'> & { kafka?: Kafka }): Promise<void> {
+export async function removeCapture(input: Omit<CaptureInput, 'tables'> & { kafka?: Kafka; onlyTopics?: string[] }): Promise<void> {
   const connect = createConnectClient(input.connectUrl);
   const config = postgresCaptureConfig({ sourceUrl: input.sourceUrl, topicPrefix: input.topicPrefix, tables: [] });
   // Without its stored offsets gone, a capture registered again under this prefix would resume from
@@ -72,14 +91,29 @@ export async function removeCapture(input: Omit<CaptureInput, 'tables'> & { kafk
   } finally {
     await client.end();
   }
-  if (input.kafka) {
-    const admin = input.kafka.admin();
-    await admin.connect();
-    try {
-      const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${input.topicPrefix}.`));
-      if (topics.length) await admin.deleteTopics({ topics });
-    } finally {
-      await admin.disconnect();
-    }
+  if (input.kafka) await deleteTopics(input.kafka, input.topicPrefix, input.onlyTopics);
+}
+
+/**
+ * Removes the Db2 capture: its stored offsets (a capture registered again starts from none) and the
+ * connector; with `kafka`, also the topics under its prefix (change topics and its schema history).
+ * The ASN capture on the Db2 side is left as is: it belongs to the DBA.
+ */
+export async function removeDb2Capture(input: { connectUrl: string; topicPrefix: string; kafka?: Kafka; onlyTopics?: string[] }): Promise<void> {
+  const connect = createConnectClient(input.connectUrl);
+  await connect.resetOffsets(db2CaptureName(input.topicPrefix));
+  await connect.deleteConnector(db2CaptureName(input.topicPrefix));
+  if (input.kafka) await deleteTopics(input.kafka, input.topicPrefix, input.onlyTopics && [...input.onlyTopics, db2SchemaHistoryTopic(input.topicPrefix)]);
+}
+
+/** Every topic under the prefix, or only those listed (when two captures share a prefix, each removes its own). */
+async function deleteTopics(kafka: Kafka, topicPrefix: string, only?: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => (only ? only.includes(t) : t.startsWith(`${topicPrefix}.`)));
+    if (topics.length) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
   }
 }

@@ -9,6 +9,13 @@ export interface ConnectorStatus {
   tasks: Array<{ id: number; state: string; trace?: string }>;
 }
 
+/** PUT /connector-plugins/<class>/config/validate: every setting the plugin and Connect define, with its errors. */
+export interface ConfigValidation {
+  name: string;
+  error_count: number;
+  configs: Array<{ definition: { name: string }; value: { name: string; errors: string[] } | null }>;
+}
+
 export class KafkaConnectError extends Error {
   constructor(message: string) {
     super(message);
@@ -46,6 +53,16 @@ export function createConnectClient(baseUrl: string) {
     /** Whether the connector exists (its config is stored; its status may not be published yet). */
     async exists(name: string): Promise<boolean> {
       return (await call('GET', `/connectors/${encodeURIComponent(name)}`)) !== undefined;
+    },
+    /**
+     * Has the plugin check a configuration without creating a connector. Debezium's connectors then try
+     * to connect to the database, once every field is valid; Connect resolves config provider
+     * references (`${file:…}`) first, as it would when starting the task.
+     */
+    async validateConfig(connectorClass: string, config: Record<string, string>): Promise<ConfigValidation> {
+      const result = await call<ConfigValidation>('PUT', `/connector-plugins/${encodeURIComponent(connectorClass)}/config/validate`, { ...config, name: config.name ?? 'validation' });
+      if (!result) throw new KafkaConnectError(`Kafka Connect has no plugin ${connectorClass}: is it installed on the worker's plugin.path?`);
+      return result;
     },
     async status(name: string): Promise<ConnectorStatus | undefined> {
       return call<ConnectorStatus>('GET', `/connectors/${encodeURIComponent(name)}/status`);

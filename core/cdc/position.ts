@@ -78,9 +78,9 @@ export function parsePgLsn(text: string): bigint | undefined {
 }
 
 /**
- * Debezium Db2 connector: `source.commit_lsn` and `source.change_lsn`, hex text in colon-separated
- * fixed-width groups ('00000025:00000d98:0005', as its SQL Server sibling prints them). Colons are
- * dropped and the digits left-padded to 32. Snapshot rows have no change_lsn: change part 0. Events
+ * Debezium Db2 connector: `source.commit_lsn` and `source.change_lsn`, the ASN capture's 16-byte
+ * IBMSNAP_COMMITSEQ and IBMSNAP_INTENTSEQ as Debezium's Lsn class prints them, hex in groups of
+ * 8:8:16 digits ('00000001:0000a3f0:0000000000012c4d'). Colons are dropped and the digits left-padded to 32. Snapshot rows have no change_lsn: change part 0. Events
  * sharing one change LSN (a key update) are told apart by `event_serial_no` when present.
  * Not run against a Db2 connector here (no Db2 server in this stack).
  */
@@ -140,9 +140,15 @@ export function comparePositions(a: string, b: string): -1 | 0 | 1 {
 /**
  * The position a backfill recorded (SourceConnector.currentPosition) in the same encoding, as if it
  * were a snapshot taken there: PostgreSQL 'X/Y' from pg_current_wal_lsn(); Db2 'lsn=<n>;ts=…' from
- * MON_GET_TRANSACTION_LOG's CURRENT_LSN (placed in the low 64 bits of the commit part — how it lines up
- * with the ASN commit sequence Debezium reports is unverified without a Db2 server). A Db2 position
+ * MON_GET_TRANSACTION_LOG's CURRENT_LSN, placed in the low 64 bits of the commit part. A Db2 position
  * with only a timestamp cannot be compared with LSNs and is refused.
+ *
+ * Db2 assumption (unverified against a real Db2; db2-handover.test.ts states it): the 16 bytes of
+ * Debezium's commit_lsn hold the commit record's 64-bit LSN big-endian (on LUW 10.1+ a log record
+ * identifier, log flush sequence then LSN). Then a change committed after B compares after B whatever
+ * the other bytes hold, so no change is lost to the backfilled row; changes committed before B may
+ * compare after it too, and are applied again, which the MERGE makes harmless. Since the position is
+ * the transaction's commit, not a change inside it, Db2 has no in-flight window like PostgreSQL's.
  */
 export function backfillPosition(kind: PositionKind, recorded: string): PositionResult {
   if (kind === 'pg') {

@@ -66,6 +66,10 @@ provision_connect() {
   maven_copy debezium-postgres "$STACK_SRC/connect/debezium-postgres/pom.xml" \
     "$STATE/connect/plugins/debezium-connector-postgres" \
     -DexcludeGroupIds=org.apache.kafka,org.slf4j,com.fasterxml.jackson.core,jakarta.ws.rs
+  # The Db2 connector with IBM's JDBC driver in its own plugin folder (same exclusions).
+  maven_copy debezium-db2 "$STACK_SRC/connect/debezium-db2/pom.xml" \
+    "$STATE/connect/plugins/debezium-connector-db2" \
+    -DexcludeGroupIds=org.apache.kafka,org.slf4j,com.fasterxml.jackson.core,jakarta.ws.rs -Ddb2.jcc.version="$DB2_JCC_VERSION"
   sed "s|@CONNECT_PLUGIN_DIR@|$STATE/connect/plugins|" "$STACK_SRC/connect/connect-distributed.properties" \
     >"$STATE/connect/connect-distributed.properties"
 }

@@ -180,10 +180,13 @@ connect_start() {
     org.apache.kafka.connect.cli.ConnectDistributed "$STATE/connect/connect-distributed.properties"
 }
 
-# The worker answers only after joining its group; the Debezium plugin must have been discovered.
+# The worker answers only after joining its group; the Debezium plugins must have been discovered.
 connect_healthy() {
+  local plugins
   curl -fsS "$CONNECT_URL/connectors" >/dev/null &&
-    curl -fsS "$CONNECT_URL/connector-plugins" | grep -q 'io.debezium.connector.postgresql.PostgresConnector'
+    plugins="$(curl -fsS "$CONNECT_URL/connector-plugins")" &&
+    grep -q 'io.debezium.connector.postgresql.PostgresConnector' <<<"$plugins" &&
+    grep -q 'io.debezium.connector.db2.Db2Connector' <<<"$plugins"
 }
 
 connect_wait() { wait_until connect 180 "$RUN/connect.pid" ConnectDistributed "$LOGS/connect.log" connect_healthy; }
