@@ -4,7 +4,7 @@
 # while the change simulator runs for a minute, then freshness and source == warehouse per table,
 # and last a data product publication left waiting for its DPO, with both ways to approve it.
 # WAREHOUSE=bigquery (or FACTORY_WAREHOUSE=bigquery) runs it on the local BigQuery emulator, in the
-# project DEMO_BIGQUERY_PROJECT (default factory-demo), over the domains BigQuery serves in full.
+# project DEMO_BIGQUERY_PROJECT (default factory-demo): the same 12 domains and the same publication.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,10 +25,10 @@ case "$WAREHOUSE" in
     export GOOGLE_CLOUD_PROJECT="${DEMO_BIGQUERY_PROJECT:-factory-demo}"
     export BIGQUERY_API_ENDPOINT="${BIGQUERY_API_ENDPOINT:-http://127.0.0.1:9050}"
     WITH=connect,bigquery
-    # The workflows BigQuery can run (workers/capabilities.ts): the worker refuses to start for others.
+    # The workflows BigQuery can run (workers/capabilities.ts: all of them): the worker refuses to start for others.
     FACTORY_WORKFLOWS="$(node --import tsx --input-type=module -e "import { workflowsSetting } from './workers/capabilities.js'; console.log(workflowsSetting('bigquery'))")"
     export FACTORY_WORKFLOWS
-    # Row quarantine is built on DuckDB only so far: domains with quarantine rules are left out.
+    # One domain after the other: the emulator answers one query at a time.
     mapfile -t DOMAINS < <(node --import tsx scripts/demo-domains.ts bigquery) ;;
   *) echo "WAREHOUSE: expected duckdb or bigquery, got '$WAREHOUSE'" >&2; exit 2 ;;
 esac
@@ -100,12 +100,8 @@ each factory verify
 each factory cdc stop > /dev/null
 
 PUBLISH_PRODUCT="${DEMO_PUBLISH_PRODUCT:-booking.bookings}"
-if [[ "$WAREHOUSE" == duckdb ]]; then
-  echo "== 9. publication with DPO approval: catalog sync, factory publish $PUBLISH_PRODUCT, left waiting for its DPO"
-  bash scripts/demo-publish.sh "$PUBLISH_PRODUCT"
-else
-  echo "== 9. (publication skipped: snapshots and promotion are built on DuckDB only so far)"
-fi
+echo "== 9. publication with DPO approval: catalog sync, factory publish $PUBLISH_PRODUCT, left waiting for its DPO"
+bash scripts/demo-publish.sh "$PUBLISH_PRODUCT"
 
 cat <<EOT
 
@@ -115,3 +111,11 @@ The demo's worker keeps running too (pid $worker, log .stack/logs/demo-worker.lo
 from the CLI or the Temporal UI; stop it alone with \`bash stack/stack.sh stop-demo-worker\`.
 More to try with it: \`npx factory cdc start all\`, \`npx factory backfill booking.booking_line\`.
 EOT
+if [[ "$WAREHOUSE" == bigquery ]]; then
+  # The product's views are named <product>__<table> in published_<domain> (connectors/warehouse/publish-port.ts).
+  cat <<EOT
+Once approved, the published views are readable on the emulator, e.g. (booking.bookings):
+  curl -s -X POST "$BIGQUERY_API_ENDPOINT/bigquery/v2/projects/$GOOGLE_CLOUD_PROJECT/queries" -H 'content-type: application/json' \\
+    -d '{"query":"SELECT COUNT(*) AS n FROM published_booking.bookings__booking","useLegacySql":false}'
+EOT
+fi
