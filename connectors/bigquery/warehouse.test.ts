@@ -176,6 +176,20 @@ describe.skipIf(!reachable)('BigQuery warehouse on the emulator', () => {
     expect(await read(`SELECT COUNT(*) AS n FROM \`raw_${domain}\`.booking_lost__changes`)).toEqual([{ n: 1 }]);
   });
 
+  it('applies a new batch that repeats an old batch\'s offsets (topic created again): job ids outlive the offsets', async () => {
+    const consumer = `factory-${domain}-again`;
+    const offsets = [{ topic: 'factory.RES.BOOKING', partition: 2, nextOffset: '31' }];
+    const cdcTable = { ...table, name: 'booking_again' };
+    const first = file('again-1.csv', ['SKI ,8,First,1.00000000,,,,,c,0000000910,2,0,30,']);
+    expect(await wh.applyChanges({ domain, table: cdcTable, sourceSystem: 'resdb', file: first, consumer, offsets })).toEqual({ changes: 1, alreadyApplied: false });
+    // Capture re-registered with its topics dropped: offsets start again, the stored ones are gone
+    // (as when the datasets were dropped), the apply jobs of the first incarnation remain.
+    await read(`DELETE FROM _factory.cdc_offsets WHERE consumer = '${consumer}'`);
+    const second = file('again-2.csv', ['SKI ,9,Second,2.00000000,,,,,c,0000000990,2,0,30,']);
+    expect(await wh.applyChanges({ domain, table: cdcTable, sourceSystem: 'resdb', file: second, consumer, offsets })).toEqual({ changes: 1, alreadyApplied: false });
+    expect(await read(`SELECT COUNT(*) AS n FROM \`raw_${domain}\`.booking_again__changes`)).toEqual([{ n: 2 }]);
+  });
+
   it('estimates a check with a dry run, which runs nothing', async () => {
     // The emulator answers dry runs with 0 bytes; the call path (and a bad table failing) is what is checked here.
     expect(await estimateBytes(wh.client, `SELECT * FROM \`raw_${domain}\`.booking`)).toBeGreaterThanOrEqual(0);

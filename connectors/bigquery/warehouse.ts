@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { md5Hex } from '../../core/md5.js';
 import {
@@ -370,9 +372,12 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
     // Change capture without a backfill starts from an empty current-state table.
     await this.ensureTable(schema, table.name, rawTableFields(table), { clustering: clusteringFields(table), labels: tableLabels(domain, table) });
     await this.ensureTable(schema, `${table.name}__changes`, changeLogFields(table), { labels: { ...tableLabels(domain, table), layer: 'raw_changes' } });
-    // The batch identity: the same offsets give the same apply job id. Stored offsets answer most
+    // The batch identity: the same batch gives the same apply job id. Stored offsets answer most
     // retries; this id answers the one after the transaction committed but before anything else.
-    const batchId = hash(`${consumer}|${domain}.${table.name}|${JSON.stringify(offsets)}`);
+    // The batch's content is part of its identity: offsets alone repeat when a topic is created again
+    // (capture re-registered, topics dropped) and BigQuery keeps job ids for months, so a new batch
+    // with an old batch's offsets would be taken for it and skipped.
+    const batchId = hash(`${consumer}|${domain}.${table.name}|${JSON.stringify(offsets)}|${await fileDigest(file)}`);
     const applyJob = `${jobPrefix}_cdc_${batchId}_apply`;
     if (offsets.length > 0 && await succeededJob(this.client, applyJob)) return { changes: 0, alreadyApplied: true };
     const batchTable = `${table.name}__batch_${batchId}`;
@@ -417,6 +422,13 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
     await Promise.all(this.tableQueues.values());
     this.parquet.close();
   }
+}
+
+/** MD5 of a staged file's bytes, read as a stream (a change batch may be tens of megabytes). */
+async function fileDigest(file: string): Promise<string> {
+  const digest = createHash('md5');
+  for await (const chunk of createReadStream(file)) digest.update(chunk as Buffer);
+  return digest.digest('hex');
 }
 
 /** BigQuery proper: a media upload of the Parquet file, under the derived job id (see runJob). */
