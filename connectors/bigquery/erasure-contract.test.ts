@@ -4,19 +4,20 @@ import { literal, qualified, ident } from '../../core/sql/bigquery.js';
 import { registry } from '../../domains/index.js';
 import { dropProject, emulatorEndpoint, emulatorUnavailable, runProject } from '../../test/support/bigquery.js';
 import { asText, erasureContractSuite, jsonText, type SeedLayout } from '../../test/support/erasure-contract-suite.js';
+import { quarantineFields } from './quarantine.js';
 import { changeLogFields, contractField, rawTableFields } from './sql.js';
 import { createBigQueryWarehouse, type BigQueryWarehouse } from './warehouse.js';
 
 // The erasure contract (test/support/erasure-contract-suite.ts) on the BigQuery emulator, in a project
-// of this run's own. The quarantine table is planted with the raw layout under the name
-// `<table>__quarantine`: erasure reads only the via and personal columns of whatever it finds there.
+// of this run's own. The quarantine table is planted with row quarantine's own layout (quarantine.ts):
+// a backfill swap on the table also runs quarantine's swap step over it.
 const projectId = runProject('erasure');
 let wh: BigQueryWarehouse;
 
 const fieldsOf: Record<SeedLayout, (table: TableContract) => TableField[]> = {
   raw: rawTableFields,
   changes: changeLogFields,
-  quarantine: rawTableFields,
+  quarantine: quarantineFields,
   snapshot: (table) => table.columns.map(contractField),
 };
 
