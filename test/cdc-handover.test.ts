@@ -14,7 +14,7 @@ import { verifyTablesWorkflowType, type VerifyTablesResult, type VerifyTablesWor
 import { startWorkers, type RunningWorkers } from '../workers/worker.js';
 import { registerCapture } from './support/capture.js';
 import { createScratchDatabase } from './support/postgres.js';
-import { connectClient, drainCdc, isolatedEnv, testConfig } from './support/temporal.js';
+import { connectClient, drainCdc, isolatedEnv, testConfig, whenStarted } from './support/temporal.js';
 import { variantTitle, warehouseVariants } from './support/warehouses.js';
 
 /**
@@ -114,7 +114,7 @@ for (const variant of warehouseVariants()) {
       expect(evolved.pausedTables[0]!.reason).toMatch(/REASON_CODE/);
       // The pause asks the DPO (schemaChangeApproval, which outlives cdcIngest): close it with the test.
       expect(evolved.pausedTables[0]!.approval?.state).toBe('requested');
-      await client.workflow.getHandle(evolved.pausedTables[0]!.approval!.workflowId).terminate('test over');
+      await (await whenStarted(client.workflow.getHandle(evolved.pausedTables[0]!.approval!.workflowId))).terminate('test over');
 
       const final = await drainCdc(cdc);
       expect(final.totals.applied).toBeGreaterThanOrEqual(status.totals.applied);

@@ -19,7 +19,7 @@ import { startWorkers, type RunningWorkers } from '../workers/worker.js';
 import { registerCapture } from './support/capture.js';
 import { testCatalogDatabase } from './support/catalog.js';
 import { createScratchDatabase } from './support/postgres.js';
-import { connectClient, drainCdc, isolatedEnv, testConfig } from './support/temporal.js';
+import { connectClient, drainCdc, isolatedEnv, testConfig, whenStarted } from './support/temporal.js';
 
 /**
  * A breaking schema change on the real stack: a column dropped at the source pauses its table's
@@ -105,7 +105,7 @@ describe('a breaking schema change waits for the DPO, then ingestion resumes by 
     const paused = await until((s) => s.pausedTables[0]?.approval?.state === 'requested');
     expect(paused.pausedTables).toEqual([expect.objectContaining({ table: 'booking.booking_status_history', blockers: [], change: { added: [], dropped: ['REASON_CODE'], retyped: [] } })]);
     const appliedBefore = paused.totals.applied;
-    const approval = client.workflow.getHandle(paused.pausedTables[0]!.approval!.workflowId);
+    const approval = await whenStarted(client.workflow.getHandle(paused.pausedTables[0]!.approval!.workflowId));
     expect(approval.workflowId).toBe(schemaChangeWorkflowId(cdcWorkflowId, 'booking.booking_status_history'));
     let waiting = await approval.query(schemaChangeStatus);
     while (waiting.phase !== 'awaiting-approval') waiting = await new Promise((r) => setTimeout(r, 500)).then(() => approval.query(schemaChangeStatus));

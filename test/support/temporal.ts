@@ -1,4 +1,4 @@
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { parseConfig, type Config } from '../../core/config.js';
 import { payloadProtection } from '../../connectors/temporal-codec/index.js';
 import { updateWhenReady } from '../../connectors/temporal/update.js';
@@ -40,4 +40,20 @@ export function isolatedEnv(name: string, dir: string, sourceUrl: string, extra:
 /** drainAndStop on a change capture, sent again while its workflow task fails for a moment (updateWhenReady). */
 export function drainCdc(handle: WorkflowHandle): Promise<CdcState> {
   return updateWhenReady(handle, drainAndStop.name, () => handle.executeUpdate(drainAndStop));
+}
+
+/**
+ * The handle once its workflow exists. A status may name a workflow its parent is still starting
+ * (cdcIngest records a schema-change request before startChild returns): wait for it, up to 60 s.
+ */
+export async function whenStarted<H extends WorkflowHandle>(handle: H): Promise<H> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await handle.describe();
+      return handle;
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError) || attempt >= 120) throw error;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 }
