@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { addChecksums, canonicalRowText, canonicalValue, checksumColumnsOf, checksumSelectList, ChecksumDialectError, rowHash, type ChecksumColumn } from './checksum.js';
+import { addChecksums, canonicalRowText, canonicalValue, checksumColumnsOf, checksumQuery, checksumSelectList, ChecksumDialectError, rowHash, type ChecksumColumn } from './checksum.js';
 import { md5Hex } from './md5.js';
 import { parseSourceType } from '../contracts/source-types.js';
 
@@ -92,6 +92,22 @@ describe('canonicalRowText', () => {
 
   it('names the columns when the value count is wrong', () => {
     expect(() => canonicalRowText(columns, [1])).toThrow(/expected 3 values \(ID, NAME, CODE\), got 1/);
+  });
+});
+
+describe('checksumQuery', () => {
+  const columns: ChecksumColumn[] = Array.from({ length: 3 }, (_, i) => ({ name: `C${i}`, type: { kind: 'VARCHAR' } }));
+  it('is the select list over the relation, except on BigQuery', () => {
+    expect(checksumQuery('duckdb', columns, 't WHERE x')).toBe(`SELECT ${checksumSelectList('duckdb', columns)} FROM t WHERE x`);
+    expect(checksumQuery('postgres', columns, 't')).toBe(`SELECT ${checksumSelectList('postgres', columns)} FROM t`);
+  });
+  it('builds the row text from groups of 8 columns in subqueries on BigQuery (the emulator gives no row for one wide expression)', () => {
+    const wide: ChecksumColumn[] = Array.from({ length: 17 }, (_, i) => ({ name: `C${i}`, type: { kind: 'VARCHAR' } }));
+    const sql = checksumQuery('bigquery', wide, '`p.d.t` WHERE NOT x');
+    expect(sql).toMatch(/^SELECT count\(\*\) AS row_count, .*MD5\(_row_text\).* AS checksum FROM \(SELECT _g0 \|\| chr\(31\) \|\| _g1 \|\| chr\(31\) \|\| _g2 AS _row_text FROM \(SELECT .* FROM `p.d.t` WHERE NOT x\)\)$/s);
+    expect(sql).toContain('CAST(`C7` AS STRING) END) AS _g0, ');
+    expect(sql).toContain('CAST(`C15` AS STRING) END) AS _g1, ');
+    expect(sql).toContain('CAST(`C16` AS STRING) END) AS _g2 FROM');
   });
 });
 

@@ -1,5 +1,5 @@
 import type { TableField } from '@google-cloud/bigquery';
-import { checksumSelectList, type ChecksumColumn } from '../../core/checksum.js';
+import { checksumQuery, type ChecksumColumn } from '../../core/checksum.js';
 import type { SourceType } from '../../contracts/source-types.js';
 import { ident, literal } from '../../core/sql/bigquery.js';
 
@@ -36,7 +36,7 @@ function checksumType(field: TableField): SourceType {
 /** Count and content checksum of a relation with these columns: the adapter's stats SQL (sql.ts statsSql) over a schema instead of a contract. */
 export function relationStatsSql(relation: string, fields: TableField[]): string {
   const columns: ChecksumColumn[] = fields.map((f) => ({ name: f.name!, type: checksumType(f) }));
-  return `SELECT ${checksumSelectList('bigquery', columns)} FROM ${relation}`;
+  return checksumQuery('bigquery', columns, relation);
 }
 
 /** `project.dataset.name` as one quoted path: a view must name what it reads in full. */

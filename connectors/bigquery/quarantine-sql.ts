@@ -1,4 +1,4 @@
-import { checksumColumnsOf, checksumSelectList } from '../../core/checksum.js';
+import { checksumColumnsOf, checksumQuery } from '../../core/checksum.js';
 import { ruleReasonSql } from '../../core/quality/quarantine-rules.js';
 import { rowFailureReasonSql } from '../../core/quality/row-sql.js';
 import { tableKey, type TableContract } from '../../contracts/contract.js';
@@ -128,10 +128,10 @@ WHERE s._rule_id IS NOT NULL AND s._position > COALESCE(t._source_position, '')`
 export function liveAndOpenStatsSql(current: string, quarantine: string, table: TableContract): string {
   const cols = contractColumns(table).join(', ');
   const key = requireKey(table, 'row quarantine').join(', ');
-  return `SELECT ${checksumSelectList('bigquery', checksumColumnsOf(table))} FROM (
+  return checksumQuery('bigquery', checksumColumnsOf(table), `(
   (SELECT ${cols} FROM ${current} WHERE NOT COALESCE(_deleted, FALSE))
   UNION ALL
-  (SELECT ${cols} FROM ${quarantine} WHERE _status = 'open' QUALIFY ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY _source_position DESC) = 1))`;
+  (SELECT ${cols} FROM ${quarantine} WHERE _status = 'open' QUALIFY ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY _source_position DESC) = 1))`);
 }
 
 /* Replay: one script, one transaction. */

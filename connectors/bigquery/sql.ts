@@ -1,5 +1,5 @@
 import type { TableField } from '@google-cloud/bigquery';
-import { checksumColumnsOf, checksumSelectList } from '../../core/checksum.js';
+import { checksumColumnsOf, checksumQuery } from '../../core/checksum.js';
 import { bigQueryColumnType } from '../../core/warehouse-types.js';
 import { tableKey, type TableContract } from '../../contracts/contract.js';
 import { ident, literal } from '../../core/sql/bigquery.js';
@@ -61,7 +61,7 @@ export function tableLabels(domain: string, table: TableContract): Record<string
 }
 
 export function statsSql(target: string, table: TableContract, liveOnly = false): string {
-  return `SELECT ${checksumSelectList('bigquery', checksumColumnsOf(table))} FROM ${target}${liveOnly ? ' WHERE NOT COALESCE(_deleted, FALSE)' : ''}`;
+  return checksumQuery('bigquery', checksumColumnsOf(table), `${target}${liveOnly ? ' WHERE NOT COALESCE(_deleted, FALSE)' : ''}`);
 }
 
 export function duplicateKeysSql(target: string, table: TableContract): string | undefined {

@@ -1,6 +1,6 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checksumColumnsOf, checksumSelectList, canonicalRowText, rowHash } from '../checksum.js';
+import { checksumColumnsOf, checksumQuery, checksumSelectList, canonicalRowText, rowHash } from '../checksum.js';
 import { tableSchema, type TableContract } from '../../contracts/contract.js';
 import { qualityRuleSchema, type QualityRule } from '../../contracts/quality-rules.js';
 import { duckDbColumnType } from '../warehouse-types.js';
@@ -282,7 +282,7 @@ describe('dataset checks for BigQuery (SQL text)', () => {
       .toContain("COUNT(DISTINCT RTRIM(`STATUS_CODE`, ' ')) AS distinct_count");
     // The checksum text is core/checksum.ts's, for every contract column (its own tests cover the canon).
     expect(bq({ kind: 'reconciliation' })).toEqual({
-      shape: 'metric', sql: `SELECT ${checksumSelectList('bigquery', checksumColumnsOf(booking))} FROM \`proj.raw_booking.booking\``,
+      shape: 'metric', sql: checksumQuery('bigquery', checksumColumnsOf(booking), '`proj.raw_booking.booking`'),
     });
     expect(checksumSelectList('bigquery', checksumColumnsOf(booking))).toContain('`TOTAL_AMOUNT`');
   });

@@ -1,4 +1,4 @@
-import { checksumColumnsOf, checksumSelectList } from '../checksum.js';
+import { checksumColumnsOf, checksumQuery } from '../checksum.js';
 import { tableKey, type TableContract } from '../../contracts/contract.js';
 import { isRowRule, type QualityRule } from '../../contracts/quality-rules.js';
 import { sqlDialect, type WarehouseDialect } from '../sql/index.js';
@@ -31,7 +31,7 @@ export function checkQuery(input: CheckQueryInput): CheckQueryResult {
     case 'volume': return { shape: 'metric', sql: `SELECT ${count(dialect)} AS row_count FROM ${relation(input)}` };
     case 'distribution': return { shape: 'metric', sql: distributionSql(input, rule.column, rule.metric) };
     case 'reconciliation':
-      return { shape: 'metric', sql: `SELECT ${checksumSelectList(dialect, checksumColumnsOf(table))} FROM ${reconciledRelation(input)}` };
+      return { shape: 'metric', sql: checksumQuery(dialect, checksumColumnsOf(table), reconciledRelation(input)) };
   }
 }
 
