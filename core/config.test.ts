@@ -16,6 +16,12 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ FACTORY_WORKFLOWS: 'backfill-table' })).toThrow(/FACTORY_WORKFLOWS: expected all, or workflow names/);
   });
 
+  it('reads the agencies with secured views: all by default, or agency ids', () => {
+    expect(parseConfig({}).FACTORY_ACCESS_AGENCIES).toBe('all');
+    expect(parseConfig({ FACTORY_ACCESS_AGENCIES: '101, 102' }).FACTORY_ACCESS_AGENCIES).toEqual(['101', '102']);
+    expect(() => parseConfig({ FACTORY_ACCESS_AGENCIES: 'alpenblick' })).toThrow(/FACTORY_ACCESS_AGENCIES: expected agency ids \(digits\)/);
+  });
+
   it('reads a list of brokers and numbers', () => {
     const config = parseConfig({ KAFKA_BROKERS: 'a:9092, b:9093', FACTORY_CHUNK_ROWS: '1000' });
     expect(config.KAFKA_BROKERS).toEqual(['a:9092', 'b:9093']);

@@ -131,6 +131,17 @@ export const configSchema = z.object({
     .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'expected a comma-separated list of origins such as http://127.0.0.1:8233')).min(1, 'expected at least one origin')),
   /**
+   * The travel agencies that get secured views of their own (schema access_agency_<id>): `all`, every
+   * agency of raw_distribution.agency, or a comma-separated list of agency ids — those with users in
+   * the directory. An agency's views are a schema per agency on DuckDB and a dataset per agency on
+   * BigQuery: thousands of agencies without users cost thousands of datasets and view builds.
+   */
+  FACTORY_ACCESS_AGENCIES: z
+    .string()
+    .default('all')
+    .transform((s) => (s.trim() === 'all' ? 'all' as const : s.split(',').map((a) => a.trim()).filter(Boolean)))
+    .pipe(z.union([z.literal('all'), z.array(z.string().regex(/^[0-9]+$/, 'expected agency ids (digits)')).min(1, "expected 'all' or at least one agency id")])),
+  /**
    * How the source's Debezium connector sends DECIMAL values (decimal.handling.mode): `factory cdc
    * register` configures the connector with it and the decoder reads by it, never by guessing.
    */

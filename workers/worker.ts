@@ -124,7 +124,7 @@ function warehouseActivities(config: Config, registry: DomainRegistry, warehouse
     ...(provides.qualityStore ? createQualityActivities({ registry, warehouse: provides.qualityStore, dialect: kind }) : {}),
     ...(provides.publication ? createPublishWarehouseActivities({ warehouse: provides.publication }) : {}),
     ...(provides.retention ? createRetentionActivities({ registry, warehouse: provides.retention }) : {}),
-    ...(provides.accessViews ? createAccessActivities({ registry, warehouse: provides.accessViews, pseudonymKey: pseudonymKey(config) }) : {}),
+    ...(provides.accessViews ? createAccessActivities({ registry, warehouse: provides.accessViews, pseudonymKey: pseudonymKey(config), agencies: config.FACTORY_ACCESS_AGENCIES }) : {}),
     ...(provides.erasure ? createErasureActivities({
       registry, subjects: dataSubjects, erasure: provides.erasure, stagingDir: resolve(config.FACTORY_STAGING_DIR),
       topicPrefix: config.FACTORY_CDC_TOPIC_PREFIX, topicRetentionHours: config.FACTORY_CDC_TOPIC_RETENTION_HOURS,
