@@ -1,8 +1,8 @@
 import type { TableContract } from '../../contracts/contract.js';
 import { formatSourceType, parseSourceType } from '../../contracts/source-types.js';
-import { parseEnvelope, parseKey, type Envelope, type Op } from './envelope.js';
+import { envelopeAdapter, type EnvelopeFormat, type KafkaRecordInput, type KeyResult } from './adapter.js';
+import { parseKey, type Op } from './envelope.js';
 import { decimalModeProblem, decodeValue, describeValue, inferFieldSchema, type DecimalMode, type FieldSchema } from './logical-types.js';
-import { db2Position, pgPosition, type PositionResult } from './position.js';
 import { compareSchemas } from '../schema-compare.js';
 import {
   acceptanceBlockers, compareSchema, describeSchemaChange, isBreaking, matchFields, uncoveredChange, type AcceptanceBlocker, type AcceptedSchemaChange,
@@ -10,7 +10,7 @@ import {
 } from './schema-change.js';
 
 /**
- * One Kafka record of a Debezium table topic → one decoded change in contract column order, as the
+ * One Kafka record of a table topic, as the source's envelope adapter (adapter.ts) parses it → one decoded change in contract column order, as the
  * staged CSV text the warehouse loaders take. Never throws: every problem comes back as a result
  * whose reason names topic, partition, offset, the contract table and the column.
  *
@@ -25,14 +25,7 @@ import {
  *   NULL column): dead-letter it with the reason.
  */
 
-export interface KafkaRecordInput {
-  topic: string;
-  partition: number;
-  offset: string | number;
-  key: Uint8Array | string | null;
-  value: Uint8Array | string | null;
-  timestamp: string;
-}
+export type { KafkaRecordInput };
 
 export interface DecodeContract {
   domain: string;
@@ -41,6 +34,8 @@ export interface DecodeContract {
   accepted?: AcceptedSchemaChange;
   /** How the source's connector sends DECIMAL values; default 'precise', what `factory cdc register` configures. */
   decimalMode?: DecimalMode;
+  /** Which product wrote the records (FACTORY_CDC_FORMATS); default Debezium, PostgreSQL or Db2 by the event. */
+  format?: EnvelopeFormat;
 }
 
 export interface DecodedChange {
@@ -97,24 +92,20 @@ function decode(input: KafkaRecordInput, contract: DecodeContract, where: string
   const fail = (reason: string): DecodeResult => ({ kind: 'failure', reason: `${where}: ${reason}` });
   const table = prepare(contract.table);
   if (typeof table === 'string') return fail(table);
-  const parsed = parseEnvelope(input.value);
+  const parsed = adapterOf(contract.format)(input, { contract: contract.table, columns: table.columns });
   if (parsed.kind === 'tombstone') return parsed;
   if (parsed.kind === 'invalid') return fail(parsed.reason);
-  const env = parsed.envelope;
-
-  const wrongTable = checkSourceTable(env, contract.table);
-  if (wrongTable) return fail(wrongTable);
-  const position = positionOf(env);
-  if (!position.ok) return fail(position.reason);
-  const sourceTsMs = typeof env.source.ts_ms === 'number' ? env.source.ts_ms : env.tsMs;
-  if (sourceTsMs === undefined) return fail('neither source.ts_ms nor ts_ms is a number');
+  const env = parsed.record;
+  const { sourceTsMs } = env;
+  const position = env.position;
   const kafka = { topic: input.topic, partition: input.partition, offset: String(input.offset), timestamp: input.timestamp };
   if (env.op === 't') {
-    return { kind: 'change', change: { op: 't', key: {}, values: null, before: null, position: position.position, sourceTsMs, addedColumns: [], extra: null, kafka } };
+    return { kind: 'change', change: { op: 't', key: {}, values: null, before: null, position, sourceTsMs, addedColumns: [], extra: null, kafka } };
   }
 
-  const image = env.after ?? env.before ?? {};
-  const plan = env.rowFields !== null ? schemaPlan(table, env.rowFields) : schemaLessPlan(table, image);
+  const image = env.after ?? env.before;
+  // A delete that carries only its key (an IIDR record with the row in neither image): nothing to compare.
+  const plan = env.rowFields !== null ? schemaPlan(table, env.rowFields) : image === null ? keyOnlyPlan(table) : schemaLessPlan(table, image);
   const { schemaChange, fields } = plan;
   const accepted = isBreaking(schemaChange) ? acceptedPlan(plan, contract.accepted) : noneAccepted;
   if (accepted.uncovered) {
@@ -123,15 +114,15 @@ function decode(input: KafkaRecordInput, contract: DecodeContract, where: string
   }
 
   try {
-    const mode = contract.decimalMode ?? 'precise';
+    const mode = env.debeziumDecimals ? contract.decimalMode ?? 'precise' : null;
     const values = env.after ? decodeImage(table.columns, env.after, fields, true, accepted, mode) : null;
     const before = env.before ? decodeImage(table.columns, env.before, fields, false, accepted, mode) : null;
-    const key = decodeKey(input.key, table, values ?? before, accepted);
+    const key = decodeKey(env.key ?? parseKey(input.key), table, values ?? before, accepted);
     const after = env.after;
     const extra = after && schemaChange.added.length ? Object.fromEntries(schemaChange.added.map((name) => [name, after[name] ?? null])) : null;
     return {
       kind: 'change',
-      change: { op: env.op, key, values: env.op === 'd' ? null : values, before, position: position.position, sourceTsMs, addedColumns: schemaChange.added, extra, kafka },
+      change: { op: env.op, key, values: env.op === 'd' ? null : values, before, position, sourceTsMs, addedColumns: schemaChange.added, extra, kafka },
     };
   } catch (error) {
     if (error instanceof RetypeOverflow) {
@@ -192,6 +183,22 @@ function schemaPlan(table: Prepared, rowFields: FieldSchema[]): SchemaPlan {
   return plan;
 }
 
+const keyOnlyPlans = new WeakMap<Prepared, SchemaPlan>();
+
+function keyOnlyPlan(table: Prepared): SchemaPlan {
+  let plan = keyOnlyPlans.get(table);
+  if (!plan) keyOnlyPlans.set(table, (plan = { schemaChange: { added: [], dropped: [], retyped: [] }, fields: fieldResolver(table.columns, null, {}), blockers: [] }));
+  return plan;
+}
+
+const adapters = new Map<EnvelopeFormat | undefined, ReturnType<typeof envelopeAdapter>>();
+
+function adapterOf(format: EnvelopeFormat | undefined): ReturnType<typeof envelopeAdapter> {
+  let adapter = adapters.get(format);
+  if (!adapter) adapters.set(format, (adapter = envelopeAdapter(format)));
+  return adapter;
+}
+
 /** Schema-less events: compared per event (only a missing column can show), not cached. */
 function schemaLessPlan(table: Prepared, image: Record<string, unknown>): SchemaPlan {
   const schemaChange = schemaLessChange(table.columns, image);
@@ -211,23 +218,6 @@ function prepare(table: TableContract): Prepared | string {
     prepared.set(table, p);
   }
   return p;
-}
-
-function checkSourceTable(env: Envelope, table: TableContract): string | undefined {
-  const { schema, table: name } = env.source;
-  if (typeof name !== 'string') return undefined;
-  const expected = `${table.source.schema}.${table.source.table}`;
-  const actual = typeof schema === 'string' ? `${schema}.${name}` : name;
-  const matches = typeof schema === 'string' ? actual.toUpperCase() === expected.toUpperCase() : name.toUpperCase() === table.source.table;
-  return matches ? undefined : `event is for source table ${actual}, the contract reads ${expected}`;
-}
-
-function positionOf(env: Envelope): PositionResult {
-  switch (env.source.connector) {
-    case 'postgresql': return pgPosition(env.source, env.op);
-    case 'db2': return db2Position(env.source, env.op);
-    default: return { ok: false, reason: `source.connector ${JSON.stringify(env.source.connector) ?? 'missing'} is not supported (expected postgresql or db2)` };
-  }
 }
 
 /** Without a schema, a column missing from the row object is a dropped column (Debezium writes nulls). */
@@ -251,7 +241,7 @@ function fieldResolver(columns: ContractColumnType[], rowFields: FieldSchema[] |
 }
 
 function decodeImage(
-  columns: PreparedColumn[], image: Record<string, unknown>, fields: FieldResolver, requireNotNull: boolean, accepted: AcceptedPlan, mode: DecimalMode,
+  columns: PreparedColumn[], image: Record<string, unknown>, fields: FieldResolver, requireNotNull: boolean, accepted: AcceptedPlan, mode: DecimalMode | null,
 ): (string | null)[] {
   return columns.map((column) => {
     if (accepted.nullColumns.has(column.name)) return null;
@@ -260,7 +250,8 @@ function decodeImage(
     const { field, inferred } = probe.inferred ? fields(column, value) : probe;
     const retypeAccepted = accepted.retypeAccepted.has(column.name);
     const expected = `column ${column.name} expected ${formatSourceType(column.type)}`;
-    const modeProblem = decimalModeProblem(field, value, column.type, mode, inferred);
+    // null: the adapter's own decimal representation (IIDR), not Debezium's decimal.handling.mode.
+    const modeProblem = mode === null ? null : decimalModeProblem(field, value, column.type, mode, inferred);
     if (modeProblem !== null) throw new Failure(`${expected}, got ${modeProblem}`);
     const outcome = decodeValue(field, value, column.type, retypeAccepted);
     if (!outcome.ok && retypeAccepted) throw new RetypeOverflow(column.name, `${expected}, got ${outcome.detail}`);
@@ -282,8 +273,7 @@ function fieldsByName(fields: FieldSchema[]): Map<string, FieldSchema> {
   return byName;
 }
 
-function decodeKey(rawKey: Uint8Array | string | null, table: Prepared, image: (string | null)[] | null, accepted: AcceptedPlan): Record<string, string | null> {
-  const parsed = parseKey(rawKey);
+function decodeKey(parsed: KeyResult, table: Prepared, image: (string | null)[] | null, accepted: AcceptedPlan): Record<string, string | null> {
   if (parsed.kind === 'invalid') throw new Failure(parsed.reason);
   const key: Record<string, string | null> = {};
   const keyFields = parsed.kind === 'key' && parsed.fields ? fieldsByName(parsed.fields) : null;
