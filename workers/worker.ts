@@ -131,7 +131,7 @@ function warehouseActivities(config: Config, registry: DomainRegistry, warehouse
     }) : {}),
     ...(provides.changeApply ? createCdcActivities({
       registry, warehouse: provides.changeApply, kafka, stagingDir: resolve(config.FACTORY_STAGING_DIR, 'cdc'), topicPrefix: config.FACTORY_CDC_TOPIC_PREFIX,
-      decimalMode: config.FACTORY_CDC_DECIMAL_MODE, topicRetentionHours: config.FACTORY_CDC_TOPIC_RETENTION_HOURS,
+      decimalMode: config.FACTORY_CDC_DECIMAL_MODE, formats: config.FACTORY_CDC_FORMATS, topicRetentionHours: config.FACTORY_CDC_TOPIC_RETENTION_HOURS,
     }) : {}),
   };
 }

@@ -199,7 +199,7 @@ function convertText(value: string, type: SourceType, fail: (what: string) => ne
     }
     case 'BLOB': {
       // Avro JSON writes bytes as one character per byte (U+0000..U+00FF).
-      if (/[^\u0000-\u00ff]/.test(value)) fail('Avro JSON bytes (characters U+0000..U+00FF)');
+      if ([...value].some((ch) => ch.charCodeAt(0) > 0xff)) fail('Avro JSON bytes (characters U+0000..U+00FF)');
       return Buffer.from(value, 'latin1').toString('base64');
     }
     default: return value;
