@@ -20,6 +20,7 @@ import { payloadProtection } from '../connectors/temporal-codec/index.js';
 import type { OpenWarehouse } from '../connectors/warehouse/port.js';
 import { dataSubjects, registry as defaultRegistry, type DomainRegistry } from '../domains/index.js';
 import { checkWorkflowCapabilities, warehouseCapabilities } from './capabilities.js';
+import { captureFormatProblems } from './cdc-formats.js';
 import { createSourceRegistry, describeSources, planSources } from './connectors.js';
 import { createLogger } from './logger.js';
 import { createPublicationActivities } from './publication.js';
@@ -55,6 +56,8 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
   }
   // Also before anything is opened: every contract system needs a source (the warehouse owner reads none).
   const sourcePlan = planSources(config, tablesBySystem(registry));
+  const formatProblems = captureFormatProblems(config.FACTORY_CDC_FORMATS, sourcePlan.plans);
+  if (formatProblems.length) throw new ConfigError(`Invalid configuration (environment variables):\n  ${formatProblems.join('\n  ')}`);
   if (role !== 'warehouse') {
     if (sourcePlan.problems.length) throw new ConfigError(`Invalid configuration (environment variables):\n  ${sourcePlan.problems.join('\n  ')}`);
     createLogger(config.FACTORY_LOG_LEVEL, 'worker').info(describeSources(sourcePlan.plans));
