@@ -10,12 +10,14 @@ import {
 } from './schema-change.js';
 
 /**
- * One Kafka record of a table topic, as the source's envelope adapter (adapter.ts) parses it → one decoded change in contract column order, as the
- * staged CSV text the warehouse loaders take. Never throws: every problem comes back as a result
+ * One Kafka record of a table topic, read by its source's envelope adapter (adapter.ts: Debezium or
+ * IBM IIDR) → one decoded change in contract column order, as the staged CSV text the warehouse
+ * loaders take. Never throws: every problem comes back as a result
  * whose reason names topic, partition, offset, the contract table and the column.
  *
  * - 'change': land it in the change log and MERGE by key, highest `position` wins.
- * - 'tombstone': skip (the delete before it carried the data).
+ * - 'tombstone': skip (a Debezium tombstone: the delete before it carried the data; an IIDR
+ *   before-image record: the after image that follows carries the change).
  * - 'schema-change': a contract column was dropped or changed type at the source. Not a poison event:
  *   the caller pauses the table (every following event would fail the same way) and asks its DPO.
  *   `blockers` say why accepting the source as it is could not make the events decodable (then

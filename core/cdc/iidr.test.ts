@@ -191,3 +191,72 @@ describe('malformed IIDR records go to the dead-letter path with their reason', 
     expect(change(decodeRecord(pgEvent, { domain: 'fix', table: bookingFix })).op).toBe('c');
   });
 });
+
+describe('IIDR values of the other column types', () => {
+  const types = tableSchema.parse({
+    name: 'types', description: 'IIDR types.', source: { system: 'db2', schema: 'SALES', table: 'TYPES' }, primaryKey: ['ID'],
+    columns: [
+      { name: 'ID', type: 'BIGINT' },
+      { name: 'T_TIME', type: 'TIME', nullable: true },
+      { name: 'T_TS3', type: 'TIMESTAMP(3)', nullable: true },
+      { name: 'T_TS12', type: 'TIMESTAMP(12)', nullable: true },
+      { name: 'T_BIN', type: 'BLOB(10)', nullable: true },
+      { name: 'T_DBL', type: 'DOUBLE', nullable: true },
+      { name: 'T_DEC', type: 'DECIMAL(31,8)', nullable: true },
+    ],
+  });
+  const typed = { domain: 'sales', table: types, format: 'iidr-kcop-json' as const };
+
+  it('reads times, timestamps of any precision (Db2 text form too), Avro JSON bytes, doubles, BIGINT past 2^53 and 31-digit decimals', () => {
+    // Written as text: a JS number literal would be rounded before the decoder sees it.
+    const c = change(decodeRecord(rec(JSON.stringify({
+      ID: 'BIG', T_TIME: { string: '23:59:59.999999' }, T_TS3: { string: '1969-12-31 23:59:59.9995' },
+      T_TS12: { string: '2018-01-01-22.32.07.123456789012' }, T_BIN: { bytes: '\u0000\u00ff\u0010' }, T_DBL: { double: 1.5 },
+      T_DEC: { string: '12345678901234567890123.12345678' }, ...jcf('PT', '1'),
+    }).replace('"BIG"', '9007199254740993'), { key: null }), typed));
+    expect(c.key).toEqual({ ID: '9007199254740993' });
+    expect(c.values).toEqual(['9007199254740993', '23:59:59.999999', '1969-12-31 23:59:59.999000', '2018-01-01 22:32:07.123456', '\\x00ff10', '1.5', '12345678901234567890123.12345678']);
+  });
+
+  it('refuses bytes that are not Avro JSON bytes and times out of range', () => {
+    expect(failure(decodeRecord(rec({ ID: 1, T_BIN: { bytes: '\u0100' }, ...jcf('PT', '1') }, { key: null }), typed))).toMatch(/column T_BIN expected Avro JSON bytes/);
+    expect(failure(decodeRecord(rec({ ID: 1, T_TIME: '25:00:00', ...jcf('PT', '1') }, { key: null }), typed))).toMatch(/column T_TIME expected an IIDR time/);
+  });
+});
+
+describe('IIDR decoding never throws', () => {
+  it('words every failure of a mutated vector itself (no decoder error), with topic, partition and offset', () => {
+    const vectors = [
+      JSON.stringify({ ...after, ...nullBefore, ...jcf('PT', '116489715') }),
+      JSON.stringify({ ...after, B_ID: 7, B_C2: { string: 'x' }, B_AMOUNT: '1.00', B_ORDERED: '2018-01-01', B_CHANGED: null, ...jcf('UP', '2') }),
+      JSON.stringify({ ID: null, C2: null, AMOUNT: null, ORDERED: null, CHANGED: null, B_ID: 7, B_C2: null, B_AMOUNT: '1.00', B_ORDERED: '2018-01-01', B_CHANGED: null, ...jcf('DL', '3') }),
+    ];
+    const swaps = ['null', '"x"', '-1', '1e999', '[]', '{}', 'true', '{"string":1}', '{"int":"a"}', '99999999999999999999999'];
+    let s = 20261203;
+    const random = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    const kinds = new Set<string>();
+    for (let i = 0; i < 1500; i++) {
+      const text = vectors[i % vectors.length]!;
+      let mutated: string;
+      if (i % 3 === 0) {
+        const at = Math.floor(random() * text.length);
+        mutated = text.slice(0, at) + String.fromCharCode(Math.floor(random() * 128)) + text.slice(at + 1);
+      } else if (i % 3 === 1) {
+        mutated = text.slice(0, Math.floor(random() * text.length));
+      } else {
+        const colons = [...text.matchAll(/":/g)].map((m) => m.index!);
+        const at = colons[Math.floor(random() * colons.length)]! + 2;
+        const end = text.slice(at).search(/[,}]/);
+        mutated = text.slice(0, at) + swaps[Math.floor(random() * swaps.length)]! + text.slice(at + (end < 0 ? 0 : end));
+      }
+      const result = decodeRecord(rec(mutated), contract);
+      kinds.add(result.kind);
+      if (result.kind === 'failure' || result.kind === 'schema-change') {
+        expect(result.reason).toMatch(/^topic factory\.SALES\.ORDERS partition 0 offset \d+ \(sales\.orders\): /);
+        expect(result.reason).not.toMatch(/decoder error/);
+      }
+    }
+    expect(kinds).toContain('failure');
+    expect(kinds).toContain('change');
+  });
+});
