@@ -12,7 +12,7 @@ import { testConfig } from './support/temporal.js';
 // The real ingest pipeline (kafkajs consumer, decode thread, dead-letter producer, DuckDB MERGE) on a
 // topic written in IBM IIDR's KcopJsonSingleRowAuditFormatIntegrated shape, as core/cdc/iidr.test.ts
 // derives it from IBM's documentation (not captured from a live IIDR): refresh rows, inserts, updates
-// with before images, the multi-row UB/UP pair, deletes, journal fields in headers, a key-only delete,
+// with before images, a key change, the multi-row UB/UP pair, deletes, journal fields in headers, a key-only delete,
 // a replayed record and a malformed one. The warehouse must hold exactly what the records describe.
 describe('IIDR change records through the ingest pipeline', () => {
   const config = testConfig();
@@ -80,6 +80,8 @@ describe('IIDR change records through the ingest pipeline', () => {
       message(6, row(6, null, '66.00', '2026-02-06', null), { A_ENTTYP: 'PT', A_SEQNO: '151', A_TIMSTAMP: '2026-03-01 10:01:00' }),
       // A delete with headers only: no value, the key names the row.
       message(6, null, { A_ENTTYP: 'DL', A_SEQNO: '160', A_TIMSTAMP: '2026-03-01 10:02:00' }),
+      // An update that changes the key (5 → 15): one record, the row under 5 must go.
+      message(15, { ...row(15, 'NEW       ', '55.00', '2026-02-05', null), ...before(row(5, 'NEW       ', '55.00', '2026-02-05', null)), ...jcf('UP', 170) }),
     ];
 
     const staging = join(dir, 'staging');
@@ -96,8 +98,9 @@ describe('IIDR change records through the ingest pipeline', () => {
       await producer.send({ topic, acks: -1, messages });
       await waitForLag(pipeline, 0, 60_000);
       const stats = await pipeline.release();
-      expect(stats).toMatchObject({ events: messages.length, applied: messages.length - 2, tombstones: 1, deadLettered: 1, paused: [] });
-      expect(stats.lastPosition[`${domain}.orders`]).toBe(`iidr:${'160'.padStart(38, '0')}:1`);
+      // Applied: every record but the UB and the dead letter, plus the delete of the old key.
+      expect(stats).toMatchObject({ events: messages.length, applied: messages.length - 1, tombstones: 1, deadLettered: 1, paused: [] });
+      expect(stats.lastPosition[`${domain}.orders`]).toBe(`iidr:${'170'.padStart(38, '0')}:1`);
 
       const reader = await duck.connectReader();
       const current = (await reader.runAndReadAll(
@@ -106,7 +109,7 @@ describe('IIDR change records through the ingest pipeline', () => {
       expect(current).toEqual([
         [1, 'TEL       ', '11.00', '2026-01-01', '2026-03-01 09:59:59.999999'],
         [3, 'AG        ', '33.33', '2026-01-04', '2026-03-01 10:00:00.5'],
-        [5, 'NEW       ', '55.00', '2026-02-05', null],
+        [15, 'NEW       ', '55.00', '2026-02-05', null],
       ]);
       expect(await duck.tableStats({ domain, table })).toMatchObject({ rows: 3 });
 

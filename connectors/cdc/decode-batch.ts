@@ -69,6 +69,10 @@ export function decodeBatch(capture: DecodeTable, topic: string, partition: numb
     } else if (result.kind === 'failure') {
       batch.deadLetters.push({ index, reason: result.reason });
     } else {
+      if (result.keyChangedFrom) {
+        batch.csv += changeLine(columns, result.keyChangedFrom);
+        batch.changes++;
+      }
       batch.csv += changeLine(columns, result.change);
       batch.changes++;
       batch.lastPosition = result.change.position;

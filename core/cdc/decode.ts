@@ -66,7 +66,8 @@ export interface DecodedChange {
 }
 
 export type DecodeResult =
-  | { kind: 'change'; change: DecodedChange }
+  /** `keyChangedFrom`: the delete of the old key, to apply before `change` (an update that changed the key). */
+  | { kind: 'change'; change: DecodedChange; keyChangedFrom?: DecodedChange }
   | { kind: 'tombstone' }
   | { kind: 'schema-change'; reason: string; schemaChange: SchemaChange; blockers: string[] }
   | { kind: 'failure'; reason: string };
@@ -122,10 +123,12 @@ function decode(input: KafkaRecordInput, contract: DecodeContract, where: string
     const key = decodeKey(env.key ?? parseKey(input.key), table, values ?? before, accepted);
     const after = env.after;
     const extra = after && schemaChange.added.length ? Object.fromEntries(schemaChange.added.map((name) => [name, after[name] ?? null])) : null;
-    return {
-      kind: 'change',
-      change: { op: env.op, key, values: env.op === 'd' ? null : values, before, position, sourceTsMs, addedColumns: schemaChange.added, extra, kafka },
-    };
+    const change: DecodedChange = { op: env.op, key, values: env.op === 'd' ? null : values, before, position, sourceTsMs, addedColumns: schemaChange.added, extra, kafka };
+    const oldKey = env.op === 'u' && before && values ? movedKey(table, before, values) : undefined;
+    // An update that changed the key (IIDR writes one record; Debezium writes a delete and a create):
+    // the row under the old key is deleted at the same position, or it would stay live.
+    if (oldKey) return { kind: 'change', change, keyChangedFrom: { ...change, op: 'd', key: oldKey, values: null, addedColumns: [], extra: null } };
+    return { kind: 'change', change };
   } catch (error) {
     if (error instanceof RetypeOverflow) {
       const retyped = schemaChange.retyped.filter((r) => r.column === error.column);
@@ -183,6 +186,13 @@ function schemaPlan(table: Prepared, rowFields: FieldSchema[]): SchemaPlan {
     byTable.set(table, plan);
   }
   return plan;
+}
+
+/** The key of the before image when it differs from the after image's, else undefined. */
+function movedKey(table: Prepared, before: (string | null)[], after: (string | null)[]): Record<string, string | null> | undefined {
+  const indexes = table.key.map((name) => table.columns.findIndex((c) => c.name === name));
+  if (indexes.some((i) => i < 0 || before[i] === null || before[i] === undefined) || indexes.every((i) => before[i] === after[i])) return undefined;
+  return Object.fromEntries(table.key.map((name, n) => [name, before[indexes[n]!]!]));
 }
 
 const keyOnlyPlans = new WeakMap<Prepared, SchemaPlan>();

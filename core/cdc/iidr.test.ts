@@ -84,6 +84,17 @@ describe('IIDR KcopJsonSingleRowAuditFormatIntegrated records', () => {
     expect(u.sourceTsMs).toBe(Date.UTC(2018, 0, 1, 22, 34, 49));
   });
 
+  it('an update that changed the key also deletes the row under the old key, at the same position', () => {
+    const result = decodeRecord(rec({
+      ...after, ID: 8, B_ID: 7, B_C2: { string: 'dddd      ' }, B_AMOUNT: '1234.50', B_ORDERED: '2018-01-01', B_CHANGED: null, ...jcf('UP', '600'),
+    }, { key: { ID: 8 } }), contract);
+    if (result.kind !== 'change') throw new Error(JSON.stringify(result));
+    expect(result.change).toMatchObject({ op: 'u', key: { ID: '8' }, values: ['8', 'dddd      ', '1234.50', '2018-01-01', '2018-01-01 22:32:07.123456'] });
+    expect(result.keyChangedFrom).toMatchObject({ op: 'd', key: { ID: '7' }, values: null, position: result.change.position });
+    const same = decodeRecord(rec({ ...after, B_ID: 7, B_C2: null, B_AMOUNT: '1.00', B_ORDERED: '2018-01-01', B_CHANGED: null, ...jcf('UP', '601') }), contract);
+    expect(same.kind === 'change' && same.keyChangedFrom).toBeUndefined();
+  });
+
   it('decodes a delete (DL): the row from the before image, no after values, key from the Kafka key', () => {
     const d = change(decodeRecord(rec({
       ID: null, C2: null, AMOUNT: null, ORDERED: null, CHANGED: null,
