@@ -127,6 +127,10 @@ describe('IIDR KcopJsonSingleRowAuditFormatIntegrated records', () => {
     expect(c.sourceTsMs).toBe(Date.UTC(2018, 0, 2, 1, 1, 44));
   });
 
+  it('refuses a journal control header that is not valid UTF-8, naming it', () => {
+    expect(failure(decodeRecord(rec({ ...after }, { headers: { A_ENTTYP: null, A_SEQNO: '1', A_TIMSTAMP: '2018-01-01 00:00:00' } }), contract))).toMatch(/header A_ENTTYP is not valid UTF-8/);
+  });
+
   it('decodes a record with headers only (no value): a delete by the Kafka key', () => {
     const d = change(decodeRecord(rec(null, { key: { ID: '8' }, headers: { A_ENTTYP: 'DL', A_SEQNO: '43', A_TIMSTAMP: '2018-01-02 01:11:17.000000000000' } }), contract));
     expect(d).toMatchObject({ op: 'd', key: { ID: '8' }, values: null, before: null });

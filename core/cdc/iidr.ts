@@ -23,6 +23,7 @@ import { daysFromCivil } from './time.js';
  *
  * What IBM's pages leave open, and we assume (unverified against a live IIDR):
  * - TIMSTAMP ('2018-01-01 22:32:07.000000000000') is UTC;
+ * - SEQNO is written as decimal digits (at most 38) that grow along the journal or log;
  * - a delete's row is in the before image, or, without one, in the unprefixed fields;
  * - DATE, TIME and TIMESTAMP columns arrive as text ('2024-03-01', '10:15:30.5', '2024-03-01
  *   10:15:30.123456', or Db2's '2024-03-01-10.15.30.123456'), DECIMAL as text or a JSON number,
@@ -55,7 +56,8 @@ function parse(input: KafkaRecordInput, table: AdapterTable): AdapterResult {
   const jcf = (name: string): unknown => {
     const field = `${JCF_PREFIX}${name}`;
     if (object && field in object) return unwrap(object[field], field);
-    return headers[field] ?? undefined;
+    if (headers[field] === null) throw new Refused(`header ${field} is not valid UTF-8`);
+    return headers[field];
   };
   const entryType = jcf('ENTTYP');
   if (object === null && entryType === undefined) return { kind: 'tombstone' };
