@@ -22,6 +22,12 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ FACTORY_ACCESS_AGENCIES: 'alpenblick' })).toThrow(/FACTORY_ACCESS_AGENCIES: expected agency ids \(digits\)/);
   });
 
+  it('reads which product writes each source system\'s change topics, naming the variable when a format is unknown', () => {
+    expect(parseConfig({}).FACTORY_CDC_FORMATS).toEqual({});
+    expect(parseConfig({ FACTORY_CDC_FORMATS: 'db2=iidr-kcop-json, crm=debezium-postgresql' }).FACTORY_CDC_FORMATS).toEqual({ db2: 'iidr-kcop-json', crm: 'debezium-postgresql' });
+    expect(() => parseConfig({ FACTORY_CDC_FORMATS: 'db2=iidr' })).toThrow(/FACTORY_CDC_FORMATS: expected <system>=<format> with format one of debezium, debezium-postgresql, debezium-db2, iidr-kcop-json, got 'db2=iidr'/);
+  });
+
   it('reads a list of brokers and numbers', () => {
     const config = parseConfig({ KAFKA_BROKERS: 'a:9092, b:9093', FACTORY_CHUNK_ROWS: '1000' });
     expect(config.KAFKA_BROKERS).toEqual(['a:9092', 'b:9093']);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { envelopeFormats, type EnvelopeFormat } from './cdc/adapter.js';
 import { parsePayloadKeys, type PayloadKey } from './payload/keys.js';
 
 /**
@@ -146,6 +147,26 @@ export const configSchema = z.object({
    * register` configures the connector with it and the decoder reads by it, never by guessing.
    */
   FACTORY_CDC_DECIMAL_MODE: z.enum(['precise', 'string', 'double'], { message: 'expected precise, string or double' }).default('precise'),
+  /**
+   * Which product writes each source system's change topics, `<system>=<format>,…` (e.g. db2=iidr-kcop-json):
+   * debezium (PostgreSQL or Db2, read from the event; the default for a system not listed),
+   * debezium-postgresql, debezium-db2, or iidr-kcop-json (IBM IIDR's KcopJsonSingleRowAuditFormatIntegrated).
+   */
+  FACTORY_CDC_FORMATS: z
+    .string()
+    .default('')
+    .transform((text, ctx): Record<string, EnvelopeFormat> => {
+      const formats: Record<string, EnvelopeFormat> = {};
+      for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+        const [system, format] = entry.split('=').map((p) => p.trim());
+        if (!system || !format || !(envelopeFormats as readonly string[]).includes(format)) {
+          ctx.addIssue({ code: 'custom', message: `expected <system>=<format> with format one of ${envelopeFormats.join(', ')}, got '${entry}'` });
+          return z.NEVER;
+        }
+        formats[system] = format as EnvelopeFormat;
+      }
+      return formats;
+    }),
   /**
    * Db2 capture (`factory cdc register --system db2`): path, on the Kafka Connect worker, of the
    * properties file holding db2.user and db2.password, which the worker's FileConfigProvider reads; the

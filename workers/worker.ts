@@ -20,6 +20,7 @@ import { payloadProtection } from '../connectors/temporal-codec/index.js';
 import type { OpenWarehouse } from '../connectors/warehouse/port.js';
 import { dataSubjects, registry as defaultRegistry, type DomainRegistry } from '../domains/index.js';
 import { checkWorkflowCapabilities, warehouseCapabilities } from './capabilities.js';
+import { captureFormatProblems } from './cdc-formats.js';
 import { createSourceRegistry, describeSources, planSources } from './connectors.js';
 import { createLogger } from './logger.js';
 import { createPublicationActivities } from './publication.js';
@@ -55,6 +56,8 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
   }
   // Also before anything is opened: every contract system needs a source (the warehouse owner reads none).
   const sourcePlan = planSources(config, tablesBySystem(registry));
+  const formatProblems = captureFormatProblems(config.FACTORY_CDC_FORMATS, sourcePlan.plans);
+  if (formatProblems.length) throw new ConfigError(`Invalid configuration (environment variables):\n  ${formatProblems.join('\n  ')}`);
   if (role !== 'warehouse') {
     if (sourcePlan.problems.length) throw new ConfigError(`Invalid configuration (environment variables):\n  ${sourcePlan.problems.join('\n  ')}`);
     createLogger(config.FACTORY_LOG_LEVEL, 'worker').info(describeSources(sourcePlan.plans));
@@ -131,7 +134,7 @@ function warehouseActivities(config: Config, registry: DomainRegistry, warehouse
     }) : {}),
     ...(provides.changeApply ? createCdcActivities({
       registry, warehouse: provides.changeApply, kafka, stagingDir: resolve(config.FACTORY_STAGING_DIR, 'cdc'), topicPrefix: config.FACTORY_CDC_TOPIC_PREFIX,
-      decimalMode: config.FACTORY_CDC_DECIMAL_MODE, topicRetentionHours: config.FACTORY_CDC_TOPIC_RETENTION_HOURS,
+      decimalMode: config.FACTORY_CDC_DECIMAL_MODE, formats: config.FACTORY_CDC_FORMATS, topicRetentionHours: config.FACTORY_CDC_TOPIC_RETENTION_HOURS,
     }) : {}),
   };
 }
