@@ -61,10 +61,11 @@ async function route() {
     if (error instanceof SignInRequired) {
       session.me = null;
       renderWho();
-      content = signInView(error.message);
+      // The plain "no session" answer says nothing a person needs; an ended session says why.
+      content = signInView(error.message.startsWith('sign-in required') ? undefined : error.message);
     } else content = [h('h1', {}, 'Something went wrong'), message('error', error.message)];
   }
-  main.replaceChildren(...[content].flat());
+  main.replaceChildren(...[content].flat(Infinity));
   const heading = main.querySelector('h1');
   document.title = `${heading ? heading.textContent + ' · ' : ''}Data Factory console`;
 }

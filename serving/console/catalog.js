@@ -28,7 +28,7 @@ export async function catalogPage(_rest, params) {
 /** Stacked bars of passed, warned and blocked rules per gate run, oldest left; the table below says the same in text. */
 function qualityChart(runs) {
   const ordered = [...runs].reverse();
-  const width = 60 + ordered.length * 70, height = 150, base = 120, scale = 100 / Math.max(1, ...ordered.map((r) => r.rules));
+  const width = Math.max(360, 60 + ordered.length * 70), height = 170, base = 120, scale = 100 / Math.max(1, ...ordered.map((r) => r.rules));
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   const el = (tag, attrs, text) => {
     const e = document.createElementNS('http://www.w3.org/2000/svg', tag);
@@ -37,6 +37,8 @@ function qualityChart(runs) {
     return e;
   };
   svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  svg.setAttribute('width', String(width));
+  svg.setAttribute('height', String(height));
   svg.setAttribute('class', 'chart');
   svg.setAttribute('role', 'img');
   svg.setAttribute('aria-label', `Quality gate runs, oldest first: ${ordered.map((r) => `${r.status} (${r.rules - r.warned - r.blocked} passed, ${r.warned} warned, ${r.blocked} blocked)`).join('; ')}`);
@@ -51,6 +53,10 @@ function qualityChart(runs) {
     }
     svg.append(el('text', { x: x + 20, y: base + 14, 'text-anchor': 'middle' }, r.checkedAt.slice(5, 10)));
     svg.append(el('text', { x: x + 20, y: y - 4, 'text-anchor': 'middle' }, r.status));
+  });
+  [['passed', '#1f7a3a'], ['warned', '#b26b00'], ['blocked', '#9b1c1c']].forEach(([label, colour], i) => {
+    svg.append(el('rect', { x: 40 + i * 90, y: base + 30, width: 12, height: 12, fill: colour }));
+    svg.append(el('text', { x: 56 + i * 90, y: base + 40 }, label));
   });
   return svg;
 }

@@ -25,6 +25,9 @@ function decisionForm(id, path, label) {
   return h('div', {}, h('label', { for: comment.id }, 'Comment (why)'), comment, h('p', { class: 'inline' }, buttons[0], ' ', buttons[1]), status);
 }
 
+const piiOf = (p, c) => p.datasets.find((d) => d.table === c.table)?.columns.find((col) => col.name === c.column)?.pii ?? 'none';
+const piiBadge = (pii) => (pii === 'none' ? h('span', { class: 'muted' }, 'none') : badge(`PII: ${pii}`, `pii-${pii}`));
+
 function publicationCard(p) {
   const id = `pub-${p.domain}-${p.product}-${p.version}`;
   const label = `${p.domain}.${p.product} version ${p.version}`;
@@ -36,8 +39,9 @@ function publicationCard(p) {
       g.rules === null ? '' : ` — ${g.rules} rules, ${g.warned} warned, ${g.blocked} blocked (report ${g.reportId}, ${when(g.checkedAt)})`),
     p.changes.length
       ? h('table', {}, h('caption', {}, 'Schema changes against the published version'),
-        h('thead', {}, h('tr', {}, ['Table', 'Column', 'Change', 'From', 'To', 'Breaking'].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', {}, p.changes.map((c) => h('tr', {}, h('td', {}, c.table), h('td', {}, h('code', {}, c.column)), h('td', {}, c.change), h('td', {}, c.from ?? ''), h('td', {}, c.to ?? ''), h('td', {}, c.breaking ? 'yes' : 'no')))))
+        h('thead', {}, h('tr', {}, ['Table', 'Column', 'Change', 'From', 'To', 'Personal data', 'Breaking'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, p.changes.map((c) => h('tr', {}, h('td', {}, c.table), h('td', {}, h('code', {}, c.column)), h('td', {}, c.change), h('td', {}, c.from ?? ''), h('td', {}, c.to ?? ''),
+          h('td', {}, piiBadge(piiOf(p, c))), h('td', {}, c.breaking ? 'yes' : 'no')))))
       : h('p', {}, 'No schema change against the published version.'),
     h('details', {}, h('summary', {}, `Schema of the candidate (${p.datasets.reduce((n, d) => n + d.columns.length, 0)} columns)`),
       p.datasets.map((d) => h('p', {}, h('strong', {}, d.table), ': ', d.columns.map((c) => `${c.name} ${c.type}${c.pii === 'none' ? '' : ` [PII ${c.pii}]`}`).join(', ')))),
