@@ -20,6 +20,8 @@ export interface ConsoleOidcSettings extends OidcSettings {
   clientSecret: string;
   /** The console's address as browsers reach it; the IdP redirects to <consoleUrl>/auth/callback. */
   consoleUrl: string;
+  /** Renew the access token when it has less than this left (default 30 s). */
+  renewBeforeSeconds?: number;
 }
 
 declare module 'fastify' {
@@ -30,7 +32,6 @@ declare module 'fastify' {
   }
 }
 
-const renewBeforeMs = 30_000;
 const returnTo = z.string().regex(/^\/(?!\/)[^\s\\]*$/, 'expected a path of this console, e.g. /#/inbox').max(512).default('/');
 
 export function registerAuth(app: FastifyInstance, settings: ConsoleOidcSettings): { verifier: IdentityVerifier } {
@@ -107,7 +108,7 @@ export function registerAuth(app: FastifyInstance, settings: ConsoleOidcSettings
   async function current(request: FastifyRequest): Promise<boolean> {
     const { identity, credentials } = request.session;
     if (!identity || !credentials) return false;
-    if (Date.parse(identity.expiresAt) - Date.now() > renewBeforeMs) return true;
+    if (Date.parse(identity.expiresAt) - Date.now() > (settings.renewBeforeSeconds ?? 30) * 1000) return true;
     if (!credentials.refreshToken) return false;
     try {
       const tokens = await oidc.refreshTokenGrant(await provider(), credentials.refreshToken);

@@ -21,6 +21,9 @@ export function testConsole(deps: { catalog: CatalogStore; temporal: Client; reg
     oidc: {
       discoveryUrl: deps.identity.discoveryUrl, audience: deps.identity.audience, groupsClaim: deps.config.OIDC_GROUPS_CLAIM,
       clientId: 'factory-console', clientSecret: CONSOLE_CLIENT_SECRET, consoleUrl,
+      // Renew on every request (the IdP's tokens live 300 s): the tests then run on renewed tokens, so
+      // a broken renewal fails them instead of waiting for a token to age.
+      renewBeforeSeconds: 300,
     },
     sessionSecret: `test-session-secret-${process.pid}-0123456789abcdef`,
     logError: (entry) => deps.errors?.push(entry),
