@@ -224,6 +224,7 @@ describe.skipIf(!existsSync(chromiumPath))(`console in Chromium${existsSync(chro
     await page.goto(`${consoleUrl}/#/product/consoletest/stays`);
     await page.getByText('Published version 1, approved by dpo.booking').waitFor();
     expect(await page.locator('svg.chart rect').count()).toBeGreaterThan(0);
+    expect(await page.locator('svg.lineage-graph line').count()).toBe(4);
     await accessible(page, 'published product');
     await shoot(page, 'product-published');
     await page.goto(`${consoleUrl}/#/pipeline`);

@@ -1,4 +1,5 @@
 // Catalog search and a product's page: schema with PII badges, quality trend, lineage, versions.
+import { lineageGraph } from '/assets/lineage.js';
 import { api, badge, h, message, when } from '/assets/ui.js';
 
 export async function catalogPage(_rest, params) {
@@ -88,6 +89,7 @@ export async function productPage([domain, product]) {
           h('tbody', {}, d.columns.map((c) => h('tr', {}, h('td', {}, h('code', {}, c.name)), h('td', {}, c.type), h('td', {}, c.nullable ? 'yes' : 'no'),
             h('td', {}, c.pii === 'none' ? h('span', { class: 'muted' }, 'none') : badge(`PII: ${c.pii}`, `pii-${c.pii}`)), h('td', {}, c.description ?? '')))))])),
     h('section', { 'aria-labelledby': 'lineage' }, h('h2', { id: 'lineage' }, 'Lineage'),
+      p.lineage.length ? h('div', { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': 'Lineage graph (scrolls sideways)' }, lineageGraph(p.lineage)) : null,
       p.lineage.length ? h('ul', { class: 'lineage' }, p.lineage.map((e) => h('li', {}, h('code', {}, e.from), ' → ', h('code', {}, e.to),
         e.columns?.length ? h('span', { class: 'muted' }, ` (${e.columns.length} columns mapped)`) : null)))
         : h('p', { class: 'muted' }, 'No lineage recorded.')),
