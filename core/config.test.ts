@@ -10,6 +10,14 @@ describe('parseConfig', () => {
     expect(config.FACTORY_CHUNK_ROWS).toBe(500_000);
   });
 
+  it('serves the console on the local stack\'s registered address by default and names a bad console setting', () => {
+    const config = parseConfig({});
+    expect([config.FACTORY_CONSOLE_HOST, config.FACTORY_CONSOLE_PORT, config.FACTORY_CONSOLE_URL]).toEqual(['127.0.0.1', 3000, 'http://127.0.0.1:3000']);
+    expect(() => parseConfig({ FACTORY_CONSOLE_PORT: '70000' })).toThrow('FACTORY_CONSOLE_PORT: expected a TCP port up to 65535');
+    expect(() => parseConfig({ FACTORY_CONSOLE_URL: 'ftp://console' })).toThrow('FACTORY_CONSOLE_URL: expected the console\'s http(s) address');
+    expect(() => parseConfig({ FACTORY_CONSOLE_SESSION_SECRET: 'short' })).toThrow('FACTORY_CONSOLE_SESSION_SECRET: expected at least 32 characters');
+  });
+
   it('reads the enabled workflows: all by default, or a list of names', () => {
     expect(parseConfig({}).FACTORY_WORKFLOWS).toBe('all');
     expect(parseConfig({ FACTORY_WORKFLOWS: 'backfillTable, cdcIngest' }).FACTORY_WORKFLOWS).toEqual(['backfillTable', 'cdcIngest']);

@@ -93,6 +93,15 @@ export const configSchema = z.object({
   OIDC_CLOCK_SKEW_SECONDS: z.coerce.number().int('expected whole seconds').min(0, 'expected 0 or more seconds').max(300, 'expected at most 300 seconds').default(30),
   /** The token claim that lists the user's directory groups. */
   OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+  /** The self-BI console and API (`factory console`): the port it listens on, on FACTORY_CONSOLE_HOST. */
+  FACTORY_CONSOLE_PORT: z.coerce.number().int('expected a TCP port').min(1, 'expected a TCP port from 1').max(65535, 'expected a TCP port up to 65535').default(3000),
+  FACTORY_CONSOLE_HOST: z.string().min(1).default('127.0.0.1'),
+  /** The console's address as browsers reach it: the IdP sends people back to <url>/auth/callback (registered at the IdP). */
+  FACTORY_CONSOLE_URL: z.url({ protocol: /^https?$/, message: 'expected the console\'s http(s) address, e.g. http://127.0.0.1:3000' }).default('http://127.0.0.1:3000'),
+  /** The console's OIDC client secret (a confidential client); the default is the local stack's demo secret. */
+  FACTORY_CONSOLE_CLIENT_SECRET: z.string().min(1).default('factory-console-demo-secret'),
+  /** Signs the console's session cookie (at least 32 characters); the default is public: local demo only. */
+  FACTORY_CONSOLE_SESSION_SECRET: z.string().min(32, 'expected at least 32 characters').default('factory-console-local-demo-session-secret'),
   /** The company directory (read-only): who holds a role, for the catalog. */
   LDAP_URL: z.string().regex(/^ldaps?:\/\/[^\s]+$/, 'expected an LDAP URL such as ldap://127.0.0.1:3890').optional(),
   LDAP_BASE_DN: z.string().min(1).default('dc=factory,dc=local'),
