@@ -120,4 +120,15 @@ export const customerServiceDomain = {
       consumers: ['resort-operations', 'analytics'],
     },
   ],
+  kpis: [
+    {
+      name: 'open_case_backlog',
+      description: 'Call-centre cases still open or waiting, by the day they were opened: the trend shows where the backlog comes from, its sum is the backlog.',
+      product: 'service_cases', table: 'service_case',
+      measure: { kind: 'count', where: [{ column: 'STATUS', op: 'in', value: ['open', 'waiting'] }] },
+      grain: { time: 'day', column: 'OPENED_TS' },
+      target: { value: 10, direction: 'at_most' },
+      owner: 'dpo.customer_service', unit: 'count',
+    },
+  ],
 } satisfies DomainDeclaration;
