@@ -21,12 +21,12 @@ describe('KPI SQL', () => {
     ].join('\n'));
   });
 
-  it('writes BigQuery periods with DATE_TRUNC (ISO weeks from Monday) and FLOAT64 measures', () => {
+  it('writes BigQuery periods with DATE_TRUNC, weeks from their Monday, and FLOAT64 measures', () => {
     const sql = kpiQuerySql(bigquery, { domain: 'booking', kpi: { ...ratio, grain: { time: 'month', column: 'OPENED_TS' } }, periods: 30 });
     expect(sql).toContain('SELECT DATE_TRUNC(DATE(`OPENED_TS`), MONTH) AS period, \'\' AS dimension');
     expect(sql).toContain('FROM `published_booking`.`bookings__booking` WHERE `OPENED_TS` IS NOT NULL');
     expect(sql).toContain('CAST(COUNT(1) AS FLOAT64) AS denominator');
-    expect(periodSql(bigquery, 'week', 'D')).toBe('DATE_TRUNC(DATE(`D`), WEEK(MONDAY))');
+    expect(periodSql(bigquery, 'week', 'D')).toBe('DATE_SUB(DATE(`D`), INTERVAL MOD(EXTRACT(DAYOFWEEK FROM DATE(`D`)) + 5, 7) DAY)');
     expect(periodSql(duckdb, 'day', 'D')).toBe(`CAST(date_trunc('day', CAST("D" AS DATE)) AS DATE)`);
   });
 

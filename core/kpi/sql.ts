@@ -65,8 +65,10 @@ export function measureSql(d: SqlDialect, m: SimpleKpiMeasure): string {
 export function periodSql(d: SqlDialect, grain: KpiTimeGrain, column: string): string {
   const c = d.ident(column);
   if (d.name === 'bigquery') {
-    const part = grain === 'day' ? 'DAY' : grain === 'week' ? 'WEEK(MONDAY)' : 'MONTH';
-    return `DATE_TRUNC(DATE(${c}), ${part})`;
+    // Weeks by arithmetic (DAYOFWEEK: Sunday 1 … Saturday 7) rather than WEEK(MONDAY), which the
+    // emulator reads as Sunday weeks: the same Monday on BigQuery and on the emulator.
+    if (grain === 'week') return `DATE_SUB(DATE(${c}), INTERVAL MOD(EXTRACT(DAYOFWEEK FROM DATE(${c})) + 5, 7) DAY)`;
+    return `DATE_TRUNC(DATE(${c}), ${grain === 'day' ? 'DAY' : 'MONTH'})`;
   }
   return `CAST(date_trunc('${grain}', CAST(${c} AS DATE)) AS DATE)`;
 }
