@@ -2,6 +2,7 @@ import type { Client, ScheduleOptionsAction, ScheduleSpec } from '@temporalio/cl
 import type { Command } from 'commander';
 import type { KpiContract } from '../../contracts/kpis.js';
 import { openCatalogStore } from '../../connectors/catalog/postgres.js';
+import { formatKpiTarget, formatKpiValue } from '../../core/kpi/format.js';
 import type { KpiTrend } from '../../core/kpi/values.js';
 import { registry } from '../../domains/index.js';
 import { kpisFor, type KpiReading } from '../../domains/kpis.js';
@@ -50,16 +51,6 @@ export function printKpiRun(result: ComputeKpisResult): void {
   ]));
 }
 
-/** A value as its unit reads: a share in percent, an amount with cents, a count as it is. */
-export function formatKpiValue(kpi: Pick<KpiContract, 'unit'>, value: number | null): string {
-  if (value === null) return '-';
-  if (kpi.unit === 'ratio') return `${(value * 100).toFixed(1)} %`;
-  if (kpi.unit === 'amount') return value.toFixed(2);
-  return Number.isInteger(value) ? String(value) : value.toFixed(2);
-}
-
-const targetText = (kpi: KpiContract) => `${kpi.target.direction === 'at_least' ? '≥' : '≤'} ${formatKpiValue(kpi, kpi.target.value)}`;
-
 /** Per dimension value, the values of the trend's periods oldest first, and whether the latest meets the target. */
 function trendRows(kpi: KpiContract, trend: KpiTrend): string[][] {
   const dimensions = [...new Set(trend.values.map((v) => v.dimension))].sort();
@@ -79,7 +70,7 @@ export function printKpiReadings(role: string, readings: KpiReading[]): void {
   for (const r of readings) {
     const { kpi } = r;
     console.log(`${r.domain}.${kpi.name} — ${kpi.description}`);
-    console.log(`  owner ${kpi.owner}; per ${kpi.grain.time}${kpi.grain.by ? ` and ${kpi.grain.by}` : ''} of ${kpi.grain.column} in ${r.domain}.${kpi.product} (${kpi.table}); target ${targetText(kpi)}`);
+    console.log(`  owner ${kpi.owner}; per ${kpi.grain.time}${kpi.grain.by ? ` and ${kpi.grain.by}` : ''} of ${kpi.grain.column} in ${r.domain}.${kpi.product} (${kpi.table}); target ${formatKpiTarget(kpi)}`);
     if (r.status === 'refused') {
       console.log(`  refused for ${role}: ${r.reason}\n`);
       continue;
