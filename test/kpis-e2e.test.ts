@@ -7,13 +7,15 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
+import { scheduleKpis } from '../cli/commands/kpi.js';
+import { removeSchedule } from '../cli/schedules.js';
 import { seedSource } from '../cli/source/seed.js';
 import { openCatalogStore, type PostgresCatalogStore } from '../connectors/catalog/postgres.js';
 import { registry } from '../domains/index.js';
 import { kpisFor } from '../domains/kpis.js';
 import { resolveProduct } from '../domains/products.js';
 import { backfillAllWorkflowType, type BackfillManyWorkflow } from '../workflows/api/backfill-many.js';
-import { computeKpisWorkflowType, type ComputeKpisWorkflow } from '../workflows/api/kpis.js';
+import { computeKpisWorkflowType, type ComputeKpisResult, type ComputeKpisWorkflow } from '../workflows/api/kpis.js';
 import { openWarehouse, startWorkers, type RunningWorkers } from '../workers/worker.js';
 import { testCatalogDatabase } from './support/catalog.js';
 import { createScratchDatabase } from './support/postgres.js';
@@ -165,6 +167,35 @@ describe('computeKpis on the demo data: stored values equal the KPIs computed on
     expect(await catalog.writeKpiValues(run)).toEqual({ written: 0, alreadyRecorded: false });
     expect(await catalog.writeKpiValues(run)).toEqual({ written: 0, alreadyRecorded: true });
   }, 600_000);
+
+  it('factory kpi schedule: a Temporal Schedule whose run computes and stores the KPIs', async () => {
+    const scheduleId = `kpis-it-${process.pid}-${Date.now()}`;
+    const queues = { taskQueue: env.TEMPORAL_TASK_QUEUE!, warehouseTaskQueue: env.TEMPORAL_WAREHOUSE_TASK_QUEUE! };
+    try {
+      expect(await scheduleKpis(client, { cronExpressions: ['15 4 * * *'] }, queues, scheduleId)).toBe('created');
+      expect(await scheduleKpis(client, { cronExpressions: ['45 5 * * *'] }, queues, scheduleId)).toBe('updated');
+      const handle = client.schedule.getHandle(scheduleId);
+      const described = await handle.describe();
+      expect(described.spec.calendars).toEqual([expect.objectContaining({ hour: [{ start: 5, end: 5, step: 1 }], minute: [{ start: 45, end: 45, step: 1 }] })]);
+      expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: computeKpisWorkflowType, taskQueue: queues.taskQueue, args: [{ warehouseTaskQueue: queues.warehouseTaskQueue }] });
+      await handle.trigger();
+      let workflowId: string | undefined;
+      for (let i = 0; i < 100 && !workflowId; i++) {
+        workflowId = (await handle.describe()).info.recentActions[0]?.action.workflow.workflowId;
+        if (!workflowId) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(workflowId).toMatch(/^kpis-/);
+      const scheduled = await client.workflow.getHandle(workflowId!).result() as ComputeKpisResult;
+      expect(scheduled.kpis.map((k) => [k.kpi, k.published, k.values > 0, k.written === k.values, k.error])).toEqual(
+        Object.keys(sourceSql).map((name) => [name.split('.')[1], true, true, true, undefined]),
+      );
+      const stored = await catalog.kpiTrend({ domain: 'booking', kpi: 'cancellation_rate', periods: 35 });
+      expect(stored.values.length).toBe(scheduled.kpis.find((k) => k.kpi === 'cancellation_rate')!.values);
+      expect(stored.values.every((v) => v.computedAt === scheduled.computedAt)).toBe(true);
+    } finally {
+      await removeSchedule(client, scheduleId);
+    }
+  }, 300_000);
 
   it('reads the stored KPIs per role: values for readers of every row, the reason for an agency', async () => {
     const analyst = await kpisFor('booking', 'analyst', { registry, trends: catalog, periods: 3 });
