@@ -130,5 +130,15 @@ export const customerServiceDomain = {
       target: { value: 10, direction: 'at_most' },
       owner: 'dpo.customer_service', unit: 'count',
     },
+    {
+      // Reads a contact number: the call centre sees it, roles that get it masked (analysts, engineers) are refused.
+      name: 'distinct_callers_per_day',
+      description: 'Different numbers that called or were called per day: how many people the call centre spoke to.',
+      product: 'service_cases', table: 'call_log',
+      measure: { kind: 'count_distinct', column: 'CALLER_NUMBER' },
+      grain: { time: 'day', column: 'CALL_START_TS' },
+      target: { value: 400, direction: 'at_most' },
+      owner: 'deputy.customer_service.1', unit: 'count',
+    },
   ],
 } satisfies DomainDeclaration;

@@ -45,8 +45,17 @@ describe('kpisFor: what each role sees of a domain\'s KPIs', () => {
   it('refuses a role the KPI\'s product is closed to', async () => {
     expect(summary(await kpisFor('customer_service', 'agency:7', { registry, trends }))).toEqual({
       open_case_backlog: 'role agency:7 may not read product customer_service.service_cases',
+      distinct_callers_per_day: 'role agency:7 may not read product customer_service.service_cases',
     });
-    expect(summary(await kpisFor('customer_service', 'callcentre', { registry, trends }))).toEqual({ open_case_backlog: 7 });
+  });
+
+  it('shows the distinct callers (a contact number) to the call centre and refuses the roles that get the number masked', async () => {
+    expect(summary(await kpisFor('customer_service', 'callcentre', { registry, trends }))).toEqual({ open_case_backlog: 7, distinct_callers_per_day: 7 });
+    expect(summary(await kpisFor('customer_service', 'analyst', { registry, trends }))).toEqual({
+      open_case_backlog: 7,
+      distinct_callers_per_day: 'column customer_service.call_log.CALLER_NUMBER (contact) is masked for role analyst; the KPI reads it',
+    });
+    expect(summary(await kpisFor('customer_service', 'dpo:customer_service', { registry, trends }))).toEqual({ open_case_backlog: 7, distinct_callers_per_day: 7 });
   });
 
   it('refuses a KPI reading a column the role gets masked or pseudonymised, naming the column; a pseudonymised column only counted distinct is fine', async () => {

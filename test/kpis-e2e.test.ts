@@ -56,6 +56,9 @@ const sourceSql: Record<string, string> = {
     SELECT to_char(c."OPENED_TS"::date, 'YYYY-MM-DD') AS period, '' AS dimension,
       count(*) FILTER (WHERE c."STATUS" IN ('open', 'waiting'))::float8 AS numerator, NULL::float8 AS denominator
     FROM "CRM"."SERVICE_CASE" c WHERE c."OPENED_TS" IS NOT NULL GROUP BY 1, 2`,
+  'customer_service.distinct_callers_per_day': `
+    SELECT to_char(l."CALL_START_TS"::date, 'YYYY-MM-DD') AS period, '' AS dimension, count(DISTINCT l."CALLER_NUMBER")::float8 AS numerator, NULL::float8 AS denominator
+    FROM "CSRV"."CALL_LOG" l WHERE l."CALL_START_TS" IS NOT NULL GROUP BY 1, 2`,
 };
 
 describe('computeKpis on the demo data: stored values equal the KPIs computed on the source', () => {
@@ -212,7 +215,11 @@ describe('computeKpis on the demo data: stored values equal the KPIs computed on
     expect(shown).toContain('customer_service.open_case_backlog — Call-centre cases still open or waiting');
     expect(shown).toContain('owner dpo.customer_service; per day of OPENED_TS in customer_service.service_cases (service_case); target ≤ 10');
     expect(shown).toContain(backlog.periods.join('  '));
+    // A KPI over a contact number: refused for analysts (masked), with the column named.
+    const analystView = (await cli(['customer_service', '--role', 'analyst', '--periods', '3'])).stdout;
+    expect(analystView).toContain('refused for analyst: column customer_service.call_log.CALLER_NUMBER (contact) is masked for role analyst; the KPI reads it');
+    expect(analystView).not.toContain('refused for analyst: role');
     const refused = (await cli(['booking', '--role', 'agency:101'])).stdout;
     expect(refused).toContain('refused for agency:101: role agency:101 reads only some rows of booking.booking (AGENCY_ID = 101); the KPI counts all rows');
-  }, 120_000);
+  }, 300_000);
 });
