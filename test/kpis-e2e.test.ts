@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { scheduleKpis } from '../cli/commands/kpi.js';
+import { runKpis as runKpisCli, scheduleKpis } from '../cli/commands/kpi.js';
 import { removeSchedule } from '../cli/schedules.js';
 import { seedSource } from '../cli/source/seed.js';
 import { openCatalogStore, type PostgresCatalogStore } from '../connectors/catalog/postgres.js';
@@ -161,7 +161,8 @@ describe('computeKpis on the demo data: stored values equal the KPIs computed on
 
   it('a second run rewrites the same rows (no duplicates), and a repeated write of one run is recorded once', async () => {
     const before = await catalog.kpiTrend({ domain: 'customer_service', kpi: 'open_case_backlog', periods: 10 });
-    const second = await runKpis(10);
+    // As `factory kpi run --periods 10` starts it.
+    const second = await runKpisCli(client, { periods: 10 }, { taskQueue: env.TEMPORAL_TASK_QUEUE!, warehouseTaskQueue: env.TEMPORAL_WAREHOUSE_TASK_QUEUE! });
     expect(second.kpis.every((k) => k.written === k.values && !k.error)).toBe(true);
     const after = await catalog.kpiTrend({ domain: 'customer_service', kpi: 'open_case_backlog', periods: 10 });
     expect(after.values.map(({ computedAt: _c, ...v }) => v)).toEqual(before.values.map(({ computedAt: _c, ...v }) => v));
