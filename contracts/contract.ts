@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { qualityRuleSchema } from './quality-rules.js';
 import { businessRuleSchema } from './business-rules.js';
+import { kpiSchema } from './kpis.js';
 
 /**
  * The contract schema: how a data domain is declared. A domain file reads like a description of the
@@ -109,6 +110,8 @@ export const domainSchema = z.strictObject({
   approval: approvalPolicySchema.default({ reminderHours: 24, escalationHours: 72, expiryDays: 14, autoApproveNonBreaking: false }),
   tables: z.array(tableSchema).min(1),
   products: z.array(dataProductSchema).default([]),
+  /** Steering KPIs over the domain's products (kpis.ts). Optional, not defaulted, so contracts without them stay as they were. */
+  kpis: z.array(kpiSchema).optional(),
 });
 
 export type Person = z.infer<typeof personSchema>;

@@ -19,6 +19,8 @@ export interface ContractIssue {
   domain: string;
   table?: string;
   product?: string;
+  /** A KPI of the domain (kpis.ts). */
+  kpi?: string;
   column?: string;
   field?: string;
   /** What is wrong and what was expected. */
@@ -28,6 +30,7 @@ export interface ContractIssue {
 /** `domain "booking", table "booking_line", field "primaryKey[1]": column "LINE_NO" is not declared…` */
 export function formatIssue(issue: ContractIssue): string {
   const where = [issue.domain.startsWith('(') ? `domain ${issue.domain}` : `domain "${issue.domain}"`];
+  if (issue.kpi !== undefined) where.push(`KPI "${issue.kpi}"`);
   if (issue.table !== undefined) where.push(`table "${issue.table}"`);
   if (issue.product !== undefined) where.push(`product "${issue.product}"`);
   if (issue.column !== undefined) where.push(`column "${issue.column}"`);

@@ -165,4 +165,38 @@ export const bookingDomain = {
       consumers: ['analytics'],
     },
   ],
+  // Steering KPIs over the published bookings (contracts/kpis.ts); the booking date is the decoded BOOK_DATE_NUM.
+  kpis: [
+    {
+      name: 'bookings_per_resort_day',
+      description: 'New bookings per resort and booking day, whatever their status since.',
+      product: 'bookings', table: 'booking',
+      measure: { kind: 'count' },
+      grain: { time: 'day', column: 'BOOK_DATE', by: 'RESORT_CODE' },
+      target: { value: 20, direction: 'at_least' },
+      owner: 'dpo.booking', unit: 'count',
+    },
+    {
+      name: 'revenue_per_resort_day',
+      description: 'Booked revenue in EUR (at the rate of the booking day) per resort and booking day, cancelled bookings left out.',
+      product: 'bookings', table: 'booking',
+      measure: { kind: 'sum', column: 'TOTAL_AMOUNT_EUR', where: [{ column: 'STATUS_CODE', op: '<>', value: 'X' }] },
+      grain: { time: 'day', column: 'BOOK_DATE', by: 'RESORT_CODE' },
+      target: { value: 25_000, direction: 'at_least' },
+      owner: 'deputy.booking.1', unit: 'amount',
+    },
+    {
+      name: 'cancellation_rate',
+      description: 'Share of the bookings made in a week that are cancelled now.',
+      product: 'bookings', table: 'booking',
+      measure: {
+        kind: 'ratio',
+        numerator: { kind: 'count', where: [{ column: 'STATUS_CODE', op: '=', value: 'X' }] },
+        denominator: { kind: 'count' },
+      },
+      grain: { time: 'week', column: 'BOOK_DATE' },
+      target: { value: 0.15, direction: 'at_most' },
+      owner: 'dpo.booking', unit: 'ratio',
+    },
+  ],
 } satisfies DomainDeclaration;

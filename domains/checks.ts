@@ -2,6 +2,7 @@ import { formatSourceType, parseSourceType, UnsupportedSourceTypeError } from '.
 import { checkBusinessRules } from './business-rule-checks.js';
 import type { ColumnContract, DomainContract, TableContract } from '../contracts/contract.js';
 import type { ContractIssue } from './errors.js';
+import { checkKpis } from './kpi-checks.js';
 import { checkQualityRules } from './quality-rule-checks.js';
 
 /**
@@ -137,5 +138,5 @@ function checkProducts(contract: DomainContract): ContractIssue[] {
 
 /** All problems of one parsed domain, in declaration order. */
 export function checkDomain(contract: DomainContract): ContractIssue[] {
-  return [...checkPeople(contract), ...checkTables(contract), ...checkProducts(contract)];
+  return [...checkPeople(contract), ...checkTables(contract), ...checkProducts(contract), ...checkKpis(contract)];
 }

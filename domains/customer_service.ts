@@ -120,4 +120,25 @@ export const customerServiceDomain = {
       consumers: ['resort-operations', 'analytics'],
     },
   ],
+  kpis: [
+    {
+      name: 'open_case_backlog',
+      description: 'Call-centre cases still open or waiting, by the day they were opened: the trend shows where the backlog comes from, its sum is the backlog.',
+      product: 'service_cases', table: 'service_case',
+      measure: { kind: 'count', where: [{ column: 'STATUS', op: 'in', value: ['open', 'waiting'] }] },
+      grain: { time: 'day', column: 'OPENED_TS' },
+      target: { value: 10, direction: 'at_most' },
+      owner: 'dpo.customer_service', unit: 'count',
+    },
+    {
+      // Reads a contact number: the call centre sees it, roles that get it masked (analysts, engineers) are refused.
+      name: 'distinct_callers_per_day',
+      description: 'Different numbers that called or were called per day: how many people the call centre spoke to.',
+      product: 'service_cases', table: 'call_log',
+      measure: { kind: 'count_distinct', column: 'CALLER_NUMBER' },
+      grain: { time: 'day', column: 'CALL_START_TS' },
+      target: { value: 400, direction: 'at_most' },
+      owner: 'deputy.customer_service.1', unit: 'count',
+    },
+  ],
 } satisfies DomainDeclaration;

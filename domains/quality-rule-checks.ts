@@ -11,9 +11,9 @@ import type { QualityRule } from '../contracts/quality-rules.js';
  * time: columns exist, bounds and values have the column's type, patterns and SQL parse.
  */
 
-type Family = 'number' | 'text' | 'date' | 'time' | 'timestamp' | 'boolean' | 'bytes';
+export type Family = 'number' | 'text' | 'date' | 'time' | 'timestamp' | 'boolean' | 'bytes';
 
-function family(t: SourceType): Family {
+export function family(t: SourceType): Family {
   switch (t.kind) {
     case 'SMALLINT': case 'INTEGER': case 'BIGINT': case 'DECIMAL': case 'DECFLOAT': case 'REAL': case 'DOUBLE': return 'number';
     case 'DATE': return 'date';
@@ -52,7 +52,7 @@ const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 const timestampPattern = /^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,12})?)?)?$/;
 
 /** A bound or accepted value that does not fit the column's type, as an expectation; undefined when it fits. */
-function misfit(value: string | number, t: SourceType): string | undefined {
+export function misfit(value: string | number, t: SourceType): string | undefined {
   switch (family(t)) {
     case 'number':
       return typeof value === 'number' ? undefined : `got "${value}" — expected a number for a ${formatSourceType(t)} column`;

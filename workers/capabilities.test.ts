@@ -19,7 +19,7 @@ describe('checkWorkflowCapabilities', () => {
     expect(run).toThrow("warehouse bigquery lacks capability 'publication' needed by workflow publishDataProduct; "
       + 'set FACTORY_WORKFLOWS to the workflows it can run '
       + '(selfCheck,backfillTable,backfillDomain,backfillAll,buildQualifiedLayers,warehouseStats,verifyTables,cdcIngest,schemaChangeApproval,'
-      + 'replayQuarantine,quarantineStatus,qualityGate,lastQualityReport,retentionRun,buildAccessViews) or FACTORY_WAREHOUSE=duckdb');
+      + 'replayQuarantine,quarantineStatus,qualityGate,lastQualityReport,retentionRun,buildAccessViews,computeKpis) or FACTORY_WAREHOUSE=duckdb');
     let message = '';
     try {
       checkWorkflowCapabilities({ warehouse: 'bigquery', provided, workflows: 'all' });

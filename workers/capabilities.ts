@@ -31,6 +31,7 @@ export const workflowCapabilities: Record<WorkflowName, readonly Capability[]> =
   retentionRun: ['retention'],
   buildAccessViews: ['accessViews'],
   eraseSubject: ['erasure'],
+  computeKpis: ['kpis'],
 };
 
 export const workflowNames = Object.keys(workflowCapabilities) as WorkflowName[];

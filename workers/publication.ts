@@ -5,6 +5,7 @@ import { combineNotifiers, type Notifier } from '../connectors/notify/port.js';
 import { createWebhookNotifier } from '../connectors/notify/webhook.js';
 import { createPublicationCatalogActivities, type PublicationCatalog } from '../activities/catalog/publish.js';
 import { createSchemaChangeCatalogActivities, type SchemaChangeCatalog } from '../activities/catalog/schema-change.js';
+import { createKpiCatalogActivities } from '../activities/catalog/kpis.js';
 import { createIdentityActivities } from '../activities/identity/index.js';
 import { createNotifyActivities } from '../activities/notify/index.js';
 import type { Config } from '../core/config.js';
@@ -46,6 +47,7 @@ export function createPublicationActivities(config: Config, registry: DomainRegi
     activities: {
       ...createPublicationCatalogActivities({ registry, catalog: lazy }),
       ...createSchemaChangeCatalogActivities({ registry, catalog: schemaChanges }),
+      ...createKpiCatalogActivities({ catalog: { writeKpiValues: async (input) => (await store()).writeKpiValues(input) } }),
       ...createNotifyActivities({ notifier: notifierFor(config) }),
       ...createIdentityActivities({ mode: config.FACTORY_AUTH, registry, ...withVerifier(identityVerifierFor(config)) }),
     },

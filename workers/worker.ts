@@ -12,6 +12,7 @@ import { createPublishWarehouseActivities } from '../activities/warehouse/publis
 import { createAccessActivities } from '../activities/warehouse/access.js';
 import { createErasureActivities } from '../activities/warehouse/erase.js';
 import { createRetentionActivities } from '../activities/warehouse/retention.js';
+import { createKpiWarehouseActivities } from '../activities/warehouse/kpis.js';
 import { ConfigError, hashKey, type Config } from '../core/config.js';
 import { createBigQueryWarehouse } from '../connectors/bigquery/warehouse.js';
 import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
@@ -127,6 +128,7 @@ function warehouseActivities(config: Config, registry: DomainRegistry, warehouse
     ...(provides.qualityStore ? createQualityActivities({ registry, warehouse: provides.qualityStore, dialect: kind }) : {}),
     ...(provides.publication ? createPublishWarehouseActivities({ warehouse: provides.publication }) : {}),
     ...(provides.retention ? createRetentionActivities({ registry, warehouse: provides.retention }) : {}),
+    ...(provides.kpis ? createKpiWarehouseActivities({ registry, warehouse: provides.kpis }) : {}),
     ...(provides.accessViews ? createAccessActivities({ registry, warehouse: provides.accessViews, pseudonymKey: pseudonymKey(config), agencies: config.FACTORY_ACCESS_AGENCIES }) : {}),
     ...(provides.erasure ? createErasureActivities({
       registry, subjects: dataSubjects, erasure: provides.erasure, stagingDir: resolve(config.FACTORY_STAGING_DIR),

@@ -13,3 +13,4 @@ export { publishDataProduct } from './publish-data-product.js';
 export { retentionRun } from './retention.js';
 export { buildAccessViews } from './access-views.js';
 export { eraseSubject } from './erase-subject.js';
+export { computeKpis } from './kpis.js';

@@ -14,6 +14,8 @@ import type { BigQuery, JobMetadata, TableField } from '@google-cloud/bigquery';
 import { createBigQueryClient, query, runJob, succeededJob, withRetry, type BigQueryClientOptions, type JobConfiguration, type QueryOptions } from './client.js';
 import { ParquetWriter } from './parquet.js';
 import { createBigQueryRetention } from './retention.js';
+import { createBigQueryKpis } from './kpis.js';
+import type { Kpis } from '../warehouse/kpi-port.js';
 import { createBigQueryQuarantine, type BigQueryQuarantine } from './quarantine.js';
 import { createBigQueryErasure, type BigQueryErasure } from './erasure.js';
 import type { ErasureKey } from '../../core/erasure/key.js';
@@ -60,7 +62,7 @@ export interface BigQueryWarehouseOptions extends BigQueryClientOptions {
 
 /** What BigQuery provides of the port so far. */
 export const bigQueryCapabilities = [
-  'load', 'reads', 'changeApply', 'retention', 'quarantine', 'qualityStore', 'qualifiedLayer', 'publication', 'accessViews', 'erasure',
+  'load', 'reads', 'changeApply', 'retention', 'quarantine', 'qualityStore', 'qualifiedLayer', 'publication', 'accessViews', 'erasure', 'kpis',
 ] as const satisfies readonly Capability[];
 type BigQueryCapability = (typeof bigQueryCapabilities)[number];
 
@@ -76,11 +78,11 @@ const hash = (text: string): string => md5Hex(text).slice(0, 20);
 
 /** Opened by createBigQueryWarehouse only. */
 export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, WarehouseLoad, WarehouseReads, ChangeApply, Retention, Quarantine,
-  QualityStore, QualifiedLayer, Publication, AccessViews, Erasure {
+  QualityStore, QualifiedLayer, Publication, AccessViews, Erasure, Kpis {
   readonly kind = 'bigquery';
   readonly provides: Provided<BigQueryCapability> = {
     load: this, reads: this, changeApply: this, retention: this, quarantine: this, qualityStore: this, qualifiedLayer: this, publication: this, accessViews: this,
-    erasure: this,
+    erasure: this, kpis: this,
   };
   /** One merger per table: BigQuery queues mutating DML per table, and the offsets check must not race. */
   private tableQueues = new Map<string, Promise<unknown>>();
@@ -321,6 +323,9 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
     this.tableQueues.set(key, run.catch(() => undefined));
     return run;
   }
+
+  // KPIs over the published products (kpis.ts).
+  computeKpi: Kpis['computeKpi'] = (input) => createBigQueryKpis(this.ops).computeKpi(input);
 
   // Retention: change-log rows and superseded snapshots past their age (retention.ts).
   private readonly retention: Retention;

@@ -1,3 +1,4 @@
+import type { KpiRunValues, KpiTrend } from '../../core/kpi/values.js';
 import type { DomainContract, PiiClass } from '../../contracts/contract.js';
 import type { SchemaChange } from '../../core/schema-compare.js';
 import type { ColumnChange } from '../../core/schema-diff.js';
@@ -372,5 +373,9 @@ export interface CatalogStore {
   acceptedSchemaChanges(input: { domain: string }): Promise<AcceptedSchemaChangeRow[]>;
   /** Schema changes waiting for a decision in the domains where the user is DPO or deputy. */
   pendingSchemaChanges(input: PendingApprovalsInput): Promise<PendingSchemaChange[]>;
+  /** Writes one computation run of a KPI; idempotent per run, and never over a later run's values. */
+  writeKpiValues(input: KpiRunValues): Promise<{ written: number; alreadyRecorded: boolean }>;
+  /** A KPI's values over its last `periods` periods, oldest first, with the target each was judged against. */
+  kpiTrend(input: { domain: string; kpi: string; periods: number }): Promise<KpiTrend>;
   close(): Promise<void>;
 }

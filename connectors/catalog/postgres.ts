@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { appendAudit, auditTrail, recordQualityReport } from './audit.js';
+import { kpiTrend, writeKpiValues } from './kpis.js';
 import { migrateCatalog } from './migrate.js';
 import type {
   ApproverRole, ApproverRoleInput, CatalogStore, CreateCandidateInput, PendingApprovalsInput, ProductRef, ProductVersionRef,
@@ -130,6 +131,14 @@ export class PostgresCatalogStore implements CatalogStore {
 
   pendingSchemaChanges(input: PendingApprovalsInput) {
     return this.read((c) => pendingSchemaChanges(c, input.user));
+  }
+
+  writeKpiValues(input: Parameters<CatalogStore['writeKpiValues']>[0]) {
+    return this.transaction((c) => writeKpiValues(c, input));
+  }
+
+  kpiTrend(input: Parameters<CatalogStore['kpiTrend']>[0]) {
+    return this.read((c) => kpiTrend(c, input));
   }
 
   async close(): Promise<void> {

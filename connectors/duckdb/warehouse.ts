@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type { AccessViews } from '../warehouse/access-port.js';
+import type { Kpis } from '../warehouse/kpi-port.js';
 import type { Publication } from '../warehouse/publish-port.js';
 import type { BuildQualifiedLayerInput, BuildQualifiedLayerResult, QualifiedLayer } from '../warehouse/qualified-port.js';
 import type { QualityStore } from '../warehouse/quality-port.js';
@@ -20,6 +21,7 @@ import {
 import { erasureTablesSql } from './erasure-sql.js';
 import { buildDuckDbQualifiedLayer } from './qualified.js';
 import { createDuckDbAccess } from './access.js';
+import { createDuckDbKpis } from './kpis.js';
 import { createDuckDbPublish } from './publish.js';
 import { createDuckDbRetention } from './retention.js';
 import {
@@ -58,7 +60,7 @@ export interface DuckDbWarehouseOptions {
 
 /** DuckDB has every capability of the port. */
 export const duckDbCapabilities = [
-  'load', 'reads', 'changeApply', 'quarantine', 'qualityStore', 'qualifiedLayer', 'publication', 'retention', 'accessViews', 'erasure',
+  'load', 'reads', 'changeApply', 'quarantine', 'qualityStore', 'qualifiedLayer', 'publication', 'retention', 'accessViews', 'erasure', 'kpis',
 ] as const satisfies readonly Capability[];
 type DuckDbCapability = (typeof duckDbCapabilities)[number];
 
@@ -88,11 +90,11 @@ export async function createDuckDbWarehouse({ path, erasureKey }: DuckDbWarehous
 
 /** Opened by createDuckDbWarehouse only (one instance per file per process). */
 export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
-  WarehouseLoad, WarehouseReads, ChangeApply, Quarantine, QualityStore, QualifiedLayer, Publication, Retention, AccessViews, Erasure {
+  WarehouseLoad, WarehouseReads, ChangeApply, Quarantine, QualityStore, QualifiedLayer, Publication, Retention, AccessViews, Erasure, Kpis {
   readonly kind = 'duckdb';
   readonly provides: Provided<DuckDbCapability> = {
     load: this, reads: this, changeApply: this, quarantine: this, qualityStore: this, qualifiedLayer: this, publication: this, retention: this, accessViews: this,
-    erasure: this,
+    erasure: this, kpis: this,
   };
 
   private tail: Promise<unknown> = Promise.resolve();
@@ -120,6 +122,9 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
   promoteProduct: Publication['promoteProduct'] = (input) => this.publishing().promoteProduct(input);
   dropSnapshot: Publication['dropSnapshot'] = (input) => this.publishing().dropSnapshot(input);
   publishedProduct: Publication['publishedProduct'] = (input) => this.publishing().publishedProduct(input);
+
+  // KPIs: read-only queries over published relations on reader connections (kpis.ts).
+  computeKpi: Kpis['computeKpi'] = (input) => createDuckDbKpis(this.instance).computeKpi(input);
 
   // Retention: change-log rows and superseded snapshots past their age (retention.ts).
   private retaining() {

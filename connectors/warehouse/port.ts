@@ -2,6 +2,7 @@ import type { WarehouseDialect } from '../../core/sql/dialect.js';
 import type { AccessViews } from './access-port.js';
 import type { ChangeApply } from './change-port.js';
 import type { Erasure } from './erasure-port.js';
+import type { Kpis } from './kpi-port.js';
 import type { WarehouseLoad, WarehouseReads } from './load-port.js';
 import type { Publication } from './publish-port.js';
 import type { QualifiedLayer } from './qualified-port.js';
@@ -22,6 +23,7 @@ import type { Retention } from './retention-port.js';
 
 export * from './change-port.js';
 export * from './erasure-port.js';
+export * from './kpi-port.js';
 export * from './load-port.js';
 export * from './quarantine-port.js';
 
@@ -36,6 +38,7 @@ export interface CapabilityPorts {
   retention: Retention;
   accessViews: AccessViews;
   erasure: Erasure;
+  kpis: Kpis;
 }
 
 export type Capability = keyof CapabilityPorts;
@@ -52,6 +55,7 @@ const described: Record<Capability, string> = {
   retention: 'retention (change-log rows and superseded snapshots past their age)',
   accessViews: 'secured views per role over the published products (access policy)',
   erasure: 'subject erasure and the erasure ledger that backfill and change capture consult',
+  kpis: 'steering KPIs computed over the published products',
 };
 
 /** Every capability, in the order messages list them. */
