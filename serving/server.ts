@@ -10,6 +10,7 @@ import { identityOf, registerAuth, type ConsoleOidcSettings } from './auth.js';
 import { catalogRoutes } from './routes/catalog.js';
 import type { ApiRoutes, RouteContext } from './routes/context.js';
 import { inboxRoutes } from './routes/inbox.js';
+import { kpiRoutes } from './routes/kpis.js';
 import { pipelineRoutes } from './routes/pipeline.js';
 import { routeSchema, useZodValidation } from './schema.js';
 import { expiringMemoryStore } from './session-store.js';
@@ -91,7 +92,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     schema: routeSchema({ summary: 'this API as an OpenAPI 3 document', tags: ['meta'], response: { 200: z.record(z.string(), z.unknown()) } }),
   }, async () => app.swagger());
 
-  for (const routes of [catalogRoutes, inboxRoutes, pipelineRoutes, ...(deps.routes ?? [])]) await routes(app, deps);
+  for (const routes of [catalogRoutes, inboxRoutes, pipelineRoutes, kpiRoutes, ...(deps.routes ?? [])]) await routes(app, deps);
 
   // The console: plain files, sent by explicit public routes so nothing else escapes the sign-in hook.
   await app.register(fastifyStatic, { root: consoleRoot, serve: false });

@@ -3,6 +3,7 @@
 // innerHTML, so names and descriptions from the catalog are always text.
 import { catalogPage, productPage } from '/assets/catalog.js';
 import { inboxPage } from '/assets/inbox.js';
+import { kpisPage } from '/assets/kpis.js';
 import { pipelinePage } from '/assets/pipeline.js';
 import { api, h, message, session, SignInRequired } from '/assets/ui.js';
 
@@ -17,7 +18,7 @@ export const pages = {
   inbox: inboxPage,
   pipeline: pipelinePage,
   'customer-360': placeholder('Customer 360', 'A customer\'s bookings, payments, open cases and consents, for call-centre agents.'),
-  kpis: placeholder('KPIs', 'Each domain\'s steering KPIs with their trend, next to its operational health.'),
+  kpis: kpisPage,
 };
 
 function signInView(reason) {
