@@ -41,6 +41,16 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
+    // The console's browser scripts: plain ES modules served as they are (no build step, no types).
+    files: ['serving/console/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'module',
+      globals: Object.fromEntries(['window', 'document', 'location', 'fetch', 'URLSearchParams', 'Node', 'console'].map((name) => [name, 'readonly'])),
+    },
+  },
+  {
     files: ['workflows/**/*.ts'],
     ignores: ['workflows/**/*.test.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', forbiddenInWorkflows] },

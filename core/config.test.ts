@@ -10,10 +10,30 @@ describe('parseConfig', () => {
     expect(config.FACTORY_CHUNK_ROWS).toBe(500_000);
   });
 
+  it('serves the console on the local stack\'s registered address by default and names a bad console setting', () => {
+    const config = parseConfig({});
+    expect([config.FACTORY_CONSOLE_HOST, config.FACTORY_CONSOLE_PORT, config.FACTORY_CONSOLE_URL]).toEqual(['127.0.0.1', 3000, 'http://127.0.0.1:3000']);
+    expect(() => parseConfig({ FACTORY_CONSOLE_PORT: '70000' })).toThrow('FACTORY_CONSOLE_PORT: expected a TCP port up to 65535');
+    expect(() => parseConfig({ FACTORY_CONSOLE_URL: 'ftp://console' })).toThrow('FACTORY_CONSOLE_URL: expected the console\'s http(s) address');
+    expect(() => parseConfig({ FACTORY_CONSOLE_SESSION_SECRET: 'short' })).toThrow('FACTORY_CONSOLE_SESSION_SECRET: expected at least 32 characters');
+  });
+
   it('reads the enabled workflows: all by default, or a list of names', () => {
     expect(parseConfig({}).FACTORY_WORKFLOWS).toBe('all');
     expect(parseConfig({ FACTORY_WORKFLOWS: 'backfillTable, cdcIngest' }).FACTORY_WORKFLOWS).toEqual(['backfillTable', 'cdcIngest']);
     expect(() => parseConfig({ FACTORY_WORKFLOWS: 'backfill-table' })).toThrow(/FACTORY_WORKFLOWS: expected all, or workflow names/);
+  });
+
+  it('reads the agencies with secured views: all by default, or agency ids', () => {
+    expect(parseConfig({}).FACTORY_ACCESS_AGENCIES).toBe('all');
+    expect(parseConfig({ FACTORY_ACCESS_AGENCIES: '101, 102' }).FACTORY_ACCESS_AGENCIES).toEqual(['101', '102']);
+    expect(() => parseConfig({ FACTORY_ACCESS_AGENCIES: 'alpenblick' })).toThrow(/FACTORY_ACCESS_AGENCIES: expected agency ids \(digits\)/);
+  });
+
+  it('reads which product writes each source system\'s change topics, naming the variable when a format is unknown', () => {
+    expect(parseConfig({}).FACTORY_CDC_FORMATS).toEqual({});
+    expect(parseConfig({ FACTORY_CDC_FORMATS: 'db2=iidr-kcop-json, crm=debezium-postgresql' }).FACTORY_CDC_FORMATS).toEqual({ db2: 'iidr-kcop-json', crm: 'debezium-postgresql' });
+    expect(() => parseConfig({ FACTORY_CDC_FORMATS: 'db2=iidr' })).toThrow(/FACTORY_CDC_FORMATS: expected <system>=<format> with format one of debezium, debezium-postgresql, debezium-db2, iidr-kcop-json, got 'db2=iidr'/);
   });
 
   it('reads a list of brokers and numbers', () => {

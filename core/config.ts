@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { envelopeFormats, type EnvelopeFormat } from './cdc/adapter.js';
 import { parsePayloadKeys, type PayloadKey } from './payload/keys.js';
 
 /**
@@ -92,6 +93,15 @@ export const configSchema = z.object({
   OIDC_CLOCK_SKEW_SECONDS: z.coerce.number().int('expected whole seconds').min(0, 'expected 0 or more seconds').max(300, 'expected at most 300 seconds').default(30),
   /** The token claim that lists the user's directory groups. */
   OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+  /** The self-BI console and API (`factory console`): the port it listens on, on FACTORY_CONSOLE_HOST. */
+  FACTORY_CONSOLE_PORT: z.coerce.number().int('expected a TCP port').min(1, 'expected a TCP port from 1').max(65535, 'expected a TCP port up to 65535').default(3000),
+  FACTORY_CONSOLE_HOST: z.string().min(1).default('127.0.0.1'),
+  /** The console's address as browsers reach it: the IdP sends people back to <url>/auth/callback (registered at the IdP). */
+  FACTORY_CONSOLE_URL: z.url({ protocol: /^https?$/, message: 'expected the console\'s http(s) address, e.g. http://127.0.0.1:3000' }).default('http://127.0.0.1:3000'),
+  /** The console's OIDC client secret (a confidential client); the default is the local stack's demo secret. */
+  FACTORY_CONSOLE_CLIENT_SECRET: z.string().min(1).default('factory-console-demo-secret'),
+  /** Signs the console's session cookie (at least 32 characters); the default is public: local demo only. */
+  FACTORY_CONSOLE_SESSION_SECRET: z.string().min(32, 'expected at least 32 characters').default('factory-console-local-demo-session-secret'),
   /** The company directory (read-only): who holds a role, for the catalog. */
   LDAP_URL: z.string().regex(/^ldaps?:\/\/[^\s]+$/, 'expected an LDAP URL such as ldap://127.0.0.1:3890').optional(),
   LDAP_BASE_DN: z.string().min(1).default('dc=factory,dc=local'),
@@ -131,10 +141,41 @@ export const configSchema = z.object({
     .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'expected a comma-separated list of origins such as http://127.0.0.1:8233')).min(1, 'expected at least one origin')),
   /**
+   * The travel agencies that get secured views of their own (schema access_agency_<id>): `all`, every
+   * agency of raw_distribution.agency, or a comma-separated list of agency ids — those with users in
+   * the directory. An agency's views are a schema per agency on DuckDB and a dataset per agency on
+   * BigQuery: thousands of agencies without users cost thousands of datasets and view builds.
+   */
+  FACTORY_ACCESS_AGENCIES: z
+    .string()
+    .default('all')
+    .transform((s) => (s.trim() === 'all' ? 'all' as const : s.split(',').map((a) => a.trim()).filter(Boolean)))
+    .pipe(z.union([z.literal('all'), z.array(z.string().regex(/^[0-9]+$/, 'expected agency ids (digits)')).min(1, "expected 'all' or at least one agency id")])),
+  /**
    * How the source's Debezium connector sends DECIMAL values (decimal.handling.mode): `factory cdc
    * register` configures the connector with it and the decoder reads by it, never by guessing.
    */
   FACTORY_CDC_DECIMAL_MODE: z.enum(['precise', 'string', 'double'], { message: 'expected precise, string or double' }).default('precise'),
+  /**
+   * Which product writes each source system's change topics, `<system>=<format>,…` (e.g. db2=iidr-kcop-json):
+   * debezium (PostgreSQL or Db2, read from the event; the default for a system not listed),
+   * debezium-postgresql, debezium-db2, or iidr-kcop-json (IBM IIDR's KcopJsonSingleRowAuditFormatIntegrated).
+   */
+  FACTORY_CDC_FORMATS: z
+    .string()
+    .default('')
+    .transform((text, ctx): Record<string, EnvelopeFormat> => {
+      const formats: Record<string, EnvelopeFormat> = {};
+      for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+        const [system, format] = entry.split('=').map((p) => p.trim());
+        if (!system || !format || !(envelopeFormats as readonly string[]).includes(format)) {
+          ctx.addIssue({ code: 'custom', message: `expected <system>=<format> with format one of ${envelopeFormats.join(', ')}, got '${entry}'` });
+          return z.NEVER;
+        }
+        formats[system] = format as EnvelopeFormat;
+      }
+      return formats;
+    }),
   /**
    * Db2 capture (`factory cdc register --system db2`): path, on the Kafka Connect worker, of the
    * properties file holding db2.user and db2.password, which the worker's FileConfigProvider reads; the

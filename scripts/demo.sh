@@ -28,6 +28,9 @@ case "$WAREHOUSE" in
     # The workflows BigQuery can run (workers/capabilities.ts: all of them): the worker refuses to start for others.
     FACTORY_WORKFLOWS="$(node --import tsx --input-type=module -e "import { workflowsSetting } from './workers/capabilities.js'; console.log(workflowsSetting('bigquery'))")"
     export FACTORY_WORKFLOWS
+    # Secured views for the directory's two agencies (stack/identity/people.ts), not the seed's 2,000:
+    # a dataset and three views per agency took ~20 agencies a minute on the emulator.
+    export FACTORY_ACCESS_AGENCIES="${FACTORY_ACCESS_AGENCIES:-101,102}"
     # One domain after the other: the emulator answers one query at a time.
     mapfile -t DOMAINS < <(node --import tsx scripts/demo-domains.ts bigquery) ;;
   *) echo "WAREHOUSE: expected duckdb or bigquery, got '$WAREHOUSE'" >&2; exit 2 ;;

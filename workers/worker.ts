@@ -21,6 +21,7 @@ import { payloadProtection } from '../connectors/temporal-codec/index.js';
 import type { OpenWarehouse } from '../connectors/warehouse/port.js';
 import { dataSubjects, registry as defaultRegistry, type DomainRegistry } from '../domains/index.js';
 import { checkWorkflowCapabilities, warehouseCapabilities } from './capabilities.js';
+import { captureFormatProblems } from './cdc-formats.js';
 import { createSourceRegistry, describeSources, planSources } from './connectors.js';
 import type { FactoryMetrics } from '../activities/lib/metrics.js';
 import { factoryStatus } from '../workflows/api/search-attributes.js';
@@ -63,6 +64,8 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
   }
   // Also before anything is opened: every contract system needs a source (the warehouse owner reads none).
   const sourcePlan = planSources(config, tablesBySystem(registry));
+  const formatProblems = captureFormatProblems(config.FACTORY_CDC_FORMATS, sourcePlan.plans);
+  if (formatProblems.length) throw new ConfigError(`Invalid configuration (environment variables):\n  ${formatProblems.join('\n  ')}`);
   if (role !== 'warehouse') {
     if (sourcePlan.problems.length) throw new ConfigError(`Invalid configuration (environment variables):\n  ${sourcePlan.problems.join('\n  ')}`);
     createLogger(config.FACTORY_LOG_LEVEL, 'worker').info(describeSources(sourcePlan.plans));
@@ -142,14 +145,14 @@ function warehouseActivities(config: Config, registry: DomainRegistry, warehouse
     ...(provides.qualityStore ? createQualityActivities({ registry, warehouse: provides.qualityStore, dialect: kind, ...(metrics ? { metrics } : {}) }) : {}),
     ...(provides.publication ? createPublishWarehouseActivities({ warehouse: provides.publication }) : {}),
     ...(provides.retention ? createRetentionActivities({ registry, warehouse: provides.retention }) : {}),
-    ...(provides.accessViews ? createAccessActivities({ registry, warehouse: provides.accessViews, pseudonymKey: pseudonymKey(config) }) : {}),
+    ...(provides.accessViews ? createAccessActivities({ registry, warehouse: provides.accessViews, pseudonymKey: pseudonymKey(config), agencies: config.FACTORY_ACCESS_AGENCIES }) : {}),
     ...(provides.erasure ? createErasureActivities({
       registry, subjects: dataSubjects, erasure: provides.erasure, stagingDir: resolve(config.FACTORY_STAGING_DIR),
       topicPrefix: config.FACTORY_CDC_TOPIC_PREFIX, topicRetentionHours: config.FACTORY_CDC_TOPIC_RETENTION_HOURS,
     }) : {}),
     ...(provides.changeApply ? createCdcActivities({
       registry, warehouse: provides.changeApply, kafka, stagingDir: resolve(config.FACTORY_STAGING_DIR, 'cdc'), topicPrefix: config.FACTORY_CDC_TOPIC_PREFIX,
-      decimalMode: config.FACTORY_CDC_DECIMAL_MODE, topicRetentionHours: config.FACTORY_CDC_TOPIC_RETENTION_HOURS, ...(metrics ? { metrics } : {}),
+      decimalMode: config.FACTORY_CDC_DECIMAL_MODE, formats: config.FACTORY_CDC_FORMATS, topicRetentionHours: config.FACTORY_CDC_TOPIC_RETENTION_HOURS, ...(metrics ? { metrics } : {}),
     }) : {}),
   };
 }

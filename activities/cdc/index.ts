@@ -3,6 +3,7 @@ import { Context, CancelledFailure } from '@temporalio/activity';
 import type { Kafka } from 'kafkajs';
 import { IngestPipeline, type CaptureTopic, type IngestStats } from '../../connectors/cdc/pipeline.js';
 import type { AcceptedSchemaChange } from '../../core/cdc/schema-change.js';
+import type { EnvelopeFormat } from '../../core/cdc/adapter.js';
 import type { DecimalMode } from '../../core/cdc/logical-types.js';
 import type { ChangeApply } from '../../connectors/warehouse/port.js';
 import { topicOf } from '../../connectors/kafka-connect/debezium.js';
@@ -17,6 +18,8 @@ export interface CdcActivityDeps {
   topicPrefix: string;
   /** FACTORY_CDC_DECIMAL_MODE: how the source's connector sends DECIMAL values (default precise). */
   decimalMode?: DecimalMode;
+  /** FACTORY_CDC_FORMATS: the product writing each source system's topics; a system not listed: Debezium. */
+  formats?: Record<string, EnvelopeFormat>;
   /** FACTORY_CDC_TOPIC_RETENTION_HOURS for the change topics a pipeline creates. */
   topicRetentionHours?: number;
   metrics?: FactoryMetrics;
@@ -61,9 +64,10 @@ export function createCdcActivities(deps: CdcActivityDeps) {
     const topics: CaptureTopic[] = input.tables.map((qualified) => {
       const table = deps.registry.table(qualified);
       const accepted = input.accepted?.[qualified];
+      const format = deps.formats?.[table.source.system];
       return {
         topic: topicOf(deps.topicPrefix, table.source.schema, table.source.table), domain: qualified.split('.')[0]!, table, sourceSystem: table.source.system,
-        ...(accepted ? { accepted } : {}), ...(deps.decimalMode ? { decimalMode: deps.decimalMode } : {}),
+        ...(accepted ? { accepted } : {}), ...(deps.decimalMode ? { decimalMode: deps.decimalMode } : {}), ...(format ? { format } : {}),
       };
     });
     const existing = pipelines.get(input.consumer);

@@ -1,121 +1,17 @@
-import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import type { AppendAuditInput } from '../../connectors/catalog/port.js';
 import { openCatalogStore } from '../../connectors/catalog/postgres.js';
-import { registry as declared } from '../../domains/index.js';
-import type { DomainRegistry } from '../../domains/registry.js';
-import { resolveProduct } from '../../domains/products.js';
-import { decideUpdate, publishDataProductWorkflowId, type DecideInput, type DecideResult } from '../../workflows/api/publish-data-product.js';
-import { decideSchemaChangeUpdate, schemaChangeWorkflowId, type SchemaChangeDecideResult } from '../../workflows/api/schema-change-approval.js';
 import { InvalidInputError } from '../../core/errors.js';
+import { decideOnPublication, decideOnSchemaChange, DecisionRefusedError, type Decider } from '../../serving/decisions.js';
 import { currentToken } from '../auth/session.js';
 import { config } from '../context.js';
 import { withWorkers } from '../temporal.js';
 import { exitCodes } from '../exit-codes.js';
 import { printTable } from './domains.js';
 import { registerApprovalHow } from './approval-how.js';
-import { updateWhenReady } from '../../connectors/temporal/update.js';
 
-/** The workflow refused the decision: the message is the reason, for the person deciding. */
-export class DecisionRefusedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DecisionRefusedError';
-  }
-}
-
-export interface DecideOptions {
-  registry?: DomainRegistry;
-  /**
-   * Where a refusal the workflow did not audit itself is audited: a run started before decisions were
-   * verified refuses in its Update validator, which may not do I/O. Later runs audit every attempt.
-   */
-  audit?: (entry: AppendAuditInput) => Promise<unknown>;
-}
-
-/** Who decides: an access token (FACTORY_AUTH=oidc), or a user id taken at its word (FACTORY_AUTH=dev). */
-export type Decider = { token: string; by?: undefined } | { by: string; token?: undefined };
-
-/** The refusal's reason, and whether the workflow already audited it. */
-function refusalOf(error: WorkflowUpdateFailedError): { reason: string; audited: boolean } {
-  const cause = error.cause;
-  const details = cause instanceof ApplicationFailure ? cause.details : undefined;
-  const audited = Array.isArray(details) && details.some((d) => typeof d === 'object' && d !== null && (d as { audited?: unknown }).audited === true);
-  return { reason: cause?.message ?? error.message, audited };
-}
-
-export type DecideOnPublicationInput = Decider & {
-  product: string;
-  version: number;
-  decision: DecideInput['decision'];
-  comment: string;
-};
-
-/** Sends the decision as the `decide` Update: the answer comes back once the candidate is published or rejected. */
-export async function decideOnPublication(client: Client, input: DecideOnPublicationInput, { registry = declared, audit }: DecideOptions = {}): Promise<DecideResult> {
-  const found = resolveProduct(registry, input.product);
-  const workflowId = publishDataProductWorkflowId(found.qualifiedName);
-  const decision: DecideInput = { version: input.version, decision: input.decision, ...decider(input), comment: input.comment };
-  try {
-    const handle = client.workflow.getHandle(workflowId);
-    return await updateWhenReady(handle, decideUpdate.name, () => handle.executeUpdate(decideUpdate, { args: [decision] }));
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) {
-      const { reason, audited } = refusalOf(error);
-      if (!audited) {
-        await audit?.({
-          domain: found.domain.name, product: found.product.name, version: input.version, actor: input.by ?? 'unknown', action: 'decide.refused', authorized: false,
-          detail: `${found.qualifiedName} v${input.version}: ${input.decision} Update refused: ${reason}`, at: new Date().toISOString(),
-          outcome: 'refused', via: 'update', reason, ...(input.by ? { claimedBy: input.by } : {}),
-        });
-      }
-      throw new DecisionRefusedError(reason);
-    }
-    if (error instanceof WorkflowNotFoundError) {
-      throw new DecisionRefusedError(`no publication of ${found.qualifiedName} is waiting for a decision (start one with: factory publish ${found.qualifiedName})`);
-    }
-    throw error;
-  }
-}
-
-export type DecideOnSchemaChangeInput = Decider & {
-  /** '<domain>.<table>'. */
-  table: string;
-  /** The request number (factory approvals list). */
-  request: number;
-  decision: DecideInput['decision'];
-  comment: string;
-  /** The change capture that paused the table; default the domain's `cdc:<domain>`. */
-  cdcWorkflowId?: string;
-};
-
-/** The `decide` Update of `schema-change:<domain>.<table>`: an approval resumes the table's change capture. */
-export async function decideOnSchemaChange(client: Client, input: DecideOnSchemaChangeInput, { registry = declared, audit }: DecideOptions = {}): Promise<SchemaChangeDecideResult> {
-  const domain = registry.domain(input.table.split('.')[0] ?? '').name;
-  const table = `${domain}.${registry.table(input.table).name}`;
-  const workflowId = schemaChangeWorkflowId(input.cdcWorkflowId ?? `cdc:${domain}`, table);
-  const decision: DecideInput = { version: input.request, decision: input.decision, ...decider(input), comment: input.comment };
-  try {
-    const handle = client.workflow.getHandle(workflowId);
-    return await updateWhenReady(handle, decideSchemaChangeUpdate.name, () => handle.executeUpdate(decideSchemaChangeUpdate, { args: [decision] }));
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) {
-      const { reason, audited } = refusalOf(error);
-      if (!audited) {
-        await audit?.({
-          domain, actor: input.by ?? 'unknown', action: 'schema-change.decide.refused', authorized: false,
-          detail: `${table} schema change request ${input.request}: ${input.decision} Update refused: ${reason}`, at: new Date().toISOString(),
-          outcome: 'refused', via: 'update', reason, ...(input.by ? { claimedBy: input.by } : {}),
-        });
-      }
-      throw new DecisionRefusedError(reason);
-    }
-    if (error instanceof WorkflowNotFoundError) throw new DecisionRefusedError(`no schema change of ${table} is waiting for a decision (workflow ${workflowId})`);
-    throw error;
-  }
-}
-
-const decider = (d: Decider): Pick<DecideInput, 'by' | 'token'> => (d.token ? { token: d.token } : { by: d.by! });
+// The decision functions live in serving/ so the console sends decisions exactly as the CLI does.
+export { decideOnPublication, decideOnSchemaChange, DecisionRefusedError, type Decider, type DecideOnPublicationInput, type DecideOnSchemaChangeInput, type DecideOptions } from '../../serving/decisions.js';
 
 const ago = (iso: string, now: number) => `${Math.round((now - Date.parse(iso)) / 3_600_000)} h ago`;
 

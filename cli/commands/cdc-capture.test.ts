@@ -3,7 +3,7 @@ import { parseConfig } from '../../core/config.js';
 import { registry } from '../../domains/index.js';
 import { db2CaptureConfig } from '../../connectors/kafka-connect/debezium-db2.js';
 import { captureTables } from '../../connectors/kafka-connect/capture.js';
-import { captureTablesBySource, db2CaptureSettings } from './cdc-capture.js';
+import { captureTablesBySource, checkDebeziumCapture, db2CaptureSettings } from './cdc-capture.js';
 
 const tables = registry.allTables().map((e) => e.table);
 const systems = (list: typeof tables) => [...new Set(list.map((t) => t.source.system))].sort();
@@ -20,6 +20,14 @@ describe('factory cdc register: which capture covers which tables', () => {
     expect(systems(split.postgres)).toEqual(['crm_pg']);
     expect(systems(split.db2)).toEqual(['db2']);
     expect(split.postgres.length + split.db2.length).toBe(tables.length);
+  });
+});
+
+describe('factory cdc register --system db2 for a system captured by IIDR', () => {
+  it('is refused, naming the variable, so no Debezium connector writes the same topics', () => {
+    expect(() => checkDebeziumCapture(parseConfig({ FACTORY_CDC_FORMATS: 'db2=iidr-kcop-json' }), 'db2')).toThrow(/FACTORY_CDC_FORMATS declares system db2 captured by IBM IIDR/);
+    expect(() => checkDebeziumCapture(parseConfig({ FACTORY_CDC_FORMATS: 'db2=debezium-db2' }), 'db2')).not.toThrow();
+    expect(() => checkDebeziumCapture(parseConfig({}), 'db2')).not.toThrow();
   });
 });
 

@@ -12,7 +12,7 @@ import { planSources } from '../../workers/connectors.js';
  * PostgreSQL demo stands in for DB2); `--system db2` captures the db2 tables from DB2 itself.
  */
 
-type CaptureConfig = Pick<Config, 'DB2_URL' | 'FACTORY_DB2_STANDIN' | 'FACTORY_CDC_TOPIC_PREFIX' | 'FACTORY_CDC_DECIMAL_MODE'
+type CaptureConfig = Pick<Config, 'DB2_URL' | 'FACTORY_DB2_STANDIN' | 'FACTORY_CDC_TOPIC_PREFIX' | 'FACTORY_CDC_DECIMAL_MODE' | 'FACTORY_CDC_FORMATS'
   | 'FACTORY_CDC_TOPIC_RETENTION_HOURS' | 'FACTORY_CDC_DB2_SECRETS_FILE' | 'FACTORY_CDC_SCHEMA_HISTORY_BROKERS' | 'KAFKA_BROKERS'>;
 
 /** The tables each system's source captures: 'postgres' (one connector for all of them) and 'db2'. */
@@ -24,6 +24,16 @@ export function captureTablesBySource(config: CaptureConfig, tables: readonly Ta
     postgres: tables.filter((t) => kindOf.get(t.source.system)?.startsWith('postgres')),
     db2: tables.filter((t) => kindOf.get(t.source.system) === 'db2'),
   };
+}
+
+/**
+ * A Debezium Db2 connector next to an IIDR subscription would write every change twice, in two
+ * formats, to the same topics: registering it for a system declared IIDR is refused.
+ */
+export function checkDebeziumCapture(config: Pick<Config, 'FACTORY_CDC_FORMATS'>, system: string): void {
+  if (config.FACTORY_CDC_FORMATS[system] === 'iidr-kcop-json') {
+    throw new InvalidInputError(`factory cdc register --system ${system}: FACTORY_CDC_FORMATS declares system ${system} captured by IBM IIDR; its subscription is configured in IIDR's Management Console (README: IBM IIDR capture), not by a Debezium connector`);
+  }
 }
 
 /** The Db2 capture's settings: host, port and database from DB2_URL (never its user or password). */

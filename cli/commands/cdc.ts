@@ -6,7 +6,7 @@ import { captureTables, registerCapture, registerDb2Capture, removeCapture, remo
 import { topicOf } from '../../connectors/kafka-connect/debezium.js';
 import { db2CaptureConfig, db2CaptureName } from '../../connectors/kafka-connect/debezium-db2.js';
 import { InvalidInputError } from '../../core/errors.js';
-import { captureTablesBySource, db2CaptureSettings } from './cdc-capture.js';
+import { captureTablesBySource, checkDebeziumCapture, db2CaptureSettings } from './cdc-capture.js';
 import { registry } from '../../domains/index.js';
 import {
   cdcIngestWorkflowType,
@@ -47,6 +47,7 @@ export function registerCdcCommands(program: Command): void {
       const tables = captureTablesBySource(cfg, registry.allTables().map((e) => e.table));
       checkSystem(opts.system);
       if (opts.system === 'db2') {
+        checkDebeziumCapture(cfg, 'db2');
         if (tables.db2.length === 0) throw new InvalidInputError('factory cdc register --system db2: no contract table is read from DB2 (set DB2_URL)');
         const settings = db2CaptureSettings(cfg);
         if (opts.print) return console.log(JSON.stringify({ name: db2CaptureName(settings.topicPrefix), config: db2CaptureConfig({ ...settings, tables: captureTables(tables.db2) }) }, null, 2));
@@ -59,7 +60,11 @@ export function registerCdcCommands(program: Command): void {
         decimalMode: cfg.FACTORY_CDC_DECIMAL_MODE, retentionHours: cfg.FACTORY_CDC_TOPIC_RETENTION_HOURS,
       });
       console.log(`connector ${name} running: ${topics.length} topics ${cfg.FACTORY_CDC_TOPIC_PREFIX}.<SCHEMA>.<TABLE>`);
-      if (tables.db2.length) console.log(`${tables.db2.length} db2 tables are read from DB2: capture them with 'factory cdc register --system db2'`);
+      if (tables.db2.length) {
+        console.log(cfg.FACTORY_CDC_FORMATS.db2 === 'iidr-kcop-json'
+          ? `${tables.db2.length} db2 tables are read from DB2 and captured by IBM IIDR (FACTORY_CDC_FORMATS): configure its subscription (README: IBM IIDR capture)`
+          : `${tables.db2.length} db2 tables are read from DB2: capture them with 'factory cdc register --system db2'`);
+      }
     });
 
   cdc

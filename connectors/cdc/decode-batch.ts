@@ -1,3 +1,4 @@
+import type { EnvelopeFormat, RecordHeaders } from '../../core/cdc/adapter.js';
 import { decodeRecord } from '../../core/cdc/decode.js';
 import type { AcceptedSchemaChange, SchemaChange } from '../../core/cdc/schema-change.js';
 import type { DecimalMode } from '../../core/cdc/logical-types.js';
@@ -17,6 +18,8 @@ export interface DecodeTable {
   accepted?: AcceptedSchemaChange;
   /** How the source sends DECIMAL values (FACTORY_CDC_DECIMAL_MODE); default precise. */
   decimalMode?: DecimalMode;
+  /** Which product writes the table's records (FACTORY_CDC_FORMATS); default Debezium. */
+  format?: EnvelopeFormat;
 }
 
 export interface RawMessage {
@@ -24,6 +27,7 @@ export interface RawMessage {
   key: Buffer | null;
   value: Buffer | null;
   timestamp: string;
+  headers?: RecordHeaders;
 }
 
 export interface DecodedBatch {
@@ -45,11 +49,14 @@ export function decodeBatch(capture: DecodeTable, topic: string, partition: numb
   const columns = capture.table.columns.map((c) => c.name);
   const contract = {
     domain: capture.domain, table: capture.table, ...(capture.accepted ? { accepted: capture.accepted } : {}), ...(capture.decimalMode ? { decimalMode: capture.decimalMode } : {}),
+    ...(capture.format ? { format: capture.format } : {}),
   };
   const batch: DecodedBatch & { csv: string } = { events: 0, tombstones: 0, changes: 0, deadLetters: [], csv: '' };
   for (let index = 0; index < messages.length; index++) {
     const message = messages[index]!;
-    const result = decodeRecord({ topic, partition, offset: message.offset, key: message.key, value: message.value, timestamp: message.timestamp }, contract);
+    const result = decodeRecord({
+      topic, partition, offset: message.offset, key: message.key, value: message.value, timestamp: message.timestamp, ...(message.headers ? { headers: message.headers } : {}),
+    }, contract);
     if (result.kind === 'schema-change') {
       // Everything before the breaking event applies; the table then waits for a decision.
       batch.paused = { reason: result.reason, offset: message.offset, change: result.schemaChange, blockers: result.blockers };
@@ -62,6 +69,10 @@ export function decodeBatch(capture: DecodeTable, topic: string, partition: numb
     } else if (result.kind === 'failure') {
       batch.deadLetters.push({ index, reason: result.reason });
     } else {
+      if (result.keyChangedFrom) {
+        batch.csv += changeLine(columns, result.keyChangedFrom);
+        batch.changes++;
+      }
       batch.csv += changeLine(columns, result.change);
       batch.changes++;
       batch.lastPosition = result.change.position;
@@ -81,9 +92,17 @@ export interface PackedMessages {
   bounds: Int32Array;
   offsets: string[];
   timestamps: string[];
+  /** Per message, its headers as text; absent when no message of the batch has any (Debezium's records). */
+  headers?: Array<RecordHeaders | undefined>;
 }
 
-export function packMessages(messages: ReadonlyArray<{ offset: string; key: Buffer | null; value: Buffer | null; timestamp: string }>): PackedMessages {
+/** Kafka record headers as kafkajs hands them: bytes or text, repeated names as arrays. */
+export type KafkaHeaders = Record<string, Buffer | string | Array<Buffer | string> | undefined>;
+
+/** A fetched Kafka message as kafkajs hands it. */
+export interface FetchedMessage { offset: string; key: Buffer | null; value: Buffer | null; timestamp: string; headers?: KafkaHeaders }
+
+export function packMessages(messages: readonly FetchedMessage[]): PackedMessages {
   let size = 0;
   for (const m of messages) size += (m.key?.length ?? 0) + (m.value?.length ?? 0);
   const bytes = Buffer.allocUnsafeSlow(size);
@@ -98,11 +117,33 @@ export function packMessages(messages: ReadonlyArray<{ offset: string; key: Buff
     put(m.key, i * 4);
     put(m.value, i * 4 + 2);
   });
-  return { bytes: bytes.buffer, bounds, offsets: messages.map((m) => m.offset), timestamps: messages.map((m) => m.timestamp) };
+  const headers = messages.some((m) => m.headers && Object.keys(m.headers).length > 0) ? messages.map((m) => headerText(m.headers)) : undefined;
+  return { bytes: bytes.buffer, bounds, offsets: messages.map((m) => m.offset), timestamps: messages.map((m) => m.timestamp), ...(headers ? { headers } : {}) };
 }
 
-export function unpackMessages({ bytes, bounds, offsets, timestamps }: PackedMessages): RawMessage[] {
+export function unpackMessages({ bytes, bounds, offsets, timestamps, headers }: PackedMessages): RawMessage[] {
   const buffer = Buffer.from(bytes);
   const part = (slot: number) => (bounds[slot + 1]! < 0 ? null : buffer.subarray(bounds[slot]!, bounds[slot]! + bounds[slot + 1]!));
-  return offsets.map((offset, i) => ({ offset, key: part(i * 4), value: part(i * 4 + 2), timestamp: timestamps[i]! }));
+  return offsets.map((offset, i) => {
+    const h = headers?.[i];
+    return { offset, key: part(i * 4), value: part(i * 4 + 2), timestamp: timestamps[i]!, ...(h ? { headers: h } : {}) };
+  });
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Header values as UTF-8 text (the last of a repeated name); null when a value is not valid UTF-8, so an adapter never reads a guessed text. */
+function headerText(headers: KafkaHeaders | undefined): RecordHeaders | undefined {
+  if (!headers) return undefined;
+  const out: RecordHeaders = {};
+  for (const [name, raw] of Object.entries(headers)) {
+    const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+    if (value === undefined) continue;
+    try {
+      out[name] = typeof value === 'string' ? value : utf8.decode(value);
+    } catch {
+      out[name] = null;
+    }
+  }
+  return out;
 }

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DecodeJob, DecodeMessage } from './decode-worker.js';
-import { packMessages, type DecodeTable, type DecodedBatch, type RawMessage } from './decode-batch.js';
+import { packMessages, type DecodeTable, type DecodedBatch, type FetchedMessage } from './decode-batch.js';
 
 /**
  * Decoding runs on a thread of its own: the event loop that fetches from Kafka and drives the
@@ -13,7 +13,7 @@ import { packMessages, type DecodeTable, type DecodedBatch, type RawMessage } fr
  */
 
 export interface Decoder {
-  decode(topic: string, partition: number, messages: readonly RawMessage[], file: string): Promise<DecodedBatch>;
+  decode(topic: string, partition: number, messages: readonly FetchedMessage[], file: string): Promise<DecodedBatch>;
   close(): Promise<void>;
 }
 
@@ -72,7 +72,7 @@ class DecodeThread {
     if (!this.dead) this.worker.postMessage(message);
   }
 
-  decode(job: Omit<DecodeJob, 'kind' | 'id' | 'packed'>, messages: readonly RawMessage[]): Promise<DecodedBatch> {
+  decode(job: Omit<DecodeJob, 'kind' | 'id' | 'packed'>, messages: readonly FetchedMessage[]): Promise<DecodedBatch> {
     if (this.dead) return Promise.reject(this.dead);
     const id = this.nextId++;
     const packed = packMessages(messages);

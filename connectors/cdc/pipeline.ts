@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { basename, join } from 'node:path';
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { AcceptedSchemaChange, SchemaChange } from '../../core/cdc/schema-change.js';
+import type { EnvelopeFormat } from '../../core/cdc/adapter.js';
 import type { DecimalMode } from '../../core/cdc/logical-types.js';
 import type { TableContract } from '../../contracts/contract.js';
 import type { ChangeApply, KafkaOffset } from '../warehouse/port.js';
@@ -27,6 +28,8 @@ export interface CaptureTopic {
   accepted?: AcceptedSchemaChange;
   /** How the source sends DECIMAL values (FACTORY_CDC_DECIMAL_MODE); default precise. */
   decimalMode?: DecimalMode;
+  /** Which product writes the topic's records (FACTORY_CDC_FORMATS); default Debezium. */
+  format?: EnvelopeFormat;
 }
 
 /** A table stopped at a breaking schema change, at the offset of the first event it could not apply. */
@@ -134,7 +137,9 @@ export class IngestPipeline {
     // A fresh group per pipeline: no stale members of a killed process to wait out.
     const groupId = `${consumer}.${randomUUID().slice(0, 8)}`;
     const stored = (await warehouse.consumerOffsets({ consumer })).filter((o) => this.byTopic.has(o.topic));
-    this.decoder = openDecoder(new Map(this.options.topics.map((t) => [t.topic, { domain: t.domain, table: t.table, ...(t.accepted ? { accepted: t.accepted } : {}), ...(t.decimalMode ? { decimalMode: t.decimalMode } : {}) }])));
+    this.decoder = openDecoder(new Map(this.options.topics.map((t) => [t.topic, {
+      domain: t.domain, table: t.table, ...(t.accepted ? { accepted: t.accepted } : {}), ...(t.decimalMode ? { decimalMode: t.decimalMode } : {}), ...(t.format ? { format: t.format } : {}),
+    }])));
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
     // Large fetches make large micro-batches when the stream is behind: each warehouse transaction

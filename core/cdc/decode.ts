@@ -1,8 +1,8 @@
 import type { TableContract } from '../../contracts/contract.js';
 import { formatSourceType, parseSourceType } from '../../contracts/source-types.js';
-import { parseEnvelope, parseKey, type Envelope, type Op } from './envelope.js';
+import { envelopeAdapter, type EnvelopeFormat, type KafkaRecordInput, type KeyResult } from './adapter.js';
+import { parseKey, type Op } from './envelope.js';
 import { decimalModeProblem, decodeValue, describeValue, inferFieldSchema, type DecimalMode, type FieldSchema } from './logical-types.js';
-import { db2Position, pgPosition, type PositionResult } from './position.js';
 import { compareSchemas } from '../schema-compare.js';
 import {
   acceptanceBlockers, compareSchema, describeSchemaChange, isBreaking, matchFields, uncoveredChange, type AcceptanceBlocker, type AcceptedSchemaChange,
@@ -10,12 +10,14 @@ import {
 } from './schema-change.js';
 
 /**
- * One Kafka record of a Debezium table topic → one decoded change in contract column order, as the
- * staged CSV text the warehouse loaders take. Never throws: every problem comes back as a result
+ * One Kafka record of a table topic, read by its source's envelope adapter (adapter.ts: Debezium or
+ * IBM IIDR) → one decoded change in contract column order, as the staged CSV text the warehouse
+ * loaders take. Never throws: every problem comes back as a result
  * whose reason names topic, partition, offset, the contract table and the column.
  *
  * - 'change': land it in the change log and MERGE by key, highest `position` wins.
- * - 'tombstone': skip (the delete before it carried the data).
+ * - 'tombstone': skip (a Debezium tombstone: the delete before it carried the data; an IIDR
+ *   before-image record: the after image that follows carries the change).
  * - 'schema-change': a contract column was dropped or changed type at the source. Not a poison event:
  *   the caller pauses the table (every following event would fail the same way) and asks its DPO.
  *   `blockers` say why accepting the source as it is could not make the events decodable (then
@@ -25,14 +27,7 @@ import {
  *   NULL column): dead-letter it with the reason.
  */
 
-export interface KafkaRecordInput {
-  topic: string;
-  partition: number;
-  offset: string | number;
-  key: Uint8Array | string | null;
-  value: Uint8Array | string | null;
-  timestamp: string;
-}
+export type { KafkaRecordInput };
 
 export interface DecodeContract {
   domain: string;
@@ -41,6 +36,8 @@ export interface DecodeContract {
   accepted?: AcceptedSchemaChange;
   /** How the source's connector sends DECIMAL values; default 'precise', what `factory cdc register` configures. */
   decimalMode?: DecimalMode;
+  /** Which product wrote the records (FACTORY_CDC_FORMATS); default Debezium, PostgreSQL or Db2 by the event. */
+  format?: EnvelopeFormat;
 }
 
 export interface DecodedChange {
@@ -69,7 +66,8 @@ export interface DecodedChange {
 }
 
 export type DecodeResult =
-  | { kind: 'change'; change: DecodedChange }
+  /** `keyChangedFrom`: the delete of the old key, to apply before `change` (an update that changed the key). */
+  | { kind: 'change'; change: DecodedChange; keyChangedFrom?: DecodedChange }
   | { kind: 'tombstone' }
   | { kind: 'schema-change'; reason: string; schemaChange: SchemaChange; blockers: string[] }
   | { kind: 'failure'; reason: string };
@@ -97,24 +95,20 @@ function decode(input: KafkaRecordInput, contract: DecodeContract, where: string
   const fail = (reason: string): DecodeResult => ({ kind: 'failure', reason: `${where}: ${reason}` });
   const table = prepare(contract.table);
   if (typeof table === 'string') return fail(table);
-  const parsed = parseEnvelope(input.value);
+  const parsed = adapterOf(contract.format)(input, { contract: contract.table, columns: table.columns });
   if (parsed.kind === 'tombstone') return parsed;
   if (parsed.kind === 'invalid') return fail(parsed.reason);
-  const env = parsed.envelope;
-
-  const wrongTable = checkSourceTable(env, contract.table);
-  if (wrongTable) return fail(wrongTable);
-  const position = positionOf(env);
-  if (!position.ok) return fail(position.reason);
-  const sourceTsMs = typeof env.source.ts_ms === 'number' ? env.source.ts_ms : env.tsMs;
-  if (sourceTsMs === undefined) return fail('neither source.ts_ms nor ts_ms is a number');
+  const env = parsed.record;
+  const { sourceTsMs } = env;
+  const position = env.position;
   const kafka = { topic: input.topic, partition: input.partition, offset: String(input.offset), timestamp: input.timestamp };
   if (env.op === 't') {
-    return { kind: 'change', change: { op: 't', key: {}, values: null, before: null, position: position.position, sourceTsMs, addedColumns: [], extra: null, kafka } };
+    return { kind: 'change', change: { op: 't', key: {}, values: null, before: null, position, sourceTsMs, addedColumns: [], extra: null, kafka } };
   }
 
-  const image = env.after ?? env.before ?? {};
-  const plan = env.rowFields !== null ? schemaPlan(table, env.rowFields) : schemaLessPlan(table, image);
+  const image = env.after ?? env.before;
+  // A delete that carries only its key (an IIDR record with the row in neither image): nothing to compare.
+  const plan = env.rowFields !== null ? schemaPlan(table, env.rowFields) : image === null ? keyOnlyPlan(table) : schemaLessPlan(table, image);
   const { schemaChange, fields } = plan;
   const accepted = isBreaking(schemaChange) ? acceptedPlan(plan, contract.accepted) : noneAccepted;
   if (accepted.uncovered) {
@@ -123,16 +117,18 @@ function decode(input: KafkaRecordInput, contract: DecodeContract, where: string
   }
 
   try {
-    const mode = contract.decimalMode ?? 'precise';
+    const mode = env.debeziumDecimals ? contract.decimalMode ?? 'precise' : null;
     const values = env.after ? decodeImage(table.columns, env.after, fields, true, accepted, mode) : null;
     const before = env.before ? decodeImage(table.columns, env.before, fields, false, accepted, mode) : null;
-    const key = decodeKey(input.key, table, values ?? before, accepted);
+    const key = decodeKey(env.key ?? parseKey(input.key), table, values ?? before, accepted);
     const after = env.after;
     const extra = after && schemaChange.added.length ? Object.fromEntries(schemaChange.added.map((name) => [name, after[name] ?? null])) : null;
-    return {
-      kind: 'change',
-      change: { op: env.op, key, values: env.op === 'd' ? null : values, before, position: position.position, sourceTsMs, addedColumns: schemaChange.added, extra, kafka },
-    };
+    const change: DecodedChange = { op: env.op, key, values: env.op === 'd' ? null : values, before, position, sourceTsMs, addedColumns: schemaChange.added, extra, kafka };
+    const oldKey = env.op === 'u' && before && values ? movedKey(table, before, values) : undefined;
+    // An update that changed the key (IIDR writes one record; Debezium writes a delete and a create):
+    // the row under the old key is deleted at the same position, or it would stay live.
+    if (oldKey) return { kind: 'change', change, keyChangedFrom: { ...change, op: 'd', key: oldKey, values: null, addedColumns: [], extra: null } };
+    return { kind: 'change', change };
   } catch (error) {
     if (error instanceof RetypeOverflow) {
       const retyped = schemaChange.retyped.filter((r) => r.column === error.column);
@@ -192,6 +188,29 @@ function schemaPlan(table: Prepared, rowFields: FieldSchema[]): SchemaPlan {
   return plan;
 }
 
+/** The key of the before image when it differs from the after image's, else undefined. */
+function movedKey(table: Prepared, before: (string | null)[], after: (string | null)[]): Record<string, string | null> | undefined {
+  const indexes = table.key.map((name) => table.columns.findIndex((c) => c.name === name));
+  if (indexes.some((i) => i < 0 || before[i] === null || before[i] === undefined) || indexes.every((i) => before[i] === after[i])) return undefined;
+  return Object.fromEntries(table.key.map((name, n) => [name, before[indexes[n]!]!]));
+}
+
+const keyOnlyPlans = new WeakMap<Prepared, SchemaPlan>();
+
+function keyOnlyPlan(table: Prepared): SchemaPlan {
+  let plan = keyOnlyPlans.get(table);
+  if (!plan) keyOnlyPlans.set(table, (plan = { schemaChange: { added: [], dropped: [], retyped: [] }, fields: fieldResolver(table.columns, null, {}), blockers: [] }));
+  return plan;
+}
+
+const adapters = new Map<EnvelopeFormat | undefined, ReturnType<typeof envelopeAdapter>>();
+
+function adapterOf(format: EnvelopeFormat | undefined): ReturnType<typeof envelopeAdapter> {
+  let adapter = adapters.get(format);
+  if (!adapter) adapters.set(format, (adapter = envelopeAdapter(format)));
+  return adapter;
+}
+
 /** Schema-less events: compared per event (only a missing column can show), not cached. */
 function schemaLessPlan(table: Prepared, image: Record<string, unknown>): SchemaPlan {
   const schemaChange = schemaLessChange(table.columns, image);
@@ -211,23 +230,6 @@ function prepare(table: TableContract): Prepared | string {
     prepared.set(table, p);
   }
   return p;
-}
-
-function checkSourceTable(env: Envelope, table: TableContract): string | undefined {
-  const { schema, table: name } = env.source;
-  if (typeof name !== 'string') return undefined;
-  const expected = `${table.source.schema}.${table.source.table}`;
-  const actual = typeof schema === 'string' ? `${schema}.${name}` : name;
-  const matches = typeof schema === 'string' ? actual.toUpperCase() === expected.toUpperCase() : name.toUpperCase() === table.source.table;
-  return matches ? undefined : `event is for source table ${actual}, the contract reads ${expected}`;
-}
-
-function positionOf(env: Envelope): PositionResult {
-  switch (env.source.connector) {
-    case 'postgresql': return pgPosition(env.source, env.op);
-    case 'db2': return db2Position(env.source, env.op);
-    default: return { ok: false, reason: `source.connector ${JSON.stringify(env.source.connector) ?? 'missing'} is not supported (expected postgresql or db2)` };
-  }
 }
 
 /** Without a schema, a column missing from the row object is a dropped column (Debezium writes nulls). */
@@ -251,7 +253,7 @@ function fieldResolver(columns: ContractColumnType[], rowFields: FieldSchema[] |
 }
 
 function decodeImage(
-  columns: PreparedColumn[], image: Record<string, unknown>, fields: FieldResolver, requireNotNull: boolean, accepted: AcceptedPlan, mode: DecimalMode,
+  columns: PreparedColumn[], image: Record<string, unknown>, fields: FieldResolver, requireNotNull: boolean, accepted: AcceptedPlan, mode: DecimalMode | null,
 ): (string | null)[] {
   return columns.map((column) => {
     if (accepted.nullColumns.has(column.name)) return null;
@@ -260,7 +262,8 @@ function decodeImage(
     const { field, inferred } = probe.inferred ? fields(column, value) : probe;
     const retypeAccepted = accepted.retypeAccepted.has(column.name);
     const expected = `column ${column.name} expected ${formatSourceType(column.type)}`;
-    const modeProblem = decimalModeProblem(field, value, column.type, mode, inferred);
+    // null: the adapter's own decimal representation (IIDR), not Debezium's decimal.handling.mode.
+    const modeProblem = mode === null ? null : decimalModeProblem(field, value, column.type, mode, inferred);
     if (modeProblem !== null) throw new Failure(`${expected}, got ${modeProblem}`);
     const outcome = decodeValue(field, value, column.type, retypeAccepted);
     if (!outcome.ok && retypeAccepted) throw new RetypeOverflow(column.name, `${expected}, got ${outcome.detail}`);
@@ -282,8 +285,7 @@ function fieldsByName(fields: FieldSchema[]): Map<string, FieldSchema> {
   return byName;
 }
 
-function decodeKey(rawKey: Uint8Array | string | null, table: Prepared, image: (string | null)[] | null, accepted: AcceptedPlan): Record<string, string | null> {
-  const parsed = parseKey(rawKey);
+function decodeKey(parsed: KeyResult, table: Prepared, image: (string | null)[] | null, accepted: AcceptedPlan): Record<string, string | null> {
   if (parsed.kind === 'invalid') throw new Failure(parsed.reason);
   const key: Record<string, string | null> = {};
   const keyFields = parsed.kind === 'key' && parsed.fields ? fieldsByName(parsed.fields) : null;

@@ -1,4 +1,5 @@
-/** Debezium change-event decoding for CDC ingestion: pure code, no I/O. */
+/** Change-event decoding for CDC ingestion (Debezium and IBM IIDR envelopes): pure code, no I/O. */
+export { envelopeAdapter, envelopeFormats, type EnvelopeFormat, type RecordHeaders } from './adapter.js';
 export { decodeRecord, type DecodeContract, type DecodeResult, type DecodedChange, type KafkaRecordInput } from './decode.js';
 export { parseEnvelope, parseKey, type Envelope, type EnvelopeResult, type Op } from './envelope.js';
 export { decodeValue, describeField, incompatibility, inferFieldSchema, logicalNames, type FieldSchema, type ValueOutcome } from './logical-types.js';

@@ -97,12 +97,17 @@ describe('Db2 and IIDR positions', () => {
     expect(db2Position({ commit_lsn: 'zz' }, 'u').ok).toBe(false);
   });
 
-  it('encodes IIDR sequences as fixed-width decimals', () => {
-    expect(iidrPosition({ commitSequence: 12, entrySequence: '3' })).toEqual({ ok: true, position: `iidr:${'12'.padStart(20, '0')}:${'3'.padStart(20, '0')}` });
-    expect(iidrPosition({ commitSequence: -1, entrySequence: 0 }).ok).toBe(false);
+  it('encodes IIDR journal sequences as fixed-width decimals that sort as numbers, refresh rows first', () => {
+    expect(iidrPosition({ sequence: 12, phase: 1 })).toEqual({ ok: true, position: `iidr:${'12'.padStart(38, '0')}:1` });
+    expect(iidrPosition({ sequence: -1, phase: 1 }).ok).toBe(false);
+    expect(iidrPosition({ sequence: '1'.repeat(39), phase: 1 }).ok).toBe(false);
+    const at = (sequence: string, phase: 0 | 1) => (iidrPosition({ sequence, phase }) as { position: string }).position;
+    expect(comparePositions(at('9', 1), at('10', 1))).toBe(-1);
+    expect(comparePositions(at('10', 0), at('10', 1))).toBe(-1);
+    expect(comparePositions(at('10', 1), at('10', 1))).toBe(0);
   });
 
   it('refuses to compare positions of different sources', () => {
-    expect(() => comparePositions(stream(1, 1), `iidr:${'0'.repeat(20)}:${'0'.repeat(20)}`)).toThrow(/same source kind/);
+    expect(() => comparePositions(stream(1, 1), `iidr:${'0'.repeat(38)}:1`)).toThrow(/same source kind/);
   });
 });

@@ -7,7 +7,7 @@
  *
  *   pg:<commit 16 hex>:<change 16 hex>:<phase 1 digit>         pg:0000000001A2B3C4:0000000001A2B3D0:1
  *   db2:<commit 32 hex>:<change 32 hex>:<event serial 8 hex>
- *   iidr:<commit sequence 20 digits>:<entry sequence 20 digits>
+ *   iidr:<journal sequence 38 digits>:<phase 1 digit>
  *
  * Equal positions mean the same change (at-least-once redelivery, connector restarts): applying it
  * twice is harmless, so the MERGE may use `>=` or `>` alike.
@@ -102,25 +102,21 @@ function db2Lsn(value: unknown): string | undefined {
 }
 
 /**
- * IBM IIDR (CDC Replication Engine for Kafka) is an adapter, not a Debezium source: its audit KCOPs
- * (KcopJsonSingleRowAuditFormatIntegrated, KcopMultiRowAvroLiveAuditIntegrated) add the journal
- * control fields listed in `audit.jcfs`. We expect the subscription to include a commit-ordered
- * sequence for the transaction and an entry sequence within it (decimal integers) and the caller to
- * pick them from the record (value fields or headers) — which fields carry them depends on the source
- * platform and is to be confirmed on the production subscription before use.
+ * IBM IIDR (CDC Replication Engine for Kafka) through its JSON audit KCOP (iidr.ts): the journal
+ * control field SEQNO, the sequence number of the entry in the source's journal or log, which the
+ * subscription must include (audit.jcfs=…,SEQNO,…). Changes of one row are serialised by the row lock
+ * (a transaction cannot change a row another one changed until that one commits), so their journal
+ * sequences follow their commit order: the sequence orders the changes of one key, which is all the
+ * MERGE asks. `phase` 0 is a refresh row (entry type RR), 1 a mirrored change: at the same sequence
+ * the change wins. Decimal digits, zero-padded to 38 (Db2 for z/OS RBAs/LRSNs and IBM i sequence
+ * numbers fit). Not run against a live IIDR here: IBM's documentation does not say what SEQNO holds
+ * for refresh rows; we assume the journal position the refresh read at.
  */
-export function iidrPosition(input: { commitSequence: unknown; entrySequence: unknown }): PositionResult {
-  const commit = toDecimal20(input.commitSequence);
-  const entry = toDecimal20(input.entrySequence);
-  if (commit === undefined || entry === undefined) {
-    return { ok: false, reason: `IIDR commit/entry sequence must be non-negative integers (got ${show(input.commitSequence)}, ${show(input.entrySequence)})` };
-  }
-  return { ok: true, position: `iidr:${commit}:${entry}` };
-}
-
-function toDecimal20(value: unknown): string | undefined {
-  const text = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : typeof value === 'string' ? value.trim() : '';
-  return /^\d{1,20}$/.test(text) ? text.padStart(20, '0') : undefined;
+export function iidrPosition(input: { sequence: unknown; phase: 0 | 1 }): PositionResult {
+  const text = typeof input.sequence === 'number' && Number.isSafeInteger(input.sequence) ? String(input.sequence)
+    : typeof input.sequence === 'string' ? input.sequence.trim() : '';
+  if (!/^\d{1,38}$/.test(text)) return { ok: false, reason: `journal sequence (SEQNO) must be a non-negative integer of at most 38 digits (got ${show(input.sequence)})` };
+  return { ok: true, position: `iidr:${text.padStart(38, '0')}:${input.phase}` };
 }
 
 export function positionKind(position: string): PositionKind | undefined {

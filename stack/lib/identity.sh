@@ -28,6 +28,9 @@ provision_identity() {
     apt_install slapd ldap-utils
   fi
   command -v ldapsearch >/dev/null || apt_install ldap-utils
+  # The console's browser tests sign in on the IdP's page in a real Chromium (Debian's, driven by
+  # playwright-core with executablePath=/usr/bin/chromium).
+  [[ -x /usr/bin/chromium ]] || apt_install chromium
   local series
   series="$(/usr/sbin/slapd -VV 2>&1 | grep -oE 'slapd [0-9]+\.[0-9]+' | head -n1 | cut -d' ' -f2)"
   [[ "$series" == "$OPENLDAP_SERIES" ]] || die "slapd $series installed, versions.env pins OpenLDAP $OPENLDAP_SERIES"

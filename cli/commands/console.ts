@@ -1,0 +1,45 @@
+import { Client, Connection } from '@temporalio/client';
+import type { Command } from 'commander';
+import { openCatalogStore } from '../../connectors/catalog/postgres.js';
+import { payloadProtection } from '../../connectors/temporal-codec/index.js';
+import { registry } from '../../domains/index.js';
+import { buildServer } from '../../serving/server.js';
+import { createLogger } from '../../workers/logger.js';
+import { config } from '../context.js';
+
+const demoSessionSecret = 'factory-console-local-demo-session-secret';
+
+export function registerConsoleCommand(program: Command): void {
+  program
+    .command('console')
+    .description('serve the self-BI web console and its HTTP API (catalog, DPO inbox, pipeline status) with SSO sign-in, on FACTORY_CONSOLE_HOST:FACTORY_CONSOLE_PORT')
+    .action(async () => {
+      const cfg = config();
+      if (!cfg.OIDC_DISCOVERY_URL) program.error('console needs OIDC_DISCOVERY_URL (people sign in through the identity provider); locally: eval "$(bash stack/stack.sh env)"');
+      const log = createLogger(cfg.FACTORY_LOG_LEVEL, 'console');
+      if (cfg.FACTORY_CONSOLE_SESSION_SECRET === demoSessionSecret) log.warn('FACTORY_CONSOLE_SESSION_SECRET is the public demo default: set your own outside the local stack');
+      const { dataConverter, warning } = payloadProtection(cfg);
+      if (warning) log.warn(warning);
+      const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
+      const catalog = await openCatalogStore({ url: cfg.FACTORY_CATALOG_URL });
+      const app = await buildServer({
+        catalog, registry, authMode: cfg.FACTORY_AUTH,
+        temporal: new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, dataConverter }),
+        audit: (entry) => catalog.appendAudit(entry),
+        oidc: {
+          discoveryUrl: cfg.OIDC_DISCOVERY_URL, issuer: cfg.OIDC_ISSUER, audience: cfg.OIDC_AUDIENCE, groupsClaim: cfg.OIDC_GROUPS_CLAIM,
+          clockToleranceSeconds: cfg.OIDC_CLOCK_SKEW_SECONDS, clientId: cfg.OIDC_CONSOLE_CLIENT_ID, clientSecret: cfg.FACTORY_CONSOLE_CLIENT_SECRET, consoleUrl: cfg.FACTORY_CONSOLE_URL,
+        },
+        sessionSecret: cfg.FACTORY_CONSOLE_SESSION_SECRET,
+        logError: (entry) => log.error(entry, String(entry.event)),
+      });
+      await app.listen({ port: cfg.FACTORY_CONSOLE_PORT, host: cfg.FACTORY_CONSOLE_HOST });
+      console.error(`console on ${cfg.FACTORY_CONSOLE_URL} (listening on ${cfg.FACTORY_CONSOLE_HOST}:${cfg.FACTORY_CONSOLE_PORT}; sign-in at ${cfg.OIDC_DISCOVERY_URL.replace(/\/\.well-known.*$/, '')}, client ${cfg.OIDC_CONSOLE_CLIENT_ID}); Ctrl-C stops it`);
+      await new Promise<void>((resolve) => {
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+      });
+      await app.close();
+      await catalog.close();
+      await connection.close();
+    });
+}
