@@ -1,8 +1,8 @@
 import pino from 'pino';
 
 /** Structured JSON logs to stderr; callers log references and counts, never row values or credentials. */
-export function createLogger(level: string, name: string) {
-  return pino({ name, level, redact: { paths: ['*.password', '*.url', '*.connectionString'], censor: '[redacted]' } }, pino.destination(2));
+export function createLogger(level: string, name: string, destination: pino.DestinationStream = pino.destination(2)) {
+  return pino({ name, level, redact: { paths: ['*.password', '*.url', '*.connectionString'], censor: '[redacted]' } }, destination);
 }
 
 type SdkLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -15,14 +15,16 @@ const rank = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, s
  * each such line names its run; they are logged at the configured level. The SDK's own lines (worker
  * state changes, every one at INFO) stay at warnings unless debug or trace is asked for.
  */
-export function createSdkLogger(level: string) {
-  const logger = createLogger(level, 'temporal');
+export function createSdkLogger(level: string, destination?: pino.DestinationStream) {
+  const logger = createLogger(level, 'temporal', destination);
   const sdkFloor = level === 'trace' || level === 'debug' ? rank[level]! : rank.warn!;
   const log = (sdkLevel: SdkLevel, message: string, meta?: Record<string | symbol, unknown>) => {
     const target = pinoLevel[sdkLevel];
     const inRun = meta !== undefined && ('workflowId' in meta || 'activityId' in meta);
     if (!inRun && rank[target]! < sdkFloor) return;
-    logger[target](meta ? { ...meta } : {}, message);
+    // The task token is an opaque credential for completing the task: ids say which run it is.
+    const { taskToken: _token, ...fields } = meta ?? {};
+    logger[target](fields, message);
   };
   return {
     log,

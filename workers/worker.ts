@@ -73,6 +73,8 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
   const metricsOn = config.FACTORY_METRICS_PORT !== 'off';
   const sdkMetricsUrl = await installRuntimeOnce(config.FACTORY_LOG_LEVEL, metricsOn);
   const metrics = metricsOn ? createWorkerMetrics({ role }) : undefined;
+  // Before the workers: a port in use stops the start at once, naming FACTORY_METRICS_PORT.
+  const serving = metrics ? await serveMetrics(config, role, metrics, sdkMetricsUrl) : undefined;
   const tracing = createWorkerTracing(config);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID });
@@ -115,7 +117,6 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
       }),
     );
   }
-  const serving = metrics ? await serveMetrics(config, role, metrics, sdkMetricsUrl) : undefined;
   const done = Promise.all(workers.map((w) => w.run())).finally(async () => {
     await serving?.close();
     await tracing?.shutdown().catch((error: unknown) => createLogger(config.FACTORY_LOG_LEVEL, 'traces').warn({ err: (error as Error).message }, 'spans not sent at shutdown'));
