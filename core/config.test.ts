@@ -113,4 +113,15 @@ describe('hash keys', () => {
     expect(() => parseConfig({ FACTORY_ERASURE_KEY: `${key},k2:${Buffer.alloc(32, 2).toString('base64')}` })).toThrow('FACTORY_ERASURE_KEY: expected exactly one');
     expect(() => parseConfig({ FACTORY_PSEUDONYM_KEYS: key, FACTORY_PSEUDONYM_KEY_ID: 'nope' })).toThrow("FACTORY_PSEUDONYM_KEY_ID: expected one of the key ids of FACTORY_PSEUDONYM_KEYS, got 'nope'");
   });
+
+  it('serves metrics on loopback port 9464 by default, any free port with 0, none with off; traces only with a collector URL', () => {
+    const defaults = parseConfig({});
+    expect([defaults.FACTORY_METRICS_HOST, defaults.FACTORY_METRICS_PORT, defaults.OTEL_EXPORTER_OTLP_ENDPOINT]).toEqual(['127.0.0.1', 9464, undefined]);
+    expect(parseConfig({ FACTORY_METRICS_PORT: '0' }).FACTORY_METRICS_PORT).toBe(0);
+    expect(parseConfig({ FACTORY_METRICS_PORT: 'off' }).FACTORY_METRICS_PORT).toBe('off');
+    expect(() => parseConfig({ FACTORY_METRICS_PORT: '70000' })).toThrow('FACTORY_METRICS_PORT:');
+    expect(() => parseConfig({ FACTORY_METRICS_PORT: 'on' })).toThrow('FACTORY_METRICS_PORT: expected a port number (0 = any free port) or off');
+    expect(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }).OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://127.0.0.1:4318');
+    expect(() => parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: '127.0.0.1:4317' })).toThrow('OTEL_EXPORTER_OTLP_ENDPOINT: expected the OTLP/HTTP base URL');
+  });
 });

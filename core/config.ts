@@ -188,6 +188,23 @@ export const configSchema = z.object({
     .optional()
     .transform((s) => s?.split(',').map((b) => b.trim()).filter(Boolean))
     .pipe(z.array(hostPort).min(1, 'expected a comma-separated list of host:port').optional()),
+  /**
+   * Each worker serves Prometheus metrics at http://FACTORY_METRICS_HOST:FACTORY_METRICS_PORT/metrics
+   * (ours and the Temporal SDK's runtime metrics together). `off` serves none; 0 takes any free port
+   * (tests; the start-up log line names it). Two workers on one host need two ports.
+   */
+  FACTORY_METRICS_PORT: z
+    .union([z.literal('off'), z.coerce.number().int('expected a whole number').min(0, 'expected 0 to 65535').max(65535, 'expected 0 to 65535')], { message: 'expected a port number (0 = any free port) or off' })
+    .default(9464),
+  /** Loopback by default: metrics name domains and tables; expose them wider on purpose (0.0.0.0 in a container). */
+  FACTORY_METRICS_HOST: z.string().regex(/^[A-Za-z0-9.\-:]+$/, 'expected a host name or address such as 127.0.0.1').default('127.0.0.1'),
+  /**
+   * OpenTelemetry traces of workflows and activities go to this OTLP/HTTP collector (the base URL:
+   * spans are POSTed to <url>/v1/traces). Unset: no tracing, and no connection is ever attempted.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, message: 'expected the OTLP/HTTP base URL of a collector, e.g. http://127.0.0.1:4318' }).optional(),
+  /** service.name of the spans this worker sends. */
+  OTEL_SERVICE_NAME: z.string().min(1).default('data-factory-worker'),
   FACTORY_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { message: 'expected one of trace, debug, info, warn, error, fatal, silent' }).default('info'),
 }).superRefine((config, ctx) => {
   const current = config.FACTORY_PAYLOAD_KEY_ID;

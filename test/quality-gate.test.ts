@@ -19,6 +19,7 @@ import {
   type QualityGateWorkflow,
 } from '../workflows/api/quality-gate.js';
 import { startWorkers, type RunningWorkers } from '../workers/worker.js';
+import { scrape, type Scrape } from './support/metrics.js';
 import { createScratchDatabase } from './support/postgres.js';
 import { connectClient, isolatedEnv, testConfig } from './support/temporal.js';
 import { variantTitle, warehouseVariants } from './support/warehouses.js';
@@ -132,7 +133,12 @@ for (const variant of warehouseVariants()) {
     });
 
     it('blocks the product whose block rule fails, with sample keys, while the other product passes', async () => {
+      const gates = (s: Scrape, status: string) => s.sum('factory_quality_gate_results_total', { domain: 'qg', status });
+      const before = await scrape(workers.metricsUrl!);
       const [sales, stays] = await Promise.all([gate('qg.sales'), gate('qg.stays')]);
+      // The worker's /metrics counts each verdict once.
+      const after = await scrape(workers.metricsUrl!);
+      expect([gates(after, 'block') - gates(before, 'block'), gates(after, 'pass') - gates(before, 'pass'), gates(after, 'warn') - gates(before, 'warn')]).toEqual([1, 1, 0]);
 
       expect(sales.status).toBe('block');
       const byRule = new Map(sales.results.map((r) => [r.ruleId, r]));

@@ -33,7 +33,7 @@ const declaration: DomainDeclaration = {
 /** Runs the worker process to its end; the test's timeout bounds the wait. */
 function runWorker(declarationsFile: string, env: Record<string, string>, role = 'warehouse'): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/worker-process.ts', role, declarationsFile], {
-    cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: root, env: { FACTORY_METRICS_PORT: '0', ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   let stdout = '';

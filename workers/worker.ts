@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createCdcActivities, stopIngestPipelines } from '../activities/cdc/index.js';
 import { createHealthActivities } from '../activities/health/index.js';
 import { createQualityActivities } from '../activities/quality/index.js';
@@ -23,7 +24,12 @@ import { dataSubjects, registry as defaultRegistry, type DomainRegistry } from '
 import { checkWorkflowCapabilities, warehouseCapabilities } from './capabilities.js';
 import { captureFormatProblems } from './cdc-formats.js';
 import { createSourceRegistry, describeSources, planSources } from './connectors.js';
-import { createLogger } from './logger.js';
+import type { FactoryMetrics } from '../activities/lib/metrics.js';
+import { factoryStatus } from '../workflows/api/search-attributes.js';
+import { createLogger, createSdkLogger } from './logger.js';
+import { freeLoopbackPort, startMetricsServer, type MetricsServer } from './metrics-server.js';
+import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
+import { createWorkerTracing } from './traces.js';
 import { createPublicationActivities } from './publication.js';
 
 export type WorkerRole = 'all' | 'general' | 'warehouse';
@@ -39,6 +45,8 @@ export interface RunningWorkers {
   /** Resolves when every worker has stopped (after shutdown() or a fatal error) and connectors are closed. */
   done: Promise<void>;
   shutdown(): void;
+  /** Where this worker set serves Prometheus metrics; undefined with FACTORY_METRICS_PORT=off. */
+  metricsUrl: string | undefined;
 }
 
 const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -63,7 +71,12 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
     if (sourcePlan.problems.length) throw new ConfigError(`Invalid configuration (environment variables):\n  ${sourcePlan.problems.join('\n  ')}`);
     createLogger(config.FACTORY_LOG_LEVEL, 'worker').info(describeSources(sourcePlan.plans));
   }
-  installRuntimeOnce(config.FACTORY_LOG_LEVEL);
+  const metricsOn = config.FACTORY_METRICS_PORT !== 'off';
+  const sdkMetricsUrl = await installRuntimeOnce(config.FACTORY_LOG_LEVEL, metricsOn);
+  const metrics = metricsOn ? createWorkerMetrics({ role }) : undefined;
+  // Before the workers: a port in use stops the start at once, naming FACTORY_METRICS_PORT.
+  const serving = metrics ? await serveMetrics(config, role, metrics, sdkMetricsUrl) : undefined;
+  const tracing = createWorkerTracing(config);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID });
   const sources = createSourceRegistry(config, sourcePlan.plans);
@@ -80,6 +93,7 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
         ...base,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         workflowsPath,
+        ...tracing?.workerOptions,
         maxConcurrentActivityTaskExecutions: config.FACTORY_CHUNK_CONCURRENCY * 2,
         activities: {
           ...createHealthActivities({ sourceUrl: config.FACTORY_SOURCE_URL, kafka }),
@@ -98,11 +112,15 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
         // Writes are serialised inside the warehouse adapter (DuckDB takes one writer); the slots
         // are for long change-capture runs (one per domain) besides backfill loads.
         maxConcurrentActivityTaskExecutions: 32,
-        activities: warehouseActivities(config, registry, warehouse, kafka),
+        // Activity spans only: this worker runs no workflows.
+        ...(tracing ? { interceptors: { activity: tracing.workerOptions.interceptors!.activity! } } : {}),
+        activities: warehouseActivities(config, registry, warehouse, kafka, metrics?.recorder),
       }),
     );
   }
   const done = Promise.all(workers.map((w) => w.run())).finally(async () => {
+    await serving?.close();
+    await tracing?.shutdown().catch((error: unknown) => createLogger(config.FACTORY_LOG_LEVEL, 'traces').warn({ err: (error as Error).message }, 'spans not sent at shutdown'));
     await stopIngestPipelines();
     await sources.closeAll();
     await publication.close();
@@ -112,6 +130,7 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
   return {
     done: done.then(() => undefined),
     shutdown: () => workers.forEach((w) => w.shutdown()),
+    metricsUrl: serving?.url,
   };
 }
 
@@ -120,12 +139,12 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
  * capability the warehouse lacks is left out; the start-up check refused every enabled workflow
  * that would call it.
  */
-function warehouseActivities(config: Config, registry: DomainRegistry, warehouse: OpenWarehouse, kafka: ReturnType<typeof createKafka>) {
+function warehouseActivities(config: Config, registry: DomainRegistry, warehouse: OpenWarehouse, kafka: ReturnType<typeof createKafka>, metrics?: FactoryMetrics) {
   const { kind, provides } = warehouse;
   return {
-    ...(provides.load && provides.reads ? createWarehouseActivities({ registry, kind, load: provides.load, reads: provides.reads, quarantine: provides.quarantine }) : {}),
+    ...(provides.load && provides.reads ? createWarehouseActivities({ registry, kind, load: provides.load, reads: provides.reads, quarantine: provides.quarantine, ...(metrics ? { metrics } : {}) }) : {}),
     ...createQualifiedActivities({ registry, warehouse: provides.qualifiedLayer, warehouseName: kind === 'bigquery' ? 'BigQuery' : 'DuckDB' }),
-    ...(provides.qualityStore ? createQualityActivities({ registry, warehouse: provides.qualityStore, dialect: kind }) : {}),
+    ...(provides.qualityStore ? createQualityActivities({ registry, warehouse: provides.qualityStore, dialect: kind, ...(metrics ? { metrics } : {}) }) : {}),
     ...(provides.publication ? createPublishWarehouseActivities({ warehouse: provides.publication }) : {}),
     ...(provides.retention ? createRetentionActivities({ registry, warehouse: provides.retention }) : {}),
     ...(provides.kpis ? createKpiWarehouseActivities({ registry, warehouse: provides.kpis }) : {}),
@@ -136,7 +155,7 @@ function warehouseActivities(config: Config, registry: DomainRegistry, warehouse
     }) : {}),
     ...(provides.changeApply ? createCdcActivities({
       registry, warehouse: provides.changeApply, kafka, stagingDir: resolve(config.FACTORY_STAGING_DIR, 'cdc'), topicPrefix: config.FACTORY_CDC_TOPIC_PREFIX,
-      decimalMode: config.FACTORY_CDC_DECIMAL_MODE, formats: config.FACTORY_CDC_FORMATS, topicRetentionHours: config.FACTORY_CDC_TOPIC_RETENTION_HOURS,
+      decimalMode: config.FACTORY_CDC_DECIMAL_MODE, formats: config.FACTORY_CDC_FORMATS, topicRetentionHours: config.FACTORY_CDC_TOPIC_RETENTION_HOURS, ...(metrics ? { metrics } : {}),
     }) : {}),
   };
 }
@@ -165,14 +184,52 @@ export async function openWarehouse(config: Config): Promise<OpenWarehouse> {
   return createDuckDbWarehouse({ path: config.FACTORY_DUCKDB_PATH, erasureKey: key });
 }
 
-let runtimeInstalled = false;
+/** The SDK's runtime exists once per process: what the first start installed serves every later one. */
+let runtime: { sdkMetricsUrl: string | undefined } | undefined;
 
-/** The SDK logs every worker state change at INFO; keep its output at warnings unless asked for more. */
-function installRuntimeOnce(level: string): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  const sdkLevel = level === 'trace' ? 'TRACE' : level === 'debug' ? 'DEBUG' : 'WARN';
-  Runtime.install({ logger: new DefaultLogger(sdkLevel) });
+/**
+ * Installs the Temporal runtime: its log lines (workflow and activity ones carry their ids) go to our
+ * JSON logger, and with metrics on, its runtime metrics are exported on a free loopback port that
+ * only this process's /metrics reads. A later start in the same process (tests) reuses the first
+ * runtime: SDK metrics are there only if the first start had metrics on.
+ */
+async function installRuntimeOnce(level: string, metricsOn: boolean): Promise<string | undefined> {
+  if (runtime) return runtime.sdkMetricsUrl;
+  const sdkAddress = metricsOn ? `127.0.0.1:${await freeLoopbackPort()}` : undefined;
+  runtime = { sdkMetricsUrl: sdkAddress ? `http://${sdkAddress}/metrics` : undefined };
+  Runtime.install({
+    logger: createSdkLogger(level),
+    ...(sdkAddress ? {
+      telemetryOptions: { metrics: { prometheus: { bindAddress: sdkAddress, countersTotalSuffix: true, unitSuffix: true, useSecondsForDurations: true } } },
+    } : {}),
+  });
+  return runtime.sdkMetricsUrl;
+}
+
+/** Serves /metrics; workers that run workflows also count the runs waiting for a decision. */
+async function serveMetrics(config: Config, role: WorkerRole, metrics: WorkerMetrics, sdkMetricsUrl: string | undefined): Promise<MetricsServer> {
+  const log = createLogger(config.FACTORY_LOG_LEVEL, 'metrics');
+  let visibility: Connection | undefined;
+  if (role !== 'warehouse') {
+    visibility = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+    const client = new Client({ connection: visibility, namespace: config.TEMPORAL_NAMESPACE });
+    let warned = false;
+    metrics.countPendingApprovals(() => pendingApprovals(client), (error) => {
+      if (!warned) log.warn({ err: (error as Error).message }, 'pending approvals not counted: the Temporal visibility query failed');
+      warned = true;
+    });
+  }
+  const server = await startMetricsServer({ host: config.FACTORY_METRICS_HOST, port: config.FACTORY_METRICS_PORT as number, registry: metrics.registry, sdkMetricsUrl });
+  log.info({ url: server.url, temporalSdk: sdkMetricsUrl ? 'included' : 'not included (runtime installed without metrics)' }, `metrics at ${server.url}`);
+  return { url: server.url, close: async () => { await server.close(); await visibility?.close(); } };
+}
+
+const waitingPhases = ['awaiting-approval', 'reminded', 'escalated'];
+
+/** Running workflows whose status search attribute says they wait for a decision (publications, schema changes, erasures). */
+async function pendingApprovals(client: Client): Promise<number> {
+  const query = `ExecutionStatus = "Running" AND ${factoryStatus.name} IN (${waitingPhases.map((p) => `"${p}"`).join(', ')})`;
+  return (await client.workflow.count(query)).count;
 }
 
 /** Qualified table names per contract system. */

@@ -8,6 +8,7 @@ import type { DecimalMode } from '../../core/cdc/logical-types.js';
 import type { ChangeApply } from '../../connectors/warehouse/port.js';
 import { topicOf } from '../../connectors/kafka-connect/debezium.js';
 import type { DomainRegistry } from '../../domains/registry.js';
+import { noMetrics, type FactoryMetrics } from '../lib/metrics.js';
 
 export interface CdcActivityDeps {
   registry: DomainRegistry;
@@ -21,6 +22,7 @@ export interface CdcActivityDeps {
   formats?: Record<string, EnvelopeFormat>;
   /** FACTORY_CDC_TOPIC_RETENTION_HOURS for the change topics a pipeline creates. */
   topicRetentionHours?: number;
+  metrics?: FactoryMetrics;
 }
 
 export interface IngestRunInput {
@@ -57,6 +59,7 @@ export async function stopIngestPipelines(): Promise<void> {
 }
 
 export function createCdcActivities(deps: CdcActivityDeps) {
+  const metrics = deps.metrics ?? noMetrics;
   async function pipelineFor(input: IngestRunInput): Promise<IngestPipeline> {
     const topics: CaptureTopic[] = input.tables.map((qualified) => {
       const table = deps.registry.table(qualified);
@@ -75,7 +78,8 @@ export function createCdcActivities(deps: CdcActivityDeps) {
     pipelines.delete(input.consumer);
     await mkdir(deps.stagingDir, { recursive: true });
     const pipeline = new IngestPipeline({ kafka: deps.kafka, warehouse: deps.warehouse, consumer: input.consumer, topics, stagingDir: deps.stagingDir, key: wanted,
-      ...(deps.topicRetentionHours !== undefined ? { topicRetentionMs: deps.topicRetentionHours * 3_600_000 } : {}) });
+      ...(deps.topicRetentionHours !== undefined ? { topicRetentionMs: deps.topicRetentionHours * 3_600_000 } : {}),
+      onCommit: (run) => metrics.changesCommitted({ domain: run.domain, table: run.table }, run) });
     await pipeline.start();
     pipelines.set(input.consumer, pipeline);
     return pipeline;
@@ -111,6 +115,8 @@ export function createCdcActivities(deps: CdcActivityDeps) {
         throw error;
       }
       if (cancelled) throw new CancelledFailure('ingest run cancelled (pause or stop); applied batches are committed');
+      const lag = await pipeline.lag();
+      metrics.lag({ domain: domainOf(input) }, lag);
       return {
         events: stats.events,
         applied: stats.applied,
@@ -120,12 +126,17 @@ export function createCdcActivities(deps: CdcActivityDeps) {
         paused: stats.paused,
         addedColumns: stats.addedColumns,
         lastPosition: stats.lastPosition,
-        lag: await pipeline.lag(),
+        lag,
         seconds: (Date.now() - started) / 1000,
         freshness: percentiles(stats.freshnessMs),
       };
     },
   };
+}
+
+/** The consumer follows one domain's tables (cdcIngest is per domain). */
+function domainOf(input: IngestRunInput): string {
+  return input.tables[0]?.split('.')[0] ?? 'none';
 }
 
 function percentiles(values: number[]): IngestRunResult['freshness'] {

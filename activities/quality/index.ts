@@ -8,12 +8,14 @@ import type { QualityRule, QualityRuleKind } from '../../contracts/quality-rules
 import { resolveProduct } from '../../domains/products.js';
 import type { DomainRegistry } from '../../domains/registry.js';
 import { withHeartbeat } from '../lib/heartbeat.js';
+import { noMetrics, type FactoryMetrics } from '../lib/metrics.js';
 
 export interface QualityActivityDeps {
   registry: DomainRegistry;
   warehouse: QualityStore;
   /** The SQL dialect of the warehouse the checks run in. */
   dialect: WarehouseDialect;
+  metrics?: FactoryMetrics;
 }
 
 export interface QualityPlanTable {
@@ -48,7 +50,7 @@ export interface RunQualityCheckInput {
  * inside the warehouse, and only one result row per rule comes back. Rules are named by id and
  * looked up here, so the workflow history carries references, not rule bodies.
  */
-export function createQualityActivities({ registry, warehouse, dialect }: QualityActivityDeps) {
+export function createQualityActivities({ registry, warehouse, dialect, metrics = noMetrics }: QualityActivityDeps) {
   const ruleOf = (domain: string, table: string, ruleId: string): QualityRule => {
     const rule = registry.table(`${domain}.${table}`).qualityRules.find((r) => r.id === ruleId);
     if (!rule) throw new InvalidInputError(`${domain}.${table}: no quality rule '${ruleId}' in the contract`);
@@ -116,6 +118,7 @@ export function createQualityActivities({ registry, warehouse, dialect }: Qualit
 
     async storeQualityReport(report: QualityReport): Promise<{ reportId: string }> {
       await warehouse.storeQualityReport(report);
+      metrics.gateResult({ domain: report.domain }, report.status);
       return { reportId: report.reportId };
     },
 

@@ -6,6 +6,7 @@ import { refuseQuarantineRules } from '../../core/quality/quarantine-rules.js';
 import type { WarehouseDialect } from '../../core/sql/dialect.js';
 import type { DomainRegistry } from '../../domains/registry.js';
 import { withHeartbeat } from '../lib/heartbeat.js';
+import { noMetrics, type FactoryMetrics } from '../lib/metrics.js';
 
 export interface WarehouseActivityDeps {
   registry: DomainRegistry;
@@ -18,6 +19,7 @@ export interface WarehouseActivityDeps {
    * nothing to quarantine (backfills still run), and a table with some is refused by name.
    */
   quarantine?: Quarantine | undefined;
+  metrics?: FactoryMetrics;
 }
 
 const warehouseNames: Record<WarehouseDialect, string> = { duckdb: 'DuckDB', bigquery: 'BigQuery' };
@@ -28,7 +30,7 @@ interface TableRef { domain: string; table: string }
  * Runs only on the warehouse owner's task queue: one process holds the warehouse (DuckDB allows a
  * single writer). Inputs name tables and staged files; results are counts and checksums.
  */
-export function createWarehouseActivities({ registry, kind, load, reads, quarantine }: WarehouseActivityDeps) {
+export function createWarehouseActivities({ registry, kind, load, reads, quarantine, metrics = noMetrics }: WarehouseActivityDeps) {
   const contract = ({ domain, table }: TableRef) => registry.table(`${domain}.${table}`);
   /** The quarantine, or (without one) the refusal of a table that has quarantine rules. */
   const quarantineFor = (input: TableRef, what: string): Quarantine | undefined => {
@@ -54,6 +56,7 @@ export function createWarehouseActivities({ registry, kind, load, reads, quarant
       // only the chunks in flight (a whole table's CSV otherwise, until the backfill ends), and the
       // page cache drops the file instead of writing it back to disk.
       await rm(input.file, { force: true });
+      if (!loaded.alreadyLoaded) metrics.rowsLoaded(input, loaded.rows);
       return loaded;
     },
 

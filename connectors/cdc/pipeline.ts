@@ -75,6 +75,21 @@ export interface PipelineOptions {
   key?: string;
   /** retention.ms of a change topic this pipeline creates (FACTORY_CDC_TOPIC_RETENTION_HOURS); unset: the broker's default. */
   topicRetentionMs?: number;
+  /** Told of every committed warehouse write, as it commits (metrics move during a run, not only at its end). */
+  onCommit?: (run: CommittedRun) => void;
+}
+
+/** One committed warehouse write of change capture: counts and ages, no event contents. */
+export interface CommittedRun {
+  domain: string;
+  table: string;
+  topic: string;
+  partition: number;
+  events: number;
+  applied: number;
+  deadLettered: number;
+  /** Kafka record time → committed in the warehouse, per event, in ms. */
+  freshnessMs: number[];
 }
 
 export class IngestPipeline {
@@ -339,6 +354,7 @@ export class IngestPipeline {
     const { capture, topic, partition } = run[0]!;
     const qualified = `${capture.domain}.${capture.table.name}`;
     let lastOffset: string | undefined;
+    let deadLettered = 0;
     for (const { messages, decoded } of run) {
       if (decoded.paused) {
         this.pausedTopics.add(topic);
@@ -357,6 +373,7 @@ export class IngestPipeline {
         });
         await this.producer!.send({ topic: this.deadLetterTopicOf(topic), acks: -1, messages: deadLetters });
         stats.deadLettered += deadLetters.length;
+        deadLettered += deadLetters.length;
       }
     }
     if (lastOffset === undefined) return;
@@ -365,12 +382,17 @@ export class IngestPipeline {
     const committedAt = Date.now();
     stats.writes += 1;
     this.mirror(offsets);
+    const committed: CommittedRun = { domain: capture.domain, table: capture.table.name, topic, partition, events: 0, applied: 0, deadLettered, freshnessMs: [] };
     for (const { messages, decoded } of run) {
       // The batch's first `events` messages are the ones committed (the rest follow a pause).
-      for (const m of messages.slice(0, decoded.events)) stats.freshnessMs.push(committedAt - Number(m.timestamp));
-      stats.applied += decoded.changes;
+      for (const m of messages.slice(0, decoded.events)) committed.freshnessMs.push(committedAt - Number(m.timestamp));
+      committed.events += decoded.events;
+      committed.applied += decoded.changes;
       if (decoded.lastPosition) stats.lastPosition[qualified] = decoded.lastPosition;
     }
+    for (const ms of committed.freshnessMs) stats.freshnessMs.push(ms);
+    stats.applied += committed.applied;
+    this.options.onCommit?.(committed);
   }
 }
 

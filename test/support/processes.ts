@@ -16,7 +16,7 @@ export interface WorkerProcess {
 export async function spawnWorker(role: 'general' | 'warehouse' | 'all', declarationsFile: string, env: Record<string, string>): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/worker-process.ts', role, declarationsFile], {
     cwd: root,
-    env: { ...process.env, ...env },
+    env: { FACTORY_METRICS_PORT: '0', ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -4,9 +4,12 @@ import { payloadProtection } from '../../connectors/temporal-codec/index.js';
 import { updateWhenReady } from '../../connectors/temporal/update.js';
 import { drainAndStop, type CdcState } from '../../workflows/api/cdc-ingest.js';
 
-/** Test configuration: the local stack's defaults plus per-test overrides (never process.env beyond this). */
+/**
+ * Test configuration: the local stack's defaults plus per-test overrides (never process.env beyond this).
+ * Workers serve metrics on any free port: several tests and workers share the host.
+ */
 export function testConfig(overrides: Partial<Record<string, string>> = {}): Config {
-  return parseConfig({ ...process.env, ...overrides });
+  return parseConfig({ FACTORY_METRICS_PORT: '0', ...process.env, ...overrides });
 }
 
 /** A client with the workers' payload codec (from the same configuration), as the CLI builds it. */
