@@ -1,8 +1,6 @@
 // A domain's steering KPIs with their trend, next to the domain's operational health (#/kpis/<domain>).
 import { api, badge, h, message, when } from '/assets/ui.js';
 
-const domains = ['booking', 'customer_service', 'customer', 'payment', 'loyalty', 'marketing', 'transport', 'inventory', 'pricing', 'product', 'distribution', 'reference'];
-
 /** A line of the trend over the periods, oldest left; the table beside it says the same in text. */
 function trendChart(kpi) {
   const points = kpi.trend.filter((p) => p.value !== null);
@@ -56,7 +54,7 @@ function kpiCard(kpi) {
 export async function kpisPage([domain = 'booking']) {
   const data = await api(`/api/kpis/${encodeURIComponent(domain)}`);
   const pick = h('select', { id: 'kpi-domain', onchange: (e) => { location.hash = `#/kpis/${e.target.value}`; } },
-    domains.map((d) => h('option', { value: d, selected: d === domain }, d)));
+    data.domains.map((d) => h('option', { value: d, selected: d === domain }, d)));
   const { health } = data;
   return [
     h('h1', {}, `KPIs: ${domain}`),

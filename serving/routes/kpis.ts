@@ -66,7 +66,7 @@ export const kpiRoutes: ApiRoutes = (app, { catalog, registry }) => {
       summary: "a domain's steering KPIs with their trend (as the caller's roles may see them) and the domain's operational health", tags: ['kpis'],
       params: z.object({ domain: name }),
       querystring: z.object({ periods: z.coerce.number().int().min(1).max(90).default(14) }),
-      response: { 200: z.object({ domain: z.string(), kpis: z.array(kpi), health }), 404: errorBody },
+      response: { 200: z.object({ domain: z.string(), domains: z.array(z.string()), kpis: z.array(kpi), health }), 404: errorBody },
     }),
   }, async (request, reply) => {
     const { domain } = request.params as { domain: string };
@@ -83,6 +83,7 @@ export const kpiRoutes: ApiRoutes = (app, { catalog, registry }) => {
     const runs = shown.flatMap((p) => p.qualityRuns);
     return {
       domain,
+      domains: registry.domains.map((d) => d.name),
       kpis: readings.map(shape),
       health: {
         lastPublishedAt: shown.map((p) => p.freshness.lastPublishedAt).filter((t): t is string => Boolean(t)).sort().at(-1) ?? null,

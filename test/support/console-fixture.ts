@@ -17,6 +17,7 @@ export const consoleDomain: DomainDeclaration = {
     columns: [
       { name: 'STAY_ID', type: 'BIGINT', description: 'stay number' }, { name: 'RESORT', type: 'CHAR(3)', description: 'resort code' },
       { name: 'NIGHTS', type: 'INTEGER', nullable: true, description: 'nights booked' },
+      { name: 'STAY_DATE', type: 'DATE', description: 'arrival day' },
       { name: 'GUEST_EMAIL', type: 'VARCHAR(80)', nullable: true, pii: 'contact', description: 'guest e-mail' },
       { name: 'GUEST_BIRTH_NUM', type: 'DECIMAL(8,0)', nullable: true, pii: 'identity', encoding: 'yyyymmdd', description: 'guest birth date as yyyymmdd' },
     ],
@@ -26,12 +27,23 @@ export const consoleDomain: DomainDeclaration = {
     ],
   }],
   products: [{ name: 'stays', description: 'hotel stays for the resort analysts', tables: ['stay'] }],
+  kpis: [
+    {
+      name: 'stays_per_resort_day', description: 'stays starting each day, per resort', product: 'stays', table: 'stay',
+      measure: { kind: 'count' }, grain: { time: 'day', column: 'STAY_DATE', by: 'RESORT' }, target: { value: 20, direction: 'at_least' }, owner: 'dpo.booking',
+    },
+    {
+      // Reads a contact column, which analysts see masked: refused to them.
+      name: 'guests_per_day', description: 'distinct guests arriving each day', product: 'stays', table: 'stay',
+      measure: { kind: 'count_distinct', column: 'GUEST_EMAIL' }, grain: { time: 'day', column: 'STAY_DATE' }, target: { value: 10, direction: 'at_least' }, owner: 'dpo.booking',
+    },
+  ],
 };
 
 export const consoleSourceSql = `
   CREATE SCHEMA "CONSOLETEST";
-  CREATE TABLE "CONSOLETEST"."STAY" ("STAY_ID" int8 PRIMARY KEY, "RESORT" character(3) NOT NULL, "NIGHTS" int4, "GUEST_EMAIL" varchar(80), "GUEST_BIRTH_NUM" numeric(8,0));
-  INSERT INTO "CONSOLETEST"."STAY" SELECT g, (ARRAY['ALP','SEA'])[1 + g % 2], g % 9, 'guest' || g || '@example.org', 19800100 + g % 28 + 1 FROM generate_series(1, 40) g;
+  CREATE TABLE "CONSOLETEST"."STAY" ("STAY_ID" int8 PRIMARY KEY, "RESORT" character(3) NOT NULL, "NIGHTS" int4, "STAY_DATE" date NOT NULL, "GUEST_EMAIL" varchar(80), "GUEST_BIRTH_NUM" numeric(8,0));
+  INSERT INTO "CONSOLETEST"."STAY" SELECT g, (ARRAY['ALP','SEA'])[1 + g % 2], g % 9, DATE '2026-11-28' + g % 5, 'guest' || g || '@example.org', 19800100 + g % 28 + 1 FROM generate_series(1, 40) g;
   ANALYZE;`;
 
 const clear = { none: 'clear', contact: 'clear', identity: 'clear', financial: 'clear', sensitive: 'clear' } as const;
