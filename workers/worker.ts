@@ -18,7 +18,9 @@ import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
 import { createKafka } from '../connectors/kafka/client.js';
 import { payloadProtection } from '../connectors/temporal-codec/index.js';
 import type { OpenWarehouse } from '../connectors/warehouse/port.js';
+import { openServingStore, type ServingStore } from '../connectors/serving-store/store.js';
 import { dataSubjects, registry as defaultRegistry, type DomainRegistry } from '../domains/index.js';
+import { servedTables } from '../domains/serving-checks.js';
 import { checkWorkflowCapabilities, warehouseCapabilities } from './capabilities.js';
 import { createSourceRegistry, describeSources, planSources } from './connectors.js';
 import { createLogger } from './logger.js';
@@ -66,6 +68,7 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
   const publication = createPublicationActivities(config, registry);
   const workers: Worker[] = [];
   let warehouse: OpenWarehouse | undefined;
+  let serving: ServingStore | undefined;
   // Payload encryption: clients (CLI, tests) build theirs from the same settings.
   const { dataConverter, warning } = payloadProtection(config);
   if (warning) console.error(`warning: ${warning}`);
@@ -87,6 +90,7 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
   }
   if (ownsWarehouse) {
     warehouse = await openWarehouse(config);
+    serving = await openServing(config, registry);
     workers.push(
       await Worker.create({
         ...base,
@@ -94,7 +98,7 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
         // Writes are serialised inside the warehouse adapter (DuckDB takes one writer); the slots
         // are for long change-capture runs (one per domain) besides backfill loads.
         maxConcurrentActivityTaskExecutions: 32,
-        activities: warehouseActivities(config, registry, warehouse, kafka),
+        activities: warehouseActivities(config, registry, warehouse, kafka, serving),
       }),
     );
   }
@@ -103,6 +107,7 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
     await sources.closeAll();
     await publication.close();
     await warehouse?.close();
+    await serving?.close();
     await connection.close();
   });
   return {
@@ -116,10 +121,10 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
  * capability the warehouse lacks is left out; the start-up check refused every enabled workflow
  * that would call it.
  */
-function warehouseActivities(config: Config, registry: DomainRegistry, warehouse: OpenWarehouse, kafka: ReturnType<typeof createKafka>) {
+function warehouseActivities(config: Config, registry: DomainRegistry, warehouse: OpenWarehouse, kafka: ReturnType<typeof createKafka>, serving: ServingStore | undefined) {
   const { kind, provides } = warehouse;
   return {
-    ...(provides.load && provides.reads ? createWarehouseActivities({ registry, kind, load: provides.load, reads: provides.reads, quarantine: provides.quarantine }) : {}),
+    ...(provides.load && provides.reads ? createWarehouseActivities({ registry, kind, load: provides.load, reads: provides.reads, quarantine: provides.quarantine, serving }) : {}),
     ...createQualifiedActivities({ registry, warehouse: provides.qualifiedLayer, warehouseName: kind === 'bigquery' ? 'BigQuery' : 'DuckDB' }),
     ...(provides.qualityStore ? createQualityActivities({ registry, warehouse: provides.qualityStore, dialect: kind }) : {}),
     ...(provides.publication ? createPublishWarehouseActivities({ warehouse: provides.publication }) : {}),
@@ -127,13 +132,23 @@ function warehouseActivities(config: Config, registry: DomainRegistry, warehouse
     ...(provides.accessViews ? createAccessActivities({ registry, warehouse: provides.accessViews, pseudonymKey: pseudonymKey(config) }) : {}),
     ...(provides.erasure ? createErasureActivities({
       registry, subjects: dataSubjects, erasure: provides.erasure, stagingDir: resolve(config.FACTORY_STAGING_DIR),
-      topicPrefix: config.FACTORY_CDC_TOPIC_PREFIX, topicRetentionHours: config.FACTORY_CDC_TOPIC_RETENTION_HOURS,
+      topicPrefix: config.FACTORY_CDC_TOPIC_PREFIX, topicRetentionHours: config.FACTORY_CDC_TOPIC_RETENTION_HOURS, serving,
     }) : {}),
     ...(provides.changeApply ? createCdcActivities({
       registry, warehouse: provides.changeApply, kafka, stagingDir: resolve(config.FACTORY_STAGING_DIR, 'cdc'), topicPrefix: config.FACTORY_CDC_TOPIC_PREFIX,
-      decimalMode: config.FACTORY_CDC_DECIMAL_MODE, topicRetentionHours: config.FACTORY_CDC_TOPIC_RETENTION_HOURS,
+      decimalMode: config.FACTORY_CDC_DECIMAL_MODE, topicRetentionHours: config.FACTORY_CDC_TOPIC_RETENTION_HOURS, serving,
     }) : {}),
   };
+}
+
+/**
+ * The serving store of the products served in real time (FACTORY_SERVING_URL), kept by the
+ * warehouse owner alongside the warehouse; none when no product of the registry is served.
+ */
+export async function openServing(config: Config, registry: DomainRegistry): Promise<ServingStore | undefined> {
+  const served = servedTables(registry.domains);
+  if (served.length === 0) return undefined;
+  return openServingStore({ url: config.FACTORY_SERVING_URL, served });
 }
 
 /** The key secured views pseudonymise with; a warning when it is the public development key. */

@@ -5,6 +5,7 @@ import { IngestPipeline, type CaptureTopic, type IngestStats } from '../../conne
 import type { AcceptedSchemaChange } from '../../core/cdc/schema-change.js';
 import type { DecimalMode } from '../../core/cdc/logical-types.js';
 import type { ChangeApply } from '../../connectors/warehouse/port.js';
+import type { ServingStoreWrites } from '../../connectors/serving-store/store.js';
 import { topicOf } from '../../connectors/kafka-connect/debezium.js';
 import type { DomainRegistry } from '../../domains/registry.js';
 
@@ -18,6 +19,26 @@ export interface CdcActivityDeps {
   decimalMode?: DecimalMode;
   /** FACTORY_CDC_TOPIC_RETENTION_HOURS for the change topics a pipeline creates. */
   topicRetentionHours?: number;
+  /** The serving store: batches of tables served in real time are applied there too (withServingStore). */
+  serving?: ServingStoreWrites | undefined;
+}
+
+/**
+ * The warehouse's change apply, with each batch of a served table applied to the serving store
+ * first. First, because the warehouse stores the Kafka offsets with the changes: a crash between
+ * the two then replays the batch (the store's position guard makes the second apply a no-op),
+ * whereas store-after-warehouse would lose the batch for the store. Both follow the same positions,
+ * so the store takes the backfill → change-capture handover exactly as the warehouse does.
+ */
+export function withServingStore(warehouse: ChangeApply, serving: ServingStoreWrites | undefined): ChangeApply {
+  if (!serving) return warehouse;
+  return {
+    async applyChanges(input) {
+      if (serving.serves(`${input.domain}.${input.table.name}`)) await serving.applyChanges({ domain: input.domain, table: input.table, file: input.file });
+      return warehouse.applyChanges(input);
+    },
+    consumerOffsets: (input) => warehouse.consumerOffsets(input),
+  };
 }
 
 export interface IngestRunInput {
@@ -70,7 +91,7 @@ export function createCdcActivities(deps: CdcActivityDeps) {
     await existing?.stop();
     pipelines.delete(input.consumer);
     await mkdir(deps.stagingDir, { recursive: true });
-    const pipeline = new IngestPipeline({ kafka: deps.kafka, warehouse: deps.warehouse, consumer: input.consumer, topics, stagingDir: deps.stagingDir, key: wanted,
+    const pipeline = new IngestPipeline({ kafka: deps.kafka, warehouse: withServingStore(deps.warehouse, deps.serving), consumer: input.consumer, topics, stagingDir: deps.stagingDir, key: wanted,
       ...(deps.topicRetentionHours !== undefined ? { topicRetentionMs: deps.topicRetentionHours * 3_600_000 } : {}) });
     await pipeline.start();
     pipelines.set(input.consumer, pipeline);

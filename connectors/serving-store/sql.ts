@@ -41,6 +41,21 @@ export function layoutOf(table: TableContract): string {
   return table.columns.map((c) => `${c.name} ${postgresType(parseSourceType(c.type))}`).join(', ');
 }
 
+/** Columns appended to a layout (the old one a prefix of the new); [] when the change is anything else. */
+export function addedColumns(before: string, after: string): string[] {
+  const [old, now] = [before.split(', '), after.split(', ')];
+  if (now.length <= old.length || old.some((c, i) => now[i] !== c)) return [];
+  return now.slice(old.length).map((c) => c.split(' ')[0]!);
+}
+
+/** ALTER TABLE … ADD COLUMN for columns the contract added (nullable: rows written before hold no value). */
+export function addColumnsSql(qualified: string, table: TableContract, names: readonly string[]): string[] {
+  return names.map((name) => {
+    const column = table.columns.find((c) => c.name === name)!;
+    return `ALTER TABLE ${servingTable(qualified)} ADD COLUMN IF NOT EXISTS ${ident(name)} ${postgresType(parseSourceType(column.type))}`;
+  });
+}
+
 /** Schema, table and indexes (the key, and each referencing column: the lookups customer-360 and row filters make). */
 export function createTableSql(qualified: string, table: TableContract): string[] {
   const [domain] = qualified.split('.') as [string, string];

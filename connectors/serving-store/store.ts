@@ -7,7 +7,7 @@ import type { ErasurePlan } from '../../core/erasure/plan.js';
 import { migrateServingStore } from './migrate.js';
 import {
   applyBatchSql, changeMetaColumns, collectSql, copyStageSql, createStageSql, createTableSql, eraseSql, layoutOf, loadChunkSql,
-  reachedSql, servingTable, statsSql, sweepLoadSql, truncateSql,
+  reachedSql, servingTable, statsSql, sweepLoadSql, truncateSql, addColumnsSql, addedColumns,
 } from './sql.js';
 
 /**
@@ -79,8 +79,13 @@ export class ServingStore implements ServingStoreWrites {
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`serving:${qualified}`]);
         const layout = layoutOf(ref.table);
         const { rows } = await client.query<{ layout: string }>('SELECT layout FROM serving.served_tables WHERE table_ref = $1', [qualified]);
-        if (rows[0] && rows[0].layout !== layout) {
-          throw new Error(`serving store: ${qualified} was created with columns (${rows[0].layout}); the contract now declares (${layout}) — drop table ${servingTable(qualified)} in the store, delete its row of serving.served_tables and backfill it again`);
+        const before = rows[0]?.layout;
+        if (before !== undefined && before !== layout && addedColumns(before, layout).length > 0) {
+          // Columns the contract added (an accepted schema change) are added, empty until their first change or backfill.
+          for (const sql of addColumnsSql(qualified, ref.table, addedColumns(before, layout))) await client.query(sql);
+          await client.query('UPDATE serving.served_tables SET layout = $2 WHERE table_ref = $1', [qualified, layout]);
+        } else if (before !== undefined && before !== layout) {
+          throw new Error(`serving store: ${qualified} was created with columns (${before}); the contract now declares (${layout}) — drop table ${servingTable(qualified)} in the store, delete its row of serving.served_tables and backfill it again`);
         }
         for (const sql of createTableSql(qualified, ref.table)) await client.query(sql);
         if (!rows[0]) await client.query('INSERT INTO serving.served_tables (table_ref, layout) VALUES ($1, $2)', [qualified, layout]);
