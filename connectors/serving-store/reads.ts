@@ -37,7 +37,7 @@ export interface Customer360 {
   /** Cases not resolved or closed. */
   cases: Section;
   consents: Section;
-  /** '<domain>.<table>.<COLUMN>' of personal columns returned in clear: a privileged read, to audit. */
+  /** '<domain>.<table>.<COLUMN>' of personal columns returned in clear (in sections with rows): a privileged read, to audit. */
   personalClear: string[];
 }
 
@@ -129,7 +129,8 @@ export function createServingReads({ store, access, pseudonymKey }: ServingReads
       const result = Object.fromEntries(built.map((b) => [b.spec.name, b.sql
         ? { product: b.spec.product, table: b.spec.table, readable: true as const, rows: rows[0]![b.spec.name] as Row[] }
         : { product: b.spec.product, table: b.spec.table, readable: false as const, reason: b.refused! }])) as Record<SectionSpec['name'], Section>;
-      const personalClear = read.flatMap((b) => b.sql!.personalClear.map((c) => `${b.spec.table}.${c}`));
+      // Only what was returned counts: a section without rows revealed no personal value.
+      const personalClear = read.filter((b) => (rows[0]![b.spec.name] as Row[]).length > 0).flatMap((b) => b.sql!.personalClear.map((c) => `${b.spec.table}.${c}`));
       const customer = result.customer;
       return { customerId, found: customer.readable && customer.rows.length > 0, ...result, personalClear };
     },
@@ -170,7 +171,7 @@ export function createServingReads({ store, access, pseudonymKey }: ServingReads
       const page = all.slice(0, limit);
       const last = page[page.length - 1];
       const next = all.length > limit && pageable && last ? encodeCursor(key.map((k) => last[k])) : null;
-      return { product: qualifiedProduct, table: qualified, columns: built.columns, rows: page, next, personalClear: built.personalClear.map((c) => `${qualified}.${c}`) };
+      return { product: qualifiedProduct, table: qualified, columns: built.columns, rows: page, next, personalClear: page.length > 0 ? built.personalClear.map((c) => `${qualified}.${c}`) : [] };
     },
   };
 }
