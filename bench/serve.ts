@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,10 +9,10 @@ import { createServingReads } from '../connectors/serving-store/reads.js';
 import { servingTable } from '../connectors/serving-store/sql.js';
 import { openServingStore, type ServingStore } from '../connectors/serving-store/store.js';
 import { parseAccessRole } from '../core/access/policy.js';
-import { quoteCsvText } from '../core/staged/csv.js';
 import { registry } from '../domains/index.js';
 import { accessContextOf } from '../domains/products.js';
 import { servedTables } from '../domains/serving-checks.js';
+import { writeBatch, type TestChange } from '../test/support/serving.js';
 import { round, say } from './lib/measure.js';
 
 /**
@@ -24,7 +24,7 @@ import { round, say } from './lib/measure.js';
  *   each): p50/p95/p99 and requests/s.
  * - baseline: a hand-written query of the same sections (customer, contacts, active bookings,
  *   payments, open cases, consents; every column, no policy) on the same store and pool, same
- *   concurrency and duration.
+ *   concurrency and duration; a prepared statement, as customer-360's are.
  * - freshness: changes to bookings applied through the store's change apply (the path change capture
  *   takes) at `--change-rate` per second for `--freshness-seconds`, in 100 ms micro-batches; for one
  *   change of each batch, the time from its creation (the source commit, as the decoder would see it)
@@ -95,6 +95,8 @@ const baselineSql = (() => {
 interface LoadResult { requests: number; seconds: number; p50: number; p95: number; p99: number }
 
 async function load(concurrency: number, seconds: number, customers: number, call: (id: string) => Promise<unknown>): Promise<LoadResult> {
+  // Warm-up, not measured: every pooled connection prepares its statement, caches fill.
+  await Promise.all(Array.from({ length: concurrency }, async (_, i) => { for (let n = 0; n < 20; n++) await call(String(1 + ((i * 20 + n) % customers))); }));
   const latencies: number[] = [];
   const started = performance.now();
   const until = started + seconds * 1000;
@@ -128,30 +130,20 @@ async function freshness(store: ServingStore, read: (id: string) => Promise<{ bo
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const createdAt = performance.now();
-    const lines: string[] = [];
+    const batchChanges: TestChange[] = [];
     let probe: { customer: string; booking: string; amount: string } | undefined;
     for (let n = 0; n < perBatch; n++) {
       // Bookings whose id is 1 mod 3 are confirmed ('C'): they show in customer-360's active bookings.
       const id = 3 * Math.floor(Math.random() * (bookings / 3)) + 1;
       const customer = String(((id % customers) + 1));
       const amount = `${commit}.${String(n % 100).padStart(2, '0')}`;
-      const values = booking.columns.map((c) => {
-        if (c.name === 'BOOKING_ID') return String(id);
-        if (c.name === 'CUSTOMER_ID') return customer;
-        if (c.name === 'STATUS_CODE') return 'C';
-        if (c.name === 'TOTAL_AMOUNT') return amount;
-        if (c.name === 'ARRIVAL_DATE' || c.name === 'DEPARTURE_DATE') return '2026-06-01';
-        const t = parseSourceType(c.type);
-        return t.kind === 'CHAR' ? 'ABCDEFGHIJKL'.slice(0, t.length ?? 1) : t.kind === 'DECIMAL' ? (c.encoding === 'yyyymmdd' ? '20260101' : '1.00') : t.kind === 'INTEGER' ? '7' : 'x';
-      });
       const position = `pg:${commit.toString(16).toUpperCase().padStart(16, '0')}:${n.toString(16).toUpperCase().padStart(16, '0')}:1`;
-      lines.push(`${[...values.map(quoteCsvText), 'u', position, '0', '0', String(changes), ''].join(',')}\n`);
+      batchChanges.push({ op: 'u', position, values: { BOOKING_ID: String(id), CUSTOMER_ID: customer, STATUS_CODE: 'C', TOTAL_AMOUNT: amount, ARRIVAL_DATE: '2026-06-01' } });
       probe ??= { customer, booking: String(id), amount };
       changes++;
     }
     commit++;
-    const file = join(dir, `batch-${batch}.csv`);
-    await writeFile(file, lines.join(''));
+    const file = writeBatch(dir, `batch-${batch}.csv`, booking, batchChanges);
     await store.applyChanges({ domain: 'booking', table: booking, file });
     const sample = probe!;
     probes.push((async () => {
@@ -195,7 +187,7 @@ export async function run(args: string[]): Promise<void> {
     say(`factory: customer360() at ${concurrency} concurrent for ${seconds} s…`);
     const factory = await load(concurrency, seconds, customers, (id) => reads.customer360(id, callcentre));
     say(`baseline: the hand-written query at ${concurrency} concurrent for ${seconds} s…`);
-    const baseline = await load(concurrency, seconds, customers, (id) => store.pool.query(baselineSql, [id]));
+    const baseline = await load(concurrency, seconds, customers, (id) => store.pool.query({ name: 'baseline_customer360', text: baselineSql, values: [id] }));
     say(`freshness: ${rate} changes/s for ${values['freshness-seconds']} s…`);
     const fresh = await freshness(store, (id) => reads.customer360(id, callcentre) as never, customers, rate, Number(values['freshness-seconds']), dir);
     const line = {

