@@ -5,6 +5,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   cdc: () => import('./cdc.js'),
   quality: () => import('./quality.js'),
   erase: () => import('./erase.js'),
+  serve: () => import('./serve.js'),
 };
 const load = name ? benches[name] : undefined;
 if (!load) {

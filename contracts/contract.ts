@@ -86,6 +86,12 @@ export const dataProductSchema = z.strictObject({
   consumers: z.array(z.string()).default([]),
   /** Omitted: the default (retention.ts). */
   retention: productRetentionSchema.optional(),
+  /**
+   * `realtime`: besides the warehouse, the product's tables are kept current in the serving store
+   * (PostgreSQL) by the same backfill and change stream, for screens that need tens of milliseconds
+   * and seconds of freshness. Omitted: warehouse only. Optional, not defaulted, so contracts without it stay as they were.
+   */
+  serving: z.enum(['realtime']).optional(),
 });
 
 export const approvalPolicySchema = z.strictObject({

@@ -45,6 +45,11 @@ export const configSchema = z.object({
   FACTORY_CDC_TOPIC_RETENTION_HOURS: positiveInt.default(168),
   FACTORY_SOURCE_URL: postgresUrl.default('postgres://factory:factory@127.0.0.1:55432/factory_source'),
   FACTORY_CATALOG_URL: postgresUrl.default('postgres://factory:factory@127.0.0.1:55432/factory_catalog'),
+  /**
+   * The serving store (PostgreSQL): products declared `serving: 'realtime'` are kept current there by
+   * the warehouse owner, for the API's real-time reads. The database is created when missing.
+   */
+  FACTORY_SERVING_URL: postgresUrl.default('postgres://factory:factory@127.0.0.1:55432/factory_serving'),
   /** Publication notifications (approval requests, reminders, escalations) are POSTed here as JSON; unset: logged only. */
   FACTORY_NOTIFY_WEBHOOK_URL: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL such as https://hooks.example.org/factory' }).optional(),
   /** DB2: a db2:// URL or an ibm_db connection string (DATABASE=…;HOSTNAME=…;PORT=…;UID=…;PWD=…); unset where there is no DB2. */

@@ -157,6 +157,8 @@ export const bookingDomain = {
       description: 'Bookings with their lines and guests, current state, for analysts and the call centre.',
       tables: ['booking', 'booking_line', 'booking_guest'],
       consumers: ['analytics', 'call-centre'],
+      // Customer-360 and the agencies' booking screens.
+      serving: 'realtime',
     },
     {
       name: 'booking_funnel',

@@ -120,6 +120,8 @@ export const customerDomain = {
       description: 'One current profile per guest with addresses, contact points and preferences, for the call centre and resort front desks.',
       tables: ['customer', 'customer_address', 'customer_contact', 'customer_preference'],
       consumers: ['call-centre', 'resort-front-desk'],
+      // Customer-360 on call-centre screens: current within seconds, read in milliseconds.
+      serving: 'realtime',
       // Superseded profiles are personal data nobody reads any more: a week to look back.
       retention: { supersededSnapshotDays: 7 },
     },

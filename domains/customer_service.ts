@@ -112,6 +112,8 @@ export const customerServiceDomain = {
       description: 'Cases, complaints and calls per customer and booking, without note texts, for service quality reporting.',
       tables: ['service_case', 'complaint', 'call_log'],
       consumers: ['call-centre', 'quality-management'],
+      // Customer-360: the guest's open cases.
+      serving: 'realtime',
     },
     {
       name: 'guest_satisfaction',

@@ -272,7 +272,7 @@ describe('loadDomain: domain fields', () => {
         'domain "customer", field "dpo.email": got "not-an-email" — expected a valid email',
         'domain "customer", field "approval.reminderHours": got -1 — expected a positive number',
         "domain \"customer\", table \"customer\", column \"LAST_NAME\", field \"references\": got \"customer.CUSTOMER_ID\" — expected '<domain>.<table>.<COLUMN>'",
-        'domain "customer", product "customer_profile", field "owner": unknown field — expected one of name, description, tables, consumers, retention',
+        'domain "customer", product "customer_profile", field "owner": unknown field — expected one of name, description, tables, consumers, retention, serving',
       ].join('\n'),
     );
   });

@@ -100,6 +100,8 @@ export const marketingDomain = {
       description: 'Current consent per customer and purpose, which every outbound channel must check.',
       tables: ['consent', 'newsletter_subscription'],
       consumers: ['marketing', 'call-centre'],
+      // Customer-360: consent is checked before the agent offers anything.
+      serving: 'realtime',
     },
   ],
 } satisfies DomainDeclaration;

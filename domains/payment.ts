@@ -100,6 +100,8 @@ export const paymentDomain = {
       description: 'Payments and refunds per booking, without card tokens or bank details, for the call centre and finance.',
       tables: ['payment', 'refund', 'booking.booking'],
       consumers: ['call-centre', 'finance'],
+      // Customer-360: a guest's payments on the agent's screen.
+      serving: 'realtime',
     },
     {
       name: 'revenue_ledger',

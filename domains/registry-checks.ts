@@ -5,6 +5,7 @@ import type { ColumnContract, DomainContract, TableContract } from '../contracts
 import { findReferenceCycle, formatCycle, type TableEntry } from './dependencies.js';
 import type { ContractIssue } from './errors.js';
 import { checkQualityRuleTargets } from './quality-rule-checks.js';
+import { checkServedProducts } from './serving-checks.js';
 
 /** Rules that need every domain at once: unique names and sources, references, products, cycles. */
 
@@ -114,6 +115,7 @@ export function checkRegistry(declared: readonly DomainContract[]): ContractIssu
     ...checkSharedSources(entries),
     ...references,
     ...checkProducts(contracts),
+    ...checkServedProducts(contracts),
     ...checkQualityRuleTargets(contracts),
     ...checkBusinessRuleTargets(contracts),
     ...checkCycles(entries),

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { createOidcVerifier, type IdentityVerifier, type OidcSettings } from '../connectors/identity/oidc.js';
 import { IdentityRefusedError } from '../core/errors.js';
 import type { VerifiedIdentity } from '../core/identity/roles.js';
+import './request-identity.js';
 import { errorBody, routeSchema } from './schema.js';
 
 /**
@@ -130,6 +131,8 @@ export function registerAuth(app: FastifyInstance, settings: ConsoleOidcSettings
       if (request.session.identity) await request.session.destroy();
       return reply.code(401).header('www-authenticate', 'Session realm="factory-console"').send({ error: 'sign-in required: open /auth/login' });
     }
+    // Data routes read the caller from the request (serving/request-identity.ts): the session's verified identity.
+    if (!isPublic) request.identity = request.session.identity;
   });
   // A state-changing request must carry the session's CSRF token (header csrf-token, from /api/me);
   // on a bad or missing one the plugin answers 403 itself.

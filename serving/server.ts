@@ -11,6 +11,8 @@ import { catalogRoutes } from './routes/catalog.js';
 import type { ApiRoutes, RouteContext } from './routes/context.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { kpiRoutes } from './routes/kpis.js';
+import { dataRoutes } from './routes/data.js';
+import type { ServingReads } from '../connectors/serving-store/reads.js';
 import { pipelineRoutes } from './routes/pipeline.js';
 import { routeSchema, useZodValidation } from './schema.js';
 import { expiringMemoryStore } from './session-store.js';
@@ -38,8 +40,10 @@ export interface ServerDeps extends RouteContext {
   oidc: ConsoleOidcSettings;
   /** Signs the session cookie (at least 32 characters). */
   sessionSecret: string;
-  /** More API routes (customer-360, product data, KPIs): registered like the built-in ones, behind sign-in. */
+  /** More API routes: registered like the built-in ones, behind sign-in. */
   routes?: ApiRoutes[];
+  /** The serving store's policy-aware reads: customer-360 and product data (serving/routes/data.ts); unset, those routes are not served. */
+  serving?: ServingReads;
   /** Server errors, without request bodies or headers (they hold cookies and tokens). */
   logError?: (entry: Record<string, unknown>) => void;
 }
@@ -93,6 +97,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   }, async () => app.swagger());
 
   for (const routes of [catalogRoutes, inboxRoutes, pipelineRoutes, kpiRoutes, ...(deps.routes ?? [])]) await routes(app, deps);
+  if (deps.serving) await dataRoutes(app, { store: deps.serving, audit: { appendAudit: deps.audit }, domains: deps.registry.domains.map((d) => d.name) });
 
   // The console: plain files, sent by explicit public routes so nothing else escapes the sign-in hook.
   await app.register(fastifyStatic, { root: consoleRoot, serve: false });

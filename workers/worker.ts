@@ -20,7 +20,9 @@ import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
 import { createKafka } from '../connectors/kafka/client.js';
 import { payloadProtection } from '../connectors/temporal-codec/index.js';
 import type { OpenWarehouse } from '../connectors/warehouse/port.js';
+import { openServingStore, type ServingStore } from '../connectors/serving-store/store.js';
 import { dataSubjects, registry as defaultRegistry, type DomainRegistry } from '../domains/index.js';
+import { servedTables } from '../domains/serving-checks.js';
 import { checkWorkflowCapabilities, warehouseCapabilities } from './capabilities.js';
 import { captureFormatProblems } from './cdc-formats.js';
 import { createSourceRegistry, describeSources, planSources } from './connectors.js';
@@ -75,7 +77,7 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
   const sdkMetricsUrl = await installRuntimeOnce(config.FACTORY_LOG_LEVEL, metricsOn);
   const metrics = metricsOn ? createWorkerMetrics({ role }) : undefined;
   // Before the workers: a port in use stops the start at once, naming FACTORY_METRICS_PORT.
-  const serving = metrics ? await serveMetrics(config, role, metrics, sdkMetricsUrl) : undefined;
+  const metricsServer = metrics ? await serveMetrics(config, role, metrics, sdkMetricsUrl) : undefined;
   const tracing = createWorkerTracing(config);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID });
@@ -83,6 +85,7 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
   const publication = createPublicationActivities(config, registry);
   const workers: Worker[] = [];
   let warehouse: OpenWarehouse | undefined;
+  let serving: ServingStore | undefined;
   // Payload encryption: clients (CLI, tests) build theirs from the same settings.
   const { dataConverter, warning } = payloadProtection(config);
   if (warning) console.error(`warning: ${warning}`);
@@ -105,6 +108,7 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
   }
   if (ownsWarehouse) {
     warehouse = await openWarehouse(config);
+    serving = await openServing(config, registry);
     workers.push(
       await Worker.create({
         ...base,
@@ -114,23 +118,24 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
         maxConcurrentActivityTaskExecutions: 32,
         // Activity spans only: this worker runs no workflows.
         ...(tracing ? { interceptors: { activity: tracing.workerOptions.interceptors!.activity! } } : {}),
-        activities: warehouseActivities(config, registry, warehouse, kafka, metrics?.recorder),
+        activities: warehouseActivities(config, registry, warehouse, kafka, serving, metrics?.recorder),
       }),
     );
   }
   const done = Promise.all(workers.map((w) => w.run())).finally(async () => {
-    await serving?.close();
+    await metricsServer?.close();
     await tracing?.shutdown().catch((error: unknown) => createLogger(config.FACTORY_LOG_LEVEL, 'traces').warn({ err: (error as Error).message }, 'spans not sent at shutdown'));
     await stopIngestPipelines();
     await sources.closeAll();
     await publication.close();
     await warehouse?.close();
+    await serving?.close();
     await connection.close();
   });
   return {
     done: done.then(() => undefined),
     shutdown: () => workers.forEach((w) => w.shutdown()),
-    metricsUrl: serving?.url,
+    metricsUrl: metricsServer?.url,
   };
 }
 
@@ -139,10 +144,10 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
  * capability the warehouse lacks is left out; the start-up check refused every enabled workflow
  * that would call it.
  */
-function warehouseActivities(config: Config, registry: DomainRegistry, warehouse: OpenWarehouse, kafka: ReturnType<typeof createKafka>, metrics?: FactoryMetrics) {
+function warehouseActivities(config: Config, registry: DomainRegistry, warehouse: OpenWarehouse, kafka: ReturnType<typeof createKafka>, serving: ServingStore | undefined, metrics?: FactoryMetrics) {
   const { kind, provides } = warehouse;
   return {
-    ...(provides.load && provides.reads ? createWarehouseActivities({ registry, kind, load: provides.load, reads: provides.reads, quarantine: provides.quarantine, ...(metrics ? { metrics } : {}) }) : {}),
+    ...(provides.load && provides.reads ? createWarehouseActivities({ registry, kind, load: provides.load, reads: provides.reads, quarantine: provides.quarantine, serving, ...(metrics ? { metrics } : {}) }) : {}),
     ...createQualifiedActivities({ registry, warehouse: provides.qualifiedLayer, warehouseName: kind === 'bigquery' ? 'BigQuery' : 'DuckDB' }),
     ...(provides.qualityStore ? createQualityActivities({ registry, warehouse: provides.qualityStore, dialect: kind, ...(metrics ? { metrics } : {}) }) : {}),
     ...(provides.publication ? createPublishWarehouseActivities({ warehouse: provides.publication }) : {}),
@@ -151,17 +156,27 @@ function warehouseActivities(config: Config, registry: DomainRegistry, warehouse
     ...(provides.accessViews ? createAccessActivities({ registry, warehouse: provides.accessViews, pseudonymKey: pseudonymKey(config), agencies: config.FACTORY_ACCESS_AGENCIES }) : {}),
     ...(provides.erasure ? createErasureActivities({
       registry, subjects: dataSubjects, erasure: provides.erasure, stagingDir: resolve(config.FACTORY_STAGING_DIR),
-      topicPrefix: config.FACTORY_CDC_TOPIC_PREFIX, topicRetentionHours: config.FACTORY_CDC_TOPIC_RETENTION_HOURS,
+      topicPrefix: config.FACTORY_CDC_TOPIC_PREFIX, topicRetentionHours: config.FACTORY_CDC_TOPIC_RETENTION_HOURS, serving,
     }) : {}),
     ...(provides.changeApply ? createCdcActivities({
       registry, warehouse: provides.changeApply, kafka, stagingDir: resolve(config.FACTORY_STAGING_DIR, 'cdc'), topicPrefix: config.FACTORY_CDC_TOPIC_PREFIX,
-      decimalMode: config.FACTORY_CDC_DECIMAL_MODE, formats: config.FACTORY_CDC_FORMATS, topicRetentionHours: config.FACTORY_CDC_TOPIC_RETENTION_HOURS, ...(metrics ? { metrics } : {}),
+      decimalMode: config.FACTORY_CDC_DECIMAL_MODE, formats: config.FACTORY_CDC_FORMATS, topicRetentionHours: config.FACTORY_CDC_TOPIC_RETENTION_HOURS, serving, ...(metrics ? { metrics } : {}),
     }) : {}),
   };
 }
 
+/**
+ * The serving store of the products served in real time (FACTORY_SERVING_URL), kept by the
+ * warehouse owner alongside the warehouse; none when no product of the registry is served.
+ */
+export async function openServing(config: Config, registry: DomainRegistry): Promise<ServingStore | undefined> {
+  const served = servedTables(registry.domains);
+  if (served.length === 0) return undefined;
+  return openServingStore({ url: config.FACTORY_SERVING_URL, served });
+}
+
 /** The key secured views pseudonymise with; a warning when it is the public development key. */
-function pseudonymKey(config: Config): Uint8Array {
+export function pseudonymKey(config: Config): Uint8Array {
   const { key, development } = hashKey(config, 'FACTORY_PSEUDONYM_KEYS');
   if (development) {
     createLogger(config.FACTORY_LOG_LEVEL, 'access').warn({ keyId: key.id }, 'FACTORY_PSEUDONYM_KEYS is unset: pseudonyms use the public development key (FACTORY_AUTH=dev only)');

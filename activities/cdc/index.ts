@@ -6,6 +6,7 @@ import type { AcceptedSchemaChange } from '../../core/cdc/schema-change.js';
 import type { EnvelopeFormat } from '../../core/cdc/adapter.js';
 import type { DecimalMode } from '../../core/cdc/logical-types.js';
 import type { ChangeApply } from '../../connectors/warehouse/port.js';
+import type { ServingStoreWrites } from '../../connectors/serving-store/store.js';
 import { topicOf } from '../../connectors/kafka-connect/debezium.js';
 import type { DomainRegistry } from '../../domains/registry.js';
 import { noMetrics, type FactoryMetrics } from '../lib/metrics.js';
@@ -23,6 +24,26 @@ export interface CdcActivityDeps {
   /** FACTORY_CDC_TOPIC_RETENTION_HOURS for the change topics a pipeline creates. */
   topicRetentionHours?: number;
   metrics?: FactoryMetrics;
+  /** The serving store: batches of tables served in real time are applied there too (withServingStore). */
+  serving?: ServingStoreWrites | undefined;
+}
+
+/**
+ * The warehouse's change apply, with each batch of a served table applied to the serving store
+ * first. First, because the warehouse stores the Kafka offsets with the changes: a crash between
+ * the two then replays the batch (the store's position guard makes the second apply a no-op),
+ * whereas store-after-warehouse would lose the batch for the store. Both follow the same positions,
+ * so the store takes the backfill → change-capture handover exactly as the warehouse does.
+ */
+export function withServingStore(warehouse: ChangeApply, serving: ServingStoreWrites | undefined): ChangeApply {
+  if (!serving) return warehouse;
+  return {
+    async applyChanges(input) {
+      if (serving.serves(`${input.domain}.${input.table.name}`)) await serving.applyChanges({ domain: input.domain, table: input.table, file: input.file });
+      return warehouse.applyChanges(input);
+    },
+    consumerOffsets: (input) => warehouse.consumerOffsets(input),
+  };
 }
 
 export interface IngestRunInput {
@@ -77,7 +98,7 @@ export function createCdcActivities(deps: CdcActivityDeps) {
     await existing?.stop();
     pipelines.delete(input.consumer);
     await mkdir(deps.stagingDir, { recursive: true });
-    const pipeline = new IngestPipeline({ kafka: deps.kafka, warehouse: deps.warehouse, consumer: input.consumer, topics, stagingDir: deps.stagingDir, key: wanted,
+    const pipeline = new IngestPipeline({ kafka: deps.kafka, warehouse: withServingStore(deps.warehouse, deps.serving), consumer: input.consumer, topics, stagingDir: deps.stagingDir, key: wanted,
       ...(deps.topicRetentionHours !== undefined ? { topicRetentionMs: deps.topicRetentionHours * 3_600_000 } : {}),
       onCommit: (run) => metrics.changesCommitted({ domain: run.domain, table: run.table }, run) });
     await pipeline.start();

@@ -7,6 +7,7 @@ import { canonicalSubjectId } from '../../core/erasure/subject-id.js';
 import { InvalidInputError } from '../../core/errors.js';
 import type { DomainRegistry } from '../../domains/registry.js';
 import type { StagedFileOutcome } from '../../workflows/api/erase-subject.js';
+import type { ServingStoreWrites } from '../../connectors/serving-store/store.js';
 import { withHeartbeat } from '../lib/heartbeat.js';
 
 export interface ErasureActivityDeps {
@@ -18,6 +19,8 @@ export interface ErasureActivityDeps {
   topicPrefix: string;
   /** FACTORY_CDC_TOPIC_RETENTION_HOURS, for the evidence's statement of the Kafka window. */
   topicRetentionHours: number;
+  /** The serving store: the subject's rows of served tables are erased there once the ledger is written. */
+  serving?: ServingStoreWrites | undefined;
 }
 
 export interface ErasureApprovalPlan {
@@ -82,7 +85,14 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
       const contracts = Object.fromEntries(plan.tables.map((p) => [`${p.domain}.${p.table}`, contractOf(p)]));
       contracts[`${d}.${t}`] = registry.table(`${d}.${t}`);
       const begun = await withHeartbeat({ erasure: 'collecting' }, () => erasure.beginErasure({ plan, subjectHash: input.subjectHash, id, contracts }));
-      return { ...begun, plan };
+      // The serving store after the ledger (as the warehouse's tables), in one transaction of its own:
+      // a retry finds the same rows, or none left.
+      let serving: Array<{ table: string; rows: number }> = [];
+      if (deps.serving) {
+        const store = deps.serving;
+        ({ tables: serving } = await withHeartbeat({ erasure: 'serving store' }, () => store.eraseSubject({ plan, id, contracts })));
+      }
+      return { ...begun, plan, serving };
     },
 
     async eraseTable(input: { subjectHash: string; table: ErasureTablePlan }): Promise<EraseTableResult> {

@@ -1,9 +1,10 @@
-import { rm } from 'node:fs/promises';
+import { access, rm } from 'node:fs/promises';
 import type {
   BackfillRecord, Quarantine, QuarantineSummaryResult, ReplayQuarantineResult, WarehouseLoad, WarehouseReads,
 } from '../../connectors/warehouse/port.js';
 import { refuseQuarantineRules } from '../../core/quality/quarantine-rules.js';
 import type { WarehouseDialect } from '../../core/sql/dialect.js';
+import type { ServingStoreWrites } from '../../connectors/serving-store/store.js';
 import type { DomainRegistry } from '../../domains/registry.js';
 import { withHeartbeat } from '../lib/heartbeat.js';
 import { noMetrics, type FactoryMetrics } from '../lib/metrics.js';
@@ -20,6 +21,11 @@ export interface WarehouseActivityDeps {
    */
   quarantine?: Quarantine | undefined;
   metrics?: FactoryMetrics;
+  /**
+   * The serving store: tables of products served in real time get each backfill chunk too, at the
+   * backfill's source position, and the backfill's sweep when it is recorded.
+   */
+  serving?: ServingStoreWrites | undefined;
 }
 
 const warehouseNames: Record<WarehouseDialect, string> = { duckdb: 'DuckDB', bigquery: 'BigQuery' };
@@ -30,7 +36,8 @@ interface TableRef { domain: string; table: string }
  * Runs only on the warehouse owner's task queue: one process holds the warehouse (DuckDB allows a
  * single writer). Inputs name tables and staged files; results are counts and checksums.
  */
-export function createWarehouseActivities({ registry, kind, load, reads, quarantine, metrics = noMetrics }: WarehouseActivityDeps) {
+export function createWarehouseActivities({ registry, kind, load, reads, quarantine, serving, metrics = noMetrics }: WarehouseActivityDeps) {
+  const served = (input: TableRef) => serving?.serves(`${input.domain}.${input.table}`) === true;
   const contract = ({ domain, table }: TableRef) => registry.table(`${domain}.${table}`);
   /** The quarantine, or (without one) the refusal of a table that has quarantine rules. */
   const quarantineFor = (input: TableRef, what: string): Quarantine | undefined => {
@@ -52,6 +59,13 @@ export function createWarehouseActivities({ registry, kind, load, reads, quarant
         chunkIndex: input.chunkIndex,
         lineage: { sourceSystem: table.source.system, loadId: input.loadId, sourcePosition: input.sourcePosition },
       }));
+      // The file is removed only once both hold the chunk: a retry finding the warehouse's chunk
+      // committed and the file gone had the store's load done too.
+      if (served(input) && !(loaded.alreadyLoaded && !(await exists(input.file)))) {
+        await withHeartbeat({ chunk: input.chunkIndex, serving: true }, () => serving!.loadChunk({
+          domain: input.domain, table, file: input.file, loadId: input.loadId, sourcePosition: input.sourcePosition,
+        }));
+      }
       // Committed in the load's ledger, so a retry never reads the file again: the staging area holds
       // only the chunks in flight (a whole table's CSV otherwise, until the backfill ends), and the
       // page cache drops the file instead of writing it back to disk.
@@ -94,6 +108,8 @@ export function createWarehouseActivities({ registry, kind, load, reads, quarant
     },
 
     async recordBackfill(input: TableRef & { loadId: string; rows: number; checksum: string; durationMs: number; sourcePosition: string }): Promise<void> {
+      // Rows the backfill did not read (deleted at the source before its position) leave the serving store.
+      if (served(input)) await serving!.finishLoad({ domain: input.domain, table: contract(input), loadId: input.loadId, sourcePosition: input.sourcePosition });
       await load.recordBackfill({
         domain: input.domain,
         table: input.table,
@@ -112,5 +128,13 @@ export function createWarehouseActivities({ registry, kind, load, reads, quarant
     async tableStats(input: TableRef): Promise<{ rows: number; checksum: string }> {
       return reads.tableStats({ domain: input.domain, table: contract(input) });
     },
+
+    /** The serving store's live rows of a served table, in the same checksum canon (compare with the source or the warehouse). */
+    async servingTableStats(input: TableRef): Promise<{ rows: number; checksum: string } | null> {
+      if (!served(input)) return null;
+      return serving!.tableStats({ domain: input.domain, table: contract(input) });
+    },
   };
 }
+
+const exists = (file: string): Promise<boolean> => access(file).then(() => true, () => false);

@@ -4,6 +4,9 @@ import { openCatalogStore } from '../../connectors/catalog/postgres.js';
 import { payloadProtection } from '../../connectors/temporal-codec/index.js';
 import { registry } from '../../domains/index.js';
 import { buildServer } from '../../serving/server.js';
+import { createServingReads } from '../../connectors/serving-store/reads.js';
+import { accessContextOf } from '../../domains/products.js';
+import { openServing, pseudonymKey } from '../../workers/worker.js';
 import { createLogger } from '../../workers/logger.js';
 import { config } from '../context.js';
 
@@ -22,7 +25,11 @@ export function registerConsoleCommand(program: Command): void {
       if (warning) log.warn(warning);
       const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
       const catalog = await openCatalogStore({ url: cfg.FACTORY_CATALOG_URL });
+      // Customer-360 and product data read the serving store the warehouse worker keeps current.
+      const store = await openServing(cfg, registry);
+      const serving = store ? createServingReads({ store, access: accessContextOf(registry), pseudonymKey: pseudonymKey(cfg) }) : undefined;
       const app = await buildServer({
+        ...(serving ? { serving } : {}),
         catalog, registry, authMode: cfg.FACTORY_AUTH,
         temporal: new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, dataConverter }),
         audit: (entry) => catalog.appendAudit(entry),
@@ -39,6 +46,7 @@ export function registerConsoleCommand(program: Command): void {
         for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
       });
       await app.close();
+      await store?.close();
       await catalog.close();
       await connection.close();
     });

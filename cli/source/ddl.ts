@@ -1,5 +1,6 @@
 import { tableKey, type TableContract } from '../../contracts/contract.js';
-import { parseSourceType, type SourceType } from '../../contracts/source-types.js';
+import { parseSourceType } from '../../contracts/source-types.js';
+import { postgresType } from '../../core/sql/postgres-types.js';
 
 /**
  * DDL for the demo source database: PostgreSQL dressed as the DB2 system of record. One schema per
@@ -13,25 +14,7 @@ export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')
 
 export const qualifiedSourceName = (table: TableContract): string => `${quoteIdent(table.source.schema)}.${quoteIdent(table.source.table)}`;
 
-export function postgresType(type: SourceType): string {
-  switch (type.kind) {
-    case 'CHAR': case 'GRAPHIC': return `character(${type.length})`;
-    case 'VARCHAR': case 'VARGRAPHIC': return `varchar(${type.length})`;
-    case 'DECIMAL': return `numeric(${type.precision},${type.scale})`;
-    case 'DECFLOAT': return 'numeric';
-    case 'SMALLINT': return 'int2';
-    case 'INTEGER': return 'int4';
-    case 'BIGINT': return 'int8';
-    case 'REAL': return 'float4';
-    case 'DOUBLE': return 'float8';
-    case 'DATE': return 'date';
-    case 'TIME': return 'time(0)';
-    case 'TIMESTAMP': return `timestamp(${Math.min(type.fractionDigits ?? 6, 6)})`;
-    case 'BOOLEAN': return 'boolean';
-    case 'BLOB': return 'bytea';
-    case 'CLOB': case 'DBCLOB': return 'text';
-  }
-}
+export { postgresType };
 
 /** The table's key: its primary key, or the unique key of a legacy table without one. */
 export function keyColumns(table: TableContract): readonly string[] {

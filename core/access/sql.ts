@@ -13,6 +13,9 @@ import type { EffectiveColumn, EffectiveFilter, EffectiveTable } from './policy.
  * The SQL holds the pseudonym key's padded material: give it to the warehouse only, never log it.
  */
 
+/** What masks and filters need of a dialect: PostgreSQL (the serving store, core/access/postgres.ts) spells them the same. */
+export type TextDialect = Pick<SqlDialect, 'ident' | 'literal' | 'textType'>;
+
 export interface SecuredViewInput {
   dialect: SqlDialect;
   table: EffectiveTable;
@@ -36,7 +39,7 @@ export interface SecuredView {
 }
 
 /** A masked value of expression `x` (NULL stays NULL). */
-export function maskSql(d: SqlDialect, x: string, style: MaskStyle, column: Pick<EffectiveColumn, 'yyyymmdd'>): string {
+export function maskSql(d: TextDialect, x: string, style: MaskStyle, column: Pick<EffectiveColumn, 'yyyymmdd'>): string {
   const text = `CAST(${x} AS ${d.textType})`;
   const email = `CASE WHEN STRPOS(${text}, '@') > 1 THEN CONCAT(LEFT(${text}, 1), '***', SUBSTR(${text}, STRPOS(${text}, '@'))) ELSE '***' END`;
   const phone = `CONCAT(REPEAT('*', GREATEST(LENGTH(${text}) - 2, 0)), RIGHT(${text}, 2))`;
@@ -61,7 +64,7 @@ function columnSql(d: SqlDialect, c: EffectiveColumn, key: Uint8Array): string {
 }
 
 /** The WHERE condition of a filter on relation alias `t<alias>` (no alias: the outer relation's bare names, as a row access policy reads them). */
-export function filterSql(d: SqlDialect, filter: EffectiveFilter, alias: number | undefined, relation: SecuredViewInput['relation'], missing: Set<string>): string {
+export function filterSql(d: TextDialect, filter: EffectiveFilter, alias: number | undefined, relation: SecuredViewInput['relation'], missing: Set<string>): string {
   const at = (column: string) => (alias === undefined ? d.ident(column) : `t${alias}.${d.ident(column)}`);
   switch (filter.kind) {
     case 'deny': return 'FALSE';

@@ -15,6 +15,7 @@ BIGQUERY_URL=http://127.0.0.1:$BIGQUERY_PORT
 BIGQUERY_PROJECT=factory-local
 PG_URL_SOURCE="postgres://factory:factory@127.0.0.1:$PG_PORT/factory_source"
 PG_URL_CATALOG="postgres://factory:factory@127.0.0.1:$PG_PORT/factory_catalog"
+PG_URL_SERVING="postgres://factory:factory@127.0.0.1:$PG_PORT/factory_serving"
 # Modest heaps: two JVMs (broker, Connect) share a 2-core machine with Temporal, Postgres and tests.
 JAVA_OPTS=(-Xms128m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true)
 

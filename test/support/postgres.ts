@@ -34,7 +34,8 @@ export async function createScratchDatabase(baseUrl: string, name: string): Prom
   await admin.end();
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => dropDatabase(baseUrl, name) };
+  // The serving store of workers reading this source (isolatedEnv in temporal.ts) goes with it.
+  return { url: url.toString(), drop: async () => { await dropDatabase(baseUrl, name); await dropDatabase(baseUrl, `${name}_serving`); } };
 }
 
 /** Row count and content checksum of a source table, computed by PostgreSQL itself. */

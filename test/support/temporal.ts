@@ -25,12 +25,16 @@ export function uniqueQueue(name: string): string {
 }
 
 /**
- * Settings that keep a test's workers to themselves: their own task queues, warehouse file and
- * staging folder, reading the given source.
+ * Settings that keep a test's workers to themselves: their own task queues, warehouse file, serving
+ * store database (`<source database>_serving`, dropped with a scratch source: test/support/postgres.ts)
+ * and staging folder, reading the given source.
  */
 export function isolatedEnv(name: string, dir: string, sourceUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  const serving = new URL(sourceUrl);
+  serving.pathname = `${serving.pathname}_serving`;
   return {
     FACTORY_SOURCE_URL: sourceUrl,
+    FACTORY_SERVING_URL: serving.toString(),
     TEMPORAL_TASK_QUEUE: uniqueQueue(name),
     TEMPORAL_WAREHOUSE_TASK_QUEUE: uniqueQueue(`${name}-wh`),
     FACTORY_DUCKDB_PATH: `${dir}/warehouse.duckdb`,
