@@ -18,7 +18,7 @@ let sql: pg.Client;
 
 beforeAll(async () => {
   const first = await migrateCatalog({ url: db.url });
-  expect(first.applied).toEqual(['1751961600000_catalog-schema', '1795919713405_schema-changes', '1796300000000_audit-attempts']);
+  expect(first.applied).toEqual(['1751961600000_catalog-schema', '1795919713405_schema-changes', '1796300000000_audit-attempts', '1796320782046_kpi-values']);
   store = await openCatalogStore({ url: db.url });
   sql = new pg.Client({ connectionString: db.url });
   await sql.connect();
@@ -51,11 +51,11 @@ describe('catalog migrations', () => {
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'catalog' ORDER BY table_name`,
     );
     expect(rows.map((r) => r.table_name)).toEqual([
-      'audit_log', 'data_products', 'dataset_columns', 'datasets', 'domains', 'lineage_edges', 'people', 'product_tables',
+      'audit_log', 'data_products', 'dataset_columns', 'datasets', 'domains', 'kpi_runs', 'kpi_values', 'lineage_edges', 'people', 'product_tables',
       'product_versions', 'quality_reports', 'schema_changes', 'search_documents', 'version_events',
     ]);
     const applied = await sql.query<{ name: string }>('SELECT name FROM public.catalog_migrations ORDER BY id');
-    expect(applied.rows.map((r) => r.name)).toEqual(['1751961600000_catalog-schema', '1795919713405_schema-changes', '1796300000000_audit-attempts']);
+    expect(applied.rows.map((r) => r.name)).toEqual(['1751961600000_catalog-schema', '1795919713405_schema-changes', '1796300000000_audit-attempts', '1796320782046_kpi-values']);
   });
 });
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { tableKey } from '../../contracts/contract.js';
 import { sectionSql, StatementParams } from '../../core/access/postgres.js';
 import { effectiveAccess, type AccessContext, type AccessRole, type EffectiveTable } from '../../core/access/policy.js';
-import { InvalidInputError, PermanentError } from '../../core/errors.js';
+import { InvalidInputError } from '../../core/errors.js';
 import { standardIdent as ident } from '../../core/sql/standard.js';
 import { liveRelation } from './sql.js';
 import type { ServingStore } from './store.js';
@@ -14,10 +14,16 @@ import type { ServingStore } from './store.js';
  * per call (customer-360's sections are subqueries of one SELECT): one round trip.
  */
 
+// Errors of the API's read path only: no activity throws them, so they are not workflow-visible
+// permanent errors (core/errors.ts).
 /** The role may not read the product at all (HTTP 403). */
-export class ReadRefusedError extends PermanentError {}
+export class ReadRefusedError extends Error {
+  override name = 'ReadRefusedError';
+}
 /** No such product or table, or it is not served in real time (HTTP 404). */
-export class NotServedError extends PermanentError {}
+export class NotServedError extends Error {
+  override name = 'NotServedError';
+}
 
 export type Row = Record<string, unknown>;
 

@@ -1,3 +1,4 @@
+import { ServiceError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { updateWhenReady, workflowNotReady } from './update.js';
 
@@ -20,6 +21,17 @@ describe('updateWhenReady', () => {
     }, { delayMs: 1 });
     expect(result).toBe('stopped');
     expect(calls).toBe(3);
+  });
+
+  it('recognises the error as executeUpdate throws it: a ServiceError caused by the gRPC error', async () => {
+    let calls = 0;
+    const result = await updateWhenReady(handle, 'drainAndStop', async () => {
+      calls++;
+      if (calls < 2) throw new ServiceError('Workflow Update failed', { cause: notReady() });
+      return 'stopped';
+    }, { delayMs: 1 });
+    expect(result).toBe('stopped');
+    expect(calls).toBe(2);
   });
 
   it('passes any other error at once (a refusal, a missing workflow)', async () => {

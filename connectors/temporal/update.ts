@@ -28,7 +28,14 @@ export async function updateWhenReady<T>(
   }
 }
 
-/** FAILED_PRECONDITION (9) from UpdateWorkflowExecution because the run's workflow task failed. */
+/**
+ * FAILED_PRECONDITION (9) from UpdateWorkflowExecution because the run's workflow task failed: the
+ * gRPC error itself, or (as the client's executeUpdate throws it) a ServiceError "Workflow Update
+ * failed" whose cause it is.
+ */
 export function workflowNotReady(error: unknown): boolean {
-  return isGrpcServiceError(error) && error.code === 9 && /workflow task failure/i.test(error.details ?? '');
+  for (let e: unknown = error, depth = 0; e !== undefined && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isGrpcServiceError(e) && e.code === 9 && /workflow task failure/i.test(e.details ?? '')) return true;
+  }
+  return false;
 }

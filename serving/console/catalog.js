@@ -1,6 +1,6 @@
 // Catalog search and a product's page: schema with PII badges, quality trend, lineage, versions.
 import { lineageGraph } from '/assets/lineage.js';
-import { api, badge, h, message, when } from '/assets/ui.js';
+import { api, badge, h, message, svgChart, when } from '/assets/ui.js';
 
 export async function catalogPage(_rest, params) {
   const q = params.get('q') ?? '';
@@ -30,19 +30,7 @@ export async function catalogPage(_rest, params) {
 function qualityChart(runs) {
   const ordered = [...runs].reverse();
   const width = Math.max(360, 60 + ordered.length * 70), height = 170, base = 120, scale = 100 / Math.max(1, ...ordered.map((r) => r.rules));
-  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  const el = (tag, attrs, text) => {
-    const e = document.createElementNS('http://www.w3.org/2000/svg', tag);
-    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-    if (text !== undefined) e.textContent = text;
-    return e;
-  };
-  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-  svg.setAttribute('width', String(width));
-  svg.setAttribute('height', String(height));
-  svg.setAttribute('class', 'chart');
-  svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-label', `Quality gate runs, oldest first: ${ordered.map((r) => `${r.status} (${r.rules - r.warned - r.blocked} passed, ${r.warned} warned, ${r.blocked} blocked)`).join('; ')}`);
+  const { svg, el } = svgChart(width, height, `Quality gate runs, oldest first: ${ordered.map((r) => `${r.status} (${r.rules - r.warned - r.blocked} passed, ${r.warned} warned, ${r.blocked} blocked)`).join('; ')}`);
   svg.append(el('line', { x1: 40, y1: base, x2: width - 10, y2: base, stroke: '#4a5460' }));
   ordered.forEach((r, i) => {
     const x = 50 + i * 70;

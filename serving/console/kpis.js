@@ -1,23 +1,11 @@
 // A domain's steering KPIs with their trend, next to the domain's operational health (#/kpis/<domain>).
-import { api, badge, h, message, when } from '/assets/ui.js';
+import { api, badge, h, message, svgChart, when } from '/assets/ui.js';
 
 /** A line of the trend over the periods, oldest left; the table beside it says the same in text. */
 function trendChart(kpi) {
   const points = kpi.trend.filter((p) => p.value !== null);
   const width = 360, height = 110, left = 8, right = 8, top = 10, bottom = 24;
-  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  const el = (tag, attrs, text) => {
-    const e = document.createElementNS('http://www.w3.org/2000/svg', tag);
-    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-    if (text !== undefined) e.textContent = text;
-    return e;
-  };
-  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-  svg.setAttribute('width', String(width));
-  svg.setAttribute('height', String(height));
-  svg.setAttribute('class', 'chart');
-  svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-label', `${kpi.name}, oldest first: ${points.map((p) => `${p.period} ${round(p.value)}`).join('; ') || 'no values yet'}`);
+  const { svg, el } = svgChart(width, height, `${kpi.name}, oldest first: ${points.map((p) => `${p.period} ${round(p.value)}`).join('; ') || 'no values yet'}`);
   if (points.length === 0) return svg;
   const max = Math.max(...points.map((p) => p.value)), min = Math.min(0, ...points.map((p) => p.value));
   const x = (i) => left + (points.length === 1 ? (width - left - right) / 2 : (i * (width - left - right)) / (points.length - 1));

@@ -30,3 +30,15 @@ export async function api(path, { method = 'GET', body } = {}) {
 export const message = (kind, text) => h('p', { class: `message ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);
 export const badge = (text, cls) => h('span', { class: `badge ${cls}` }, text);
 export const when = (iso) => (iso ? new Date(iso).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : 'never');
+
+/** An SVG element of the given size, an image for assistive technology with its text alternative, and a builder of its parts. */
+export function svgChart(width, height, label) {
+  const el = (tag, attrs = {}, text) => {
+    const e = document.createElementNS('http://www.w3.org/2000/svg', tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+    if (text !== undefined) e.textContent = text;
+    return e;
+  };
+  const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, width, height, class: 'chart', role: 'img', 'aria-label': label });
+  return { svg, el };
+}
