@@ -6,8 +6,8 @@ import { waitForLag } from '../bench/lib/cdc-workload.js';
 import { IngestPipeline } from '../connectors/cdc/pipeline.js';
 import { createDuckDbWarehouse, type DuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
 import { createKafka } from '../connectors/kafka/client.js';
-import { tableSchema } from '../contracts/contract.js';
 import { testConfig } from './support/temporal.js';
+import { iidrOrders } from '../core/cdc/fixtures/iidr-orders.js';
 
 // The real ingest pipeline (kafkajs consumer, decode thread, dead-letter producer, DuckDB MERGE) on a
 // topic written in IBM IIDR's KcopJsonSingleRowAuditFormatIntegrated shape, as core/cdc/iidr.test.ts
@@ -19,19 +19,7 @@ describe('IIDR change records through the ingest pipeline', () => {
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'test-cdc-iidr' });
   const stamp = `${process.pid}${Date.now().toString(36)}`;
   const topic = `iidr${stamp}.SALES.ORDERS`;
-  const table = tableSchema.parse({
-    name: 'orders',
-    description: 'Orders captured by IIDR.',
-    source: { system: 'db2', schema: 'SALES', table: 'ORDERS' },
-    primaryKey: ['ID'],
-    columns: [
-      { name: 'ID', type: 'INTEGER' },
-      { name: 'C2', type: 'CHAR(10)', nullable: true },
-      { name: 'AMOUNT', type: 'DECIMAL(11,2)' },
-      { name: 'ORDERED', type: 'DATE' },
-      { name: 'CHANGED', type: 'TIMESTAMP(6)', nullable: true },
-    ],
-  });
+  const table = iidrOrders;
   const domain = `iidr${stamp}`;
   let dir: string;
   let duck: DuckDbWarehouse;

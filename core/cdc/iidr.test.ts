@@ -3,6 +3,7 @@ import { tableSchema } from '../../contracts/contract.js';
 import { decodeRecord, type DecodeResult, type DecodedChange, type KafkaRecordInput } from './decode.js';
 import { comparePositions } from './position.js';
 import { bookingFix, readFixture, record } from '../../test/support/cdc-contracts.js';
+import { iidrOrders } from './fixtures/iidr-orders.js';
 
 /**
  * Vectors written from IBM's documentation of the CDC Replication Engine for Kafka (IDR 11.4), not
@@ -21,19 +22,7 @@ import { bookingFix, readFixture, record } from '../../test/support/cdc-contract
  * UTC, a delete's row in the before image, dates and timestamps as text, DECIMAL as text.
  */
 
-const orders = tableSchema.parse({
-  name: 'orders',
-  description: 'IIDR vector table.',
-  source: { system: 'db2', schema: 'SALES', table: 'ORDERS' },
-  primaryKey: ['ID'],
-  columns: [
-    { name: 'ID', type: 'INTEGER' },
-    { name: 'C2', type: 'CHAR(10)', nullable: true },
-    { name: 'AMOUNT', type: 'DECIMAL(11,2)' },
-    { name: 'ORDERED', type: 'DATE' },
-    { name: 'CHANGED', type: 'TIMESTAMP(6)', nullable: true },
-  ],
-});
+const orders = iidrOrders;
 const contract = { domain: 'sales', table: orders, format: 'iidr-kcop-json' as const };
 const topic = 'factory.SALES.ORDERS';
 let offset = 0;

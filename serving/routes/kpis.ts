@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { KpiContract } from '../../contracts/kpis.js';
+import { meetsTarget, type KpiContract } from '../../contracts/kpis.js';
 import { formatKpiTarget, formatKpiValue } from '../../core/kpi/format.js';
 import type { KpiTrend } from '../../core/kpi/values.js';
 import { kpisFor, type KpiReading } from '../../domains/kpis.js';
@@ -41,7 +41,7 @@ function trendOf(k: KpiContract, trend: KpiTrend): Array<z.infer<typeof point>> 
     const denominator = ratio ? rows.reduce((s, r) => s + (r.denominator ?? 0), 0) : null;
     const value = denominator === null ? numerator : denominator === 0 ? null : numerator / denominator;
     // A per-dimension target judges each dimension value, not their total: only an undimensioned KPI meets it as a whole.
-    const meets = k.grain.by || value === null ? null : k.target.direction === 'at_least' ? value >= k.target.value : value <= k.target.value;
+    const meets = k.grain.by || value === null ? null : meetsTarget(value, k.target);
     return { period, value, meets };
   });
 }
