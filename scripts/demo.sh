@@ -17,14 +17,14 @@ factory() { node bin/factory.js "$@"; }
 case "$WAREHOUSE" in
   duckdb)
     export FACTORY_WAREHOUSE=duckdb
-    WITH=connect
+    WITH=connect,identity
     DOMAINS=(all) ;;
   bigquery)
     export FACTORY_WAREHOUSE=bigquery
     # A project of the demo's own: step 2 drops every dataset in it.
     export GOOGLE_CLOUD_PROJECT="${DEMO_BIGQUERY_PROJECT:-factory-demo}"
     export BIGQUERY_API_ENDPOINT="${BIGQUERY_API_ENDPOINT:-http://127.0.0.1:9050}"
-    WITH=connect,bigquery
+    WITH=connect,bigquery,identity
     # The workflows BigQuery can run (workers/capabilities.ts: all of them): the worker refuses to start for others.
     FACTORY_WORKFLOWS="$(node --import tsx --input-type=module -e "import { workflowsSetting } from './workers/capabilities.js'; console.log(workflowsSetting('bigquery'))")"
     export FACTORY_WORKFLOWS
@@ -44,6 +44,10 @@ drop_bigquery_datasets() {
     for (const d of JSON.parse(s).datasets ?? []) console.log(d.datasetReference.datasetId); })')
   for id in $ids; do curl -sf -X DELETE "$base/$id?deleteContents=true" > /dev/null; done
 }
+
+# The console signs people in through the stack's Keycloak (the directory's demo accounts).
+export OIDC_ISSUER="${OIDC_ISSUER:-http://127.0.0.1:8480/realms/factory}"
+export OIDC_DISCOVERY_URL="${OIDC_DISCOVERY_URL:-$OIDC_ISSUER/.well-known/openid-configuration}"
 
 # No DB2 here: the PostgreSQL demo source stands in for it (its schemas and types mirror DB2's); the worker logs it too.
 export FACTORY_DB2_STANDIN=postgres
@@ -106,12 +110,41 @@ PUBLISH_PRODUCT="${DEMO_PUBLISH_PRODUCT:-booking.bookings}"
 echo "== 9. publication with DPO approval: catalog sync, factory publish $PUBLISH_PRODUCT, left waiting for its DPO"
 bash scripts/demo-publish.sh "$PUBLISH_PRODUCT"
 
+KPI_PRODUCT=customer_service.service_cases
+echo "== 10. KPIs: $KPI_PRODUCT published (approved here by its DPO: FACTORY_AUTH=dev), then the computeKpis workflow"
+factory publish "$KPI_PRODUCT" --as "${USER:-demo}" --reason "make demo: the call-centre backlog KPI reads it"
+kpi_version=$(factory approvals list --as dpo.customer_service --json | node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+  const p = JSON.parse(s).publications.find((c) => `${c.domain}.${c.product}` === process.argv[1]); if (p) console.log(p.version); })' "$KPI_PRODUCT")
+[[ -n "$kpi_version" ]] || { echo "no candidate of $KPI_PRODUCT waits for dpo.customer_service" >&2; exit 1; }
+factory approve "$KPI_PRODUCT" "$kpi_version" --as dpo.customer_service --comment "make demo: reviewed for the KPI step"
+factory kpi run
+factory kpi show customer_service --role dpo:customer_service
+
+echo "== 11. console (catalog, DPO inbox, pipeline, KPIs, customer 360) in the background; log: .stack/logs/demo-console.log"
+setsid node bin/factory.js console > .stack/logs/demo-console.log 2>&1 < /dev/null &
+echo $! > .stack/demo-console.pid
+for _ in $(seq 1 60); do
+  if curl -sf -o /dev/null "${FACTORY_CONSOLE_URL:-http://127.0.0.1:3000}/"; then break; fi
+  sleep 0.5
+done
+CONSOLE_URL="${FACTORY_CONSOLE_URL:-http://127.0.0.1:3000}"
+
 cat <<EOT
 
 Done ($WAREHOUSE). Open the Temporal UI at http://127.0.0.1:8233 to see every run (filter: FactoryDomain = "${DOMAINS[0]/#all/booking}").
-The stack keeps running: \`npx factory stack status\`, \`npx factory stack down\` (which also stops the demo's worker).
+The console is at $CONSOLE_URL — sign in on Keycloak's page with one of the directory's demo accounts
+(password factory-demo; DEMO ONLY, stack/identity/people.ts):
+  dpo.booking       booking's DPO: the inbox holds $PUBLISH_PRODUCT, waiting for approval
+  dpo.customer_service  customer_service's DPO: the KPI page shows its case backlog with its trend
+  agent.mila        call-centre agent: customer 360 (no payment instruments)
+  agency101.clara   travel agency 101: only the bookings it sold, personal data masked
+  analyst.lucia     analyst: every product, identities pseudonymised
+  eng.pavel         engineer: pipeline status, no personal value in clear
+  admin.ingrid      administrator: everything
+The stack keeps running: \`npx factory stack status\`, \`npx factory stack down\` (which also stops the demo's worker and console).
 The demo's worker keeps running too (pid $worker, log .stack/logs/demo-worker.log), so the approval above works
-from the CLI or the Temporal UI; stop it alone with \`bash stack/stack.sh stop-demo-worker\`.
+from the CLI, the console or the Temporal UI; stop the worker and the console with \`bash stack/stack.sh stop-demo-worker\`.
+Once $PUBLISH_PRODUCT is approved, \`npx factory kpi run\` computes booking's KPIs too (bookings and revenue per resort and day, cancellation rate).
 More to try with it: \`npx factory cdc start all\`, \`npx factory backfill booking.booking_line\`.
 EOT
 if [[ "$WAREHOUSE" == bigquery ]]; then

@@ -6,7 +6,7 @@
 #   stack.sh up [--with connect,bigquery,identity]  provision if needed, start, wait until healthy
 #   stack.sh up --only identity|bigquery      start only these optional services, not the core ones
 #   stack.sh down                             stop everything this script started (and the demo's worker)
-#   stack.sh stop-demo-worker                 stop the worker `make demo` leaves running
+#   stack.sh stop-demo-worker                 stop the worker and the console `make demo` leaves running
 #   stack.sh status                           one line per service: name, address, state
 #   stack.sh provision [--with connect,bigquery,identity]  install pinned versions only (skipped when done)
 #   stack.sh db2-driver                       fetch IBM's CLI driver, build ibm_db against it (skipped when done)
@@ -109,18 +109,19 @@ cmd_up() {
   print_addresses
 }
 
-# The worker `make demo` leaves running (scripts/demo.sh), by the pid it recorded.
-cmd_stop_demo_worker() {
-  local pidfile="$STATE/demo-worker.pid" pid
+# The worker and the console `make demo` leaves running (scripts/demo.sh), by the pids it recorded.
+stop_demo_process() {
+  local name="$1" pidfile="$STATE/demo-$1.pid" pid
   [[ -s "$pidfile" ]] || return 0
   pid="$(cat "$pidfile")"
   if kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid"
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    log "demo worker (pid $pid) stopped"
+    log "demo $name (pid $pid) stopped"
   fi
   rm -f "$pidfile"
 }
+cmd_stop_demo_worker() { stop_demo_process console; stop_demo_process worker; }
 
 cmd_down() {
   parse_with "$@"

@@ -1,21 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import axe from 'axe-core';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { requestPublication } from '../cli/commands/publish.js';
 import { openCatalogStore, type PostgresCatalogStore } from '../connectors/catalog/postgres.js';
 import { registry as declared } from '../domains/index.js';
 import { loadDomains } from '../domains/load.js';
-import { DEMO_PASSWORD } from '../stack/identity/people.js';
 import { publicationStatus, type PublicationStatus, type PublishDataProductResult } from '../workflows/api/publish-data-product.js';
 import { startWorkers, type RunningWorkers } from '../workers/worker.js';
+import { accessible, hasChromium, launchChromium, noChromiumReason, shoot, signedIn as signInAs } from './support/browser.js';
 import { testCatalogDatabase } from './support/catalog.js';
 import { consoleUrl, testConsole } from './support/console.js';
 import { consoleAccessPolicy, consoleDomain, consoleSourceSql } from './support/console-fixture.js';
@@ -31,10 +29,7 @@ import { connectClient, isolatedEnv, testConfig } from './support/temporal.js';
  * page is saved as a screenshot under test-artifacts/console/.
  */
 
-const chromiumPath = '/usr/bin/chromium';
-const artifacts = 'test-artifacts/console';
-
-describe.skipIf(!existsSync(chromiumPath))(`console in Chromium${existsSync(chromiumPath) ? '' : ' — skipped: no /usr/bin/chromium (the stack installs Debian\'s chromium with the identity services)'}`, () => {
+describe.skipIf(!hasChromium)(`console in Chromium${noChromiumReason}`, () => {
   const registry = loadDomains([consoleDomain], { accessPolicy: consoleAccessPolicy });
   const base = testConfig();
   const catalogDb = testCatalogDatabase(base.FACTORY_CATALOG_URL);
@@ -49,35 +44,9 @@ describe.skipIf(!existsSync(chromiumPath))(`console in Chromium${existsSync(chro
   let browser: Browser;
   const serverErrors: Array<Record<string, unknown>> = [];
 
-  /** A fresh browser profile signed in as `user` through Keycloak's login page, on the console's catalog page. */
-  async function signedIn(user: string, startAt = '/#/catalog'): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${consoleUrl}${startAt}`);
-    await page.getByRole('link', { name: 'Sign in with company SSO' }).click();
-    await page.waitForURL((url) => url.origin !== consoleUrl);
-    await page.locator('#username').fill(user);
-    await page.locator('#password').fill(DEMO_PASSWORD);
-    await page.locator('#kc-login').click();
-    await page.waitForURL((url) => url.origin === consoleUrl);
-    await expect.poll(() => page.locator('#who').textContent()).toContain('Sign out');
-    return page;
-  }
-
-  /** axe-core in the page: no serious or critical violation. */
-  async function accessible(page: Page, name: string): Promise<void> {
-    await page.evaluate(axe.source);
-    const violations = await page.evaluate(async () => {
-      const result = await (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ['violations'] });
-      return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help }));
-    });
-    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'), name).toEqual([]);
-  }
-
-  const shoot = (page: Page, name: string) => page.screenshot({ path: `${artifacts}/${name}.png`, fullPage: true });
+  const signedIn = (user: string, startAt?: string) => signInAs(browser, user, startAt);
 
   beforeAll(async () => {
-    await mkdir(artifacts, { recursive: true });
     scratch = await createScratchDatabase(base.FACTORY_SOURCE_URL, `factory_it_console_${process.pid}`);
     const admin = new pg.Client({ connectionString: scratch.url });
     await admin.connect();
@@ -102,7 +71,7 @@ describe.skipIf(!existsSync(chromiumPath))(`console in Chromium${existsSync(chro
     await app.listen({ port: Number(new URL(consoleUrl).port), host: '127.0.0.1' }).catch((error: unknown) => {
       throw new Error(`the console must listen on ${consoleUrl} (the only redirect URI the stack's IdP registers for it): ${(error as Error).message}`);
     });
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -19,6 +19,9 @@ import { computeKpisWorkflowType, type ComputeKpisResult, type ComputeKpisWorkfl
 import { openWarehouse, startWorkers, type RunningWorkers } from '../workers/worker.js';
 import { testCatalogDatabase } from './support/catalog.js';
 import { createScratchDatabase } from './support/postgres.js';
+import { accessible, hasChromium, launchChromium, noChromiumReason, shoot, signedIn } from './support/browser.js';
+import { consoleUrl, testConsole } from './support/console.js';
+import { identityEnv } from './support/identity.js';
 import { connectClient, isolatedEnv, testConfig } from './support/temporal.js';
 
 /**
@@ -222,5 +225,35 @@ describe('computeKpis on the demo data: stored values equal the KPIs computed on
     expect(analystView).not.toContain('refused for analyst: role');
     const refused = (await cli(['booking', '--role', 'agency:101'])).stdout;
     expect(refused).toContain('refused for agency:101: role agency:101 reads only some rows of booking.booking (AGENCY_ID = 101); the KPI counts all rows');
+  }, 300_000);
+
+  it.skipIf(!hasChromium)(`the console shows the KPIs the workflow stored, with their trend, as each role may see them${noChromiumReason}`, async () => {
+    const app = await testConsole({ catalog, temporal: client, registry, config: testConfig(env), identity: identityEnv() });
+    await app.listen({ port: Number(new URL(consoleUrl).port), host: '127.0.0.1' });
+    const browser = await launchChromium();
+    try {
+      const dpo = await signedIn(browser, 'dpo.booking', '/#/kpis/booking');
+      const card = dpo.getByRole('region', { name: 'bookings_per_resort_day' });
+      await card.locator('svg polyline').waitFor();
+      // The trend adds the resorts per day: the stored values, summed, oldest first.
+      const stored = await catalog.kpiTrend({ domain: 'booking', kpi: 'bookings_per_resort_day', periods: 14 });
+      const perDay = stored.periods.map((period) => `${period} ${stored.values.filter((v) => v.period === period).reduce((sum, v) => sum + v.numerator, 0)}`);
+      expect(await card.getByRole('img').getAttribute('aria-label')).toBe(`bookings_per_resort_day, oldest first: ${perDay.join('; ')}`);
+      for (const name of ['revenue_per_resort_day', 'cancellation_rate']) await dpo.getByRole('region', { name }).locator('svg polyline').waitFor();
+      await accessible(dpo, 'demo KPIs');
+      await shoot(dpo, 'kpis-demo-booking');
+      await dpo.context().close();
+
+      // The analyst sees the case backlog, and the distinct callers refused: it reads a contact number the analyst sees masked.
+      const analyst = await signedIn(browser, 'analyst.lucia', '/#/kpis/customer_service');
+      await analyst.getByRole('region', { name: 'open_case_backlog' }).locator('svg polyline').waitFor();
+      expect(await analyst.getByRole('region', { name: 'distinct_callers_per_day' }).textContent())
+        .toContain('Not shown to you: column customer_service.call_log.CALLER_NUMBER (contact) is masked for role analyst; the KPI reads it');
+      await shoot(analyst, 'kpis-demo-customer-service-analyst');
+      await analyst.context().close();
+    } finally {
+      await browser.close();
+      await app.close();
+    }
   }, 300_000);
 });
