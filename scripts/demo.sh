@@ -110,15 +110,8 @@ PUBLISH_PRODUCT="${DEMO_PUBLISH_PRODUCT:-booking.bookings}"
 echo "== 9. publication with DPO approval: catalog sync, factory publish $PUBLISH_PRODUCT, left waiting for its DPO"
 bash scripts/demo-publish.sh "$PUBLISH_PRODUCT"
 
-KPI_PRODUCT=customer_service.service_cases
-echo "== 10. KPIs: $KPI_PRODUCT published (approved here by its DPO: FACTORY_AUTH=dev), then the computeKpis workflow"
-factory publish "$KPI_PRODUCT" --as "${USER:-demo}" --reason "make demo: the call-centre backlog KPI reads it"
-kpi_version=$(factory approvals list --as dpo.customer_service --json | node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
-  const p = JSON.parse(s).publications.find((c) => `${c.domain}.${c.product}` === process.argv[1]); if (p) console.log(p.version); })' "$KPI_PRODUCT")
-[[ -n "$kpi_version" ]] || { echo "no candidate of $KPI_PRODUCT waits for dpo.customer_service" >&2; exit 1; }
-factory approve "$KPI_PRODUCT" "$kpi_version" --as dpo.customer_service --comment "make demo: reviewed for the KPI step"
-factory kpi run
-factory kpi show customer_service --role dpo:customer_service
+echo "== 10. KPIs: customer_service.service_cases published (approved here by its DPO: FACTORY_AUTH=dev), then the computeKpis workflow"
+bash scripts/demo-kpis.sh
 
 echo "== 11. console (catalog, DPO inbox, pipeline, KPIs, customer 360) in the background; log: .stack/logs/demo-console.log"
 setsid node bin/factory.js console > .stack/logs/demo-console.log 2>&1 < /dev/null &
