@@ -7,84 +7,81 @@ import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
+import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
 import { createPostgresSource } from '../connectors/postgres/source.js';
 import { checksumColumnsOf } from '../core/checksum.js';
 import { parseConfig } from '../core/config.js';
 import { duckDbColumnType } from '../core/warehouse-types.js';
-import type { DomainDeclaration } from '../contracts/contract.js';
 import { loadDomains } from '../domains/load.js';
 import { spawnWorker } from '../test/support/processes.js';
 import { connectClient } from '../test/support/temporal.js';
 import { backfillTableWorkflowType, type BackfillTableWorkflow } from '../workflows/api/backfill-table.js';
+import { phaseBreakdown } from './lib/backfill-phases.js';
+import { backfillShapes, shapeDeclaration } from './lib/backfill-shapes.js';
+import { CpuMeter, type PhaseCpu } from './lib/cpu.js';
 import { peakRssMb, round, say, settleDisk, timed } from './lib/measure.js';
+import { peerRun } from './lib/peer.js';
 import { rawTransfer } from './lib/raw-transfer.js';
 import { benchDatabase, ensureGenerated } from './lib/source-db.js';
 import { benchWarehouse, type BenchWarehouse } from './lib/warehouse.js';
 
 /**
- * Backfill throughput, in one run on one machine: (d) the copy limit (PostgreSQL COPY → DuckDB COPY,
- * no per-row JavaScript), (a) a raw transfer through our source reader and the warehouse's bulk path
- * without Temporal, (b) the full backfill workflow with separate worker processes, (c) naive row
- * INSERTs. `--warehouse bigquery` runs (a) and (b) on BigQuery (the local emulator by default); the
- * copy limit and the naive path stay on DuckDB there: BigQuery has no bulk path without load jobs
- * (which is (a)), and one DML INSERT per row is both quota-bound (DML per table) and billed per
- * statement, so nobody would build it — the ratios against them say how far the warehouse's path is
- * from this machine's copy limit and from the per-row path, whichever warehouse it is.
+ * Backfill throughput, in one run on one machine: (d) the copy limit (PostgreSQL COPY → CSV file →
+ * DuckDB COPY, no per-row JavaScript); (p) the peer a user would pick instead, DuckDB's postgres
+ * extension (`CREATE TABLE … AS SELECT * FROM` the attached source, parallel binary COPY;
+ * bench/lib/peer.ts); (a) a raw transfer through our source reader and the warehouse's bulk path
+ * without Temporal, `--concurrency` chunks at once as the workflow runs them; (b) the backfill
+ * workflow with separate worker processes; (c) naive row INSERTs; (e) the workflow's phases one by
+ * one with their CPU (bench/lib/backfill-phases.ts), printed as `cpu_<phase>_<node|pg>_s`. (b) and (p)
+ * also print their whole CPU (`*_cpu_s`: worker or peer processes plus the PostgreSQL backends).
+ * `--shape lineitem` (default) is TPC-H's 16-column LINEITEM, `--shape booking` a 10-column booking.
+ * `--warehouse bigquery` runs (a) and (b) on BigQuery (the local emulator by default); the copy limit,
+ * the peer, the naive path and the phases stay on DuckDB: BigQuery has no bulk path without load
+ * jobs (which is (a)), and one DML INSERT per row is quota-bound and billed per statement.
  */
 
-const declaration: DomainDeclaration = {
-  name: 'bench',
-  description: 'backfill benchmark',
-  dpo: { id: 'dpo.bench', name: 'Bench Owner' },
-  tables: [
-    {
-      name: 'booking',
-      description: 'booking-like rows, 10 columns',
-      source: { system: 'db2', schema: 'BENCH', table: 'BOOKING' },
-      primaryKey: ['BOOKING_ID'],
-      columns: [
-        { name: 'BOOKING_ID', type: 'BIGINT' },
-        { name: 'RESORT_CODE', type: 'CHAR(4)' },
-        { name: 'STATUS_CODE', type: 'CHAR(1)' },
-        { name: 'CUSTOMER_ID', type: 'BIGINT' },
-        { name: 'ARRIVAL_DATE', type: 'DATE' },
-        { name: 'DEPARTURE_DATE', type: 'DATE' },
-        { name: 'TOTAL_AMOUNT', type: 'DECIMAL(12,2)' },
-        { name: 'CURRENCY_CODE', type: 'CHAR(3)' },
-        { name: 'CREATED_TS', type: 'TIMESTAMP(6)' },
-        { name: 'NOTE', type: 'VARCHAR(40)', nullable: true },
-      ],
-    },
-  ],
-};
-const registry = loadDomains([declaration]);
-const table = registry.table('bench.booking');
-const ref = { schema: 'BENCH', table: 'BOOKING' };
-const columns = table.columns.map((c) => c.name);
-const quotedColumns = columns.map((c) => `"${c}"`).join(', ');
+const options = {
+  rows: { type: 'string', default: '3000000' },
+  shape: { type: 'string', default: 'lineitem' },
+  'naive-rows': { type: 'string', default: '100000' },
+  'chunk-rows': { type: 'string', default: '500000' },
+  concurrency: { type: 'string', default: '2' },
+  warehouse: { type: 'string', default: 'duckdb' },
+  // The generated source is kept per database, shape and size: a small trial run in a database of
+  // its own leaves the large table of the usual database as it is (generating 10M rows takes minutes).
+  'source-db': { type: 'string', default: 'factory_bench' },
+  json: { type: 'boolean', default: false },
+} as const;
 
-async function ensureSource(adminUrl: string, rows: number, database: string): Promise<string> {
+/** The measured table of one shape and the SQL pieces the baselines need. */
+function benchTable(shapeName: string) {
+  const shape = backfillShapes[shapeName];
+  if (!shape) throw new Error(`--shape: expected ${Object.keys(backfillShapes).join(' or ')}, got '${shapeName}'`);
+  const declaration = shapeDeclaration(shape);
+  const table = loadDomains([declaration]).table(`bench.${shape.table.name}`);
+  return {
+    shapeName, shape, declaration, table,
+    ref: { schema: table.source.schema, table: table.source.table },
+    sourceTable: `"${table.source.schema}"."${table.source.table}"`,
+    quotedColumns: table.columns.map((c) => `"${c.name}"`).join(', '),
+    duckDdl: `CREATE TABLE target (${table.columns.map((c) => `"${c.name}" ${duckDbColumnType(c)}`).join(', ')})`,
+  };
+}
+type BenchTable = ReturnType<typeof benchTable>;
+
+async function ensureSource(t: BenchTable, adminUrl: string, rows: number, database: string): Promise<string> {
   const url = await benchDatabase(adminUrl, database);
   await ensureGenerated({
-    url, table: '"BENCH"."BOOKING"', marker: `rows=${rows}`, what: `${rows.toLocaleString('en')} source rows`,
-    sql: `DROP SCHEMA IF EXISTS "BENCH" CASCADE; CREATE SCHEMA "BENCH";
-      CREATE TABLE "BENCH"."BOOKING" ("BOOKING_ID" int8 NOT NULL, "RESORT_CODE" character(4) NOT NULL, "STATUS_CODE" character(1) NOT NULL,
-        "CUSTOMER_ID" int8 NOT NULL, "ARRIVAL_DATE" date NOT NULL, "DEPARTURE_DATE" date NOT NULL, "TOTAL_AMOUNT" numeric(12,2) NOT NULL,
-        "CURRENCY_CODE" character(3) NOT NULL, "CREATED_TS" timestamp(6) NOT NULL, "NOTE" varchar(40));
-      INSERT INTO "BENCH"."BOOKING" SELECT g, (ARRAY['ALP1','SEA2','MTN','LK4'])[1 + g % 4], (ARRAY['C','X','P'])[1 + g % 3], g / 3,
-        date '2024-01-01' + (g % 700), date '2024-01-01' + (g % 700) + 1 + g % 14, round((g % 100000) * 12.37, 2), (ARRAY['EUR','CHF','GBP'])[1 + g % 3],
-        timestamp '2023-01-01' + g * interval '3 seconds 17 microseconds', CASE g % 5 WHEN 0 THEN NULL WHEN 1 THEN '' ELSE 'note ' || g END
-        FROM generate_series(1, ${rows}) AS g;
-      ALTER TABLE "BENCH"."BOOKING" ADD PRIMARY KEY ("BOOKING_ID");
-      ANALYZE "BENCH"."BOOKING";`,
+    url, table: t.sourceTable, marker: `${t.shapeName} rows=${rows}`, what: `${rows.toLocaleString('en')} ${t.shapeName} rows`,
+    sql: `CREATE SCHEMA IF NOT EXISTS "BENCH"; ${t.shape.generateSql(rows)}`,
+    // Hint bits and the visibility map set now, so no timed read pays for them.
+    finish: [`VACUUM (ANALYZE) ${t.sourceTable}`],
   });
   return url;
 }
 
-const duckDdl = `CREATE TABLE booking (${table.columns.map((c) => `"${c.name}" ${duckDbColumnType(c)}`).join(', ')})`;
-
 /** (d) PostgreSQL COPY to a CSV file, DuckDB COPY from it: the machine's copy limit. */
-async function copyLimit(url: string, dir: string): Promise<number> {
+async function copyLimit({ sourceTable, quotedColumns, duckDdl }: BenchTable, url: string, dir: string): Promise<number> {
   const file = join(dir, 'limit.csv');
   const instance = await DuckDBInstance.create(join(dir, 'limit.duckdb'));
   const duck = await instance.connect();
@@ -92,29 +89,29 @@ async function copyLimit(url: string, dir: string): Promise<number> {
   const { seconds } = await timed(async () => {
     const client = new pg.Client({ connectionString: url, options: '-c DateStyle=ISO -c TimeZone=UTC' });
     await client.connect();
-    await pipeline(client.query(copyStreams.to(`COPY (SELECT ${quotedColumns} FROM "BENCH"."BOOKING") TO STDOUT WITH (FORMAT csv)`)), createWriteStream(file));
+    await pipeline(client.query(copyStreams.to(`COPY (SELECT ${quotedColumns} FROM ${sourceTable}) TO STDOUT WITH (FORMAT csv)`)), createWriteStream(file));
     await client.end();
-    await duck.run(`COPY booking FROM '${file}' (FORMAT csv, HEADER false, NULL '', ALLOW_QUOTED_NULLS false)`);
+    await duck.run(`COPY target FROM '${file}' (FORMAT csv, HEADER false, NULL '', ALLOW_QUOTED_NULLS false)`);
   });
   duck.closeSync();
   await rm(file, { force: true });
   return seconds;
 }
 
-/** (a) our reader and bulk path in one process, chunk after chunk, no Temporal. */
-async function rawTransferRun(url: string, dir: string, chunkRows: number, target: BenchWarehouse) {
+/** (a) our reader and bulk path in one process, the workflow's chunk concurrency, no Temporal. */
+async function rawTransferRun({ table }: BenchTable, url: string, dir: string, chunkRows: number, concurrency: number, target: BenchWarehouse) {
   const warehouse = await target.open('raw');
   try {
     // A load id of its own: on BigQuery the warehouse (and a load swapped in there) outlives the run.
     const loadId = `raw_${Date.now().toString(36)}`;
-    return await rawTransfer({ url, warehouse, domain: 'bench', table, stagingDir: join(dir, 'raw-staging'), chunkRows, loadId });
+    return await rawTransfer({ url, warehouse, domain: 'bench', table, stagingDir: join(dir, 'raw-staging'), chunkRows, concurrency, loadId });
   } finally {
     await warehouse.close();
   }
 }
 
 /** (b) the backfill workflow on the local stack, with a source worker and a warehouse owner as processes. */
-async function factoryBackfill(url: string, dir: string, chunkRows: number, concurrency: number, target: BenchWarehouse) {
+async function factoryBackfill({ table, declaration }: BenchTable, url: string, dir: string, chunkRows: number, concurrency: number, target: BenchWarehouse, meter: CpuMeter) {
   const declarationsFile = join(dir, 'declarations.json');
   await writeFile(declarationsFile, JSON.stringify([declaration]));
   const stamp = Date.now().toString(36);
@@ -130,15 +127,15 @@ async function factoryBackfill(url: string, dir: string, chunkRows: number, conc
   const [general, warehouse] = await Promise.all([spawnWorker('general', declarationsFile, env), spawnWorker('warehouse', declarationsFile, env)]);
   const { client, close } = await connectClient(parseConfig({ ...process.env, ...env }));
   try {
-    const outcome = await timed(() =>
+    const { result, cpu } = await meter.measure(() =>
       client.workflow.execute<BackfillTableWorkflow>(backfillTableWorkflowType, {
         taskQueue: env.TEMPORAL_TASK_QUEUE,
-        workflowId: `backfill:bench.booking-${stamp}`,
-        args: [{ domain: 'bench', table: 'booking', chunkRows, concurrency, warehouseTaskQueue: env.TEMPORAL_WAREHOUSE_TASK_QUEUE }],
+        workflowId: `backfill:bench.${table.name}-${stamp}`,
+        args: [{ domain: 'bench', table: table.name, chunkRows, concurrency, warehouseTaskQueue: env.TEMPORAL_WAREHOUSE_TASK_QUEUE }],
       }),
-    );
+    () => [general.child.pid!, warehouse.child.pid!]);
     const rss = Math.max(peakRssMb(general.child.pid!), peakRssMb(warehouse.child.pid!));
-    return { ...outcome, rss };
+    return { result, seconds: cpu.wall_s, cpu, rss };
   } finally {
     await close();
     await Promise.all([general.stop(), warehouse.stop()]);
@@ -146,7 +143,7 @@ async function factoryBackfill(url: string, dir: string, chunkRows: number, conc
 }
 
 /** (c) one INSERT per row, the path bulk loading exists to avoid. */
-async function naiveInserts(url: string, dir: string, rows: number): Promise<number> {
+async function naiveInserts({ table, sourceTable, duckDdl }: BenchTable, url: string, dir: string, rows: number): Promise<number> {
   const instance = await DuckDBInstance.create(join(dir, 'naive.duckdb'));
   const duck = await instance.connect();
   await duck.run(duckDdl);
@@ -154,8 +151,9 @@ async function naiveInserts(url: string, dir: string, rows: number): Promise<num
   await client.connect();
   const { seconds } = await timed(async () => {
     const cast = table.columns.map((c) => `"${c.name}"::text`).join(', ');
-    const { rows: data } = await client.query<string[]>({ text: `SELECT ${cast} FROM "BENCH"."BOOKING" ORDER BY "BOOKING_ID" LIMIT ${rows}`, rowMode: 'array' });
-    const insert = await duck.prepare(`INSERT INTO booking VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`);
+    const order = (table.primaryKey ?? []).map((k) => `"${k}"`).join(', ');
+    const { rows: data } = await client.query<string[]>({ text: `SELECT ${cast} FROM ${sourceTable} ORDER BY ${order} LIMIT ${rows}`, rowMode: 'array' });
+    const insert = await duck.prepare(`INSERT INTO target VALUES (${table.columns.map((_, i) => `$${i + 1}`).join(', ')})`);
     for (const row of data) {
       row.forEach((v, i) => (v === null ? insert.bindNull(i + 1) : insert.bindVarchar(i + 1, v)));
       await insert.run();
@@ -166,75 +164,101 @@ async function naiveInserts(url: string, dir: string, rows: number): Promise<num
   return seconds;
 }
 
+/** `cpu_<phase>_node_s` / `cpu_<phase>_pg_s` keys of the phase breakdown. */
+function cpuKeys(phases: Record<string, PhaseCpu>): Record<string, number> {
+  return Object.fromEntries(Object.entries(phases).flatMap(([phase, c]) => [[`cpu_${phase}_node_s`, round(c.node_cpu_s)], [`cpu_${phase}_pg_s`, round(c.pg_cpu_s)]]));
+}
+
 export async function run(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      rows: { type: 'string', default: '1000000' },
-      'naive-rows': { type: 'string', default: '100000' },
-      'chunk-rows': { type: 'string', default: '500000' },
-      concurrency: { type: 'string', default: '2' },
-      warehouse: { type: 'string', default: 'duckdb' },
-      // The generated source is kept per database and size: a small trial run in a database of its
-      // own leaves the large table of the usual database as it is (generating 10M rows takes minutes).
-      'source-db': { type: 'string', default: 'factory_bench' },
-      json: { type: 'boolean', default: false },
-    },
-  });
+  const { values } = parseArgs({ args, options });
+  const t = benchTable(values.shape);
+  const { table, ref } = t;
   const rows = Number(values.rows);
   const chunkRows = Number(values['chunk-rows']);
+  const concurrency = Number(values.concurrency);
   const naiveRows = Math.min(Number(values['naive-rows']), rows);
   const config = parseConfig(process.env);
-  const url = await ensureSource(config.FACTORY_SOURCE_URL, rows, values['source-db']);
+  const url = await ensureSource(t, config.FACTORY_SOURCE_URL, rows, values['source-db']);
   const dir = await mkdtemp(join(tmpdir(), 'factory-bench-'));
   const target = benchWarehouse(values.warehouse, config, dir);
+  const meter = await CpuMeter.open(url);
   try {
     const source = createPostgresSource({ url, system: 'db2' });
     const expected = await source.tableChecksum({ ref, checksumColumns: checksumColumnsOf(table) });
+    // The extension reads CHAR(n) without its padding (as VARCHAR): the peer's values are compared
+    // with CHAR columns trimmed on both sides, so peer_exact says whether it copied the same values.
+    const peerColumns = checksumColumnsOf(table).map((c) => (c.type.kind === 'CHAR' ? { ...c, padding: 'trim' as const } : c));
+    const peerExpected = await source.tableChecksum({ ref, checksumColumns: peerColumns });
     await source.close();
 
     settleDisk();
     say('(d) copy limit: PostgreSQL COPY → CSV file → DuckDB COPY');
-    const limitS = await copyLimit(url, dir);
+    const limitS = await copyLimit(t, url, dir);
     say(`    ${round(limitS)} s`);
     settleDisk();
-    say(`(a) raw transfer: our reader and the ${target.kind} bulk path, one process, no Temporal`);
-    const raw = await rawTransferRun(url, dir, chunkRows, target);
+    say('(p) peer: DuckDB postgres extension, CREATE TABLE … AS SELECT * FROM the attached source');
+    const peer = await meter.measure(() => peerRun({ url, ...ref, databaseFile: join(dir, 'peer.duckdb'), checksumColumns: peerColumns }));
+    say(`    ${round(peer.result.seconds)} s (duckdb ${peer.result.duckdbVersion})`);
+    settleDisk();
+    say(`(a) raw transfer: our reader and the ${target.kind} bulk path, one process, ${concurrency} chunks at once, no Temporal`);
+    const raw = await rawTransferRun(t, url, dir, chunkRows, concurrency, target);
     say(`    ${round(raw.seconds)} s`);
     settleDisk();
     say(`(b) factory: backfillTable workflow into ${target.kind}, source worker + warehouse owner processes`);
-    const factory = await factoryBackfill(url, dir, chunkRows, Number(values.concurrency), target);
+    const factory = await factoryBackfill(t, url, dir, chunkRows, concurrency, target, meter);
     say(`    ${round(factory.seconds)} s, worker peak RSS ${factory.rss} MB`);
     settleDisk();
     say(`(c) naive: one INSERT per row, ${naiveRows.toLocaleString('en')} rows`);
-    const naiveS = await naiveInserts(url, dir, naiveRows);
+    const naiveS = await naiveInserts(t, url, dir, naiveRows);
     say(`    ${round(naiveS)} s`);
+    settleDisk();
+    say('(e) the workflow\'s phases one by one, with their CPU (DuckDB)');
+    const phaseWarehouse = await createDuckDbWarehouse({ path: join(dir, 'phases.duckdb') });
+    const phases = await phaseBreakdown({
+      url, warehouse: phaseWarehouse, domain: 'bench', table, stagingDir: join(dir, 'phase-staging'), chunkRows, loadId: 'phases', meter,
+    }).finally(() => phaseWarehouse.close());
+    for (const [phase, c] of Object.entries(phases)) say(`    ${phase}: ${c.wall_s} s wall, ${c.node_cpu_s} s node+duckdb CPU, ${c.pg_cpu_s} s PostgreSQL CPU`);
 
     const exact =
       raw.result.validated.rows === expected.rows && raw.result.validated.checksum === expected.checksum &&
       raw.result.exported.checksum === expected.checksum &&
       factory.result.rows === expected.rows && factory.result.checksum === expected.checksum && expected.rows === rows;
+    // The peer copies values without a proof; our checksum of its table says whether they are the same values.
+    const peerExact = peer.result.rows === peerExpected.rows && peer.result.checksum === peerExpected.checksum;
     const factoryRowsS = rows / factory.seconds;
     const rawRowsS = rows / raw.seconds;
+    const peerRowsS = rows / peer.result.seconds;
     const naiveRowsS = naiveRows / naiveS;
     const limitRowsS = rows / limitS;
     const line = {
       bench: 'backfill',
       warehouse: target.kind,
+      shape: values.shape,
+      columns: table.columns.length,
       rows,
+      concurrency,
       factory_rows_s: Math.round(factoryRowsS),
       raw_rows_s: Math.round(rawRowsS),
+      peer_rows_s: Math.round(peerRowsS),
       naive_rows_s: Math.round(naiveRowsS),
       limit_rows_s: Math.round(limitRowsS),
       ratio_vs_raw: round(factoryRowsS / rawRowsS),
+      ratio_vs_peer: round(factoryRowsS / peerRowsS),
       ratio_vs_naive: round(factoryRowsS / naiveRowsS),
       ratio_vs_limit: round(factoryRowsS / limitRowsS),
+      factory_cpu_s: round(factory.cpu.node_cpu_s + factory.cpu.pg_cpu_s),
+      factory_pg_cpu_s: round(factory.cpu.pg_cpu_s),
+      peer_cpu_s: round(peer.result.cpuSeconds + peer.cpu.pg_cpu_s),
+      peer_pg_cpu_s: round(peer.cpu.pg_cpu_s),
+      ...cpuKeys(phases),
       worker_peak_rss_mb: factory.rss,
       exact,
+      peer_exact: peerExact,
     };
     console.log(values.json ? JSON.stringify(line) : line);
     if (!exact) process.exitCode = 1;
   } finally {
+    await meter.close();
     await target.cleanup();
     await rm(dir, { recursive: true, force: true });
   }

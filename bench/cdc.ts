@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Producer } from 'kafkajs';
-import { IngestPipeline } from '../connectors/cdc/pipeline.js';
+import { IngestPipeline, ingestFetchSettings } from '../connectors/cdc/pipeline.js';
 import { createKafka } from '../connectors/kafka/client.js';
 import { decodeRecord } from '../core/cdc/decode.js';
 import { parseConfig } from '../core/config.js';
@@ -12,13 +12,16 @@ import { duckDbColumnType } from '../core/warehouse-types.js';
 import { bookingFix } from '../test/support/cdc-contracts.js';
 import { produceBacklog, waitForLag, Workload } from './lib/cdc-workload.js';
 import { round, say, settleDisk, timed } from './lib/measure.js';
+import { rateSearch } from './lib/rate-search.js';
 import { benchWarehouse } from './lib/warehouse.js';
 
 /**
  * Change-capture throughput and freshness, in one run: Debezium-format events produced to Kafka at
  * a steady rate are applied by the ingest pipeline (the code the cdcIngest activity leases) into
- * DuckDB; then a backlog measures the full apply rate; a bare kafkajs consume-and-discard and a naive
- * per-event upsert give the baselines. Every event must be applied exactly once (checksum).
+ * DuckDB; a rate search (steady phases at rising rates, bench/lib/rate-search.ts) finds the highest
+ * rate without lag growth (`max_sustained_events_s`); then a backlog drained at full speed gives
+ * `backlog_drain_events_s`; a bare kafkajs consume-and-discard with the pipeline's fetch settings (its
+ * group joined before the timer starts) and a naive per-event upsert give the baselines. Every event must be applied exactly once (checksum).
  * `--warehouse bigquery` applies into BigQuery (the local emulator by default: a project per run).
  * The naive baseline stays on DuckDB there: one DML statement per event is what BigQuery's DML
  * quotas (2 mutating statements per table at once, 20 queued) forbid outright, so it has no
@@ -54,6 +57,11 @@ export async function run(args: string[]): Promise<void> {
       seconds: { type: 'string', default: '120' },
       backlog: { type: 'string', default: '100000' },
       'naive-events': { type: 'string', default: '3000' },
+      // The rate search: from, times factor each phase, up to max events/s; seconds per phase.
+      'search-from': { type: 'string', default: '2000' },
+      'search-factor': { type: 'string', default: '1.5' },
+      'search-max': { type: 'string', default: '60000' },
+      'search-seconds': { type: 'string', default: '20' },
       warehouse: { type: 'string', default: 'duckdb' },
       json: { type: 'boolean', default: false },
     },
@@ -97,35 +105,50 @@ export async function run(args: string[]): Promise<void> {
     const lagGrowth = mean(lagSamples.slice(-quarter)) > mean(lagSamples.slice(0, quarter)) + rate;
     say(`    sent ${steadySent}, p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, lag first/last quarter ${round(mean(lagSamples.slice(0, quarter)))}/${round(mean(lagSamples.slice(-quarter)))}`);
 
+    say(`(1b) rate search: steady phases of ${values['search-seconds']} s from ${values['search-from']} events/s, ×${values['search-factor']} until the lag grows`);
+    const search = await rateSearch({
+      pipeline, produce: (r, s) => produceAtRate(producer, topic, workload, r, s),
+      from: Number(values['search-from']), factor: Number(values['search-factor']), max: Number(values['search-max']), seconds: Number(values['search-seconds']),
+    });
+    say(`    highest rate without lag growth: ${search.maxSustained} events/s (stopped by ${search.stoppedBy})`);
+
     say(`(2) backlog of ${backlog} events, then full-speed apply`);
     await produceBacklog(producer, topic, workload, backlog);
     settleDisk();
     pipeline.lease();
     const drain = await timed(() => waitForLag(pipeline, 0, 600_000));
     const drained = await pipeline.release();
-    const applyEventsS = drained.events / drain.seconds;
+    const drainEventsS = drained.events / drain.seconds;
     say(`    ${drained.events} events in ${round(drain.seconds)} s`);
 
     settleDisk();
     say('(3) bare kafkajs consume-and-discard of the whole topic');
-    const total = steadySent + backlog;
+    const total = steadySent + search.events + backlog;
     const held = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(BigInt(p.high) - BigInt(p.low)), 0);
     if (held !== total) throw new Error(`topic ${topic} holds ${held} events, the run produced ${total}: the bare consume would not measure the same stream`);
-    const bare = kafka.consumer({ groupId: `bench-bare-${stamp}`, maxWaitTimeInMs: 50 });
+    // The pipeline's own fetch settings, and the group joined before the timer starts: the topic is
+    // paused until run() has joined (kafkajs pauses only once run() made the group), then resumed.
+    const bare = kafka.consumer({ groupId: `bench-bare-${stamp}`, ...ingestFetchSettings });
     await bare.connect();
     await bare.subscribe({ topic, fromBeginning: true });
     let seen = 0;
-    const bareRun = await timed(
-      () =>
-        new Promise<void>((resolve) => {
-          void bare.run({
-            eachBatch: async ({ batch }) => {
-              seen += batch.messages.length;
-              if (seen >= total) resolve();
-            },
-          });
-        }),
-    );
+    let timing = false;
+    let done: () => void = () => undefined;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    const running = bare.run({
+      eachBatch: async ({ batch }) => {
+        if (!timing) throw new Error('bare consume: a batch arrived before the timer started (the topic was not paused)');
+        seen += batch.messages.length;
+        if (seen >= total) done();
+      },
+    });
+    bare.pause([{ topic }]);
+    await running;
+    const bareRun = await timed(async () => {
+      timing = true;
+      bare.resume([{ topic }]);
+      await finished;
+    });
     await bare.disconnect();
     const bareEventsS = total / bareRun.seconds;
 
@@ -142,12 +165,15 @@ export async function run(args: string[]): Promise<void> {
       seconds,
       p50_freshness_ms: p(0.5),
       p99_freshness_ms: p(0.99),
-      apply_events_s: Math.round(applyEventsS),
-      max_sustained_events_s: Math.round(applyEventsS),
+      max_sustained_events_s: search.maxSustained,
+      rate_search_stopped_by: search.stoppedBy,
+      rate_search_steps: search.steps.map((x) => `${x.rate}${x.grew ? ':grew' : ':flat'}`).join(' '),
+      backlog_drain_events_s: Math.round(drainEventsS),
       bare_consume_events_s: Math.round(bareEventsS),
       naive_events_s: Math.round(naiveEventsS),
-      ratio_vs_bare: round(applyEventsS / bareEventsS),
-      ratio_vs_naive: round(applyEventsS / naiveEventsS),
+      ratio_vs_bare: round(drainEventsS / bareEventsS),
+      ratio_vs_naive: round(drainEventsS / naiveEventsS),
+      sustained_vs_bare: round(search.maxSustained / bareEventsS),
       lag_growth: lagGrowth,
       // Warehouse transactions (MERGEs on BigQuery): batches waiting behind a write share one.
       steady_writes: steady.writes,

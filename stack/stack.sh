@@ -10,6 +10,7 @@
 #   stack.sh status                           one line per service: name, address, state
 #   stack.sh provision [--with connect,bigquery,identity]  install pinned versions only (skipped when done)
 #   stack.sh db2-driver                       fetch IBM's CLI driver, build ibm_db against it (skipped when done)
+#   stack.sh bench-peer                       install the backfill bench's peer (Python duckdb + postgres extension), print its python
 #   stack.sh restart-service <temporal|kafka|postgres|connect|slapd|keycloak>
 #   stack.sh env                              export lines with addresses and binary paths for tests
 set -euo pipefail
@@ -25,8 +26,10 @@ source "$STACK_DIR/lib/services.sh"
 source "$STACK_DIR/lib/identity.sh"
 # shellcheck source=lib/db2.sh
 source "$STACK_DIR/lib/db2.sh"
+# shellcheck source=lib/bench-peer.sh
+source "$STACK_DIR/lib/bench-peer.sh"
 
-usage() { sed -n '6,14p' "$STACK_DIR/stack.sh" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '6,15p' "$STACK_DIR/stack.sh" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 # Parses "--with a,b" into the global WITH (comma list, validated). "--only a,b" does the same and sets
 # ONLY: the core services (Temporal, Kafka, PostgreSQL) are then neither provisioned nor started, e.g.
@@ -208,6 +211,7 @@ main() {
     status) cmd_status ;;
     provision) parse_with "$@"; provision_all "$WITH"; log "provisioned" ;;
     db2-driver) ensure_dirs; provision_db2_driver; log "ibm_db built against $DB2_CLIDRIVER" ;;
+    bench-peer) ensure_dirs; provision_bench_peer; echo "$BENCH_PEER_VENV/bin/python $(bench_peer_extension)" ;;
     restart-service) cmd_restart_service "$@" ;;
     env) cmd_env ;;
     *) usage ;;

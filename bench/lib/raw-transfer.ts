@@ -4,6 +4,7 @@ import type { Quarantine, ValidateLoadResult, WarehouseLoad } from '../../connec
 import { createPostgresSource } from '../../connectors/postgres/source.js';
 import { addChecksums, checksumColumnsOf } from '../../core/checksum.js';
 import { tableKey, type TableContract } from '../../contracts/contract.js';
+import { runPool } from '../../workflows/lib/pool.js';
 import { timed } from './measure.js';
 
 export interface RawTransferInput {
@@ -14,6 +15,8 @@ export interface RawTransferInput {
   table: TableContract;
   stagingDir: string;
   chunkRows: number;
+  /** Chunks exported and loaded at once, as the workflow's FACTORY_CHUNK_CONCURRENCY (default 1). */
+  concurrency?: number;
   loadId: string;
   /** Run the load's quarantine step between validation and swap, as the backfillTable workflow does. */
   quarantine?: boolean;
@@ -29,13 +32,15 @@ export interface RawTransferResult {
 }
 
 /**
- * A backfill through our source reader and the warehouse port's bulk path in one process, chunk
- * after chunk, without Temporal: prepareLoad → (export, loadChunk) × N → validateLoad →
- * [quarantineLoad] → swapIn. Timed from prepareLoad to swapIn; the caller owns the warehouse.
+ * A backfill through our source reader and the warehouse port's bulk path in one process, without
+ * Temporal: prepareLoad → (export, loadChunk) × N, `concurrency` chunks at once as the workflow runs
+ * them → validateLoad → [quarantineLoad] → swapIn. Timed from prepareLoad to swapIn; the caller owns
+ * the warehouse.
  */
 export async function rawTransfer(input: RawTransferInput): Promise<{ result: RawTransferResult; seconds: number }> {
   const { url, warehouse, domain, table, stagingDir, chunkRows, loadId } = input;
-  const source = createPostgresSource({ url, system: table.source.system });
+  const concurrency = input.concurrency ?? 1;
+  const source = createPostgresSource({ url, system: table.source.system, maxConnections: Math.max(4, concurrency) });
   const ref = { schema: table.source.schema, table: table.source.table };
   const columns = table.columns.map((c) => c.name);
   const key = tableKey(table);
@@ -45,14 +50,14 @@ export async function rawTransfer(input: RawTransferInput): Promise<{ result: Ra
     return await timed(async () => {
       const { loadTable } = await warehouse.prepareLoad({ domain, table, loadId });
       const chunks = await source.planChunks({ ref, key, chunkRows });
-      let exported = { rows: 0, checksum: '0' };
-      for (const bounds of chunks) {
+      const parts = await runPool(chunks, concurrency, async (bounds) => {
         const file = join(stagingDir, `chunk-${bounds.index}.csv`);
         const r = await source.exportChunk({ ref, columns, key, bounds, file, checksumColumns });
-        exported = { rows: exported.rows + r.rows, checksum: addChecksums(exported.checksum, r.checksum) };
         await warehouse.loadChunk({ loadTable, table, file, chunkIndex: bounds.index, lineage: { sourceSystem: table.source.system, loadId, sourcePosition: '' } });
         await rm(file);
-      }
+        return r;
+      });
+      const exported = { rows: parts.reduce((n, r) => n + r.rows, 0), checksum: parts.reduce((sum, r) => addChecksums(sum, r.checksum), '0') };
       const validated = await warehouse.validateLoad({ loadTable, table });
       const quarantine = input.quarantine ? await timed(() => quarantineOf(warehouse).quarantineLoad({ loadTable, table })) : undefined;
       await warehouse.swapIn({ domain, table, loadTable });

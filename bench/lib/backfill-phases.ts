@@ -1,0 +1,61 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { WarehouseLoad } from '../../connectors/warehouse/port.js';
+import { createPostgresSource } from '../../connectors/postgres/source.js';
+import { checksumColumnsOf } from '../../core/checksum.js';
+import { tableKey, type TableContract } from '../../contracts/contract.js';
+import type { CpuMeter, PhaseCpu } from './cpu.js';
+
+export interface PhaseBreakdownInput {
+  url: string;
+  warehouse: WarehouseLoad;
+  domain: string;
+  table: TableContract;
+  stagingDir: string;
+  chunkRows: number;
+  loadId: string;
+  meter: CpuMeter;
+}
+
+/**
+ * Where a backfill's CPU goes: the workflow's phases run one after another (one chunk at a time, so
+ * each phase's CPU is its own), through the same connector calls its activities make, each measured
+ * as wall time, this process's CPU (Node and the embedded DuckDB) and the PostgreSQL backends' CPU:
+ * - `pg_checksum`: the source's content checksum over every row (the same SQL each chunk export runs
+ *   before its COPY), alone;
+ * - `export`: every chunk's export (checksum + COPY in PostgreSQL; in Node, the CSV stream counted
+ *   and written to the staged file), so export − pg_checksum is the COPY;
+ * - `load`: every staged file read into the load table (DuckDB read_csv + insert);
+ * - `validate`: row count, content checksum and duplicate keys of the load table (DuckDB);
+ * - `swap`: the load table swapped in.
+ */
+export async function phaseBreakdown(input: PhaseBreakdownInput): Promise<Record<string, PhaseCpu>> {
+  const { url, warehouse, domain, table, stagingDir, chunkRows, loadId, meter } = input;
+  const source = createPostgresSource({ url, system: table.source.system });
+  const ref = { schema: table.source.schema, table: table.source.table };
+  const columns = table.columns.map((c) => c.name);
+  const key = tableKey(table);
+  const checksumColumns = checksumColumnsOf(table);
+  await mkdir(stagingDir, { recursive: true });
+  try {
+    const { loadTable } = await warehouse.prepareLoad({ domain, table, loadId });
+    const chunks = await source.planChunks({ ref, key, chunkRows });
+    const files = chunks.map((bounds) => ({ bounds, file: join(stagingDir, `chunk-${bounds.index}.csv`) }));
+    const phases: Record<string, PhaseCpu> = {};
+    phases.pg_checksum = (await meter.measure(() => source.tableChecksum({ ref, checksumColumns }))).cpu;
+    phases.export = (await meter.measure(async () => {
+      for (const { bounds, file } of files) await source.exportChunk({ ref, columns, key, bounds, file, checksumColumns });
+    })).cpu;
+    phases.load = (await meter.measure(async () => {
+      for (const { bounds, file } of files) {
+        await warehouse.loadChunk({ loadTable, table, file, chunkIndex: bounds.index, lineage: { sourceSystem: table.source.system, loadId, sourcePosition: '' } });
+      }
+    })).cpu;
+    phases.validate = (await meter.measure(() => warehouse.validateLoad({ loadTable, table }))).cpu;
+    phases.swap = (await meter.measure(() => warehouse.swapIn({ domain, table, loadTable }))).cpu;
+    return phases;
+  } finally {
+    await source.close();
+    await rm(stagingDir, { recursive: true, force: true });
+  }
+}
