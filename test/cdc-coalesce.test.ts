@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IngestPipeline } from '../connectors/cdc/pipeline.js';
+import { ingestFetchSettings, IngestPipeline } from '../connectors/cdc/pipeline.js';
 import { createDuckDbWarehouse, type DuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
 import { createKafka } from '../connectors/kafka/client.js';
 import type { ApplyChangesInput, ChangeApply } from '../connectors/warehouse/port.js';
@@ -85,4 +85,46 @@ describe('change capture under backlog', () => {
       await producer.disconnect();
     }
   }, 120_000);
+
+  it('keeps its group session while a warehouse write outlasts it, and lands every change once', async () => {
+    const staging = join(dir, 'staging-held');
+    await mkdir(staging);
+    const consumer = `coalesce-held.${stamp}`;
+    let writes = 0;
+    const slow: ChangeApply = {
+      async applyChanges(input) {
+        // The first write takes longer than the consumer group's session (ingestFetchSettings.sessionTimeout).
+        if (writes++ === 0) await new Promise((resolve) => setTimeout(resolve, ingestFetchSettings.sessionTimeout + 5_000));
+        return duck.applyChanges(input);
+      },
+      consumerOffsets: (input) => duck.consumerOffsets(input),
+    };
+    const heldTopic = `${topic}.held`;
+    const pipeline = new IngestPipeline({ kafka, warehouse: slow, consumer, topics: [{ topic: heldTopic, domain: 'coalesce_held', table: bookingFix, sourceSystem: 'pg' }], stagingDir: staging });
+    const producer = kafka.producer();
+    await producer.connect();
+    const workload = new Workload();
+    try {
+      await pipeline.start();
+      pipeline.lease();
+      // Batches enough to fill the write queue behind the held write: fetching then waits on back-pressure.
+      for (let i = 0; i < 5; i++) {
+        await producer.send({ topic: heldTopic, acks: -1, messages: Array.from({ length: 5 }, () => workload.next()) });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      await waitForLag(pipeline, 0, 90_000);
+      const stats = await pipeline.release();
+      expect(pipeline.failed).toBeUndefined();
+      expect(stats.events).toBe(25);
+      expect(await duck.tableStats({ domain: 'coalesce_held', table: bookingFix })).toEqual(workload.expected());
+      expect(await duck.consumerOffsets({ consumer })).toEqual([{ topic: heldTopic, partition: 0, nextOffset: '25' }]);
+    } finally {
+      await pipeline.stop();
+      await producer.disconnect();
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: [heldTopic] }).catch(() => undefined);
+      await admin.disconnect();
+    }
+  }, 180_000);
 });

@@ -254,7 +254,7 @@ export class IngestPipeline {
     if (!capture) return;
     this.inFlight++;
     try {
-      await this.applyBatch(capture, batch.topic, batch.partition, batch.messages, resolveOffset);
+      await this.applyBatch(capture, batch.topic, batch.partition, batch.messages, resolveOffset, heartbeat);
       await heartbeat();
     } catch (error) {
       this.fail(error);
@@ -274,10 +274,17 @@ export class IngestPipeline {
    * Hands the batch to the decode thread and queues its warehouse write behind the ones before it,
    * then returns, so Kafka fetches the next batch while this one is decoded and written.
    */
-  private async applyBatch(capture: CaptureTopic, topic: string, partition: number, messages: EachBatchPayload['batch']['messages'], resolveOffset: (offset: string) => void): Promise<void> {
+  private async applyBatch(
+    capture: CaptureTopic, topic: string, partition: number, messages: EachBatchPayload['batch']['messages'], resolveOffset: (offset: string) => void, heartbeat: () => Promise<void>,
+  ): Promise<void> {
     // Back-pressure: fetching runs at most MAX_QUEUED_WRITES batches ahead of the warehouse.
-    // Writes complete in order, so the first in the set is the oldest.
-    while (this.queuedWrites.size > MAX_QUEUED_WRITES) await this.queuedWrites.values().next().value;
+    // Writes complete in order, so the first in the set is the oldest. kafkajs heartbeats only
+    // between fetches: while a slow write (a MERGE under load) holds this batch, heartbeat here, or
+    // the broker ends the group session and the run fails on its next commit.
+    while (this.queuedWrites.size > MAX_QUEUED_WRITES) {
+      await Promise.race([this.queuedWrites.values().next().value, sleep(ingestFetchSettings.heartbeatInterval)]);
+      await heartbeat();
+    }
     if (this.failure) throw this.failure;
     const last = messages[messages.length - 1]!.offset;
     const file = join(this.options.stagingDir, `cdc-${topic}-${partition}-${last}.csv`);
