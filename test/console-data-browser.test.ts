@@ -146,7 +146,7 @@ describe.skipIf(!existsSync(chromiumPath))(`console data pages in Chromium${exis
     const page = await signedIn('agency101.clara', '/#/product/booking/bookings');
     expect(await page.locator('#who').textContent()).toContain('agency:101');
     // From the product page to its rows, as a person would get there.
-    await page.getByRole('link', { name: 'Browse rows of booking.booking' }).click();
+    await page.getByRole('link', { name: 'Browse rows of booking.booking', exact: true }).click();
     await page.getByRole('heading', { name: /^Rows 1–2 \(last page\), as role agency:101$/ }).waitFor();
     const bookings = await tableRows(page);
     expect(bookings.map((r) => [r.BOOKING_ID, r.AGENCY_ID])).toEqual([['100', '101'], ['101', '101']]);
