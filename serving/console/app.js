@@ -69,7 +69,8 @@ async function route() {
       content = signInView(error.message.startsWith('sign-in required') ? undefined : error.message);
     } else content = [h('h1', {}, 'Something went wrong'), message('error', error.message)];
   }
-  main.replaceChildren(...[content].flat(Infinity));
+  // Pages leave out optional parts as null; replaceChildren would print them as text.
+  main.replaceChildren(...[content].flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
   const heading = main.querySelector('h1');
   document.title = `${heading ? heading.textContent + ' · ' : ''}Data Factory console`;
 }
