@@ -36,9 +36,11 @@ export const accessPolicy = {
       classes: { none: 'clear', contact: 'masked', identity: 'pseudonymised', financial: 'hidden', sensitive: 'hidden' },
     },
     agency: {
-      description: 'A travel agency sees the bookings it sold and those bookings\' customers, plus the catalogue and prices it sells from.',
+      description: 'A travel agency sees the bookings it sold and those bookings\' customers, masked enough to recognise them (names to their initial, e-mail and phone partly, dates to the year), plus the catalogue and prices it sells from.',
       products: ['booking.bookings', 'customer.customer_profile', ...referenceProducts],
-      classes: { none: 'clear', contact: 'clear', identity: 'clear', financial: 'hidden', sensitive: 'hidden' },
+      // Masked, not clear: an agency needs to recognise its customer on a booking, not hold the full
+      // record (the customer's profile is the tour operator's, and agencies are outside the company).
+      classes: { none: 'clear', contact: 'masked', identity: 'masked', financial: 'hidden', sensitive: 'hidden' },
       rowFilters: [
         { table: 'booking.booking', kind: 'attribute', column: 'AGENCY_ID', description: 'The bookings the agency sold.' },
         { table: 'booking.booking_line', kind: 'reaches', column: 'BOOKING_ID', through: 'booking.booking.BOOKING_ID' },

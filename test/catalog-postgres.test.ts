@@ -287,3 +287,21 @@ describe('showProduct', () => {
     expect(await store.showProduct({ domain: 'booking', product: 'nothing' })).toBeNull();
   });
 });
+
+describe('domainHealth', () => {
+  it('gives a domain\'s last publication, its products\' last five gate runs each and its pending approvals, in one read', async () => {
+    const ref = { domain: 'loyalty', product: 'loyalty_members' };
+    expect(await store.domainHealth({ domain: 'loyalty' })).toEqual({ lastPublishedAt: null, gateRuns: 0, gatePassed: 0, pendingApprovals: 0 });
+    // Six runs, oldest blocked: the health counts the newest five (as a product page lists them), four passed.
+    const statuses = ['block', 'pass', 'pass', 'warn', 'pass', 'pass'] as const;
+    for (const [i, status] of statuses.entries()) {
+      await store.recordQualityReport({ reportId: `health-${i}`, ...ref, status, rules: 4, warned: status === 'warn' ? 1 : 0, blocked: status === 'block' ? 1 : 0, durationMs: 10, checkedAt: `2025-04-0${i + 1}T09:00:00.000Z` });
+    }
+    // Another domain's runs do not count.
+    await store.recordQualityReport({ reportId: 'health-other', domain: 'marketing', product: 'marketing_permissions', status: 'block', rules: 1, warned: 0, blocked: 1, durationMs: 10, checkedAt: '2025-04-09T09:00:00.000Z' });
+    const published = await store.createCandidate(candidate({ ...ref, workflowId: 'publish:loyalty.loyalty_members', runId: 'health-1' }));
+    await store.recordDecision({ ...ref, version: published.version, decision: 'published', by: 'policy', at: '2025-04-07T10:00:00.000Z' });
+    await store.createCandidate(candidate({ ...ref, workflowId: 'publish:loyalty.loyalty_members', runId: 'health-2' }));
+    expect(await store.domainHealth({ domain: 'loyalty' })).toEqual({ lastPublishedAt: '2025-04-07T10:00:00.000Z', gateRuns: 5, gatePassed: 4, pendingApprovals: 1 });
+  });
+});

@@ -121,7 +121,8 @@ describe.skipIf(!hasChromium)(`console in Chromium${noChromiumReason}`, () => {
     await page.goto(`${consoleUrl}/#/pipeline`);
     await page.getByText('your roles give you none').waitFor();
     await page.goto(`${consoleUrl}/#/customer-360`);
-    await page.getByText('This page is not built yet.').waitFor();
+    // Its search form (customer-360 on a serving store: test/console-data-browser.test.ts).
+    await page.getByLabel('Customer id', { exact: true }).waitFor();
     await accessible(page, 'customer-360');
 
     // KPIs as the KPI workflow stores them (computeKpis end to end: test/kpis-e2e.test.ts): a trend per KPI.

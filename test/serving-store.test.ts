@@ -167,6 +167,10 @@ describe('serving store on PostgreSQL', () => {
     const own = await reads.customer360('1', agency);
     expect(own.found).toBe(true);
     expect(rowsOf(own.bookings).map((r) => r.BOOKING_ID)).toEqual(['100']);
+    // Identity and contact classes reach agencies masked: the name to its initial, the e-mail partly.
+    expect(rowsOf(own.customer)).toMatchObject([{ FIRST_NAME: 'A***', LAST_NAME: 'B***' }]);
+    expect(rowsOf(own.contacts)).toMatchObject([{ CONTACT_VALUE: 'a***@example.org' }]);
+    expect(own.personalClear).toEqual([]);
     expect(own.cases.readable).toBe(false);
     // Customer 2 booked through agency 102 only: agency 101 does not see them at all.
     const other = await reads.customer360('2', agency);

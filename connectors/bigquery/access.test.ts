@@ -90,5 +90,9 @@ describe.skipIf(unavailable !== undefined)('secured views on the BigQuery emulat
     expect(customers).toEqual([{ CUSTOMER_ID: 1 }]);
     const contacts = await read(`SELECT CONTACT_ID FROM \`${projectId}.access_agency_101.customer__customer_profile__customer_contact\` ORDER BY CONTACT_ID`);
     expect(contacts).toEqual([{ CONTACT_ID: 10 }, { CONTACT_ID: 11 }]);
+    // Masked, as the declared policy has agencies read contact and identity data.
+    const values = await read(`SELECT CONTACT_VALUE FROM \`${projectId}.access_agency_101.customer__customer_profile__customer_contact\` ORDER BY CONTACT_ID`);
+    expect(values.map((c) => c.CONTACT_VALUE)).toEqual(['a***@example.org', '**********42']);
+    expect(await read(`SELECT FIRST_NAME FROM \`${projectId}.access_agency_101.customer__customer_profile__customer\``)).toEqual([{ FIRST_NAME: 'A***' }]);
   });
 });

@@ -265,6 +265,14 @@ export interface ShowProductColumn {
   description: string | null;
 }
 
+/** A domain's operational health: its products' last five gate runs each, publications awaiting a decision. */
+export interface DomainHealth {
+  lastPublishedAt: string | null;
+  gateRuns: number;
+  gatePassed: number;
+  pendingApprovals: number;
+}
+
 export interface ShowProductDataset {
   /** '<domain>.<table>'. */
   table: string;
@@ -365,6 +373,8 @@ export interface CatalogStore {
   search(input: SearchInput): Promise<SearchHit[]>;
   /** Null when the product is not in the catalog (not synced). */
   showProduct(input: ProductRef): Promise<ShowProductResult | null>;
+  /** A domain's last publication, recent gate runs and pending approvals, in one read. */
+  domainHealth(input: { domain: string }): Promise<DomainHealth>;
   /** Records a schema change approval request; idempotent per workflow run. */
   createSchemaChange(input: CreateSchemaChangeInput): Promise<{ id: number; alreadyExisted: boolean }>;
   decideSchemaChange(input: DecideSchemaChangeInput): Promise<{ status: SchemaChangeStatus; alreadyRecorded: boolean }>;

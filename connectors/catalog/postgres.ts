@@ -8,6 +8,7 @@ import type {
 } from './port.js';
 import { acceptedSchemaChanges, createSchemaChange, decideSchemaChange, pendingSchemaChanges, schemaChange } from './schema-changes.js';
 import { search } from './search.js';
+import { domainHealth } from './health.js';
 import { showProduct } from './show.js';
 import { syncContracts } from './sync.js';
 import { createCandidate, loadVersion, pendingApprovals, recordDecision } from './versions.js';
@@ -111,6 +112,10 @@ export class PostgresCatalogStore implements CatalogStore {
 
   showProduct(input: ProductRef) {
     return this.read((c) => showProduct(c, input));
+  }
+
+  domainHealth(input: { domain: string }) {
+    return this.read((c) => domainHealth(c, input));
   }
 
   createSchemaChange(input: Parameters<CatalogStore['createSchemaChange']>[0]) {

@@ -24,7 +24,7 @@ describe('BigQuery artefacts of the access policy', () => {
     const policy = (id: string) => plan.dataPolicies.find((p) => p.dataPolicy.dataPolicyId === id);
     expect(policy('contact_email_masked')).toEqual({
       dataPolicy: { dataPolicyId: 'contact_email_masked', dataPolicyType: 'DATA_MASKING_POLICY', policyTag: 'contact.email', dataMaskingPolicy: { predefinedExpression: 'EMAIL_MASK' } },
-      binding: { role: 'roles/bigquerydatapolicy.maskedReader', members: ['group:engineers@example.org', 'group:analysts@example.org'] },
+      binding: { role: 'roles/bigquerydatapolicy.maskedReader', members: ['group:engineers@example.org', 'group:analysts@example.org', 'group:agency-101@example.org'] },
     });
     expect(policy('identity_year_date_masked')?.dataPolicy.dataMaskingPolicy).toEqual({ predefinedExpression: 'DATE_YEAR_MASK' });
     expect(policy('identity_initial_pseudonymised')?.dataPolicy.dataMaskingPolicy).toEqual({ routine: 'projects/acme-data/datasets/factory_access/routines/pseudonym' });
@@ -33,7 +33,9 @@ describe('BigQuery artefacts of the access policy', () => {
     expect(plan.dataPolicies.filter((p) => /^(financial|sensitive)/.test(p.dataPolicy.dataPolicyId))).toEqual([]);
     expect(plan.fineGrainedReaders.find((r) => r.policyTag === 'financial.initial')?.binding.members).toEqual(['group:admins@example.org']);
     expect(plan.fineGrainedReaders.find((r) => r.policyTag === 'identity.initial')?.binding.members)
-      .toEqual(['group:admins@example.org', 'group:callcentre@example.org', 'group:agency-101@example.org']);
+      .toEqual(['group:admins@example.org', 'group:callcentre@example.org']);
+    // Agencies read identities masked: through the masking policy, never as fine-grained readers.
+    expect(policy('identity_initial_masked')?.binding.members).toContain('group:agency-101@example.org');
     expect(plan.routines.find((r) => r.includes('.pseudonym`'))).toMatch(/^CREATE OR REPLACE FUNCTION `acme-data\.factory_access\.pseudonym`\(x STRING\) RETURNS STRING AS \(TO_HEX\(SHA256/);
   });
 

@@ -65,7 +65,9 @@ describe('effective access from the declared policy', () => {
     const view = plan.views.find((v) => v.role === 'agency:101' && v.view === 'customer__customer_profile__customer')!;
     const key = new Uint8Array(32);
     const sql = securedViewSql({ dialect: duckdb, table: view.table, present: ['CUSTOMER_ID', 'FIRST_NAME', 'UNDECLARED'], relation: (t) => plan.sources[t]?.join('.'), key });
-    expect(sql.select).toBe('SELECT "CUSTOMER_ID", "FIRST_NAME" FROM published_customer.customer_profile__customer AS t0 WHERE t0."CUSTOMER_ID" IN '
+    // Agencies read identities masked: a name to its initial.
+    expect(sql.select).toBe(`SELECT "CUSTOMER_ID", CASE WHEN "FIRST_NAME" IS NULL THEN NULL ELSE CONCAT(LEFT(CAST("FIRST_NAME" AS VARCHAR), 1), '***') END AS "FIRST_NAME" `
+      + 'FROM published_customer.customer_profile__customer AS t0 WHERE t0."CUSTOMER_ID" IN '
       + `(SELECT t1."CUSTOMER_ID" FROM published_booking.bookings__booking AS t1 WHERE CAST(t1."AGENCY_ID" AS VARCHAR) = '101')`);
     // A column the contract does not declare is left out; a filter source not yet published shows no rows.
     expect(sql.hidden).toEqual(['UNDECLARED']);

@@ -1,7 +1,9 @@
 // The console shell: who is signed in, the navigation, and a page per hash route (#/catalog,
-// #/product/<domain>/<product>, #/inbox, #/pipeline, …). Pages build the DOM with h(), never with
+// #/product/<domain>/<product>, #/data/<domain>/<product>/<table>, #/customer-360?id=, #/inbox, …). Pages build the DOM with h(), never with
 // innerHTML, so names and descriptions from the catalog are always text.
 import { catalogPage, productPage } from '/assets/catalog.js';
+import { customer360Page } from '/assets/customer360.js';
+import { dataPage } from '/assets/data.js';
 import { inboxPage } from '/assets/inbox.js';
 import { kpisPage } from '/assets/kpis.js';
 import { pipelinePage } from '/assets/pipeline.js';
@@ -11,13 +13,14 @@ function placeholder(title, what) {
   return async () => [h('h1', {}, title), h('p', {}, what), h('p', { class: 'muted' }, 'This page is not built yet.')];
 }
 
-/** Pages by the first part of the route; other parts are passed on. Customer 360 and KPIs are slots for their own modules. */
+/** Pages by the first part of the route; other parts are passed on. */
 export const pages = {
   catalog: catalogPage,
   product: productPage,
   inbox: inboxPage,
   pipeline: pipelinePage,
-  'customer-360': placeholder('Customer 360', 'A customer\'s bookings, payments, open cases and consents, for call-centre agents.'),
+  'customer-360': customer360Page,
+  data: dataPage,
   kpis: kpisPage,
 };
 
@@ -49,7 +52,7 @@ async function route() {
   const [name = 'catalog', ...rest] = location.hash.replace(/^#\/?/, '').split('?')[0].split('/').filter(Boolean);
   const params = new URLSearchParams(location.hash.split('?')[1] ?? '');
   for (const a of document.querySelectorAll('#nav a')) {
-    if (a.dataset.page === (name === 'product' ? 'catalog' : name)) a.setAttribute('aria-current', 'page');
+    if (a.dataset.page === (name === 'product' || name === 'data' ? 'catalog' : name)) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
   let content;
@@ -66,7 +69,8 @@ async function route() {
       content = signInView(error.message.startsWith('sign-in required') ? undefined : error.message);
     } else content = [h('h1', {}, 'Something went wrong'), message('error', error.message)];
   }
-  main.replaceChildren(...[content].flat(Infinity));
+  // Pages leave out optional parts as null; replaceChildren would print them as text.
+  main.replaceChildren(...[content].flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
   const heading = main.querySelector('h1');
   document.title = `${heading ? heading.textContent + ' · ' : ''}Data Factory console`;
 }

@@ -73,6 +73,8 @@ export async function productPage([domain, product]) {
         : h('p', { class: 'muted' }, 'No quality gate run recorded yet.')),
     h('section', { 'aria-labelledby': 'schema' }, h('h2', { id: 'schema' }, 'Schema'),
       p.datasets.map((d) => [h('h3', {}, d.table), d.description ? h('p', { class: 'muted' }, d.description) : null,
+        // Served products' rows are read from the serving store, under the reader's policy (console/data.js).
+        p.served ? h('p', {}, h('a', { href: `#/data/${p.domain}/${p.product}/${d.table.split('.').at(-1)}` }, `Browse rows of ${d.table}`)) : null,
         h('table', {}, h('thead', {}, h('tr', {}, ['Column', 'Type', 'Nullable', 'Personal data', 'Description'].map((t) => h('th', { scope: 'col' }, t)))),
           h('tbody', {}, d.columns.map((c) => h('tr', {}, h('td', {}, h('code', {}, c.name)), h('td', {}, c.type), h('td', {}, c.nullable ? 'yes' : 'no'),
             h('td', {}, c.pii === 'none' ? h('span', { class: 'muted' }, 'none') : badge(`PII: ${c.pii}`, `pii-${c.pii}`)), h('td', {}, c.description ?? '')))))])),

@@ -23,7 +23,8 @@ export async function api(path, { method = 'GET', body } = {}) {
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
   const data = await response.json().catch(() => ({}));
   if (response.status === 401) throw new SignInRequired(data.error ?? 'sign-in required');
-  if (!response.ok) throw Object.assign(new Error(data.error ?? `HTTP ${response.status}`), { status: response.status });
+  // The data routes answer { error: 'Forbidden', message: why }; the others put the why in `error`.
+  if (!response.ok) throw Object.assign(new Error(data.message ?? data.error ?? `HTTP ${response.status}`), { status: response.status });
   return data;
 }
 
@@ -41,4 +42,29 @@ export function svgChart(width, height, label) {
   };
   const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, width, height, class: 'chart', role: 'img', 'aria-label': label });
   return { svg, el };
+}
+
+/**
+ * The role the data pages read as: the caller's only role, or the one picked with ?as= among theirs
+ * (the API refuses to guess for someone holding several). Returns the query part and, for a caller
+ * with several roles, a labelled select that reloads the page as the chosen role.
+ */
+export function readAs(params, onChange) {
+  const roles = session.me?.roles ?? [];
+  const chosen = params.get('as') ?? (roles.length > 1 ? roles[0] : undefined);
+  const query = chosen ? `as=${encodeURIComponent(chosen)}` : '';
+  if (roles.length <= 1) return { query, chosen, field: null };
+  const select = h('select', { id: 'read-as', name: 'as' }, roles.map((r) => h('option', { value: r, selected: r === chosen }, r)));
+  select.addEventListener('change', () => onChange(select.value));
+  return { query, chosen, field: h('div', {}, h('label', { for: 'read-as' }, 'Read as role'), select) };
+}
+
+/** A table of JSON rows (column order: `columns`, else the first row's keys); NULL shown as an em dash. Wide tables scroll inside a focusable region named `label`. */
+export function rowsTable(rows, columns, label) {
+  const names = columns ?? Object.keys(rows[0] ?? {});
+  const cell = (v) => (v === null || v === undefined ? h('span', { class: 'muted', title: 'no value' }, '—') : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  return h('div', { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': label },
+    h('table', { class: 'rows' },
+      h('thead', {}, h('tr', {}, names.map((n) => h('th', { scope: 'col' }, h('code', {}, n))))),
+      h('tbody', {}, rows.map((r) => h('tr', {}, names.map((n) => h('td', {}, cell(r[n]))))))));
 }

@@ -30,11 +30,13 @@ const product = z.object({
   lineage: z.array(lineageEdge),
   published: z.object({ version: z.number(), publishedAt: z.string().nullable(), decidedBy: z.string().nullable(), comment: z.string().nullable() }).loose().nullable(),
   open: z.array(z.object({ version: z.number(), status: z.string(), breaking: z.boolean(), qualityStatus: z.string(), createdAt: z.string() })),
+  /** Declared `serving: 'realtime'`: its rows are readable through the data routes (the console's data page). */
+  served: z.boolean(),
 });
 
 const name = z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a lower-case name such as booking');
 
-export const catalogRoutes: ApiRoutes = (app, { catalog }) => {
+export const catalogRoutes: ApiRoutes = (app, { catalog, registry }) => {
   app.get('/api/catalog/search', {
     schema: routeSchema({
       summary: 'full-text search over domains, products, tables and columns, best match first', tags: ['catalog'],
@@ -56,6 +58,7 @@ export const catalogRoutes: ApiRoutes = (app, { catalog }) => {
     const ref = request.params as { domain: string; product: string };
     const shown = await catalog.showProduct(ref);
     if (!shown) return reply.code(404).send({ error: `${ref.domain}.${ref.product} is not in the catalog (unknown, or the catalog is not synced: factory catalog sync)` });
-    return shown;
+    const declared = registry.domains.find((d) => d.name === ref.domain)?.products.find((p) => p.name === ref.product);
+    return { ...shown, served: declared?.serving === 'realtime' };
   });
 };

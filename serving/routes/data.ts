@@ -16,6 +16,8 @@ import { routeSchema } from '../schema.js';
  * groups; a caller holding several names the one to read as (`as`). Privileged reads — every
  * customer-360, and any read returning a personal column in clear — are written to the catalog's
  * audit log before the answer leaves; when the audit cannot be written, nothing is answered.
+ * Paths and queries are validated once, by the route schemas: register the plugin on a server that
+ * validates with them (useZodValidation, serving/schema.ts), as buildServer does.
  */
 
 const lowerName = z.string().regex(/^[a-z][a-z0-9_]*$/);
@@ -44,7 +46,8 @@ export const customer360Response = z.object({
 export const tablePageResponse = z.object({
   product: z.string(), table: z.string(), role: z.string(), columns: z.array(z.string()), rows, next: z.string().nullable(),
 });
-export const errorResponse = z.object({ error: z.string(), message: z.string() });
+/** A request the route schema refuses gets the server's `{ error }` (serving/server.ts); the route's own refusals add `message`. */
+export const errorResponse = z.object({ error: z.string(), message: z.string().optional() });
 
 /** The routes' schemas, for the OpenAPI document (zod 4: z.toJSONSchema). */
 export const dataRouteSchemas = {
@@ -77,12 +80,6 @@ export function accessRoleOf(identity: VerifiedIdentity, requested: string | und
   }
   if (requested === undefined && held.length > 1) throw new HttpError(400, 'Bad Request', `the caller holds several roles (${held.join(', ')}): name one with ?as=`);
   return parseAccessRole(requested ?? held[0]!, domains);
-}
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new HttpError(400, 'Bad Request', `${what}: ${result.error.issues.map((i) => `${i.path.join('.') || 'value'} ${i.message}`).join('; ')}`);
-  return result.data;
 }
 
 function filtersOf(filter: string | string[] | undefined): Record<string, string> {
@@ -121,8 +118,9 @@ export async function dataRoutes(fastify: FastifyInstance, { store, audit, domai
   }, async (request, reply) => {
     try {
       const identity = caller(request);
-      const { id } = parse(customer360Params, request.params, 'path');
-      const { as } = parse(customer360Query, request.query, 'query');
+      // Validated (and coerced) by the route schema: the server validates with the zod schemas themselves (serving/schema.ts).
+      const { id } = request.params as z.infer<typeof customer360Params>;
+      const { as } = request.query as z.infer<typeof customer360Query>;
       const role = accessRoleOf(identity, as, domains);
       const view = await store.customer360(id, role);
       const clear = view.personalClear.length > 0 ? `; personal columns in clear: ${view.personalClear.join(', ')}` : '';
@@ -139,14 +137,15 @@ export async function dataRoutes(fastify: FastifyInstance, { store, audit, domai
   }, async (request, reply) => {
     try {
       const identity = caller(request);
-      const { domain, product, table } = parse(productParams, request.params, 'path');
-      const query = parse(productQuery, request.query, 'query');
+      const { domain, product, table } = request.params as z.infer<typeof productParams>;
+      const query = request.query as z.infer<typeof productQuery>;
       const role = accessRoleOf(identity, query.as, domains);
+      const filters = filtersOf(query.filter);
       const page = await store.readTable(domain, product, table, {
-        filters: filtersOf(query.filter), ...(query.limit !== undefined ? { limit: query.limit } : {}), ...(query.after !== undefined ? { after: query.after } : {}),
+        filters, ...(query.limit !== undefined ? { limit: query.limit } : {}), ...(query.after !== undefined ? { after: query.after } : {}),
       }, role);
       if (page.personalClear.length > 0) {
-        const filtered = Object.keys(filtersOf(query.filter));
+        const filtered = Object.keys(filters);
         await record(identity, role, {
           domain, product: `${domain}.${product}`, action: 'read.personal',
           detail: `${page.rows.length} rows of ${page.table}${filtered.length ? ` filtered by ${filtered.join(', ')}` : ''}; personal columns in clear: ${page.personalClear.join(', ')}`,

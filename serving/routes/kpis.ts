@@ -78,18 +78,6 @@ export const kpiRoutes: ApiRoutes = (app, { catalog, registry }) => {
     const readings: KpiReading[] = byRole.length === 0
       ? (registry.domain(domain).kpis ?? []).map((k) => ({ domain, kpi: k, status: 'refused', reason: 'your account has no role (directory group) that may read KPIs' }))
       : byRole[0]!.map((first, i) => byRole.map((r) => r[i]!).find((r) => r.status === 'shown') ?? first);
-    const products = await Promise.all(registry.domain(domain).products.map((p) => catalog.showProduct({ domain, product: p.name })));
-    const shown = products.filter((p) => p !== undefined && p !== null);
-    const runs = shown.flatMap((p) => p.qualityRuns);
-    return {
-      domain,
-      domains: registry.domains.map((d) => d.name),
-      kpis: readings.map(shape),
-      health: {
-        lastPublishedAt: shown.map((p) => p.freshness.lastPublishedAt).filter((t): t is string => Boolean(t)).sort().at(-1) ?? null,
-        gateRuns: runs.length, gatePassed: runs.filter((r) => r.status === 'pass').length,
-        pendingApprovals: shown.reduce((n, p) => n + p.open.filter((o) => o.status === 'pending').length, 0),
-      },
-    };
+    return { domain, domains: registry.domains.map((d) => d.name), kpis: readings.map(shape), health: await catalog.domainHealth({ domain }) };
   });
 };

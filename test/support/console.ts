@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type { CatalogStore } from '../../connectors/catalog/port.js';
+import type { ServingReads } from '../../connectors/serving-store/reads.js';
 import type { Config } from '../../core/config.js';
 import type { DomainRegistry } from '../../domains/registry.js';
 import { buildServer } from '../../serving/server.js';
@@ -14,8 +15,13 @@ import type { IdentityEnv } from './identity.js';
  */
 export const consoleUrl = 'http://127.0.0.1:3000';
 
-export function testConsole(deps: { catalog: CatalogStore; temporal: Client; registry: DomainRegistry; config: Config; identity: IdentityEnv; errors?: Array<Record<string, unknown>> }): Promise<FastifyInstance> {
+export function testConsole(deps: {
+  catalog: CatalogStore; temporal: Client; registry: DomainRegistry; config: Config; identity: IdentityEnv; errors?: Array<Record<string, unknown>>;
+  /** The serving store's reads: with them the console serves customer-360 and product data. */
+  serving?: ServingReads;
+}): Promise<FastifyInstance> {
   return buildServer({
+    ...(deps.serving ? { serving: deps.serving } : {}),
     catalog: deps.catalog, temporal: deps.temporal, registry: deps.registry, authMode: deps.config.FACTORY_AUTH,
     audit: (entry) => deps.catalog.appendAudit(entry),
     oidc: {
