@@ -1,10 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import axe from 'axe-core';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCatalogStore, type PostgresCatalogStore } from '../connectors/catalog/postgres.js';
 import { createServingReads } from '../connectors/serving-store/reads.js';
@@ -13,7 +11,7 @@ import { keyedHash } from '../core/keyed-hash.js';
 import { registry } from '../domains/index.js';
 import { accessContextOf } from '../domains/products.js';
 import { servedTables } from '../domains/serving-checks.js';
-import { DEMO_PASSWORD } from '../stack/identity/people.js';
+import { accessible, hasChromium, launchChromium, noChromiumReason, shoot, signedIn as signInAs } from './support/browser.js';
 import { testCatalogDatabase } from './support/catalog.js';
 import { consoleUrl, testConsole } from './support/console.js';
 import { identityEnv } from './support/identity.js';
@@ -29,8 +27,6 @@ import { connectClient, testConfig } from './support/temporal.js';
  * customer and refuses payments. axe-core checks each page; screenshots go to test-artifacts/console/.
  */
 
-const chromiumPath = '/usr/bin/chromium';
-const artifacts = 'test-artifacts/console';
 const key = new Uint8Array(Buffer.from('console-data-browser-pseudonyms!', 'utf8'));
 
 const fixtures: Record<string, Values[]> = {
@@ -64,7 +60,7 @@ function tableRows(page: Page, within = 'main'): Promise<Array<Record<string, st
   });
 }
 
-describe.skipIf(!existsSync(chromiumPath))(`console data pages in Chromium${existsSync(chromiumPath) ? '' : ' — skipped: no /usr/bin/chromium (the stack installs Debian\'s chromium with the identity services)'}`, () => {
+describe.skipIf(!hasChromium)(`console data pages in Chromium${noChromiumReason}`, () => {
   const base = testConfig();
   const catalogDb = testCatalogDatabase(base.FACTORY_CATALOG_URL);
   let scratch: { url: string; drop: () => Promise<void> };
@@ -76,29 +72,7 @@ describe.skipIf(!existsSync(chromiumPath))(`console data pages in Chromium${exis
   let browser: Browser;
   const serverErrors: Array<Record<string, unknown>> = [];
 
-  async function signedIn(user: string, startAt: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${consoleUrl}${startAt}`);
-    await page.getByRole('link', { name: 'Sign in with company SSO' }).click();
-    await page.waitForURL((url) => url.origin !== consoleUrl);
-    await page.locator('#username').fill(user);
-    await page.locator('#password').fill(DEMO_PASSWORD);
-    await page.locator('#kc-login').click();
-    // Back on the console once its callback has exchanged the code (a first sign-in also imports the person from LDAP).
-    await page.waitForURL((url) => url.origin === consoleUrl && !url.pathname.startsWith('/auth/'));
-    await page.locator('#who button', { hasText: 'Sign out' }).waitFor();
-    return page;
-  }
-
-  async function accessible(page: Page, name: string): Promise<void> {
-    await page.evaluate(axe.source);
-    const violations = await page.evaluate(async () => {
-      const result = await (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ['violations'] });
-      return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help }));
-    });
-    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'), name).toEqual([]);
-  }
+  const signedIn = (user: string, startAt: string) => signInAs(browser, user, startAt);
 
   /** Opens a data page; the page is rendered at once, so its own heading means its own rows (not the previous page's). */
   async function openRows(page: Page, domain: string, product: string, table: string): Promise<void> {
@@ -106,11 +80,9 @@ describe.skipIf(!existsSync(chromiumPath))(`console data pages in Chromium${exis
     await page.getByRole('heading', { level: 1, name: `Rows of ${domain}.${table}`, exact: true }).waitFor();
   }
 
-  const shoot = (page: Page, name: string) => page.screenshot({ path: `${artifacts}/${name}.png`, fullPage: true });
   const mainText = async (page: Page) => (await page.locator('main').textContent()) ?? '';
 
   beforeAll(async () => {
-    await mkdir(artifacts, { recursive: true });
     dir = mkdtempSync(join(tmpdir(), 'console-data-'));
     scratch = await createScratchDatabase(base.FACTORY_CATALOG_URL, `factory_it_console_data_${process.pid}`);
     store = await openServingStore({ url: scratch.url, served: servedTables(registry.domains), maxConnections: 4 });
@@ -135,7 +107,7 @@ describe.skipIf(!existsSync(chromiumPath))(`console data pages in Chromium${exis
     await app.listen({ port: Number(new URL(consoleUrl).port), host: '127.0.0.1' }).catch((error: unknown) => {
       throw new Error(`the console must listen on ${consoleUrl} (the only redirect URI the stack's IdP registers for it): ${(error as Error).message}`);
     });
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

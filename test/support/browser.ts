@@ -24,7 +24,7 @@ export async function launchChromium(): Promise<Browser> {
 
 /** A fresh browser profile signed in as `user` through Keycloak's login page, on the console page `startAt`. */
 export async function signedIn(browser: Browser, user: string, startAt = '/#/catalog'): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   await page.goto(`${consoleUrl}${startAt}`);
   await page.getByRole('link', { name: 'Sign in with company SSO' }).click();
@@ -32,8 +32,9 @@ export async function signedIn(browser: Browser, user: string, startAt = '/#/cat
   await page.locator('#username').fill(user);
   await page.locator('#password').fill(DEMO_PASSWORD);
   await page.locator('#kc-login').click();
-  await page.waitForURL((url) => url.origin === consoleUrl);
-  await expect.poll(() => page.locator('#who').textContent()).toContain('Sign out');
+  // Back on the console once its callback has exchanged the code (a first sign-in also imports the person from LDAP).
+  await page.waitForURL((url) => url.origin === consoleUrl && !url.pathname.startsWith('/auth/'));
+  await page.locator('#who button', { hasText: 'Sign out' }).waitFor();
   return page;
 }
 
