@@ -9,6 +9,7 @@ import type { EnvelopeFormat } from '../../core/cdc/adapter.js';
 import type { DecimalMode } from '../../core/cdc/logical-types.js';
 import type { TableContract } from '../../contracts/contract.js';
 import type { ChangeApply, KafkaOffset } from '../warehouse/port.js';
+import { addFreshness, emptyFreshness, mergeFreshness, type ChangeTiming, type FreshnessSamples } from '../../core/cdc/freshness.js';
 import type { DecodedBatch } from './decode-batch.js';
 import { openDecoder, type Decoder } from './decode-thread.js';
 
@@ -53,14 +54,14 @@ export interface IngestStats {
   /** Added source columns seen (non-breaking drift), per table. */
   addedColumns: Record<string, string[]>;
   lastPosition: Record<string, string>;
-  /** Kafka record time → committed in the warehouse, per event, in ms. */
-  freshnessMs: number[];
+  /** Per applied change: source commit → warehouse commit, capture and ingest delay (core/cdc/freshness.ts). */
+  freshness: FreshnessSamples;
   /** Warehouse transactions (one MERGE each on BigQuery): batches waiting together share one. */
   writes: number;
 }
 
 export function emptyStats(): IngestStats {
-  return { events: 0, applied: 0, tombstones: 0, deadLettered: 0, paused: [], addedColumns: {}, lastPosition: {}, freshnessMs: [], writes: 0 };
+  return { events: 0, applied: 0, tombstones: 0, deadLettered: 0, paused: [], addedColumns: {}, lastPosition: {}, freshness: emptyFreshness(), writes: 0 };
 }
 
 export interface PipelineOptions {
@@ -88,8 +89,8 @@ export interface CommittedRun {
   events: number;
   applied: number;
   deadLettered: number;
-  /** Kafka record time → committed in the warehouse, per event, in ms. */
-  freshnessMs: number[];
+  /** Ages of the write's applied changes: source commit → commit, capture delay, ingest delay. */
+  freshness: FreshnessSamples;
 }
 
 export class IngestPipeline {
@@ -382,15 +383,16 @@ export class IngestPipeline {
     const committedAt = Date.now();
     stats.writes += 1;
     this.mirror(offsets);
-    const committed: CommittedRun = { domain: capture.domain, table: capture.table.name, topic, partition, events: 0, applied: 0, deadLettered, freshnessMs: [] };
+    const committed: CommittedRun = { domain: capture.domain, table: capture.table.name, topic, partition, events: 0, applied: 0, deadLettered, freshness: emptyFreshness() };
     for (const { messages, decoded } of run) {
-      // The batch's first `events` messages are the ones committed (the rest follow a pause).
-      for (const m of messages.slice(0, decoded.events)) committed.freshnessMs.push(committedAt - Number(m.timestamp));
+      // Only the changes staged (not tombstones or dead letters, nor the events after a pause).
+      const timings = decoded.changeIndexes.map((index, n): ChangeTiming => ({ sourceTsMs: decoded.sourceTsMs[n] ?? null, kafkaTsMs: Number(messages[index]!.timestamp) }));
+      addFreshness(committed.freshness, timings, committedAt);
       committed.events += decoded.events;
       committed.applied += decoded.changes;
       if (decoded.lastPosition) stats.lastPosition[qualified] = decoded.lastPosition;
     }
-    for (const ms of committed.freshnessMs) stats.freshnessMs.push(ms);
+    mergeFreshness(stats.freshness, committed.freshness);
     stats.applied += committed.applied;
     this.options.onCommit?.(committed);
   }
