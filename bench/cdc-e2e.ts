@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { seedSource } from '../cli/source/seed.js';
-import { simulate, type SimulateResult } from '../cli/source/simulate.js';
+import type { SimulateResult } from '../cli/source/simulate.js';
 import { IngestPipeline, type CaptureTopic } from '../connectors/cdc/pipeline.js';
 import { createKafka } from '../connectors/kafka/client.js';
 import { topicOf } from '../connectors/kafka-connect/debezium.js';
@@ -18,6 +18,7 @@ import { registerCapture } from '../test/support/capture.js';
 import { createScratchDatabase } from '../test/support/postgres.js';
 import { freshnessKeys, waitForLag } from './lib/cdc-workload.js';
 import { round, say } from './lib/measure.js';
+import { simulateInProcess } from './lib/simulate-process.js';
 import { benchWarehouse } from './lib/warehouse.js';
 
 /**
@@ -62,6 +63,9 @@ export async function run(args: string[]): Promise<void> {
   try {
     await seedSource({ url: scratch.url, registry, scale: Number(values.scale), seed: 7 });
     await emptyTables(scratch.url, tables.map((t) => `"${t.source.schema}"."${t.source.table}"`));
+    // The topics first, stamped by the broker (LogAppendTime): the capture delay then ends when the
+    // change is in Kafka, not when Connect's producer took it, so the broker is on the capture side.
+    await createTopics(kafka, tables.map((t) => topicOf(topicPrefix, t.source.schema, t.source.table)));
     capture = await registerCapture({ connectUrl: config.KAFKA_CONNECT_URL, sourceUrl: scratch.url, topicPrefix, registry, domain });
     const topics: CaptureTopic[] = tables.map((table) => ({ topic: topicOf(topicPrefix, table.source.schema, table.source.table), domain, table, sourceSystem: table.source.system }));
     // Each warehouse write timed: tells the apply's share of the ingest delay from waiting and fetching.
@@ -82,7 +86,7 @@ export async function run(args: string[]): Promise<void> {
     // Warm-up (JIT, connections, the connector's first batches): applied, checked at the end, not timed.
     say(`(1) warm-up: ${values['warmup-seconds']} s at ${rate} operations/s`);
     pipeline.lease();
-    const warm = await simulate({ url: scratch.url, rate, seconds: Number(values['warmup-seconds']), seed: 11, registry });
+    const warm = await simulateInProcess({ url: scratch.url, rate, seconds: Number(values['warmup-seconds']), seed: 11 });
     await drained(pipeline, scratch.url, warehouse, tables, 120_000);
     const warmStats = await pipeline.release();
     writeMs.length = 0;
@@ -92,7 +96,7 @@ export async function run(args: string[]): Promise<void> {
     const started = Date.now();
     const lagSamples: number[] = [];
     const sampler = setInterval(() => void pipeline!.lag().then((l) => lagSamples.push(l.reduce((n, x) => n + x.lag, 0)), () => undefined), 1000);
-    const steady = await simulate({ url: scratch.url, rate, seconds, seed: 12, registry });
+    const steady = await simulateInProcess({ url: scratch.url, rate, seconds, seed: 12 });
     clearInterval(sampler);
     const converged = await drained(pipeline, scratch.url, warehouse, tables, 180_000);
     const stats = await pipeline.release();
@@ -146,6 +150,16 @@ export async function run(args: string[]): Promise<void> {
     await target.cleanup();
     await scratch.drop();
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function createTopics(kafka: ReturnType<typeof createKafka>, topics: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 1, configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] })), waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
   }
 }
 

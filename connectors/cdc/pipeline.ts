@@ -107,7 +107,7 @@ export class IngestPipeline {
   /**
    * The last queued warehouse write. Writes are chained, so they commit in offset order, while
    * the next batches are fetched and decoded (DuckDB works on its own threads): up to
-   * MAX_QUEUED_WRITES batches wait behind the one being written. Never rejects: a failed write is
+   * MAX_QUEUED_WRITES batches a table wait behind the one being written. Never rejects: a failed write is
    * recorded in `failure`, and the writes queued behind it do nothing.
    */
   private applying: Promise<void> = Promise.resolve();
@@ -271,9 +271,10 @@ export class IngestPipeline {
    * then returns, so Kafka fetches the next batch while this one is decoded and written.
    */
   private async applyBatch(capture: CaptureTopic, topic: string, partition: number, messages: EachBatchPayload['batch']['messages'], resolveOffset: (offset: string) => void): Promise<void> {
-    // Back-pressure: fetching runs at most MAX_QUEUED_WRITES batches ahead of the warehouse.
+    // Back-pressure: fetching runs at most MAX_QUEUED_WRITES batches a table ahead of the warehouse
+    // (a fetch answers with a batch per table: about two fetches wait, whatever the table count).
     // Writes complete in order, so the first in the set is the oldest.
-    while (this.queuedWrites.size > MAX_QUEUED_WRITES) await this.queuedWrites.values().next().value;
+    while (this.queuedWrites.size > MAX_QUEUED_WRITES * this.byTopic.size) await this.queuedWrites.values().next().value;
     if (this.failure) throw this.failure;
     const last = messages[messages.length - 1]!.offset;
     const file = join(this.options.stagingDir, `cdc-${topic}-${partition}-${last}.csv`);
@@ -316,16 +317,20 @@ export class IngestPipeline {
 
   /**
    * Under backlog batches queue behind a slow warehouse write (a BigQuery MERGE takes seconds):
-   * the next write takes the waiting batches of the same topic and partition together, so a table
-   * gets one transaction (one MERGE) for all of them instead of one each — fewer mutating
-   * statements per table, and the fixed cost of a transaction paid once.
+   * the next write takes the waiting batches of the first one's topic and partition together, so a
+   * table gets one transaction (one MERGE) for all of them instead of one each — fewer mutating
+   * statements per table, and the fixed cost of a transaction paid once. Batches of other tables
+   * may sit between them (a fetch answers for every partition): they keep their order and wait for
+   * the next write. Order matters only within a partition, whose offsets each write stores.
    */
   private takeRun(): WaitingBatch[] {
     const first = this.waiting[0];
     if (!first) return [];
-    let n = 1;
-    while (n < this.waiting.length && this.waiting[n]!.topic === first.topic && this.waiting[n]!.partition === first.partition) n++;
-    return this.waiting.splice(0, n);
+    const run: WaitingBatch[] = [];
+    const rest: WaitingBatch[] = [];
+    for (const b of this.waiting) (b.topic === first.topic && b.partition === first.partition ? run : rest).push(b);
+    this.waiting.splice(0, this.waiting.length, ...rest);
+    return run;
   }
 
   private async writeWaiting(stats: IngestStats): Promise<void> {
@@ -415,7 +420,7 @@ async function concatFiles(files: string[], target: string): Promise<void> {
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
 }
 
-/** Decoded batches that may wait behind the warehouse write in progress (each holds one staged file). */
+/** Decoded batches per table that may wait behind the warehouse write in progress (each holds one staged file). */
 const MAX_QUEUED_WRITES = 2;
 
 function sleep(ms: number): Promise<void> {
