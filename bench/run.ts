@@ -3,6 +3,7 @@ const [name, ...args] = process.argv.slice(2);
 const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
   backfill: () => import('./backfill.js'),
   cdc: () => import('./cdc.js'),
+  'cdc-e2e': () => import('./cdc-e2e.js'),
   quality: () => import('./quality.js'),
   erase: () => import('./erase.js'),
   serve: () => import('./serve.js'),

@@ -58,7 +58,7 @@ describe('worker metrics during a backfill and a change-capture run', () => {
   it('serves our metrics and the Temporal SDK runtime metrics on one loopback port', async () => {
     expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
     const first = await scrape(metricsUrl);
-    expect(first.text).toMatch(/^# TYPE factory_cdc_freshness_seconds histogram$/m);
+    expect(first.text).toMatch(/^# TYPE factory_cdc_source_freshness_seconds histogram$/m);
     // The SDK's exporter is pulled into the same answer (a worker is one scrape target).
     expect(first.samples.some((s) => s.name.startsWith('temporal_'))).toBe(true);
     expect(first.text).not.toMatch(/SDK runtime metrics unavailable/);
@@ -93,7 +93,9 @@ describe('worker metrics during a backfill and a change-capture run', () => {
     const before = await scrape(metricsUrl);
     const events = (s: Scrape) => s.sum('factory_cdc_events_applied_total', { domain: 'booking' });
     const changes = (s: Scrape) => s.sum('factory_cdc_changes_applied_total', { domain: 'booking' });
-    const observed = (s: Scrape) => s.sum('factory_cdc_freshness_seconds_count', { domain: 'booking' });
+    const observed = (s: Scrape) => s.sum('factory_cdc_source_freshness_seconds_count', { domain: 'booking' });
+    const captured = (s: Scrape) => s.sum('factory_cdc_capture_delay_seconds_count', { domain: 'booking' });
+    const ingested = (s: Scrape) => s.sum('factory_cdc_ingest_delay_seconds_count', { domain: 'booking' });
     const cdc = await client.workflow.start<CdcIngestWorkflow>(cdcIngestWorkflowType, {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowId: `cdc:booking-metrics-${Date.now()}`,
@@ -125,8 +127,13 @@ describe('worker metrics during a backfill and a change-capture run', () => {
     // at least the totals (CI once saw 757 events counted for 524 in the totals).
     expect(events(after) - events(before)).toBeGreaterThanOrEqual(final.totals.events);
     expect(changes(after) - changes(before)).toBeGreaterThanOrEqual(final.totals.applied);
-    // One freshness observation per counted event.
-    expect(observed(after) - observed(before)).toBe(events(after) - events(before));
+    // Debezium gives every change its source commit time: one source freshness and one capture delay
+    // observation per applied change event, one ingest delay each too; tombstones have none.
+    expect(observed(after) - observed(before)).toBeGreaterThan(0);
+    expect(captured(after) - captured(before)).toBe(observed(after) - observed(before));
+    expect(ingested(after) - ingested(before)).toBe(observed(after) - observed(before));
+    expect(observed(after) - observed(before)).toBeLessThanOrEqual(events(after) - events(before));
+    expect(after.sum('factory_cdc_changes_without_source_time_total', { domain: 'booking' })).toBe(0);
     expect(after.sum('factory_cdc_dead_letters_total', { domain: 'booking' })).toBe(final.totals.deadLettered);
     // Lag per partition of every followed topic, as the last run measured it.
     const lagTopics = new Set(after.find('factory_cdc_lag_messages', { domain: 'booking' }).map((s) => s.labels.topic));

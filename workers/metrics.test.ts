@@ -29,7 +29,10 @@ describe('worker metrics registry', () => {
     const { registry, recorder } = createWorkerMetrics({ role: 'warehouse' });
     recorder.rowsLoaded({ domain: 'booking', table: 'booking' }, 500);
     recorder.rowsLoaded({ domain: 'booking', table: 'booking' }, 250);
-    recorder.changesCommitted({ domain: 'booking', table: 'booking' }, { events: 3, applied: 2, deadLettered: 1, freshnessMs: [40, 900, 3000] });
+    recorder.changesCommitted({ domain: 'booking', table: 'booking' }, {
+      events: 3, applied: 2, deadLettered: 1,
+      freshness: { endToEndMs: [900, 3000], captureDelayMs: [700, 2500], ingestDelayMs: [40, 200, 500], withoutSourceTime: 1 },
+    });
     recorder.lag({ domain: 'booking' }, [{ topic: 'factory.BOOK.BOOKING', partition: 0, lag: 7 }]);
     recorder.gateResult({ domain: 'booking' }, 'block');
     const scrape = parseExposition(await registry.metrics());
@@ -37,8 +40,13 @@ describe('worker metrics registry', () => {
     expect(scrape.sum('factory_cdc_events_applied_total')).toBe(3);
     expect(scrape.sum('factory_cdc_changes_applied_total')).toBe(2);
     expect(scrape.sum('factory_cdc_dead_letters_total')).toBe(1);
-    expect(scrape.sum('factory_cdc_freshness_seconds_count')).toBe(3);
-    expect(scrape.sum('factory_cdc_freshness_seconds_bucket', { le: '1' })).toBe(2);
+    expect(scrape.sum('factory_cdc_source_freshness_seconds_count')).toBe(2);
+    expect(scrape.sum('factory_cdc_source_freshness_seconds_bucket', { le: '1' })).toBe(1);
+    expect(scrape.sum('factory_cdc_capture_delay_seconds_bucket', { le: '1' })).toBe(1);
+    expect(scrape.sum('factory_cdc_capture_delay_seconds_sum')).toBeCloseTo(3.2);
+    expect(scrape.sum('factory_cdc_ingest_delay_seconds_count')).toBe(3);
+    // The change without a source time is counted as such, not observed as fresh.
+    expect(scrape.sum('factory_cdc_changes_without_source_time_total')).toBe(1);
     expect(scrape.sum('factory_cdc_lag_messages', { topic: 'factory.BOOK.BOOKING', partition: '0' })).toBe(7);
     expect(scrape.sum('factory_quality_gate_results_total', { status: 'block' })).toBe(1);
     // No approvals source set (a warehouse worker): the gauge says 0 and never queries.

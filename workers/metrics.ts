@@ -36,9 +36,22 @@ export function createWorkerMetrics(labels: { role: string }): WorkerMetrics {
   const deadLetters = new Counter({
     name: 'factory_cdc_dead_letters_total', help: 'Change events sent to a dead-letter topic', labelNames: ['domain', 'table'], registers: [registry],
   });
+  // Three ages of each applied change (core/cdc/freshness.ts): end to end, and its two parts.
   const freshness = new Histogram({
-    name: 'factory_cdc_freshness_seconds', help: 'Age of a change event when its write commits in the warehouse (Kafka record time to commit)',
+    name: 'factory_cdc_source_freshness_seconds', help: 'Age of an applied change when its write commits in the warehouse, from its source commit time',
     labelNames: ['domain', 'table'], buckets: freshnessBuckets, registers: [registry],
+  });
+  const captureDelay = new Histogram({
+    name: 'factory_cdc_capture_delay_seconds', help: 'Source commit time to the Kafka record time of an applied change (Debezium or IIDR, Connect, broker)',
+    labelNames: ['domain', 'table'], buckets: freshnessBuckets, registers: [registry],
+  });
+  const ingestDelay = new Histogram({
+    name: 'factory_cdc_ingest_delay_seconds', help: 'Kafka record time to warehouse commit of an applied change (the ingest pipeline)',
+    labelNames: ['domain', 'table'], buckets: freshnessBuckets, registers: [registry],
+  });
+  const withoutSourceTime = new Counter({
+    name: 'factory_cdc_changes_without_source_time_total', help: 'Applied changes whose record carried no source commit time (not in the source freshness histogram)',
+    labelNames: ['domain', 'table'], registers: [registry],
   });
   const lag = new Gauge({
     name: 'factory_cdc_lag_messages', help: 'Messages behind per partition at the end of the last ingest run', labelNames: ['domain', 'topic', 'partition'], registers: [registry],
@@ -70,7 +83,11 @@ export function createWorkerMetrics(labels: { role: string }): WorkerMetrics {
       changesApplied.inc(labels, run.applied);
       writes.inc(labels);
       if (run.deadLettered) deadLetters.inc(labels, run.deadLettered);
-      for (const ms of run.freshnessMs) freshness.observe(labels, Math.max(0, ms) / 1000);
+      // Clocks of the source, Kafka and this worker may differ by a little: a negative age is counted as 0.
+      for (const ms of run.freshness.endToEndMs) freshness.observe(labels, Math.max(0, ms) / 1000);
+      for (const ms of run.freshness.captureDelayMs) captureDelay.observe(labels, Math.max(0, ms) / 1000);
+      for (const ms of run.freshness.ingestDelayMs) ingestDelay.observe(labels, Math.max(0, ms) / 1000);
+      if (run.freshness.withoutSourceTime) withoutSourceTime.inc(labels, run.freshness.withoutSourceTime);
     },
     lag: ({ domain }, partitions) => {
       for (const p of partitions) lag.set({ domain, topic: p.topic, partition: String(p.partition) }, p.lag);

@@ -185,4 +185,6 @@ function record(state: CdcState, result: IngestRunResult): void {
   state.lag = result.lag;
   state.eventsPerSecond = result.seconds > 0 ? Math.round(result.events / result.seconds) : 0;
   state.freshness = result.freshness;
+  state.captureDelay = result.captureDelay ?? null;
+  state.withoutSourceTime = result.withoutSourceTime ?? 0;
 }

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { Context, CancelledFailure } from '@temporalio/activity';
 import type { Kafka } from 'kafkajs';
 import { IngestPipeline, type CaptureTopic, type IngestStats } from '../../connectors/cdc/pipeline.js';
+import { percentiles, type Percentiles } from '../../core/cdc/freshness.js';
 import type { AcceptedSchemaChange } from '../../core/cdc/schema-change.js';
 import type { EnvelopeFormat } from '../../core/cdc/adapter.js';
 import type { DecimalMode } from '../../core/cdc/logical-types.js';
@@ -67,7 +68,14 @@ export interface IngestRunResult {
   lastPosition: Record<string, string>;
   lag: Array<{ topic: string; partition: number; lag: number }>;
   seconds: number;
-  freshness: { p50Ms: number; p99Ms: number; maxMs: number } | null;
+  /** Source commit → committed in the warehouse, over the run's applied changes that carry a source time. */
+  freshness: Percentiles | null;
+  /** Source commit → Kafka record time: the capture's part of `freshness`. Absent in results of older runs. */
+  captureDelay?: Percentiles | null;
+  /** Kafka record time → committed in the warehouse: the pipeline's part. */
+  ingestDelay?: Percentiles | null;
+  /** Applied changes whose record carried no source time (in ingestDelay only, never counted as fresh). */
+  withoutSourceTime?: number;
 }
 
 /** Consumers outlive a run (one per consumer name and topic set per process): see IngestPipeline. */
@@ -149,7 +157,10 @@ export function createCdcActivities(deps: CdcActivityDeps) {
         lastPosition: stats.lastPosition,
         lag,
         seconds: (Date.now() - started) / 1000,
-        freshness: percentiles(stats.freshnessMs),
+        freshness: percentiles(stats.freshness.endToEndMs),
+        captureDelay: percentiles(stats.freshness.captureDelayMs),
+        ingestDelay: percentiles(stats.freshness.ingestDelayMs),
+        withoutSourceTime: stats.freshness.withoutSourceTime,
       };
     },
   };
@@ -158,13 +169,6 @@ export function createCdcActivities(deps: CdcActivityDeps) {
 /** The consumer follows one domain's tables (cdcIngest is per domain). */
 function domainOf(input: IngestRunInput): string {
   return input.tables[0]?.split('.')[0] ?? 'none';
-}
-
-function percentiles(values: number[]): IngestRunResult['freshness'] {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { p50Ms: at(0.5), p99Ms: at(0.99), maxMs: sorted[sorted.length - 1]! };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Producer } from 'kafkajs';
 import type { IngestPipeline } from '../../connectors/cdc/pipeline.js';
+import { percentiles, type FreshnessSamples } from '../../core/cdc/freshness.js';
 import { bookingFix } from '../../test/support/cdc-contracts.js';
 import { addChecksums, canonicalRowText, checksumColumnsOf, rowHash } from '../../core/checksum.js';
 import { changeEvent, type BenchRow } from './debezium-events.js';
@@ -118,4 +119,22 @@ export async function waitForLag(pipeline: IngestPipeline, zeroOrBelow: number, 
     if (Date.now() > deadline) throw new Error(`lag did not drain within ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, pollMs));
   }
+}
+
+/**
+ * The freshness keys of a change-capture bench line: source commit → warehouse commit (end to end),
+ * and its parts, capture delay (→ Kafka record) and ingest delay (Kafka record → warehouse commit,
+ * what `p50_freshness_ms` measured before). null: nothing measured, never 0.
+ */
+export function freshnessKeys(samples: FreshnessSamples) {
+  const [e2e, capture, ingest] = [samples.endToEndMs, samples.captureDelayMs, samples.ingestDelayMs].map(percentiles);
+  return {
+    p50_e2e_freshness_ms: e2e?.p50Ms ?? null,
+    p99_e2e_freshness_ms: e2e?.p99Ms ?? null,
+    p50_capture_delay_ms: capture?.p50Ms ?? null,
+    p99_capture_delay_ms: capture?.p99Ms ?? null,
+    p50_ingest_delay_ms: ingest?.p50Ms ?? null,
+    p99_ingest_delay_ms: ingest?.p99Ms ?? null,
+    changes_without_source_time: samples.withoutSourceTime,
+  };
 }

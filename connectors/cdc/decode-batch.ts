@@ -41,6 +41,13 @@ export interface DecodedBatch {
   lastOffset?: string;
   lastPosition?: string;
   addedColumns?: string[];
+  /**
+   * Per applied change event (a Kafka record that staged changes), its index into the batch and its
+   * source commit time (null: the record has none), in batch order: the pipeline measures freshness
+   * from them once the write commits.
+   */
+  changeIndexes: number[];
+  sourceTsMs: Array<number | null>;
   /** The table stops at this event: a breaking schema change nobody accepted yet. */
   paused?: { reason: string; offset: string; change: SchemaChange; blockers: string[] };
 }
@@ -51,7 +58,7 @@ export function decodeBatch(capture: DecodeTable, topic: string, partition: numb
     domain: capture.domain, table: capture.table, ...(capture.accepted ? { accepted: capture.accepted } : {}), ...(capture.decimalMode ? { decimalMode: capture.decimalMode } : {}),
     ...(capture.format ? { format: capture.format } : {}),
   };
-  const batch: DecodedBatch & { csv: string } = { events: 0, tombstones: 0, changes: 0, deadLetters: [], csv: '' };
+  const batch: DecodedBatch & { csv: string } = { events: 0, tombstones: 0, changes: 0, deadLetters: [], changeIndexes: [], sourceTsMs: [], csv: '' };
   for (let index = 0; index < messages.length; index++) {
     const message = messages[index]!;
     const result = decodeRecord({
@@ -76,6 +83,8 @@ export function decodeBatch(capture: DecodeTable, topic: string, partition: numb
       batch.csv += changeLine(columns, result.change);
       batch.changes++;
       batch.lastPosition = result.change.position;
+      batch.changeIndexes.push(index);
+      batch.sourceTsMs.push(result.change.sourceTsMs);
       if (result.change.addedColumns.length) batch.addedColumns = result.change.addedColumns;
     }
   }

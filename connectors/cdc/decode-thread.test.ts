@@ -51,6 +51,9 @@ describe('decoding on the decode thread', () => {
     expect(decoded.changes).toBe(batch.length - 2);
     expect(decoded.deadLetters).toEqual([{ index: 2, reason: expect.stringContaining(`topic ${topic} partition 0 offset 100 (fix.booking_fix)`) }]);
     expect(decoded.lastOffset).toBe(batch.at(-1)!.offset);
+    // Each staged change event with its source commit time, for freshness; not the poison event nor the tombstone.
+    expect(decoded.changeIndexes).toEqual([0, 1, 3, 4, 5, 6, 8]);
+    expect(decoded.sourceTsMs).toEqual([1795909833434, 1795909833434, 1795909842441, 1795909842444, 1795909842444, 1795909842445, 1795909842460]);
   });
 
   it('stops a batch at a breaking schema change and stages nothing when nothing precedes it', async () => {

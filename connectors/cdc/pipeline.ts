@@ -9,6 +9,7 @@ import type { EnvelopeFormat } from '../../core/cdc/adapter.js';
 import type { DecimalMode } from '../../core/cdc/logical-types.js';
 import type { TableContract } from '../../contracts/contract.js';
 import type { ChangeApply, KafkaOffset } from '../warehouse/port.js';
+import { addFreshness, emptyFreshness, mergeFreshness, type ChangeTiming, type FreshnessSamples } from '../../core/cdc/freshness.js';
 import type { DecodedBatch } from './decode-batch.js';
 import { openDecoder, type Decoder } from './decode-thread.js';
 
@@ -53,14 +54,14 @@ export interface IngestStats {
   /** Added source columns seen (non-breaking drift), per table. */
   addedColumns: Record<string, string[]>;
   lastPosition: Record<string, string>;
-  /** Kafka record time → committed in the warehouse, per event, in ms. */
-  freshnessMs: number[];
+  /** Per applied change: source commit → warehouse commit, capture and ingest delay (core/cdc/freshness.ts). */
+  freshness: FreshnessSamples;
   /** Warehouse transactions (one MERGE each on BigQuery): batches waiting together share one. */
   writes: number;
 }
 
 export function emptyStats(): IngestStats {
-  return { events: 0, applied: 0, tombstones: 0, deadLettered: 0, paused: [], addedColumns: {}, lastPosition: {}, freshnessMs: [], writes: 0 };
+  return { events: 0, applied: 0, tombstones: 0, deadLettered: 0, paused: [], addedColumns: {}, lastPosition: {}, freshness: emptyFreshness(), writes: 0 };
 }
 
 export interface PipelineOptions {
@@ -88,8 +89,8 @@ export interface CommittedRun {
   events: number;
   applied: number;
   deadLettered: number;
-  /** Kafka record time → committed in the warehouse, per event, in ms. */
-  freshnessMs: number[];
+  /** Ages of the write's applied changes: source commit → commit, capture delay, ingest delay. */
+  freshness: FreshnessSamples;
 }
 
 /**
@@ -118,7 +119,7 @@ export class IngestPipeline {
   /**
    * The last queued warehouse write. Writes are chained, so they commit in offset order, while
    * the next batches are fetched and decoded (DuckDB works on its own threads): up to
-   * MAX_QUEUED_WRITES batches wait behind the one being written. Never rejects: a failed write is
+   * MAX_QUEUED_WRITES batches a table wait behind the one being written. Never rejects: a failed write is
    * recorded in `failure`, and the writes queued behind it do nothing.
    */
   private applying: Promise<void> = Promise.resolve();
@@ -277,11 +278,12 @@ export class IngestPipeline {
   private async applyBatch(
     capture: CaptureTopic, topic: string, partition: number, messages: EachBatchPayload['batch']['messages'], resolveOffset: (offset: string) => void, heartbeat: () => Promise<void>,
   ): Promise<void> {
-    // Back-pressure: fetching runs at most MAX_QUEUED_WRITES batches ahead of the warehouse.
+    // Back-pressure: fetching runs at most MAX_QUEUED_WRITES batches a table ahead of the warehouse
+    // (a fetch answers with a batch per table: about two fetches wait, whatever the table count).
     // Writes complete in order, so the first in the set is the oldest. kafkajs heartbeats only
     // between fetches: while a slow write (a MERGE under load) holds this batch, heartbeat here, or
     // the broker ends the group session and the run fails on its next commit.
-    while (this.queuedWrites.size > MAX_QUEUED_WRITES) {
+    while (this.queuedWrites.size > MAX_QUEUED_WRITES * this.byTopic.size) {
       await Promise.race([this.queuedWrites.values().next().value, sleep(ingestFetchSettings.heartbeatInterval)]);
       await heartbeat();
     }
@@ -327,16 +329,20 @@ export class IngestPipeline {
 
   /**
    * Under backlog batches queue behind a slow warehouse write (a BigQuery MERGE takes seconds):
-   * the next write takes the waiting batches of the same topic and partition together, so a table
-   * gets one transaction (one MERGE) for all of them instead of one each — fewer mutating
-   * statements per table, and the fixed cost of a transaction paid once.
+   * the next write takes the waiting batches of the first one's topic and partition together, so a
+   * table gets one transaction (one MERGE) for all of them instead of one each — fewer mutating
+   * statements per table, and the fixed cost of a transaction paid once. Batches of other tables
+   * may sit between them (a fetch answers for every partition): they keep their order and wait for
+   * the next write. Order matters only within a partition, whose offsets each write stores.
    */
   private takeRun(): WaitingBatch[] {
     const first = this.waiting[0];
     if (!first) return [];
-    let n = 1;
-    while (n < this.waiting.length && this.waiting[n]!.topic === first.topic && this.waiting[n]!.partition === first.partition) n++;
-    return this.waiting.splice(0, n);
+    const run: WaitingBatch[] = [];
+    const rest: WaitingBatch[] = [];
+    for (const b of this.waiting) (b.topic === first.topic && b.partition === first.partition ? run : rest).push(b);
+    this.waiting.splice(0, this.waiting.length, ...rest);
+    return run;
   }
 
   private async writeWaiting(stats: IngestStats): Promise<void> {
@@ -394,15 +400,16 @@ export class IngestPipeline {
     const committedAt = Date.now();
     stats.writes += 1;
     this.mirror(offsets);
-    const committed: CommittedRun = { domain: capture.domain, table: capture.table.name, topic, partition, events: 0, applied: 0, deadLettered, freshnessMs: [] };
+    const committed: CommittedRun = { domain: capture.domain, table: capture.table.name, topic, partition, events: 0, applied: 0, deadLettered, freshness: emptyFreshness() };
     for (const { messages, decoded } of run) {
-      // The batch's first `events` messages are the ones committed (the rest follow a pause).
-      for (const m of messages.slice(0, decoded.events)) committed.freshnessMs.push(committedAt - Number(m.timestamp));
+      // Only the changes staged (not tombstones or dead letters, nor the events after a pause).
+      const timings = decoded.changeIndexes.map((index, n): ChangeTiming => ({ sourceTsMs: decoded.sourceTsMs[n] ?? null, kafkaTsMs: Number(messages[index]!.timestamp) }));
+      addFreshness(committed.freshness, timings, committedAt);
       committed.events += decoded.events;
       committed.applied += decoded.changes;
       if (decoded.lastPosition) stats.lastPosition[qualified] = decoded.lastPosition;
     }
-    for (const ms of committed.freshnessMs) stats.freshnessMs.push(ms);
+    mergeFreshness(stats.freshness, committed.freshness);
     stats.applied += committed.applied;
     this.options.onCommit?.(committed);
   }
@@ -425,7 +432,7 @@ async function concatFiles(files: string[], target: string): Promise<void> {
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
 }
 
-/** Decoded batches that may wait behind the warehouse write in progress (each holds one staged file). */
+/** Decoded batches per table that may wait behind the warehouse write in progress (each holds one staged file). */
 const MAX_QUEUED_WRITES = 2;
 
 function sleep(ms: number): Promise<void> {

@@ -41,8 +41,11 @@ export interface ParsedRecord {
   /** Field schemas of the row image; null when the record carries none (values are then read by the contract type). */
   rowFields: FieldSchema[] | null;
   position: string;
-  /** When the change happened at the source, ms since the epoch. */
-  sourceTsMs: number;
+  /**
+   * When the change committed at the source, ms since the epoch; null when the record does not say
+   * (freshness then reports the change as without a source time, never as age 0).
+   */
+  sourceTsMs: number | null;
   /** Whether DECIMAL values follow Debezium's decimal.handling.mode, which the decoder then checks. */
   debeziumDecimals: boolean;
   /** The key as the adapter read it (field → value); undefined: the decoder parses the Kafka key as Debezium writes it. */
@@ -81,8 +84,10 @@ function debezium(input: KafkaRecordInput, table: TableContract, connector: 'pos
   }
   const position = positionOf(env);
   if (!position.ok) return { kind: 'invalid', reason: position.reason };
-  const sourceTsMs = typeof env.source.ts_ms === 'number' ? env.source.ts_ms : env.tsMs;
-  if (sourceTsMs === undefined) return { kind: 'invalid', reason: 'neither source.ts_ms nor ts_ms is a number' };
+  // source.ts_ms is the source's commit time. The envelope's own ts_ms is when Debezium processed
+  // the change: taking it instead would hide the capture delay, so a record without source.ts_ms
+  // has no source time (the change still applies: ordering rests on the position, not on time).
+  const sourceTsMs = typeof env.source.ts_ms === 'number' ? env.source.ts_ms : null;
   return {
     kind: 'record',
     record: { op: env.op, before: env.before, after: env.after, rowFields: env.rowFields, position: position.position, sourceTsMs, debeziumDecimals: true },

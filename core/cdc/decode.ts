@@ -53,8 +53,11 @@ export interface DecodedChange {
    */
   before: (string | null)[] | null;
   position: string;
-  /** When the change happened at the source (`source.ts_ms`; for snapshot rows, when they were read). */
-  sourceTsMs: number;
+  /**
+   * When the change committed at the source (Debezium `source.ts_ms`, IIDR `A_TIMSTAMP`; for snapshot
+   * rows, when they were read); null when the record carries no source time.
+   */
+  sourceTsMs: number | null;
   /** Event fields the contract does not know: a non-breaking schema change, reported upstream. */
   addedColumns: string[];
   /**

@@ -46,7 +46,12 @@ export interface CdcState {
   addedColumns: Record<string, string[]>;
   lag: IngestRunResult['lag'];
   eventsPerSecond: number;
+  /** Source commit → warehouse commit, of the last run (before this was measured: Kafka record → commit). */
   freshness: IngestRunResult['freshness'];
+  /** Source commit → Kafka record, of the last run; absent in states of older runs. */
+  captureDelay?: IngestRunResult['captureDelay'];
+  /** Applied changes of the last run without a source time. */
+  withoutSourceTime?: number;
   runs: number;
 }
 
