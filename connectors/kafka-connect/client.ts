@@ -64,6 +64,19 @@ export function createConnectClient(baseUrl: string) {
       if (!result) throw new KafkaConnectError(`Kafka Connect has no plugin ${connectorClass}: is it installed on the worker's plugin.path?`);
       return result;
     },
+    /** The connector's stored configuration; undefined when there is no such connector. */
+    async config(name: string): Promise<Record<string, string> | undefined> {
+      return call<Record<string, string>>('GET', `/connectors/${encodeURIComponent(name)}/config`);
+    },
+    /**
+     * The configuration of each task as Connect generated it from the connector's (GET …/tasks):
+     * after a config change it shows whether Connect has reconfigured the tasks yet. Undefined when
+     * there is no such connector.
+     */
+    async taskConfigs(name: string): Promise<Array<Record<string, string>> | undefined> {
+      const tasks = await call<Array<{ config: Record<string, string> }>>('GET', `/connectors/${encodeURIComponent(name)}/tasks`);
+      return tasks?.map((t) => t.config);
+    },
     async status(name: string): Promise<ConnectorStatus | undefined> {
       return call<ConnectorStatus>('GET', `/connectors/${encodeURIComponent(name)}/status`);
     },
