@@ -80,9 +80,10 @@ export interface PostgresCoverageInput {
 }
 
 /**
- * The coverage check of a Debezium PostgreSQL capture. `missing` gives null when no such connector
- * exists or it captures another database (compared by database name: Connect may reach the same
- * server under another host name); `since` (the source's clock_timestamp() read before a registration
+ * The coverage check of a Debezium PostgreSQL capture. `missing` gives null when the table is not
+ * asked of it: no such connector, one capturing another database (compared by database name: Connect
+ * may reach the same server under another host name), or one whose stored configuration — what the
+ * last registration submitted — does not include the table; `since` (the source's clock_timestamp() read before a registration
  * was submitted) also requires the stream to have begun after it.
  */
 export function createPostgresCoverage(input: PostgresCoverageInput): CaptureCoverage & { missingSince(ref: SourceTableRef, since: string | null): Promise<string[] | null> } {
@@ -94,7 +95,7 @@ export function createPostgresCoverage(input: PostgresCoverageInput): CaptureCov
     const read = await readConnector(connect, input.connector);
     if (read === 'rebalancing') return [rebalancing];
     const { config, status, tasks } = read;
-    if (!config || config['database.dbname'] !== database) return null;
+    if (!config || config['database.dbname'] !== database || !includeListMatches(config['table.include.list'], ref)) return null;
     const names = { publication: config['publication.name'] ?? '', slot: config['slot.name'] ?? '' };
     const { rows } = await pool.query<PostgresCaptureRow>(POSTGRES_CAPTURE_SQL, [names.publication, names.slot, ref.schema, ref.table, since]);
     return [...connectorGaps(input.connector, status, tasks ?? [], ref), ...postgresGaps(rows[0]!, names, since !== null)];
@@ -109,7 +110,8 @@ export function createPostgresCoverage(input: PostgresCoverageInput): CaptureCov
 
 /**
  * The Connect half of a capture's coverage, for connectors whose source side another module checks
- * (Db2: connectors/db2/capture.ts): null when the connector does not exist.
+ * (Db2: connectors/db2/capture.ts): null when the connector does not exist or its stored
+ * configuration does not include the table.
  */
 export function createConnectorCoverage(input: { connectUrl: string; connector: string }): CaptureCoverage {
   const connect = createConnectClient(input.connectUrl);
@@ -119,7 +121,7 @@ export function createConnectorCoverage(input: { connectUrl: string; connector: 
       const read = await readConnector(connect, input.connector);
       if (read === 'rebalancing') return [rebalancing];
       const { config, status, tasks } = read;
-      if (!config) return null;
+      if (!config || !includeListMatches(config['table.include.list'], ref)) return null;
       return connectorGaps(input.connector, status, tasks ?? [], ref);
     },
     close: async () => undefined,

@@ -96,7 +96,10 @@ export interface SourceConnector {
 export interface CaptureCoverage {
   /** E.g. 'connector capture-factory': named in errors. */
   readonly capture: string;
-  /** What is missing for the table to be covered, [] when it is; null when no capture of this source is registered. */
+  /**
+   * What is missing for the table to be covered, [] when it is; null when no capture registered for
+   * this source is asked to cover the table (a backfill without change capture).
+   */
   missing(ref: SourceTableRef): Promise<string[] | null>;
   close(): Promise<void>;
 }

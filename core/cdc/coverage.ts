@@ -8,7 +8,7 @@ import { CaptureCoverageError } from '../errors.js';
  * PostgreSQL, Debezium Db2 over ASN); this waits, bounded, and names the table and what is missing.
  */
 
-/** What is missing for the table to be covered ([] when covered); null when no capture of its source is registered. */
+/** What is missing for the table to be covered ([] when covered); null when no registered capture is asked to cover it. */
 export type CoverageCheck = () => Promise<string[] | null>;
 
 export interface WaitForCoverageInput {
@@ -23,7 +23,7 @@ export interface WaitForCoverageInput {
   onWait?: (missing: string[]) => void;
 }
 
-/** 'covered', or 'no capture' when none is registered for the source; throws CaptureCoverageError after the wait. */
+/** 'covered', or 'no capture' when no registered capture is asked to cover the table; throws CaptureCoverageError after the wait. */
 export async function waitForCoverage(input: WaitForCoverageInput): Promise<'covered' | 'no capture'> {
   const deadline = Date.now() + input.timeoutMs;
   for (;;) {
