@@ -40,6 +40,7 @@ describe('adding a table to a running capture', () => {
   let client: Client;
   let closeClient: () => Promise<void>;
   let config: ReturnType<typeof testConfig>;
+  let writer: ReturnType<typeof keepChanging> | undefined;
 
   beforeAll(async () => {
     scratch = await createScratchDatabase(base.FACTORY_SOURCE_URL, `factory_it_capadd_${process.pid}`);
@@ -55,6 +56,7 @@ describe('adding a table to a running capture', () => {
   }, 180_000);
 
   afterAll(async () => {
+    await writer?.stop().catch(() => undefined);
     workers?.shutdown();
     await workers?.done;
     await closeClient?.();
@@ -64,7 +66,7 @@ describe('adding a table to a running capture', () => {
   });
 
   it('covers each added table before its backfill position, and the warehouse equals the source', async () => {
-    const writer = keepChanging(scratch.url, contracts.map((t) => `"${t.source.schema}"."${t.source.table}"`));
+    writer = keepChanging(scratch.url, contracts.map((t) => `"${t.source.schema}"."${t.source.table}"`));
     const inspect = new pg.Client({ connectionString: scratch.url });
     await inspect.connect();
     try {
@@ -76,16 +78,25 @@ describe('adding a table to a running capture', () => {
       await inspect.end();
     }
 
-    // T2 by configuration alone (another tool, or a registration cut short): the backfill starts at once.
-    const all = postgresCaptureConfig({ sourceUrl: scratch.url, topicPrefix, tables: captureTables(contracts) });
-    await createConnectClient(base.KAFKA_CONNECT_URL).putConnector(captureName(topicPrefix), all);
+    // T2 by configuration alone (another tool, or a registration cut short), the backfill started at
+    // once. The connector is paused first, so its task takes the new configuration only on resume:
+    // the backfill reaches its handover step while the capture certainly does not cover T2 yet.
+    const connect = createConnectClient(base.KAFKA_CONNECT_URL);
+    const name = captureName(topicPrefix);
+    await connect.pause(name);
+    await connect.putConnector(name, postgresCaptureConfig({ sourceUrl: scratch.url, topicPrefix, tables: captureTables(contracts) }));
     const warehouseTaskQueue = config.TEMPORAL_WAREHOUSE_TASK_QUEUE;
-    const backfill = await client.workflow.execute<BackfillManyWorkflow>(backfillDomainWorkflowType, {
+    const backfillId = `backfill:capadd-${Date.now()}`;
+    const backfill = client.workflow.execute<BackfillManyWorkflow>(backfillDomainWorkflowType, {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      workflowId: `backfill:capadd-${Date.now()}`,
+      workflowId: backfillId,
       args: [{ domain: 'capadd', tableConcurrency: 3, chunkRows: 20, chunkConcurrency: 1, warehouseTaskQueue }],
     });
-    expect(backfill.tables.filter((t) => t.error)).toEqual([]);
+    expect(await handoverOfT2(backfillId)).toBe('waiting for the capture');
+    // Changes to T2 while its capture is not in place: a backfill that went ahead would lose them.
+    await writer.passed(writer.count() + 10);
+    await connect.resume(name);
+    expect((await backfill).tables.filter((t) => t.error)).toEqual([]);
     const cdc = await client.workflow.start<CdcIngestWorkflow>(cdcIngestWorkflowType, {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowId: `cdc:capadd-${Date.now()}`,
@@ -108,18 +119,34 @@ describe('adding a table to a running capture', () => {
     const final = await drainCdc(cdc);
     expect(final.totals.deadLettered).toBe(0);
   }, 240_000);
+
+  /** Where T2's backfill stands: waiting in its handover step for the capture, or done without waiting. */
+  async function handoverOfT2(parentId: string): Promise<'waiting for the capture' | 'past the handover step'> {
+    const handle = client.workflow.getHandle('backfill:capadd.t2');
+    for (let attempt = 0; attempt < 120; attempt++) {
+      // The child of this backfill, not one an earlier run left under the same id.
+      const described = await handle.describe().then((d) => (d.raw.workflowExecutionInfo?.parentExecution?.workflowId === parentId ? d : undefined), () => undefined);
+      // Waiting: its handover step has found something missing (it heartbeats what). Past it: the
+      // backfill has read the table and ended, so the changes made from here on would be lost to it.
+      const waiting = described?.raw.pendingActivities?.some((a) => a.activityType?.name === 'awaitCaptureCoverage' && a.lastHeartbeatTime);
+      if (waiting) return 'waiting for the capture';
+      if (described && described.status.name !== 'RUNNING') return 'past the handover step';
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error('the backfill of capadd.t2 did not start within 30 s');
+  }
 });
 
 /**
  * Inserts, updates and deletes in every table, one small transaction after another, until stopped:
  * the source is changing whenever the capture is reconfigured or a backfill reads.
  */
-function keepChanging(url: string, tables: string[]): { stop(): Promise<number> } {
+function keepChanging(url: string, tables: string[]): { stop(): Promise<number>; count(): number; passed(n: number): Promise<void> } {
   let stopping = false;
+  let n = 0;
   const client = new pg.Client({ connectionString: url });
   const running = (async () => {
     await client.connect();
-    let n = 0;
     try {
       while (!stopping) {
         n++;
@@ -136,5 +163,11 @@ function keepChanging(url: string, tables: string[]): { stop(): Promise<number> 
     }
     return n;
   })();
-  return { stop: async () => { stopping = true; return running; } };
+  return {
+    stop: async () => { stopping = true; return running; },
+    count: () => n,
+    async passed(target) {
+      while (n < target && !stopping) await new Promise((r) => setTimeout(r, 50));
+    },
+  };
 }

@@ -47,6 +47,10 @@ export function createConnectClient(baseUrl: string) {
     async createStopped(name: string, config: Record<string, string>): Promise<void> {
       await call('POST', '/connectors', { name, config: { ...config, name }, initial_state: 'STOPPED' });
     },
+    /** Pauses the connector's tasks; a task reconfigured meanwhile starts only on resume. */
+    async pause(name: string): Promise<void> {
+      await call('PUT', `/connectors/${encodeURIComponent(name)}/pause`);
+    },
     async resume(name: string): Promise<void> {
       await call('PUT', `/connectors/${encodeURIComponent(name)}/resume`);
     },
