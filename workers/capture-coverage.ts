@@ -18,10 +18,7 @@ export function createCaptureCoverages(config: Config, plans: readonly SourcePla
   function build(plan: SourcePlan): CaptureCoverage | undefined {
     if (plan.kind !== 'db2') return createPostgresCoverage({ connectUrl: config.KAFKA_CONNECT_URL, sourceUrl: config.FACTORY_SOURCE_URL, connector: captureName(config.FACTORY_CDC_TOPIC_PREFIX) });
     if (config.FACTORY_CDC_FORMATS[plan.system] === 'iidr-kcop-json') return undefined;
-    return bothOf(
-      createConnectorCoverage({ connectUrl: config.KAFKA_CONNECT_URL, connector: db2CaptureName(config.FACTORY_CDC_TOPIC_PREFIX) }),
-      createDb2CaptureCoverage({ url: config.DB2_URL! }),
-    );
+    return createDb2Coverage(config);
   }
   return {
     captureFor(system) {
@@ -40,6 +37,15 @@ export function createCaptureCoverages(config: Config, plans: readonly SourcePla
       open.clear();
     },
   };
+}
+
+/** A Debezium Db2 capture's coverage: its connector in Connect, then IBM's ASN capture of the table (DB2_URL). */
+export function createDb2Coverage(config: Pick<Config, 'KAFKA_CONNECT_URL' | 'FACTORY_CDC_TOPIC_PREFIX' | 'DB2_URL'>): CaptureCoverage {
+  if (!config.DB2_URL) throw new Error('the Db2 capture check needs DB2_URL');
+  return bothOf(
+    createConnectorCoverage({ connectUrl: config.KAFKA_CONNECT_URL, connector: db2CaptureName(config.FACTORY_CDC_TOPIC_PREFIX) }),
+    createDb2CaptureCoverage({ url: config.DB2_URL }),
+  );
 }
 
 /** The connector first: without it there is no capture to wait for, whatever the source side says. */
