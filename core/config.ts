@@ -43,6 +43,12 @@ export const configSchema = z.object({
    * the window in which an erased subject's events still sit in Kafka (the ledger keeps a replay from bringing them back).
    */
   FACTORY_CDC_TOPIC_RETENTION_HOURS: positiveInt.default(168),
+  /**
+   * Before a backfill records its start position, wait (up to 90 s) until the source's change capture
+   * covers the table (`wait`), so no change falls between the backfill and the capture; `off` skips the
+   * check. A table no registered capture includes is backfilled without change capture either way.
+   */
+  FACTORY_CAPTURE_CHECK: z.enum(['wait', 'off']).default('wait'),
   FACTORY_SOURCE_URL: postgresUrl.default('postgres://factory:factory@127.0.0.1:55432/factory_source'),
   FACTORY_CATALOG_URL: postgresUrl.default('postgres://factory:factory@127.0.0.1:55432/factory_catalog'),
   /**

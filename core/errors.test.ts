@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ContractError, PermanentError } from '../contracts/errors.js';
 import { UnsupportedSourceTypeError } from '../contracts/source-types.js';
 import {
-  AmbiguousNameError, CatalogStateError, ContractDriftError, ErasureKeyError, IdentityRefusedError, InvalidInputError, LoadStateError, MissingDriverError,
+  AmbiguousNameError, CaptureCoverageError, CatalogStateError, ContractDriftError, ErasureKeyError, IdentityRefusedError, InvalidInputError, LoadStateError, MissingDriverError,
   nonRetryableErrorTypes, permanentErrors, TableNotFoundError, UnknownNameError, UnsupportedColumnTypeError, ValidationMismatchError,
 } from './errors.js';
 
@@ -19,6 +19,7 @@ describe('errors by kind', () => {
     new CatalogStateError('x'), new TableNotFoundError('x'), new UnsupportedColumnTypeError('x'), new LoadStateError('raw_a.t__load_1', 'x'),
     new UnknownNameError('boking', ['booking'], 'domain'), new AmbiguousNameError('booking', ['a.booking', 'b.booking']),
     new ContractError([{ domain: 'booking', message: 'x' }]), new UnsupportedSourceTypeError('VARCHAR2(254)'), new IdentityRefusedError('x'), new ErasureKeyError('x'),
+    new CaptureCoverageError('x'),
   ];
 
   it.each(permanent.map((e) => [failureType(e), e] as const))('%s is permanent and in the non-retryable list', (type, error) => {

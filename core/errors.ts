@@ -70,6 +70,12 @@ export class AmbiguousNameError extends PermanentError {
 }
 
 /**
+ * A change capture that does not cover a table within the bounded wait: a backfill starting now
+ * could record a position from which changes to the table never reach the change topics.
+ */
+export class CaptureCoverageError extends PermanentError {}
+
+/**
  * Every permanent class. The first ten keep the order of the list committed histories carry in
  * their retry policies; new classes go at the end.
  */
@@ -88,6 +94,7 @@ export const permanentErrors = [
   UnsupportedColumnTypeError,
   IdentityRefusedError,
   ErasureKeyError,
+  CaptureCoverageError,
 ] as const;
 
 /** The names workflows pass as `nonRetryableErrorTypes`: derived from the classes, never typed by hand. */

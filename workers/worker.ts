@@ -26,6 +26,7 @@ import { servedTables } from '../domains/serving-checks.js';
 import { checkWorkflowCapabilities, warehouseCapabilities } from './capabilities.js';
 import { captureFormatProblems } from './cdc-formats.js';
 import { createSourceRegistry, describeSources, planSources } from './connectors.js';
+import { createCaptureCoverages } from './capture-coverage.js';
 import type { FactoryMetrics } from '../activities/lib/metrics.js';
 import { factoryStatus } from '../workflows/api/search-attributes.js';
 import { createLogger, createSdkLogger } from './logger.js';
@@ -82,6 +83,7 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID });
   const sources = createSourceRegistry(config, sourcePlan.plans);
+  const captures = createCaptureCoverages(config, sourcePlan.plans);
   const publication = createPublicationActivities(config, registry);
   const workers: Worker[] = [];
   let warehouse: OpenWarehouse | undefined;
@@ -100,7 +102,7 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
         maxConcurrentActivityTaskExecutions: config.FACTORY_CHUNK_CONCURRENCY * 2,
         activities: {
           ...createHealthActivities({ sourceUrl: config.FACTORY_SOURCE_URL, kafka }),
-          ...createSourceActivities({ registry, sourceFor: sources.sourceFor, stagingDir: resolve(config.FACTORY_STAGING_DIR) }),
+          ...createSourceActivities({ registry, sourceFor: sources.sourceFor, captureFor: captures.captureFor, stagingDir: resolve(config.FACTORY_STAGING_DIR) }),
           ...publication.activities,
         },
       }),
@@ -127,6 +129,7 @@ export async function startWorkers({ config, role, registry = defaultRegistry }:
     await tracing?.shutdown().catch((error: unknown) => createLogger(config.FACTORY_LOG_LEVEL, 'traces').warn({ err: (error as Error).message }, 'spans not sent at shutdown'));
     await stopIngestPipelines();
     await sources.closeAll();
+    await captures.closeAll();
     await publication.close();
     await warehouse?.close();
     await serving?.close();

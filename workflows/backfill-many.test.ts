@@ -21,6 +21,7 @@ describe('backfillDomain / backfillAll: the qualified layer after the tables', (
   async function run(workflowType: typeof backfillDomainWorkflowType | typeof backfillAllWorkflowType, tables: string[], calls: string[]) {
     const source = {
       async listTables() { return { tables }; },
+      async awaitCaptureCoverage() { return { capture: 'covered' }; },
       async inspectSourceTable(input: { domain: string; table: string }) {
         calls.push(`inspect ${input.domain}.${input.table}`);
         throw ApplicationFailure.nonRetryable('source table missing', 'InvalidInputError');

@@ -23,6 +23,7 @@ describe('backfillTable workflow logic', () => {
     const record = (name: string) => calls.push(name);
     return {
       source: {
+        async awaitCaptureCoverage() { record('capture'); return { capture: 'covered' }; },
         async inspectSourceTable() { record('inspect'); return { key: ['ID'], approxRows: 30, sourcePosition: '0/16B3748', addedColumns: [] }; },
         async planChunks() { record('plan'); return { chunks: [0, 1, 2].map((index) => ({ index, lower: null, upper: null })) }; },
         async exportChunk(i: { bounds: { index: number } }) { record(`export${i.bounds.index}`); return { file: `/s/${i.bounds.index}.csv`, rows: 10, checksum: '100', bytes: 1 }; },
@@ -55,6 +56,8 @@ describe('backfillTable workflow logic', () => {
     expect(calls.indexOf('quarantine')).toBeGreaterThan(calls.indexOf('validate'));
     expect(calls.indexOf('swap')).toBeGreaterThan(calls.indexOf('quarantine'));
     expect(calls).toContain('record');
+    // The position recorded by inspect is where change capture takes over: the capture covers the table first.
+    expect(calls.slice(0, 2)).toEqual(['capture', 'inspect']);
   });
 
   it('never swaps in a load whose checksum differs, and drops it', async () => {

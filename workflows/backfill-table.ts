@@ -53,6 +53,9 @@ export async function backfillTable(input: BackfillTableInput): Promise<Backfill
   ]);
 
   try {
+    // The handover: the position inspectSourceTable records is where change capture takes over, so
+    // the capture must cover the table before it is read. Runs started earlier go on without it.
+    if (patched('capture-coverage')) await source.awaitCaptureCoverage({ domain, table });
     const inspected = await source.inspectSourceTable({ domain, table });
     progress.approxRows = inspected.approxRows;
 

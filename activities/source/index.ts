@@ -1,7 +1,8 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
-import type { ChunkBounds, SourceConnector } from '../../connectors/source/port.js';
+import type { CaptureCoverage, ChunkBounds, SourceConnector } from '../../connectors/source/port.js';
+import { waitForCoverage } from '../../core/cdc/coverage.js';
 import { compareColumns, describeDrift } from '../../core/drift.js';
 import { isBreaking } from '../../core/schema-compare.js';
 import { ContractDriftError, InvalidInputError } from '../../core/errors.js';
@@ -17,6 +18,18 @@ export interface SourceActivityDeps {
   sourceFor(system: string): SourceConnector;
   /** Shared folder where exported chunks wait for the warehouse owner (claim-check). */
   stagingDir: string;
+  /**
+   * The coverage check of the change capture of a source system; undefined when its capture is not
+   * checked (FACTORY_CAPTURE_CHECK=off, or a product without a check, such as IIDR).
+   */
+  captureFor?(system: string): CaptureCoverage | undefined;
+  /** How long a backfill waits for the capture to cover its table (default 90 s, within shortIo's 2 min). */
+  captureWaitMs?: number;
+}
+
+export interface AwaitCaptureCoverageResult {
+  /** 'covered'; 'no capture' when no registered capture is asked to cover the table (a backfill without change capture); 'not checked'. */
+  capture: 'covered' | 'no capture' | 'not checked';
 }
 
 export interface TableRefInput { domain: string; table: string }
@@ -53,6 +66,24 @@ export function createSourceActivities(deps: SourceActivityDeps) {
     async listTables(input: { domain?: string }): Promise<{ tables: string[] }> {
       const domains = input.domain ? [deps.registry.domain(input.domain)] : deps.registry.domains;
       return { tables: domains.flatMap((d) => d.tables.map((t) => `${d.name}.${t.name}`)) };
+    },
+
+    /**
+     * The handover's precondition, before the backfill records its position: the change capture of
+     * the table's source covers it, so every change after that position reaches the change topics.
+     * Waits (bounded) for a capture still taking the table in; CaptureCoverageError names the table
+     * and what is missing.
+     */
+    async awaitCaptureCoverage(input: TableRefInput): Promise<AwaitCaptureCoverageResult> {
+      const { qualified, contract, ref } = lookup(input);
+      const coverage = deps.captureFor?.(contract.source.system);
+      if (!coverage) return { capture: 'not checked' };
+      const context = Context.current();
+      const capture = await waitForCoverage({
+        table: `${qualified} (${contract.source.system} ${ref.schema}.${ref.table})`, capture: coverage.capture, timeoutMs: deps.captureWaitMs ?? 90_000,
+        check: () => coverage.missing(ref), onWait: (missing) => context.heartbeat({ missing }),
+      });
+      return { capture };
     },
 
     async inspectSourceTable(input: TableRefInput): Promise<InspectSourceTableResult> {

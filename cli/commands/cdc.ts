@@ -19,6 +19,7 @@ import {
 import { config } from '../context.js';
 import { withClient, withWorkers } from '../temporal.js';
 import { printCdcStatus, readCdcStatus } from './cdc-status.js';
+import { waitDb2Coverage } from './cdc-coverage.js';
 import { updateWhenReady } from '../../connectors/temporal/update.js';
 
 /** 'all' or one domain → the domains whose cdcIngest workflows (`cdc:<domain>`) a command acts on. */
@@ -52,14 +53,15 @@ export function registerCdcCommands(program: Command): void {
         const settings = db2CaptureSettings(cfg);
         if (opts.print) return console.log(JSON.stringify({ name: db2CaptureName(settings.topicPrefix), config: db2CaptureConfig({ ...settings, tables: captureTables(tables.db2) }) }, null, 2));
         const { name, topics } = await registerDb2Capture({ ...settings, connectUrl: cfg.KAFKA_CONNECT_URL, tables: tables.db2 });
-        return console.log(`connector ${name} running: ${topics.length} topics ${cfg.FACTORY_CDC_TOPIC_PREFIX}.<SCHEMA>.<TABLE>`);
+        await waitDb2Coverage(cfg, tables.db2);
+        return console.log(`connector ${name} running and covering its ${topics.length} tables (ASN registrations active): topics ${cfg.FACTORY_CDC_TOPIC_PREFIX}.<SCHEMA>.<TABLE>`);
       }
       if (opts.print) throw new InvalidInputError('--print goes with --system db2 (the PostgreSQL configuration holds the source\'s password)');
       const { name, topics } = await registerCapture({
         connectUrl: cfg.KAFKA_CONNECT_URL, sourceUrl: cfg.FACTORY_SOURCE_URL, topicPrefix: cfg.FACTORY_CDC_TOPIC_PREFIX, tables: tables.postgres,
         decimalMode: cfg.FACTORY_CDC_DECIMAL_MODE, retentionHours: cfg.FACTORY_CDC_TOPIC_RETENTION_HOURS,
       });
-      console.log(`connector ${name} running: ${topics.length} topics ${cfg.FACTORY_CDC_TOPIC_PREFIX}.<SCHEMA>.<TABLE>`);
+      console.log(`connector ${name} running and covering its ${topics.length} tables (publication and task up to date): topics ${cfg.FACTORY_CDC_TOPIC_PREFIX}.<SCHEMA>.<TABLE>`);
       if (tables.db2.length) {
         console.log(cfg.FACTORY_CDC_FORMATS.db2 === 'iidr-kcop-json'
           ? `${tables.db2.length} db2 tables are read from DB2 and captured by IBM IIDR (FACTORY_CDC_FORMATS): configure its subscription (README: IBM IIDR capture)`

@@ -2,6 +2,8 @@ import type { Kafka } from 'kafkajs';
 import pg from 'pg';
 import { tableKey, type TableContract } from '../../contracts/contract.js';
 import { createConnectClient } from './client.js';
+import { waitForCoverage } from '../../core/cdc/coverage.js';
+import { createPostgresCoverage, includeListMatches } from './coverage.js';
 import { postgresCaptureConfig, topicOf, type CaptureTable } from './debezium.js';
 import { db2CaptureConfig, db2CaptureName, db2SchemaHistoryTopic, type Db2CaptureInput } from './debezium-db2.js';
 
@@ -32,15 +34,51 @@ export function captureTables(tables: readonly TableContract[]): CaptureTable[] 
   return tables.map((t) => ({ schema: t.source.schema, table: t.source.table, key: tableKey(t), hasPrimaryKey: Boolean(t.primaryKey) }));
 }
 
-export async function registerCapture(input: CaptureInput): Promise<{ name: string; topics: string[] }> {
+/**
+ * Registers (or updates) the capture and returns once it provably covers every table (see
+ * coverage.ts): running alone is not enough, since a connector whose configuration just changed
+ * reports RUNNING for its old task until Connect has restarted it. Throws CaptureCoverageError naming
+ * the table and what is missing when that takes longer than `coverageTimeoutMs` (default 120 s).
+ */
+export async function registerCapture(input: CaptureInput & { coverageTimeoutMs?: number }): Promise<{ name: string; topics: string[] }> {
   const tables = captureTables(input.tables);
   const name = captureName(input.topicPrefix);
   const config = postgresCaptureConfig({
     sourceUrl: input.sourceUrl, topicPrefix: input.topicPrefix, tables,
     ...(input.decimalMode ? { decimalMode: input.decimalMode } : {}), ...(input.retentionHours !== undefined ? { retentionHours: input.retentionHours } : {}),
   });
-  await startConnector(input.connectUrl, name, config);
+  const coverage = createPostgresCoverage({ connectUrl: input.connectUrl, sourceUrl: input.sourceUrl, connector: name });
+  try {
+    const since = await addingTables(input, name, tables);
+    await startConnector(input.connectUrl, name, config);
+    for (const table of input.tables) {
+      const ref = { schema: table.source.schema, table: table.source.table };
+      await waitForCoverage({
+        table: `${table.name} (${ref.schema}.${ref.table})`, capture: coverage.capture, timeoutMs: input.coverageTimeoutMs ?? 120_000,
+        // A connector that does not exist (or captures another database) right after its registration is a gap, not "no capture".
+        check: async () => (await coverage.missingSince(ref, since)) ?? [`${coverage.capture} does not capture this database`],
+      });
+    }
+  } finally {
+    await coverage.close();
+  }
   return { name, topics: tables.map((t) => topicOf(input.topicPrefix, t.schema, t.table)) };
+}
+
+/**
+ * When the registration adds tables to an existing connector: the source's clock before it is
+ * submitted, so the check can require a stream begun after it (the restarted task). Null otherwise.
+ */
+async function addingTables(input: CaptureInput, name: string, tables: readonly CaptureTable[]): Promise<string | null> {
+  const tasks = await createConnectClient(input.connectUrl).taskConfigs(name);
+  if (!tasks?.length || tables.every((t) => tasks.every((task) => includeListMatches(task['table.include.list'], t)))) return null;
+  const client = new pg.Client({ connectionString: input.sourceUrl });
+  await client.connect();
+  try {
+    return (await client.query<{ now: string }>('SELECT clock_timestamp()::text AS now')).rows[0]!.now;
+  } finally {
+    await client.end();
+  }
 }
 
 /** Registers (or updates) the Db2 capture of the given tables (see db2CaptureConfig) and waits until it runs. */

@@ -47,6 +47,10 @@ export function createConnectClient(baseUrl: string) {
     async createStopped(name: string, config: Record<string, string>): Promise<void> {
       await call('POST', '/connectors', { name, config: { ...config, name }, initial_state: 'STOPPED' });
     },
+    /** Pauses the connector's tasks; a task reconfigured meanwhile starts only on resume. */
+    async pause(name: string): Promise<void> {
+      await call('PUT', `/connectors/${encodeURIComponent(name)}/pause`);
+    },
     async resume(name: string): Promise<void> {
       await call('PUT', `/connectors/${encodeURIComponent(name)}/resume`);
     },
@@ -63,6 +67,19 @@ export function createConnectClient(baseUrl: string) {
       const result = await call<ConfigValidation>('PUT', `/connector-plugins/${encodeURIComponent(connectorClass)}/config/validate`, { ...config, name: config.name ?? 'validation' });
       if (!result) throw new KafkaConnectError(`Kafka Connect has no plugin ${connectorClass}: is it installed on the worker's plugin.path?`);
       return result;
+    },
+    /** The connector's stored configuration; undefined when there is no such connector. */
+    async config(name: string): Promise<Record<string, string> | undefined> {
+      return call<Record<string, string>>('GET', `/connectors/${encodeURIComponent(name)}/config`);
+    },
+    /**
+     * The configuration of each task as Connect generated it from the connector's (GET …/tasks):
+     * after a config change it shows whether Connect has reconfigured the tasks yet. Undefined when
+     * there is no such connector.
+     */
+    async taskConfigs(name: string): Promise<Array<Record<string, string>> | undefined> {
+      const tasks = await call<Array<{ config: Record<string, string> }>>('GET', `/connectors/${encodeURIComponent(name)}/tasks`);
+      return tasks?.map((t) => t.config);
     },
     async status(name: string): Promise<ConnectorStatus | undefined> {
       return call<ConnectorStatus>('GET', `/connectors/${encodeURIComponent(name)}/status`);

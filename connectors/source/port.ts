@@ -87,6 +87,23 @@ export interface SourceConnector {
   close(): Promise<void>;
 }
 
+/**
+ * Whether the change capture of a source provably covers a table from now on, so that a backfill may
+ * record its start position (core/cdc/coverage.ts). One implementation per capture product: Debezium
+ * PostgreSQL (connectors/kafka-connect/coverage.ts), Debezium Db2 over IBM's ASN capture (Connect's
+ * part there, the ASN part in connectors/db2/capture.ts); workers/ chooses.
+ */
+export interface CaptureCoverage {
+  /** E.g. 'connector capture-factory': named in errors. */
+  readonly capture: string;
+  /**
+   * What is missing for the table to be covered, [] when it is; null when no capture registered for
+   * this source is asked to cover the table (a backfill without change capture).
+   */
+  missing(ref: SourceTableRef): Promise<string[] | null>;
+  close(): Promise<void>;
+}
+
 /** Turns sorted boundary keys (each the inclusive upper end of a chunk) into chunks covering the key space. */
 export function chunksFromBoundaries(boundaries: KeyValue[][]): ChunkBounds[] {
   const chunks: ChunkBounds[] = [];
