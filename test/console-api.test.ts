@@ -6,10 +6,15 @@ import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCatalogStore, type PostgresCatalogStore } from '../connectors/catalog/postgres.js';
+import { createServingReads } from '../connectors/serving-store/reads.js';
+import { openServingStore, type ServingStore } from '../connectors/serving-store/store.js';
 import { registry } from '../domains/index.js';
+import { accessContextOf } from '../domains/products.js';
+import { servedTables } from '../domains/serving-checks.js';
 import { testCatalogDatabase } from './support/catalog.js';
 import { testConsole } from './support/console.js';
 import { identityEnv } from './support/identity.js';
+import { createScratchDatabase } from './support/postgres.js';
 import { connectClient, testConfig } from './support/temporal.js';
 
 const run = promisify(execFile);
@@ -28,18 +33,26 @@ describe('self-BI API', () => {
   let closeClient: () => Promise<void>;
   let app: FastifyInstance;
   let dir: string;
+  let scratch: { url: string; drop: () => Promise<void> };
+  let store: ServingStore;
 
   beforeAll(async () => {
     catalog = await openCatalogStore({ url: catalogDb.url });
     const connected = await connectClient(config);
     closeClient = connected.close;
-    app = await testConsole({ catalog, temporal: connected.client, registry, config, identity: identityEnv() });
+    // With a serving store, as `factory console` runs: the data routes are registered, documented and guarded too.
+    scratch = await createScratchDatabase(config.FACTORY_CATALOG_URL, `factory_it_console_api_${process.pid}`);
+    store = await openServingStore({ url: scratch.url, served: servedTables(registry.domains), maxConnections: 2 });
+    const serving = createServingReads({ store, access: accessContextOf(registry), pseudonymKey: new Uint8Array(32) });
+    app = await testConsole({ catalog, temporal: connected.client, registry, config, identity: identityEnv(), serving });
     await app.ready();
     dir = await mkdtemp(join(tmpdir(), 'factory-openapi-'));
   });
 
   afterAll(async () => {
     await app?.close();
+    await store?.close();
+    await scratch?.drop();
     await closeClient?.();
     await catalog?.close();
     await catalogDb.drop();
@@ -53,7 +66,8 @@ describe('self-BI API', () => {
     for (const op of operations) expect(op.codes.length, `${op.method} ${op.path}`).toBeGreaterThan(0);
     // Fastify's :param becomes OpenAPI's {param}; static files are hidden from the document.
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/me', '/api/catalog/search', '/api/catalog/products/{domain}/{product}', '/api/inbox',
-      '/api/inbox/publications/{domain}/{product}/{version}/decision', '/api/inbox/schema-changes/{table}/{request}/decision', '/api/pipeline', '/auth/login', '/auth/callback', '/auth/logout']));
+      '/api/inbox/publications/{domain}/{product}/{version}/decision', '/api/inbox/schema-changes/{table}/{request}/decision', '/api/pipeline', '/api/kpis/{domain}', '/api/customers/{id}/360', '/api/products/{domain}/{product}/{table}',
+      '/auth/login', '/auth/callback', '/auth/logout']));
     expect(Object.keys(doc.paths)).not.toContain('/');
 
     const file = join(dir, 'openapi.json');
@@ -68,7 +82,7 @@ describe('self-BI API', () => {
       'GET /', 'GET /assets/:file', 'GET /auth/callback', 'GET /auth/login', 'HEAD /', 'HEAD /assets/:file', 'HEAD /auth/callback', 'HEAD /auth/login', 'POST /auth/logout',
     ]);
     const guarded = routes.filter((r) => !r.public);
-    expect(guarded.length).toBeGreaterThanOrEqual(8);
+    expect(guarded.length).toBeGreaterThanOrEqual(11);
     for (const route of guarded) {
       const url = route.url.replace(/:[A-Za-z]+/g, 'booking').replace('*', 'x');
       const response = await app.inject({ method: route.method as 'GET', url, ...(route.method === 'POST' ? { payload: { decision: 'approve', comment: 'looks fine' } } : {}) });
