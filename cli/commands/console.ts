@@ -6,6 +6,7 @@ import type { Config } from '../../core/config.js';
 import { openCatalogStore } from '../../connectors/catalog/postgres.js';
 import { payloadProtection } from '../../connectors/temporal-codec/index.js';
 import { registry } from '../../domains/index.js';
+import { groupAudit } from '../../serving/audit-group.js';
 import { buildServer } from '../../serving/server.js';
 import { createServingReads, type ServingReads } from '../../connectors/serving-store/reads.js';
 import { accessContextOf } from '../../domains/products.js';
@@ -21,7 +22,8 @@ export function buildConsoleServer(cfg: Config, deps: { catalog: CatalogStore; t
   return buildServer({
     ...(deps.serving ? { serving: deps.serving } : {}),
     catalog: deps.catalog, registry, authMode: cfg.FACTORY_AUTH, temporal: deps.temporal,
-    audit: (entry) => deps.catalog.appendAudit(entry),
+    // Concurrent privileged reads share a commit of the audit log (serving/audit-group.ts).
+    audit: groupAudit((entries) => deps.catalog.appendAudits(entries)),
     oidc: {
       discoveryUrl: cfg.OIDC_DISCOVERY_URL, issuer: cfg.OIDC_ISSUER, audience: cfg.OIDC_AUDIENCE, groupsClaim: cfg.OIDC_GROUPS_CLAIM,
       clockToleranceSeconds: cfg.OIDC_CLOCK_SKEW_SECONDS, clientId: cfg.OIDC_CONSOLE_CLIENT_ID, clientSecret: cfg.FACTORY_CONSOLE_CLIENT_SECRET, consoleUrl: cfg.FACTORY_CONSOLE_URL,
