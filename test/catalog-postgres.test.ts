@@ -211,6 +211,21 @@ describe('audit trail', () => {
     expect(ids(await store.auditTrail({ actor: 'dpo.loyalty', outcome: 'accepted' }))).toEqual([accepted.id]);
     expect(ids(await store.auditTrail({ actor: 'dpo.loyalty', kind: 'login' }))).toEqual([login.id]);
   });
+
+  it('appends several entries in one statement, each as a single append would', async () => {
+    const at = '2025-05-01T08:00:00.000Z';
+    const entries = [
+      { domain: 'customer', product: 'customer.customer_profile', actor: 'agent.mila', action: 'read.customer360', authorized: true, detail: 'as callcentre: customer 7', at, outcome: 'accepted' as const, verifiedBy: 'agent.mila', via: 'api' },
+      { actor: 'agent.tariq', action: 'read.personal', authorized: true, detail: 'as callcentre: 3 rows', at },
+    ];
+    expect(await store.appendAudits(entries)).toEqual({ appended: 2 });
+    expect(await store.appendAudits([])).toEqual({ appended: 0 });
+    const trail = await store.auditTrail({ since: at });
+    expect(trail.map(({ id: _id, ...e }) => e)).toEqual([
+      { ...noAttempt, version: null, ...entries[0] },
+      { ...noAttempt, domain: null, product: null, version: null, ...entries[1] },
+    ]);
+  });
 });
 
 const noAttempt = { outcome: null, claimedBy: null, verifiedBy: null, via: null, reason: null };

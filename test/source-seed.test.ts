@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registry } from '../domains/index.js';
 import { qualifiedSourceName, quoteIdent } from '../cli/source/ddl.js';
 import { seedSource, SeedRefusedError, type SeedResult } from '../cli/source/seed.js';
-import { simulate, type SimulateResult } from '../cli/source/simulate.js';
+import { simulate, type SimulatedCommit, type SimulateResult } from '../cli/source/simulate.js';
 import { testConfig } from './support/temporal.js';
 
 /** The demo source on the real PostgreSQL of the stack, in a database of its own that is dropped afterwards. */
@@ -128,5 +128,24 @@ describe('demo source seed and change simulator on PostgreSQL', () => {
     expect(await maxId()).toBeGreaterThan(maxBefore);
     const unresolved = await unresolvedReferences(client);
     expect(Object.entries(unresolved).filter(([, n]) => n > 0)).toEqual([]);
+  });
+
+  it('paces by rows changed and reports each commit with the bookings it left visible to customer-360', async () => {
+    const commits: SimulatedCommit[] = [];
+    const result = await simulate({ url, rate: 300, pace: 'rows', seconds: 2, seed: 8, registry, onCommit: (c) => commits.push(c) });
+    const perTable = Object.values(result.tables).reduce((n, c) => n + c.inserts + c.updates + c.deletes, 0);
+    expect(result.rowsChanged).toBe(perTable);
+    expect(commits.reduce((n, c) => n + c.rows, 0)).toBe(result.rowsChanged);
+    const visible = commits.flatMap((c) => c.bookings);
+    expect(visible.length).toBeGreaterThan(0);
+    expect(visible.every((b) => b.status === 'O' || b.status === 'C')).toBe(true);
+    // Each as the source holds it, unless a later operation of the run changed or deleted it.
+    const last = new Map(visible.map((b) => [b.bookingId, b]));
+    const { rows } = await client.query<{ id: string; customer: string; status: string; amount: string }>(
+      'SELECT "BOOKING_ID"::text AS id, "CUSTOMER_ID"::text AS customer, "STATUS_CODE" AS status, "TOTAL_AMOUNT"::text AS amount FROM "BOOK"."BOOKING" WHERE "BOOKING_ID" = ANY($1::int8[])', [[...last.keys()]]);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row.customer).toBe(last.get(row.id)!.customerId);
+    const unchanged = rows.filter((r) => r.status === last.get(r.id)!.status && Number(r.amount) === Number(last.get(r.id)!.totalAmount));
+    expect(unchanged.length).toBeGreaterThan(0);
   });
 });

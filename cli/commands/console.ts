@@ -1,16 +1,37 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Command } from 'commander';
+import type { FastifyInstance } from 'fastify';
+import type { CatalogStore } from '../../connectors/catalog/port.js';
+import type { Config } from '../../core/config.js';
 import { openCatalogStore } from '../../connectors/catalog/postgres.js';
 import { payloadProtection } from '../../connectors/temporal-codec/index.js';
 import { registry } from '../../domains/index.js';
+import { groupAudit } from '../../serving/audit-group.js';
 import { buildServer } from '../../serving/server.js';
-import { createServingReads } from '../../connectors/serving-store/reads.js';
+import { createServingReads, type ServingReads } from '../../connectors/serving-store/reads.js';
 import { accessContextOf } from '../../domains/products.js';
 import { openServing, pseudonymKey } from '../../workers/worker.js';
 import { createLogger } from '../../workers/logger.js';
 import { config } from '../context.js';
 
 const demoSessionSecret = 'factory-console-local-demo-session-secret';
+
+/** The console server as `factory console` serves it, from the configuration (the serve bench builds the same). */
+export function buildConsoleServer(cfg: Config, deps: { catalog: CatalogStore; temporal: Client; serving?: ServingReads; logError: (entry: Record<string, unknown>) => void }): Promise<FastifyInstance> {
+  if (!cfg.OIDC_DISCOVERY_URL) throw new Error('console needs OIDC_DISCOVERY_URL (people sign in through the identity provider); locally: eval "$(bash stack/stack.sh env)"');
+  return buildServer({
+    ...(deps.serving ? { serving: deps.serving } : {}),
+    catalog: deps.catalog, registry, authMode: cfg.FACTORY_AUTH, temporal: deps.temporal,
+    // Concurrent privileged reads share a commit of the audit log (serving/audit-group.ts).
+    audit: groupAudit((entries) => deps.catalog.appendAudits(entries)),
+    oidc: {
+      discoveryUrl: cfg.OIDC_DISCOVERY_URL, issuer: cfg.OIDC_ISSUER, audience: cfg.OIDC_AUDIENCE, groupsClaim: cfg.OIDC_GROUPS_CLAIM,
+      clockToleranceSeconds: cfg.OIDC_CLOCK_SKEW_SECONDS, clientId: cfg.OIDC_CONSOLE_CLIENT_ID, clientSecret: cfg.FACTORY_CONSOLE_CLIENT_SECRET, consoleUrl: cfg.FACTORY_CONSOLE_URL,
+    },
+    sessionSecret: cfg.FACTORY_CONSOLE_SESSION_SECRET,
+    logError: deps.logError,
+  });
+}
 
 export function registerConsoleCommand(program: Command): void {
   program
@@ -28,16 +49,8 @@ export function registerConsoleCommand(program: Command): void {
       // Customer-360 and product data read the serving store the warehouse worker keeps current.
       const store = await openServing(cfg, registry);
       const serving = store ? createServingReads({ store, access: accessContextOf(registry), pseudonymKey: pseudonymKey(cfg) }) : undefined;
-      const app = await buildServer({
-        ...(serving ? { serving } : {}),
-        catalog, registry, authMode: cfg.FACTORY_AUTH,
-        temporal: new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, dataConverter }),
-        audit: (entry) => catalog.appendAudit(entry),
-        oidc: {
-          discoveryUrl: cfg.OIDC_DISCOVERY_URL, issuer: cfg.OIDC_ISSUER, audience: cfg.OIDC_AUDIENCE, groupsClaim: cfg.OIDC_GROUPS_CLAIM,
-          clockToleranceSeconds: cfg.OIDC_CLOCK_SKEW_SECONDS, clientId: cfg.OIDC_CONSOLE_CLIENT_ID, clientSecret: cfg.FACTORY_CONSOLE_CLIENT_SECRET, consoleUrl: cfg.FACTORY_CONSOLE_URL,
-        },
-        sessionSecret: cfg.FACTORY_CONSOLE_SESSION_SECRET,
+      const app = await buildConsoleServer(cfg, {
+        catalog, temporal: new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, dataConverter }), ...(serving ? { serving } : {}),
         logError: (entry) => log.error(entry, String(entry.event)),
       });
       await app.listen({ port: cfg.FACTORY_CONSOLE_PORT, host: cfg.FACTORY_CONSOLE_HOST });

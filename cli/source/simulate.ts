@@ -28,6 +28,30 @@ export interface SimulateOptions {
   signal?: AbortSignal;
   registry?: { allTables(): TableEntry[] };
   tickMs?: number;
+  /**
+   * What `rate` counts: operations (default; one operation changes several rows) or rows changed,
+   * the events change capture sees — a benchmark asking for N changes a second means rows.
+   */
+  pace?: 'operations' | 'rows';
+  /** Told after each committed tick, with the bookings it left visible to customer-360 (the serve bench samples them). */
+  onCommit?: (commit: SimulatedCommit) => void;
+}
+
+/** A booking a tick left in a state customer-360 shows (option or confirmed), with its lead booker. */
+export interface VisibleBooking {
+  bookingId: string;
+  customerId: string;
+  status: 'O' | 'C';
+  /** TOTAL_AMOUNT as written, e.g. '1234.50'. */
+  totalAmount: string;
+}
+
+export interface SimulatedCommit {
+  /** Date.now() right after COMMIT returned. */
+  committedAt: number;
+  /** Rows changed by the tick, all tables. */
+  rows: number;
+  bookings: VisibleBooking[];
 }
 
 export interface TableCounts {
@@ -40,6 +64,8 @@ export interface SimulateResult {
   /** Rows changed per table, '<domain>.<table>'. */
   tables: Record<string, TableCounts>;
   operations: { inserts: number; updates: number; deletes: number; total: number };
+  /** Rows changed, all tables (the events change capture sees). */
+  rowsChanged: number;
   seconds: number;
   achievedRate: number;
 }
@@ -66,6 +92,9 @@ class Simulator {
   private readonly rng: Rng;
   private readonly clock = new Clock();
   private readonly cursors = new Map<string, RowCursor>();
+  /** Bookings of the tick in progress that customer-360 would show (see takeVisible). */
+  private visible: VisibleBooking[] = [];
+  rowsChanged = 0;
 
   constructor(
     private readonly client: pg.Client,
@@ -82,6 +111,14 @@ class Simulator {
   private count(table: string, kind: keyof TableCounts, n: number): void {
     const counts = (this.tables[table] ??= { inserts: 0, updates: 0, deletes: 0 });
     counts[kind] += n;
+    this.rowsChanged += n;
+  }
+
+  /** The visible bookings recorded since the last call (one tick's). */
+  takeVisible(): VisibleBooking[] {
+    const taken = this.visible;
+    this.visible = [];
+    return taken;
   }
 
   private tp(name: string): TablePlan {
@@ -90,7 +127,7 @@ class Simulator {
     return tp;
   }
 
-  private async insertRow(name: string, key: Record<string, string>, overrides: Record<string, Value> = {}): Promise<void> {
+  private async insertRow(name: string, key: Record<string, string>, overrides: Record<string, Value> = {}): Promise<Record<string, Value>> {
     const tp = this.tp(name);
     let cursor = this.cursors.get(name);
     if (!cursor) {
@@ -107,6 +144,7 @@ class Simulator {
     const placeholders = columns.map((_, i) => `$${i + 1}`).join(', ');
     await this.client.query(`INSERT INTO ${qualifiedSourceName(tp.table)} (${columns.map(q).join(', ')}) VALUES (${placeholders})`, values);
     this.count(name, 'inserts', 1);
+    return Object.fromEntries(columns.map((c, i) => [c, values[i]!]));
   }
 
   /** An existing booking id at or after a random point (bookings may have been deleted). */
@@ -142,7 +180,8 @@ class Simulator {
       return;
     }
     const id = String(this.nextBookingId++);
-    await this.insertRow(bookingName, { BOOKING_ID: id }, { STATUS_CODE: 'O' });
+    const booking = await this.insertRow(bookingName, { BOOKING_ID: id }, { STATUS_CODE: 'O' });
+    if (booking.CUSTOMER_ID && booking.TOTAL_AMOUNT) this.visible.push({ bookingId: id, customerId: booking.CUSTOMER_ID, status: 'O', totalAmount: booking.TOTAL_AMOUNT });
     const lineCount = this.rng.range(1, 3);
     for (let n = 1; n <= lineCount; n++) await this.insertRow(lineName, { BOOKING_ID: id, LINE_NO: String(n) }, { STATUS_CODE: 'C' });
     if (this.plans.has(guestName)) await this.insertRow(guestName, { BOOKING_ID: id, GUEST_SEQ: '1' });
@@ -157,13 +196,14 @@ class Simulator {
     if (this.rng.chance(0.6)) {
       const status = this.rng.pick(['C', 'C', 'X', 'T']);
       const amount = `${this.rng.int(5000)}.${String(this.rng.int(100)).padStart(2, '0')}`;
-      const updated = await this.client.query<{ old: string }>(
+      const updated = await this.client.query<{ old: string; customer: string }>(
         `UPDATE ${qualifiedSourceName(this.tp(bookingName).table)} b SET "STATUS_CODE" = $2, "TOTAL_AMOUNT" = $3, "UPDATED_TS" = $4
          FROM (SELECT "STATUS_CODE" AS old FROM ${qualifiedSourceName(this.tp(bookingName).table)} WHERE "BOOKING_ID" = $1) o
-         WHERE b."BOOKING_ID" = $1 RETURNING o.old`,
+         WHERE b."BOOKING_ID" = $1 RETURNING o.old, b."CUSTOMER_ID"::text AS customer`,
         [id, status, amount, now],
       );
       this.count(bookingName, 'updates', updated.rowCount ?? 0);
+      if (status === 'C' && updated.rows[0]) this.visible.push({ bookingId: id, customerId: updated.rows[0].customer, status, totalAmount: amount });
       if (updated.rows[0]) await this.history(id, updated.rows[0].old, status);
       return;
     }
@@ -225,24 +265,28 @@ export async function simulate(options: SimulateOptions): Promise<SimulateResult
 
     const started = performance.now();
     const deadline = options.seconds === undefined ? Infinity : started + options.seconds * 1000;
+    const done = () => (options.pace === 'rows' ? sim.rowsChanged : sim.ops.total);
     while (!options.signal?.aborted && performance.now() < deadline) {
-      const due = Math.floor((options.rate * (performance.now() - started)) / 1000) - sim.ops.total;
-      // Never more than a second's worth in one transaction, so a slow tick does not snowball.
-      const batch = Math.min(due, Math.max(1, Math.ceil(options.rate)));
-      if (batch > 0) {
+      const due = Math.floor((options.rate * (performance.now() - started)) / 1000) - done();
+      if (due > 0) {
+        // Never more than a second's worth in one transaction, so a slow tick does not snowball.
+        const target = done() + Math.min(due, Math.max(1, Math.ceil(options.rate)));
+        const rowsBefore = sim.rowsChanged;
         await client.query('BEGIN');
         try {
-          for (let k = 0; k < batch; k++) await sim.one(mix, mixTotal);
+          while (done() < target) await sim.one(mix, mixTotal);
           await client.query('COMMIT');
         } catch (error) {
           await client.query('ROLLBACK').catch(() => undefined);
           throw error;
         }
+        const bookings = sim.takeVisible();
+        options.onCommit?.({ committedAt: Date.now(), rows: sim.rowsChanged - rowsBefore, bookings });
       }
       await sleep(tickMs, undefined, { signal: options.signal }).catch(() => undefined);
     }
     const seconds = (performance.now() - started) / 1000;
-    return { tables: sim.tables, operations: { ...sim.ops }, seconds, achievedRate: sim.ops.total / seconds };
+    return { tables: sim.tables, operations: { ...sim.ops }, rowsChanged: sim.rowsChanged, seconds, achievedRate: sim.ops.total / seconds };
   } finally {
     await client.end();
   }

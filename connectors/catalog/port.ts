@@ -365,6 +365,8 @@ export interface CatalogStore {
   createCandidate(input: CreateCandidateInput): Promise<CreateCandidateResult>;
   recordDecision(input: RecordDecisionInput): Promise<RecordDecisionResult>;
   appendAudit(input: AppendAuditInput): Promise<{ id: number }>;
+  /** Several entries in one statement: one commit for all of them. */
+  appendAudits(inputs: AppendAuditInput[]): Promise<{ appended: number }>;
   auditTrail(input: AuditTrailInput): Promise<AuditEntry[]>;
   pendingApprovals(input: PendingApprovalsInput): Promise<PendingApproval[]>;
   /** The user's role in a domain as last synced, or null when they may not decide there. */

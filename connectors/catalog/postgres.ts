@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { appendAudit, auditTrail, recordQualityReport } from './audit.js';
+import { appendAudit, appendAudits, auditTrail, recordQualityReport } from './audit.js';
 import { kpiTrend, writeKpiValues } from './kpis.js';
 import { migrateCatalog } from './migrate.js';
 import type {
@@ -85,6 +85,10 @@ export class PostgresCatalogStore implements CatalogStore {
 
   appendAudit(input: Parameters<CatalogStore['appendAudit']>[0]) {
     return this.read((c) => appendAudit(c, input));
+  }
+
+  appendAudits(inputs: Parameters<CatalogStore['appendAudits']>[0]) {
+    return this.read((c) => appendAudits(c, inputs));
   }
 
   auditTrail(input: Parameters<CatalogStore['auditTrail']>[0]) {

@@ -29,6 +29,18 @@ const attr = (tag: string, name: string): string | undefined => {
 export class FormBrowser {
   private readonly cookies = new Map<string, string>();
 
+  /**
+   * `reroute` maps an origin to where it is served, like a port forward: the IdP redirects to the
+   * address it knows for a client (the console's registered http://127.0.0.1:3000) and the request
+   * goes to the server actually listening for it. URLs, and so redirect URIs, stay as sent.
+   */
+  constructor(private readonly reroute: Record<string, string> = {}) {}
+
+  /** A cookie the browser holds (the console's session cookie, for scripted API calls after sign-in). */
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
   /** GET, following redirects like a browser (also to a loopback listener, as the CLI's redirect URI is). */
   async open(url: string): Promise<Page> {
     return this.follow(await this.request(url, { method: 'GET' }), url);
@@ -66,6 +78,9 @@ export class FormBrowser {
   }
 
   private async request(url: string, init: { method: string; body?: string; headers?: Record<string, string> }): Promise<Response> {
+    const target = new URL(url);
+    const served = this.reroute[target.origin];
+    if (served) url = `${served}${target.pathname}${target.search}`;
     // Accept: text/html as browsers send it; Keycloak routes a POST to /device by it (form vs. device authorization request).
     const response = await fetch(url, { ...init, redirect: 'manual', headers: { accept: 'text/html', ...init.headers, cookie: this.cookieHeader() } });
     for (const header of response.headers.getSetCookie()) {
