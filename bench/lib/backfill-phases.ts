@@ -1,10 +1,9 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WarehouseLoad } from '../../connectors/warehouse/port.js';
-import { createPostgresSource } from '../../connectors/postgres/source.js';
-import { checksumColumnsOf } from '../../core/checksum.js';
-import { tableKey, type TableContract } from '../../contracts/contract.js';
+import type { TableContract } from '../../contracts/contract.js';
 import type { CpuMeter, PhaseCpu } from './cpu.js';
+import { sourceReader } from './raw-transfer.js';
 
 export interface PhaseBreakdownInput {
   url: string;
@@ -31,11 +30,7 @@ export interface PhaseBreakdownInput {
  */
 export async function phaseBreakdown(input: PhaseBreakdownInput): Promise<Record<string, PhaseCpu>> {
   const { url, warehouse, domain, table, stagingDir, chunkRows, loadId, meter } = input;
-  const source = createPostgresSource({ url, system: table.source.system });
-  const ref = { schema: table.source.schema, table: table.source.table };
-  const columns = table.columns.map((c) => c.name);
-  const key = tableKey(table);
-  const checksumColumns = checksumColumnsOf(table);
+  const { source, ref, columns, key, checksumColumns } = sourceReader(url, table);
   await mkdir(stagingDir, { recursive: true });
   try {
     const { loadTable } = await warehouse.prepareLoad({ domain, table, loadId });

@@ -37,14 +37,21 @@ export interface RawTransferResult {
  * them → validateLoad → [quarantineLoad] → swapIn. Timed from prepareLoad to swapIn; the caller owns
  * the warehouse.
  */
+/** The PostgreSQL source reader of `table` with what its export needs, as the backfill activities build it. */
+export function sourceReader(url: string, table: TableContract, maxConnections?: number) {
+  return {
+    source: createPostgresSource({ url, system: table.source.system, ...(maxConnections ? { maxConnections } : {}) }),
+    ref: { schema: table.source.schema, table: table.source.table },
+    columns: table.columns.map((c) => c.name),
+    key: tableKey(table),
+    checksumColumns: checksumColumnsOf(table),
+  };
+}
+
 export async function rawTransfer(input: RawTransferInput): Promise<{ result: RawTransferResult; seconds: number }> {
   const { url, warehouse, domain, table, stagingDir, chunkRows, loadId } = input;
   const concurrency = input.concurrency ?? 1;
-  const source = createPostgresSource({ url, system: table.source.system, maxConnections: Math.max(4, concurrency) });
-  const ref = { schema: table.source.schema, table: table.source.table };
-  const columns = table.columns.map((c) => c.name);
-  const key = tableKey(table);
-  const checksumColumns = checksumColumnsOf(table);
+  const { source, ref, columns, key, checksumColumns } = sourceReader(url, table, Math.max(4, concurrency));
   await mkdir(stagingDir, { recursive: true });
   try {
     return await timed(async () => {

@@ -4,15 +4,8 @@ import type { AppendAuditInput, AuditEntry, AuditTrailInput, RecordQualityReport
 /** The audit log (append-only: the table's triggers refuse updates and deletes) and quality report summaries. */
 
 export async function appendAudit(client: pg.ClientBase, e: AppendAuditInput): Promise<{ id: number }> {
-  const { rows } = await client.query<{ id: string }>(
-    `INSERT INTO catalog.audit_log (domain, product, version, actor, action, authorized, detail, at, outcome, claimed_by, verified_by, via, reason)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-    [
-      e.domain ?? null, e.product ?? null, e.version ?? null, e.actor, e.action, e.authorized, e.detail, e.at,
-      e.outcome ?? null, e.claimedBy ?? null, e.verifiedBy ?? null, e.via ?? null, e.reason ?? null,
-    ],
-  );
-  return { id: Number(rows[0]!.id) };
+  const { ids } = await insertAudits(client, [e]);
+  return { id: ids[0]! };
 }
 
 /**
@@ -21,6 +14,10 @@ export async function appendAudit(client: pg.ClientBase, e: AppendAuditInput): P
  */
 export async function appendAudits(client: pg.ClientBase, entries: AppendAuditInput[]): Promise<{ appended: number }> {
   if (entries.length === 0) return { appended: 0 };
+  return { appended: (await insertAudits(client, entries)).ids.length };
+}
+
+async function insertAudits(client: pg.ClientBase, entries: AppendAuditInput[]): Promise<{ ids: number[] }> {
   const columns = 13;
   const params: unknown[] = [];
   const rows = entries.map((e, i) => {
@@ -28,12 +25,12 @@ export async function appendAudits(client: pg.ClientBase, entries: AppendAuditIn
       e.outcome ?? null, e.claimedBy ?? null, e.verifiedBy ?? null, e.via ?? null, e.reason ?? null);
     return `(${Array.from({ length: columns }, (_, k) => `$${i * columns + k + 1}`).join(', ')})`;
   });
-  const { rowCount } = await client.query(
+  const { rows: inserted } = await client.query<{ id: string }>(
     `INSERT INTO catalog.audit_log (domain, product, version, actor, action, authorized, detail, at, outcome, claimed_by, verified_by, via, reason)
-     VALUES ${rows.join(', ')}`,
+     VALUES ${rows.join(', ')} RETURNING id`,
     params,
   );
-  return { appended: rowCount ?? 0 };
+  return { ids: inserted.map((r) => Number(r.id)) };
 }
 
 export async function auditTrail(client: pg.ClientBase, input: AuditTrailInput): Promise<AuditEntry[]> {

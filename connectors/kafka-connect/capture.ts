@@ -3,7 +3,7 @@ import pg from 'pg';
 import { tableKey, type TableContract } from '../../contracts/contract.js';
 import { createConnectClient } from './client.js';
 import { waitForCoverage } from '../../core/cdc/coverage.js';
-import { createPostgresCoverage, includeListMatches } from './coverage.js';
+import { createPostgresCoverage, includeListMatches, type PostgresCoverage } from './coverage.js';
 import { postgresCaptureConfig, topicOf, type CaptureTable } from './debezium.js';
 import { db2CaptureConfig, db2CaptureName, db2SchemaHistoryTopic, type Db2CaptureInput } from './debezium-db2.js';
 
@@ -49,7 +49,7 @@ export async function registerCapture(input: CaptureInput & { coverageTimeoutMs?
   });
   const coverage = createPostgresCoverage({ connectUrl: input.connectUrl, sourceUrl: input.sourceUrl, connector: name });
   try {
-    const since = await addingTables(input, name, tables);
+    const since = await addingTables(input, name, tables, coverage);
     await startConnector(input.connectUrl, name, config);
     for (const table of input.tables) {
       const ref = { schema: table.source.schema, table: table.source.table };
@@ -69,16 +69,10 @@ export async function registerCapture(input: CaptureInput & { coverageTimeoutMs?
  * When the registration adds tables to an existing connector: the source's clock before it is
  * submitted, so the check can require a stream begun after it (the restarted task). Null otherwise.
  */
-async function addingTables(input: CaptureInput, name: string, tables: readonly CaptureTable[]): Promise<string | null> {
+async function addingTables(input: CaptureInput, name: string, tables: readonly CaptureTable[], coverage: PostgresCoverage): Promise<string | null> {
   const tasks = await createConnectClient(input.connectUrl).taskConfigs(name);
   if (!tasks?.length || tables.every((t) => tasks.every((task) => includeListMatches(task['table.include.list'], t)))) return null;
-  const client = new pg.Client({ connectionString: input.sourceUrl });
-  await client.connect();
-  try {
-    return (await client.query<{ now: string }>('SELECT clock_timestamp()::text AS now')).rows[0]!.now;
-  } finally {
-    await client.end();
-  }
+  return coverage.sourceClock();
 }
 
 /** Registers (or updates) the Db2 capture of the given tables (see db2CaptureConfig) and waits until it runs. */

@@ -86,7 +86,13 @@ export interface PostgresCoverageInput {
  * last registration submitted — does not include the table; `since` (the source's clock_timestamp() read before a registration
  * was submitted) also requires the stream to have begun after it.
  */
-export function createPostgresCoverage(input: PostgresCoverageInput): CaptureCoverage & { missingSince(ref: SourceTableRef, since: string | null): Promise<string[] | null> } {
+export interface PostgresCoverage extends CaptureCoverage {
+  missingSince(ref: SourceTableRef, since: string | null): Promise<string[] | null>;
+  /** The source's clock now (clock_timestamp()), the `since` of a registration about to be submitted. */
+  sourceClock(): Promise<string>;
+}
+
+export function createPostgresCoverage(input: PostgresCoverageInput): PostgresCoverage {
   const connect = createConnectClient(input.connectUrl);
   const pool = new pg.Pool({ connectionString: input.sourceUrl, max: 1, application_name: 'data-factory-capture-check' });
   pool.on('error', () => undefined);
@@ -104,6 +110,7 @@ export function createPostgresCoverage(input: PostgresCoverageInput): CaptureCov
     capture: `connector ${input.connector}`,
     missing: (ref) => missingSince(ref, null),
     missingSince,
+    sourceClock: async () => (await pool.query<{ now: string }>('SELECT clock_timestamp()::text AS now')).rows[0]!.now,
     close: () => pool.end(),
   };
 }
