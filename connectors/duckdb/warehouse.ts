@@ -98,6 +98,12 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
   };
 
   private tail: Promise<unknown> = Promise.resolve();
+  /**
+   * Current-state tables whose change-capture layout (the table, `_deleted`, `_extra`, its change
+   * log) this process has made sure of: five DDL statements, each its own commit, took about a third
+   * of a change batch's write. Only swapIn replaces a current table; it forgets the name.
+   */
+  private readonly changeTablesReady = new Set<string>();
   private readers: DuckDBConnection[] = [];
   private readonly quality;
 
@@ -291,6 +297,7 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
       // One transaction: readers see the old table or the complete new one, never a gap.
       await this.db.run(`DROP TABLE IF EXISTS ${qualified(schema, table.name)}`);
       await this.db.run(`ALTER TABLE ${qualified(schema, name)} RENAME TO ${ident(table.name)}`);
+      this.changeTablesReady.delete(qualified(schema, table.name));
       await quarantineOnSwap(this.session, loadTable);
       await this.db.run(`UPDATE _factory.loads SET status = 'swapped', finished_at = CAST(? AS TIMESTAMP) WHERE load_table = ?`, [utcNowText(), loadTable]);
       await this.db.run('DELETE FROM _factory.load_chunks WHERE load_table = ?', [loadTable]);
@@ -357,13 +364,17 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
       const schema = layerSchema('raw', domain);
       const current = qualified(schema, table.name);
       const changeLog = qualified(schema, `${table.name}__changes`);
-      await this.db.run(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
-      // Change capture without a backfill starts from an empty current-state table.
-      await this.db.run(createLoadTableSql(current, table));
-      await this.db.run(`ALTER TABLE ${current} ADD COLUMN IF NOT EXISTS "_deleted" BOOLEAN DEFAULT false`);
-      await this.db.run(`ALTER TABLE ${current} ADD COLUMN IF NOT EXISTS "_extra" VARCHAR`);
-      await this.db.run(createChangeLogSql(changeLog, table));
+      if (!this.changeTablesReady.has(current)) {
+        await this.db.run(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
+        // Change capture without a backfill starts from an empty current-state table.
+        await this.db.run(createLoadTableSql(current, table));
+        await this.db.run(`ALTER TABLE ${current} ADD COLUMN IF NOT EXISTS "_deleted" BOOLEAN DEFAULT false`);
+        await this.db.run(`ALTER TABLE ${current} ADD COLUMN IF NOT EXISTS "_extra" VARCHAR`);
+        await this.db.run(createChangeLogSql(changeLog, table));
+        this.changeTablesReady.add(current);
+      }
       const quarantine = await prepareChangeQuarantine(this.session, domain, table);
+      // A failed write makes sure of the layout again on its retry (a table dropped under us).
       return this.transaction(async () => {
         const stored = await this.storedOffsets(consumer);
         const fresh = offsets.filter((o) => BigInt(stored.get(`${o.topic}:${o.partition}`) ?? '-1') < BigInt(o.nextOffset));
@@ -395,6 +406,9 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
           await this.db.run('INSERT INTO _factory.cdc_offsets VALUES (?, ?, ?, ?, CAST(? AS TIMESTAMP))', [consumer, o.topic, o.partition, BigInt(o.nextOffset), now]);
         }
         return { changes: Number(count), alreadyApplied: false };
+      }).catch((error: unknown) => {
+        this.changeTablesReady.delete(current);
+        throw error;
       });
     });
   }

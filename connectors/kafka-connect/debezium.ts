@@ -76,6 +76,11 @@ export function sharedCaptureConfig(input: CaptureSettings): Record<string, stri
     'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
     'value.converter.schemas.enable': 'true',
     'producer.override.linger.ms': '5',
+    // How long the task sleeps when its queue is empty before looking again (Debezium's default is
+    // 500 ms): a change committed during that sleep waits for it. 50 ms took the capture delay at
+    // 2,000 changes/s from p50/p99 0.88/1.91 s to 0.62–0.73/1.2–1.5 s (cdc-e2e bench); idle, it is
+    // twenty queue checks a second.
+    'poll.interval.ms': '50',
   };
   if (input.retentionHours !== undefined) {
     // Connect creates the topics itself (instead of the broker's auto-creation with its defaults);
