@@ -39,8 +39,10 @@ export async function ledgerColumns(db: DuckDbSession, key: ErasureKey | undefin
  */
 export async function applyLedger(db: DuckDbSession, key: ErasureKey | undefined, input: {
   domain: string; table: TableContract; relation: string; origin: string; alsoIn?: string[];
+  /** The table's ledger columns when the caller has read them already (ledgerColumns). */
+  columns?: LedgerColumn[] | undefined;
 }): Promise<number> {
-  const columns = await ledgerColumns(db, key, input.domain, input.table.name);
+  const columns = 'columns' in input ? input.columns : await ledgerColumns(db, key, input.domain, input.table.name);
   if (!columns) return 0;
   const match = ledgerMatchSql(input.domain, input.table.name, columns.map((c) => c.column), key!.bytes());
   const action = columns[0]!.action;

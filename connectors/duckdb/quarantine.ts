@@ -93,10 +93,11 @@ export interface ChangeQuarantine {
  * Before applyChanges' transaction (DDL): the quarantine a batch of this table needs, or undefined
  * when the table has no quarantine rules and never had any (the plain merge path, unchanged).
  */
-export async function prepareChangeQuarantine(db: DuckDbSession, domain: string, table: TableContract): Promise<ChangeQuarantine | undefined> {
+export async function prepareChangeQuarantine(db: DuckDbSession, domain: string, table: TableContract, exists?: boolean): Promise<ChangeQuarantine | undefined> {
   const schema = layerSchema('raw', domain);
   const rules = quarantineRules(table);
-  const quarantine = await quarantineOf(db, schema, table.name);
+  // `exists`: what the caller found before, when nothing else can have made the table since.
+  const quarantine = exists === undefined ? await quarantineOf(db, schema, table.name) : { target: qualified(schema, quarantineTableName(table.name)), exists };
   // Rules removed from the contract still leave open rows that newer changes must supersede.
   if (rules.length === 0 && !quarantine.exists) return undefined;
   if (!quarantine.exists) await db.run(createQuarantineTableSql(quarantine.target, table));

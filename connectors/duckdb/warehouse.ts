@@ -16,9 +16,9 @@ import {
 } from '../warehouse/port.js';
 import { appendChangeLogSql, applyNewestSql, createChangeLogSql, loadBatchSql, newestOfBatchSql, truncateSql } from './cdc-sql.js';
 import {
-  applyLedger, beginErasure, erasureEvidence, erasurePositions, eraseTable, finishErasure, stagedFileMatches, type ErasureKey,
+  applyLedger, beginErasure, erasureEvidence, erasurePositions, eraseTable, finishErasure, ledgerColumns, stagedFileMatches, type ErasureKey,
 } from './erasure.js';
-import { erasureTablesSql } from './erasure-sql.js';
+import { erasureTablesSql, type LedgerColumn } from './erasure-sql.js';
 import { buildDuckDbQualifiedLayer } from './qualified.js';
 import { createDuckDbAccess } from './access.js';
 import { createDuckDbKpis } from './kpis.js';
@@ -99,11 +99,13 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
 
   private tail: Promise<unknown> = Promise.resolve();
   /**
-   * Current-state tables whose change-capture layout (the table, `_deleted`, `_extra`, its change
-   * log) this process has made sure of: five DDL statements, each its own commit, took about a third
-   * of a change batch's write. Only swapIn replaces a current table; it forgets the name.
+   * What change batches of a table found out before them, so the next one need not ask again: its
+   * change-capture layout is made (the table, `_deleted`, `_extra`, its change log: five DDL
+   * statements, each its own commit, took about a third of a batch's write), whether it has a
+   * quarantine table, and its erasure-ledger columns. Any other operation of this warehouse (a swap,
+   * a quarantine step, an erasure) may change those, so it forgets them all (see serial).
    */
-  private readonly changeTablesReady = new Set<string>();
+  private readonly changeTables = new Map<string, { quarantined: boolean; ledger?: { columns: LedgerColumn[] | undefined } }>();
   private readers: DuckDBConnection[] = [];
   private readonly quality;
 
@@ -166,8 +168,12 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
   };
 
   /** Runs `work` after every earlier call has finished: one writer, no interleaved transactions. */
-  private serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(work, work);
+  private serial<T>(work: () => Promise<T>, { keepsChangeTables = false } = {}): Promise<T> {
+    const step = async () => {
+      if (!keepsChangeTables) this.changeTables.clear();
+      return work();
+    };
+    const run = this.tail.then(step, step);
     this.tail = run.catch(() => undefined);
     return run;
   }
@@ -297,7 +303,6 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
       // One transaction: readers see the old table or the complete new one, never a gap.
       await this.db.run(`DROP TABLE IF EXISTS ${qualified(schema, table.name)}`);
       await this.db.run(`ALTER TABLE ${qualified(schema, name)} RENAME TO ${ident(table.name)}`);
-      this.changeTablesReady.delete(qualified(schema, table.name));
       await quarantineOnSwap(this.session, loadTable);
       await this.db.run(`UPDATE _factory.loads SET status = 'swapped', finished_at = CAST(? AS TIMESTAMP) WHERE load_table = ?`, [utcNowText(), loadTable]);
       await this.db.run('DELETE FROM _factory.load_chunks WHERE load_table = ?', [loadTable]);
@@ -364,16 +369,18 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
       const schema = layerSchema('raw', domain);
       const current = qualified(schema, table.name);
       const changeLog = qualified(schema, `${table.name}__changes`);
-      if (!this.changeTablesReady.has(current)) {
+      let known = this.changeTables.get(current);
+      if (!known) {
         await this.db.run(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
         // Change capture without a backfill starts from an empty current-state table.
         await this.db.run(createLoadTableSql(current, table));
         await this.db.run(`ALTER TABLE ${current} ADD COLUMN IF NOT EXISTS "_deleted" BOOLEAN DEFAULT false`);
         await this.db.run(`ALTER TABLE ${current} ADD COLUMN IF NOT EXISTS "_extra" VARCHAR`);
         await this.db.run(createChangeLogSql(changeLog, table));
-        this.changeTablesReady.add(current);
       }
-      const quarantine = await prepareChangeQuarantine(this.session, domain, table);
+      const quarantine = await prepareChangeQuarantine(this.session, domain, table, known?.quarantined);
+      known = { ...known, quarantined: quarantine !== undefined };
+      this.changeTables.set(current, known);
       // A failed write makes sure of the layout again on its retry (a table dropped under us).
       return this.transaction(async () => {
         const stored = await this.storedOffsets(consumer);
@@ -381,14 +388,17 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
         if (offsets.length > 0 && fresh.length === 0) return { changes: 0, alreadyApplied: true };
         await this.db.run(loadBatchSql(table, file));
         const now = utcNowText();
-        const [[count]] = (await this.rows('SELECT count(*) FROM batch')) as [[bigint]];
+        // The batch's size and its truncates (in position order) in one look; erasure below never removes a truncate (it has no key).
+        const [[count, truncatePositions]] = (await this.rows(
+          `SELECT count(*), coalesce(list("_position" ORDER BY "_position") FILTER (WHERE "_op" = 't'), []) FROM batch`)) as [[bigint, string[]]];
         // Before the change log and the merge: an erased subject's changes are dropped (or anonymised) and counted.
+        known.ledger ??= { columns: await ledgerColumns(this.session, this.erasureKey, domain, table.name) };
         await applyLedger(this.session, this.erasureKey, {
-          domain, table, relation: 'batch', origin: `cdc ${offsets.map((o) => `${o.topic}:${o.partition}@${o.nextOffset}`).join(' ')}`.trim(),
+          domain, table, relation: 'batch', columns: known.ledger.columns, origin: `cdc ${offsets.map((o) => `${o.topic}:${o.partition}@${o.nextOffset}`).join(' ')}`.trim(),
         });
         await this.db.run(appendChangeLogSql(changeLog), [now]);
         // Truncates apply first, in position order; the merge then takes only changes after the last one.
-        const truncates = (await this.rows(`SELECT "_position" FROM batch WHERE "_op" = 't' ORDER BY "_position"`)).map((r) => String(r[0]));
+        const truncates = truncatePositions.map(String);
         for (const position of truncates) {
           await this.db.run(truncateSql(current), [position, position]);
           if (quarantine) await supersedeByTruncate(this.session, quarantine, position, now);
@@ -407,10 +417,10 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
         }
         return { changes: Number(count), alreadyApplied: false };
       }).catch((error: unknown) => {
-        this.changeTablesReady.delete(current);
+        this.changeTables.delete(current);
         throw error;
       });
-    });
+    }, { keepsChangeTables: true });
   }
 
   private async storedOffsets(consumer: string): Promise<Map<string, string>> {
