@@ -103,7 +103,8 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
    * change-capture layout is made (the table, `_deleted`, `_extra`, its change log: five DDL
    * statements, each its own commit, took about a third of a batch's write), whether it has a
    * quarantine table, and its erasure-ledger columns. Any other operation of this warehouse (a swap,
-   * a quarantine step, an erasure) may change those, so it forgets them all (see serial).
+   * a quarantine step, an erasure) may change those, so it forgets them all (see serial); reads, and
+   * writes of load and control tables only, keep them.
    */
   private readonly changeTables = new Map<string, { quarantined: boolean; ledger?: { columns: LedgerColumn[] | undefined } }>();
   private readers: DuckDBConnection[] = [];
@@ -154,9 +155,9 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
   stagedFileMatches: Erasure['stagedFileMatches'] = (input) => this.serial(() => stagedFileMatches(this.session, this.erasureKey, input));
   erasurePositions: Erasure['erasurePositions'] = (input) => this.serial(() => erasurePositions(this.session, input));
   finishErasure: Erasure['finishErasure'] = (input) => this.serial(() => finishErasure(this.session, input));
-  erasureEvidence: Erasure['erasureEvidence'] = (input) => this.serial(() => erasureEvidence(this.session, input));
+  erasureEvidence: Erasure['erasureEvidence'] = (input) => this.serial(() => erasureEvidence(this.session, input), { keepsChangeTables: true });
   loadInFlight: Erasure['loadInFlight'] = ({ loadId, domain, table }) =>
-    this.serial(async () => (await this.loadStatus(loadTableName(domain, table, loadId))) === 'loading');
+    this.serial(async () => (await this.loadStatus(loadTableName(domain, table, loadId))) === 'loading', { keepsChangeTables: true });
 
   /** The writer as quarantine.ts uses it; only ever inside `serial`. */
   private readonly session: DuckDbSession = {
@@ -224,7 +225,7 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
         const count = await this.rows(`SELECT count(*) FROM ${qualified(schema, name)}`);
         return { loadTable, existingRows: Number(count[0]![0]) };
       });
-    });
+    }, { keepsChangeTables: true });
   }
 
   /** A resumed load must have the layout the contract now declares, or its chunks would not fit. */
@@ -255,7 +256,7 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
       const rows = Number(inserted[0]![0]);
       await this.db.run('INSERT INTO _factory.load_chunks VALUES (?, ?, ?, CAST(? AS TIMESTAMP))', [loadTable, chunkIndex, rows, utcNowText()]);
       return { rows, alreadyLoaded: false };
-    }));
+    }), { keepsChangeTables: true });
   }
 
   validateLoad({ loadTable, table }: ValidateLoadInput): Promise<ValidateLoadResult> {
@@ -267,7 +268,7 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
       const dupSql = duplicateKeysSql(target, table);
       const duplicateKeys = dupSql ? Number((await this.rows(dupSql))[0]![0]) : 0;
       return { rows: Number(stats![0]), checksum: String(stats![1]), duplicateKeys };
-    });
+    }, { keepsChangeTables: true });
   }
 
   quarantineLoad(input: QuarantineLoadInput): Promise<QuarantineLoadResult> {
@@ -279,7 +280,7 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
   }
 
   quarantineSummary(input: TableRefInput): Promise<QuarantineSummaryResult> {
-    return this.serial(() => quarantineSummary(this.session, input));
+    return this.serial(() => quarantineSummary(this.session, input), { keepsChangeTables: true });
   }
 
   swapIn({ domain, table, loadTable }: SwapInInput): Promise<SwapInResult> {
@@ -317,7 +318,7 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
       await this.db.run('INSERT INTO _factory.backfill_runs VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS TIMESTAMP))', [
         input.domain, input.table, input.loadId, input.rows, input.checksum, Math.round(input.durationMs), input.sourcePosition, utcNowText(),
       ]);
-    }));
+    }), { keepsChangeTables: true });
   }
 
   lastBackfill({ domain, table }: { domain: string; table: string }): Promise<BackfillRecord | null> {
@@ -331,7 +332,7 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
         domain, table, loadId: String(r[0]), rows: Number(r[1]), checksum: String(r[2]), durationMs: Number(r[3]),
         sourcePosition: String(r[4]), recordedAt: String(r[5]),
       };
-    });
+    }, { keepsChangeTables: true });
   }
 
   tableStats({ domain, table }: TableRefInput): Promise<TableStatsResult> {
@@ -343,7 +344,7 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
       const sql = await reconciliationStatsSql(this.session, domain, table, liveOnly) ?? statsSql(qualified(schema, table.name), table, liveOnly);
       const [stats] = await this.rows(sql);
       return { rows: Number(stats![0]), checksum: String(stats![1]) };
-    });
+    }, { keepsChangeTables: true });
   }
 
   dropLoad({ loadTable }: { loadTable: string }): Promise<void> {
@@ -433,8 +434,7 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
       [...(await this.storedOffsets(consumer)).entries()].map(([k, nextOffset]) => {
         const at = k.lastIndexOf(':');
         return { topic: k.slice(0, at), partition: Number(k.slice(at + 1)), nextOffset };
-      }),
-    );
+      }), { keepsChangeTables: true });
   }
 
   buildQualifiedLayer(input: BuildQualifiedLayerInput): Promise<BuildQualifiedLayerResult> {
