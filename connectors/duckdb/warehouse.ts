@@ -390,7 +390,7 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
         await this.db.run(loadBatchSql(table, file));
         const now = utcNowText();
         // The batch's size and its truncates (in position order) in one look; erasure below never removes a truncate (it has no key).
-        const [[count, truncatePositions]] = (await this.rows(
+        const [[count, truncates]] = (await this.rows(
           `SELECT count(*), coalesce(list("_position" ORDER BY "_position") FILTER (WHERE "_op" = 't'), []) FROM batch`)) as [[bigint, string[]]];
         // Before the change log and the merge: an erased subject's changes are dropped (or anonymised) and counted.
         known.ledger ??= { columns: await ledgerColumns(this.session, this.erasureKey, domain, table.name) };
@@ -399,7 +399,6 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
         });
         await this.db.run(appendChangeLogSql(changeLog), [now]);
         // Truncates apply first, in position order; the merge then takes only changes after the last one.
-        const truncates = truncatePositions.map(String);
         for (const position of truncates) {
           await this.db.run(truncateSql(current), [position, position]);
           if (quarantine) await supersedeByTruncate(this.session, quarantine, position, now);
