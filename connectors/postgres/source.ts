@@ -13,7 +13,7 @@ import {
   chunksFromBoundaries, type ChunkBounds, type CountRowsInput, type DiscoveredTable, type ExportChunkInput, type ExportChunkResult,
   type PlanChunksInput, type SourceConnector, type SourceTableRef, type TableChecksumInput, type TableChecksumResult,
 } from '../source/port.js';
-import { mapPostgresType, type PgMappedType } from './types.js';
+import { mapPostgresType, plainTextColumns, type CatalogColumnFacts, type PgMappedType } from './types.js';
 
 /**
  * PostgreSQL as a backfill source. Export is `COPY (SELECT …) TO STDOUT (FORMAT csv)` streamed
@@ -42,7 +42,7 @@ const PROGRESS_INTERVAL_MS = 500;
 const STAGED_WRITE_BYTES = 1 << 20;
 const IN_PROGRESS_WAIT_MS = 10 * 60_000;
 
-interface CatalogColumn { name: string; formatted: string; nullable: boolean }
+type CatalogColumn = CatalogColumnFacts;
 
 const COLUMNS_SQL = `
 SELECT a.attname AS name,
@@ -99,8 +99,8 @@ export function createPostgresSource(options: PostgresSourceOptions): SourceConn
   }
 
   /** The mapped type of each requested column, refusing names the table does not have. */
-  async function typesOf(client: pg.ClientBase | pg.Pool, ref: SourceTableRef, names: string[]): Promise<PgMappedType[]> {
-    const byName = new Map((await catalogColumns(client, ref)).map((c) => [c.name, c]));
+  async function typesOf(client: pg.ClientBase | pg.Pool, ref: SourceTableRef, names: string[], catalog?: CatalogColumn[]): Promise<PgMappedType[]> {
+    const byName = new Map((catalog ?? await catalogColumns(client, ref)).map((c) => [c.name, c]));
     return names.map((name) => {
       const column = byName.get(name);
       if (!column) throw new ContractDriftError(`source ${where(ref)}: column ${name} not found (table has ${[...byName.keys()].join(', ')})`);
@@ -179,12 +179,13 @@ export function createPostgresSource(options: PostgresSourceOptions): SourceConn
         signal?.throwIfAborted();
         // One snapshot for the checksum and the COPY: both see exactly the same rows.
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        const types = await typesOf(client, ref, columns);
+        const catalog = await catalogColumns(client, ref);
+        const types = await typesOf(client, ref, columns, catalog);
         const select = columns.map((c, i) => (types[i]!.utcFromTimestamptz ? `(${quoteIdent(c)} AT TIME ZONE 'UTC')` : quoteIdent(c)));
         // COPY takes no bind parameters, so the key bounds are inlined as quoted literals.
         const range = keyRangePredicate('postgres', key, bounds, { kind: 'inline' });
         const summed = await client.query<{ row_count: string; checksum: string }>(
-          `SELECT ${checksumSelectList('postgres', checksumColumns)} FROM ${tableName(ref)} WHERE ${range.sql}`,
+          `SELECT ${checksumSelectList('postgres', plainTextColumns(checksumColumns, catalog))} FROM ${tableName(ref)} WHERE ${range.sql}`,
         );
         const checksum = String(summed.rows[0]?.checksum ?? '0');
         signal?.throwIfAborted();
@@ -250,7 +251,8 @@ export function createPostgresSource(options: PostgresSourceOptions): SourceConn
     },
 
     async tableChecksum({ ref, checksumColumns }: TableChecksumInput): Promise<TableChecksumResult> {
-      const { rows } = await pool.query<{ row_count: string; checksum: string }>(`SELECT ${checksumSelectList('postgres', checksumColumns)} FROM ${tableName(ref)}`);
+      const columns = plainTextColumns(checksumColumns, await catalogColumns(pool, ref));
+      const { rows } = await pool.query<{ row_count: string; checksum: string }>(`SELECT ${checksumSelectList('postgres', columns)} FROM ${tableName(ref)}`);
       return { rows: Number(rows[0]?.row_count ?? 0), checksum: String(rows[0]?.checksum ?? '0') };
     },
 

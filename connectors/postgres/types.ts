@@ -1,4 +1,5 @@
 import type { SourceType } from '../../contracts/source-types.js';
+import type { ChecksumColumn } from '../../core/checksum.js';
 import { UnsupportedColumnTypeError } from '../../core/errors.js';
 
 /**
@@ -53,5 +54,48 @@ export function mapPostgresType(formatted: string, where: string, column: string
     case 'uuid': return plain({ kind: 'CHAR', length: 36 });
     case 'bytea': return plain({ kind: 'BLOB', length: PG_UNBOUNDED_LENGTH });
     default: throw unsupportedPostgresType(where, column, formatted);
+  }
+}
+
+/** A column as the PostgreSQL catalog describes it (format_type text, NOT NULL or not). */
+export interface CatalogColumnFacts { name: string; formatted: string; nullable: boolean }
+
+const integerKinds = new Set(['SMALLINT', 'INTEGER', 'BIGINT']);
+const textKinds = new Set(['VARCHAR', 'CLOB']);
+
+/**
+ * Marks the checksum columns PostgreSQL may hash as they are (ChecksumColumn.plainText): NOT NULL in
+ * the catalog, and of a type whose output function already writes core/checksum.ts's canonical text
+ * for the contract's type — integers as integers, text as text, dates (our sessions use DateStyle
+ * ISO), CHAR with its padding kept, numerics whose declared scale is the contract's. Everything else
+ * keeps the rendering with a NULL test and a cast.
+ */
+export function plainTextColumns(columns: ChecksumColumn[], catalog: ReadonlyArray<CatalogColumnFacts>): ChecksumColumn[] {
+  const byName = new Map(catalog.map((c) => [c.name, c]));
+  return columns.map((column) => {
+    const facts = byName.get(column.name);
+    if (!facts || facts.nullable) return column;
+    let mapped: PgMappedType;
+    try {
+      mapped = mapPostgresType(facts.formatted, '', column.name);
+    } catch {
+      return column;
+    }
+    return outputIsCanonical(column, mapped) ? { ...column, plainText: true } : column;
+  });
+}
+
+function outputIsCanonical(column: ChecksumColumn, { type: source, utcFromTimestamptz }: PgMappedType): boolean {
+  const wanted = column.type;
+  if (utcFromTimestamptz) return false;
+  if (integerKinds.has(wanted.kind)) return integerKinds.has(source.kind);
+  if (textKinds.has(wanted.kind)) return textKinds.has(source.kind);
+  switch (wanted.kind) {
+    case 'DATE': return source.kind === 'DATE';
+    case 'CHAR': return source.kind === 'CHAR' && column.padding !== 'trim';
+    // A stored numeric(p,s) always prints s fraction digits; a wider source precision than the
+    // contract's keeps the cast, whose overflow error names the value that does not fit.
+    case 'DECIMAL': return source.kind === 'DECIMAL' && source.scale === (wanted.scale ?? 0) && (source.precision ?? 5) <= (wanted.precision ?? 5);
+    default: return false;
   }
 }

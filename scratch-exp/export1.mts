@@ -1,0 +1,11 @@
+import { sourceReader } from '../bench/lib/raw-transfer.js';
+import { backfillShapes, shapeDeclaration } from '../bench/lib/backfill-shapes.js';
+import { loadDomains } from '../domains/load.js';
+const table = loadDomains([shapeDeclaration(backfillShapes.lineitem!)]).table('bench.lineitem');
+const { source, ref, columns, key, checksumColumns } = sourceReader('postgres://factory:factory@127.0.0.1:55432/factory_bench', table);
+const chunks = await source.planChunks({ ref, key, chunkRows: 500000 });
+const c0 = process.cpuUsage(); const t0 = Date.now();
+for (const bounds of chunks.slice(0, 2)) await source.exportChunk({ ref, columns, key, bounds, file: `/tmp/exp/chunk-${bounds.index}.csv`, checksumColumns });
+const c = process.cpuUsage(c0);
+console.log('wall', Date.now() - t0, 'user', c.user / 1e6, 'sys', c.system / 1e6);
+await source.close();
