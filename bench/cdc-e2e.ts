@@ -23,7 +23,8 @@ import { benchWarehouse } from './lib/warehouse.js';
 
 /**
  * Change capture end to end, on the real path: the change simulator (`factory source simulate`)
- * writes to a PostgreSQL source of the demo's shape at `--rate` operations per second; Debezium in
+ * writes to a PostgreSQL source of the demo's shape at `--rate` row changes per second (the events
+ * change capture sees; an operation changes 1–6 rows), in one transaction per 100 ms; Debezium in
  * the stack's Kafka Connect (a connector of this run's own, removed with its topics at the end)
  * writes the changes to Kafka; the ingest pipeline (the code the cdcIngest activity leases) applies
  * them into DuckDB. Freshness counts from each change's source commit (source.ts_ms) to its warehouse
@@ -84,19 +85,19 @@ export async function run(args: string[]): Promise<void> {
     await pipeline.start();
 
     // Warm-up (JIT, connections, the connector's first batches): applied, checked at the end, not timed.
-    say(`(1) warm-up: ${values['warmup-seconds']} s at ${rate} operations/s`);
+    say(`(1) warm-up: ${values['warmup-seconds']} s at ${rate} row changes/s`);
     pipeline.lease();
-    const warm = await simulateInProcess({ url: scratch.url, rate, seconds: Number(values['warmup-seconds']), seed: 11 });
+    const warm = await simulateInProcess({ url: scratch.url, rate, pace: 'rows', seconds: Number(values['warmup-seconds']), seed: 11 });
     await drained(pipeline, scratch.url, warehouse, tables, 120_000);
     const warmStats = await pipeline.release();
     writeMs.length = 0;
 
-    say(`(2) steady: ${seconds} s at ${rate} operations/s`);
+    say(`(2) steady: ${seconds} s at ${rate} row changes/s`);
     pipeline.lease();
     const started = Date.now();
     const lagSamples: number[] = [];
     const sampler = setInterval(() => void pipeline!.lag().then((l) => lagSamples.push(l.reduce((n, x) => n + x.lag, 0)), () => undefined), 1000);
-    const steady = await simulateInProcess({ url: scratch.url, rate, seconds, seed: 12 });
+    const steady = await simulateInProcess({ url: scratch.url, rate, pace: 'rows', seconds, seed: 12 });
     clearInterval(sampler);
     const converged = await drained(pipeline, scratch.url, warehouse, tables, 180_000);
     const stats = await pipeline.release();

@@ -7,7 +7,7 @@ import { simulate, type SimulateResult } from '../../cli/source/simulate.js';
  * prints the result as one JSON line.
  */
 
-interface Job { url: string; rate: number; seconds: number; seed: number }
+interface Job { url: string; rate: number; seconds: number; seed: number; pace?: 'operations' | 'rows' }
 
 export function simulateInProcess(job: Job): Promise<SimulateResult> {
   const child = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -24,6 +24,6 @@ export function simulateInProcess(job: Job): Promise<SimulateResult> {
 
 if (process.argv[1] === new URL(import.meta.url).pathname) {
   const job = JSON.parse(process.argv[2]!) as Job;
-  const result = await simulate({ url: job.url, rate: job.rate, seconds: job.seconds, seed: job.seed });
+  const result = await simulate({ url: job.url, rate: job.rate, seconds: job.seconds, seed: job.seed, pace: job.pace });
   console.log(JSON.stringify(result));
 }

@@ -146,7 +146,11 @@ export class IngestPipeline {
     const topics = [...this.byTopic.keys()];
     // The same retention as the capture gives the topics it creates, whichever of the two comes first.
     const configEntries = this.options.topicRetentionMs !== undefined ? [{ name: 'retention.ms', value: String(this.options.topicRetentionMs) }] : [];
-    await this.admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 1, configEntries })), waitForLeaders: true });
+    // Only the missing ones: kafkajs logs the broker's "already exists" answer as an ERROR line, which
+    // every run after the first would otherwise print for every topic.
+    const existing = new Set(await this.admin.listTopics());
+    const missing = topics.filter((topic) => !existing.has(topic));
+    if (missing.length) await this.admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 1, configEntries })), waitForLeaders: true });
     // A fresh group per pipeline: no stale members of a killed process to wait out.
     const groupId = `${consumer}.${randomUUID().slice(0, 8)}`;
     const stored = (await warehouse.consumerOffsets({ consumer })).filter((o) => this.byTopic.has(o.topic));
