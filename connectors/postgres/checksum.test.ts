@@ -1,0 +1,75 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checksumColumnsOf, checksumSelectList } from '../../core/checksum.js';
+import { tableSchema, type TableContract } from '../../contracts/contract.js';
+import { createPostgresSource } from './source.js';
+import { plainTextColumns } from './types.js';
+
+/**
+ * The source's checksum hashes NOT NULL columns whose text output is already canonical as they are
+ * (ChecksumColumn.plainText): it must equal the rendered one, the form every other engine is compared
+ * with (connectors/duckdb/checksum-pg.test.ts).
+ */
+
+const sourceUrl = process.env.FACTORY_SOURCE_URL ?? 'postgres://factory:factory@127.0.0.1:55432/factory_source';
+const schema = `src_plain_${process.pid}`;
+
+describe('PostgreSQL source checksum of plain columns', () => {
+  let client: pg.Client;
+
+  beforeAll(async () => {
+    client = new pg.Client({ connectionString: sourceUrl });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.query(`CREATE SCHEMA ${schema}`);
+  });
+
+  afterAll(async () => {
+    await client?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client?.end();
+  });
+
+  it('hashes NOT NULL columns whose text output is canonical as they are, to the same checksum (also past 100 columns)', async () => {
+    const plain: TableContract = tableSchema.parse({
+      name: 'plain_line', description: 'NOT NULL columns of the plain types, one nullable, one rendered',
+      source: { system: 'pg', schema: 'RES', table: 'PLAIN_LINE' }, primaryKey: ['ID'],
+      columns: [
+        { name: 'ID', type: 'BIGINT' }, { name: 'LINE_NO', type: 'SMALLINT' }, { name: 'RESORT', type: 'CHAR(4)' },
+        { name: 'GUEST', type: 'VARCHAR(80)' }, { name: 'NOTE', type: 'CLOB(1048576)' }, { name: 'PRICE', type: 'DECIMAL(9,2)' },
+        { name: 'ARRIVAL', type: 'DATE' }, { name: 'REMARK', type: 'VARCHAR(20)', nullable: true }, { name: 'CREATED_AT', type: 'TIMESTAMP(6)' },
+      ],
+    });
+    await client.query(`CREATE TABLE ${schema}.plain_line ("ID" bigint PRIMARY KEY, "LINE_NO" smallint NOT NULL, "RESORT" char(4) NOT NULL,
+      "GUEST" varchar(80) NOT NULL, "NOTE" text NOT NULL, "PRICE" numeric(9,2) NOT NULL, "ARRIVAL" date NOT NULL, "REMARK" varchar(20),
+      "CREATED_AT" timestamp(6) NOT NULL)`);
+    await client.query(`INSERT INTO ${schema}.plain_line VALUES
+      (1, -1, 'A', 'Zoë "quoted", new
+line', '', -0.5, '0001-01-01', NULL, '2024-02-29 07:05:09'),
+      (2, 0, ' B', '\\N', E'tab\\there', 9999999.99, '9999-12-31', '', '1999-12-31 23:59:59.999999')`);
+    await client.query(`INSERT INTO ${schema}.plain_line SELECT i, i % 300, 'R' || (i % 97), 'guest ' || i, repeat('n', i % 50), (i % 1000) / 7.0,
+      date '2000-01-01' + i, CASE WHEN i % 3 = 0 THEN NULL ELSE 'r' || i END, timestamp '2020-01-01' + i * interval '1 second 123457 microseconds'
+      FROM generate_series(3, 3000) i`);
+    const source = createPostgresSource({ url: sourceUrl, system: 'pg' });
+    try {
+      const plainColumns = checksumColumnsOf(plain);
+      const { rows: catalog } = await client.query(`SELECT attname AS name, format_type(atttypid, atttypmod) AS formatted, NOT attnotnull AS nullable
+        FROM pg_attribute WHERE attrelid = '${schema}.plain_line'::regclass AND attnum > 0`);
+      expect(plainTextColumns(plainColumns, catalog).filter((c) => c.plainText).map((c) => c.name))
+        .toEqual(['ID', 'LINE_NO', 'RESORT', 'GUEST', 'NOTE', 'PRICE', 'ARRIVAL']);
+      const rendered = await client.query(`SELECT ${checksumSelectList('postgres', plainColumns)} FROM ${schema}.plain_line`);
+      const viaSource = await source.tableChecksum({ ref: { schema, table: 'plain_line' }, checksumColumns: plainColumns });
+      expect(viaSource).toEqual({ rows: 3000, checksum: String(rendered.rows[0].checksum) });
+
+      // PostgreSQL passes at most 100 arguments to a function: a row of 120 plain columns is joined from groups.
+      const wide = Array.from({ length: 120 }, (_, i) => ({ name: `C${i}`, type: 'INTEGER' }));
+      await client.query(`CREATE TABLE ${schema}.wide_line (${wide.map((c) => `"${c.name}" integer NOT NULL`).join(', ')})`);
+      await client.query(`INSERT INTO ${schema}.wide_line SELECT ${wide.map((_, i) => `g * ${i + 1}`).join(', ')} FROM generate_series(1, 10) g`);
+      const wideColumns = checksumColumnsOf({ columns: wide });
+      const wideRendered = await client.query(`SELECT ${checksumSelectList('postgres', wideColumns)} FROM ${schema}.wide_line`);
+      expect(await source.tableChecksum({ ref: { schema, table: 'wide_line' }, checksumColumns: wideColumns }))
+        .toEqual({ rows: 10, checksum: String(wideRendered.rows[0].checksum) });
+    } finally {
+      await source.close();
+    }
+  });
+});
