@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFetchSettings, IngestPipeline } from '../connectors/cdc/pipeline.js';
 import { createDuckDbWarehouse, type DuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
 import { createKafka } from '../connectors/kafka/client.js';
-import type { ApplyChangesInput, ChangeApply } from '../connectors/warehouse/port.js';
+import type { ApplyChangeSetsInput, ApplyChangesInput, ChangeApply } from '../connectors/warehouse/port.js';
 import { waitForLag, Workload } from '../bench/lib/cdc-workload.js';
 import { bookingFix } from './support/cdc-contracts.js';
 import { testConfig } from './support/temporal.js';
@@ -127,4 +127,58 @@ describe('change capture under backlog', () => {
       await admin.disconnect();
     }
   }, 180_000);
+
+  it('writes the waiting batches of several tables in one transaction when the warehouse can (DuckDB), exactly once', async () => {
+    const staging = join(dir, 'staging-grouped');
+    await mkdir(staging);
+    const consumer = `coalesce-grouped.${stamp}`;
+    const topics = ['a', 'b'].map((t) => ({ topic: `${topic}.${t}`, domain: `grouped_${t}`, table: bookingFix, sourceSystem: 'pg' }));
+    const calls: ApplyChangeSetsInput[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    const grouping: ChangeApply = {
+      applyChanges: () => Promise.reject(new Error('a warehouse that groups is written through applyChangeSets')),
+      async applyChangeSets(input) {
+        calls.push(input);
+        if (calls.length === 1) await held;
+        return duck.applyChangeSets(input);
+      },
+      consumerOffsets: (input) => duck.consumerOffsets(input),
+    };
+    const pipeline = new IngestPipeline({ kafka, warehouse: grouping, consumer, topics, stagingDir: staging });
+    const producer = kafka.producer();
+    await producer.connect();
+    const workloads = topics.map(() => new Workload());
+    const send = (i: number) => producer.send({ topic: topics[i]!.topic, acks: -1, messages: Array.from({ length: 5 }, () => workloads[i]!.next()) });
+    try {
+      await pipeline.start();
+      pipeline.lease();
+      // The first write (table a) is held open; a batch of each table is fetched and staged behind it
+      // (three staged files: the held batch's and the two waiting).
+      await send(0);
+      while (calls.length === 0) await new Promise((r) => setTimeout(r, 50));
+      await send(0);
+      await send(1);
+      while ((await readdir(staging)).length < 3) await new Promise((r) => setTimeout(r, 50));
+      release();
+      await waitForLag(pipeline, 0, 60_000);
+      const stats = await pipeline.release();
+      expect(stats.events).toBe(15);
+      // The second write took both tables' waiting batches: one transaction, two sets.
+      expect(calls.map((c) => c.sets.map((set) => set.domain).sort())).toEqual([['grouped_a'], ['grouped_a', 'grouped_b']]);
+      expect(stats.writes).toBe(2);
+      for (const [i, t] of topics.entries()) expect(await duck.tableStats({ domain: t.domain, table: bookingFix })).toEqual(workloads[i]!.expected());
+      expect((await duck.consumerOffsets({ consumer })).sort((x, y) => x.topic.localeCompare(y.topic)))
+        .toEqual([{ topic: topics[0]!.topic, partition: 0, nextOffset: '10' }, { topic: topics[1]!.topic, partition: 0, nextOffset: '5' }]);
+      expect(await readdir(staging)).toEqual([]);
+    } finally {
+      release();
+      await pipeline.stop();
+      await producer.disconnect();
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: topics.map((t) => t.topic) }).catch(() => undefined);
+      await admin.disconnect();
+    }
+  }, 120_000);
 });

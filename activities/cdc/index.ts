@@ -6,7 +6,7 @@ import { percentiles, type Percentiles } from '../../core/cdc/freshness.js';
 import type { AcceptedSchemaChange } from '../../core/cdc/schema-change.js';
 import type { EnvelopeFormat } from '../../core/cdc/adapter.js';
 import type { DecimalMode } from '../../core/cdc/logical-types.js';
-import type { ChangeApply } from '../../connectors/warehouse/port.js';
+import type { ApplyChangeSetsInput, ChangeApply, ChangeSet } from '../../connectors/warehouse/port.js';
 import type { ServingStoreWrites } from '../../connectors/serving-store/store.js';
 import { topicOf } from '../../connectors/kafka-connect/debezium.js';
 import type { DomainRegistry } from '../../domains/registry.js';
@@ -38,11 +38,21 @@ export interface CdcActivityDeps {
  */
 export function withServingStore(warehouse: ChangeApply, serving: ServingStoreWrites | undefined): ChangeApply {
   if (!serving) return warehouse;
+  const serve = async (set: ChangeSet): Promise<void> => {
+    if (serving.serves(`${set.domain}.${set.table.name}`)) await serving.applyChanges({ domain: set.domain, table: set.table, file: set.file });
+  };
+  const grouped = warehouse.applyChangeSets?.bind(warehouse);
   return {
     async applyChanges(input) {
-      if (serving.serves(`${input.domain}.${input.table.name}`)) await serving.applyChanges({ domain: input.domain, table: input.table, file: input.file });
+      await serve(input);
       return warehouse.applyChanges(input);
     },
+    ...(grouped ? {
+      async applyChangeSets(input: ApplyChangeSetsInput) {
+        for (const set of input.sets) await serve(set);
+        return grouped(input);
+      },
+    } : {}),
     consumerOffsets: (input) => warehouse.consumerOffsets(input),
   };
 }

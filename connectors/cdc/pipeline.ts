@@ -8,7 +8,7 @@ import type { AcceptedSchemaChange, SchemaChange } from '../../core/cdc/schema-c
 import type { EnvelopeFormat } from '../../core/cdc/adapter.js';
 import type { DecimalMode } from '../../core/cdc/logical-types.js';
 import type { TableContract } from '../../contracts/contract.js';
-import type { ChangeApply, KafkaOffset } from '../warehouse/port.js';
+import type { ChangeApply, ChangeSet, KafkaOffset } from '../warehouse/port.js';
 import { addFreshness, emptyFreshness, mergeFreshness, type ChangeTiming, type FreshnessSamples } from '../../core/cdc/freshness.js';
 import type { DecodedBatch } from './decode-batch.js';
 import { openDecoder, type Decoder } from './decode-thread.js';
@@ -349,30 +349,46 @@ export class IngestPipeline {
     return run;
   }
 
+  /**
+   * One warehouse write: the waiting batches of the first table, or, when the warehouse applies
+   * several tables in one transaction (ChangeApply.applyChangeSets), of every table waiting. Each
+   * topic partition's batches stay together and in order (see takeRun).
+   */
   private async writeWaiting(stats: IngestStats): Promise<void> {
-    const run = this.takeRun();
-    if (run.length === 0) return;
-    const files = run.map((b) => b.file);
+    const runs: WaitingBatch[][] = [];
+    const grouped = this.options.warehouse.applyChangeSets !== undefined;
+    for (let run = this.takeRun(); run.length > 0; run = grouped ? this.takeRun() : []) runs.push(run);
+    if (runs.length === 0) return;
+    const files = runs.flat().map((b) => b.file);
     try {
-      const decoded = await Promise.all(run.map((b) => b.decoding));
-      // A batch fetched after its table paused, or behind a failed write: nothing of it commits.
-      if (this.failure || this.pausedTopics.has(run[0]!.topic)) return;
-      // A pause inside the run ends it: the batches after it are not applied.
-      const pausedAt = decoded.findIndex((d) => d.paused);
-      const taken = pausedAt < 0 ? run.length : pausedAt + 1;
-      const file = taken === 1 ? run[0]!.file : join(this.options.stagingDir, `${basename(run[taken - 1]!.file, '.csv')}-from-${run[0]!.messages[0]!.offset}.csv`);
-      if (taken > 1) {
-        files.push(file);
-        await concatFiles(run.slice(0, taken).map((b) => b.file), file);
+      const staged: StagedRun[] = [];
+      for (const run of runs) {
+        const decoded = await Promise.all(run.map((b) => b.decoding));
+        // A batch fetched after its table paused, or behind a failed write: nothing of it commits.
+        if (this.failure || this.pausedTopics.has(run[0]!.topic)) continue;
+        // A pause inside the run ends it: the batches after it are not applied.
+        const pausedAt = decoded.findIndex((d) => d.paused);
+        const taken = pausedAt < 0 ? run.length : pausedAt + 1;
+        const file = taken === 1 ? run[0]!.file : join(this.options.stagingDir, `${basename(run[taken - 1]!.file, '.csv')}-from-${run[0]!.messages[0]!.offset}.csv`);
+        if (taken > 1) {
+          files.push(file);
+          await concatFiles(run.slice(0, taken).map((b) => b.file), file);
+        }
+        const ready = await this.stageRun(run.slice(0, taken).map((b, i) => ({ ...b, decoded: decoded[i]! })), file, stats);
+        if (ready) staged.push(ready);
       }
-      await this.commitRun(run.slice(0, taken).map((b, i) => ({ ...b, decoded: decoded[i]! })), file, stats);
+      await this.commitRuns(staged, stats);
     } finally {
       await Promise.all(files.map((f) => rm(f, { force: true }).catch(() => undefined)));
     }
   }
 
-  /** Dead letters first, then the changes of the run and the offset after them in one warehouse transaction. */
-  private async commitRun(run: Array<WaitingBatch & { decoded: DecodedBatch }>, file: string, stats: IngestStats): Promise<void> {
+  /**
+   * Before the warehouse write: a pause the run ends with, its counts, and its dead letters (sent
+   * first: a crash before the commit replays the run, and the dead-letter topic may then hold an
+   * event twice, never lose one). Undefined when nothing of the run is left to apply.
+   */
+  private async stageRun(run: Array<WaitingBatch & { decoded: DecodedBatch }>, file: string, stats: IngestStats): Promise<StagedRun | undefined> {
     const { capture, topic, partition } = run[0]!;
     const qualified = `${capture.domain}.${capture.table.name}`;
     let lastOffset: string | undefined;
@@ -398,25 +414,44 @@ export class IngestPipeline {
         deadLettered += deadLetters.length;
       }
     }
-    if (lastOffset === undefined) return;
+    if (lastOffset === undefined) return undefined;
     const offsets: KafkaOffset[] = [{ topic, partition, nextOffset: (BigInt(lastOffset) + 1n).toString() }];
-    await this.options.warehouse.applyChanges({ domain: capture.domain, table: capture.table, sourceSystem: capture.sourceSystem, file, consumer: this.options.consumer, offsets });
-    const committedAt = Date.now();
-    stats.writes += 1;
-    this.mirror(offsets);
-    const committed: CommittedRun = { domain: capture.domain, table: capture.table.name, topic, partition, events: 0, applied: 0, deadLettered, freshness: emptyFreshness() };
-    for (const { messages, decoded } of run) {
-      // Only the changes staged (not tombstones or dead letters, nor the events after a pause).
-      const timings = decoded.changeIndexes.map((index, n): ChangeTiming => ({ sourceTsMs: decoded.sourceTsMs[n] ?? null, kafkaTsMs: Number(messages[index]!.timestamp) }));
-      addFreshness(committed.freshness, timings, committedAt);
-      committed.events += decoded.events;
-      committed.applied += decoded.changes;
-      if (decoded.lastPosition) stats.lastPosition[qualified] = decoded.lastPosition;
-    }
-    mergeFreshness(stats.freshness, committed.freshness);
-    stats.applied += committed.applied;
-    this.options.onCommit?.(committed);
+    return { run, deadLettered, set: { domain: capture.domain, table: capture.table, sourceSystem: capture.sourceSystem, file, offsets } };
   }
+
+  /** The staged runs' changes and the offsets after them in one warehouse transaction, then their counts and ages. */
+  private async commitRuns(staged: StagedRun[], stats: IngestStats): Promise<void> {
+    if (staged.length === 0) return;
+    const { warehouse, consumer } = this.options;
+    if (warehouse.applyChangeSets) await warehouse.applyChangeSets({ consumer, sets: staged.map((r) => r.set) });
+    else for (const { set } of staged) await warehouse.applyChanges({ ...set, consumer });
+    const committedAt = Date.now();
+    stats.writes += warehouse.applyChangeSets ? 1 : staged.length;
+    this.mirror(staged.flatMap((r) => r.set.offsets));
+    for (const { run, deadLettered } of staged) {
+      const { capture, topic, partition } = run[0]!;
+      const qualified = `${capture.domain}.${capture.table.name}`;
+      const committed: CommittedRun = { domain: capture.domain, table: capture.table.name, topic, partition, events: 0, applied: 0, deadLettered, freshness: emptyFreshness() };
+      for (const { messages, decoded } of run) {
+        // Only the changes staged (not tombstones or dead letters, nor the events after a pause).
+        const timings = decoded.changeIndexes.map((index, n): ChangeTiming => ({ sourceTsMs: decoded.sourceTsMs[n] ?? null, kafkaTsMs: Number(messages[index]!.timestamp) }));
+        addFreshness(committed.freshness, timings, committedAt);
+        committed.events += decoded.events;
+        committed.applied += decoded.changes;
+        if (decoded.lastPosition) stats.lastPosition[qualified] = decoded.lastPosition;
+      }
+      mergeFreshness(stats.freshness, committed.freshness);
+      stats.applied += committed.applied;
+      this.options.onCommit?.(committed);
+    }
+  }
+}
+
+/** A run made ready for the warehouse: its batches, the dead letters it sent, and what the warehouse applies. */
+interface StagedRun {
+  run: Array<WaitingBatch & { decoded: DecodedBatch }>;
+  deadLettered: number;
+  set: ChangeSet;
 }
 
 interface WaitingBatch {

@@ -96,4 +96,36 @@ describe('DuckDB change apply', () => {
       [4, 'LK', null, '8102'],
     ]);
   });
+
+  it('applies the batches of several tables in one transaction: all of them with their offsets, or none', async () => {
+    const other: TableContract = tableSchema.parse({ ...table, name: 'booking_note', source: { ...table.source, table: 'BOOKING_NOTE' } });
+    const staged = (name: string, lines: string[]) => {
+      const file = join(dir, name);
+      writeFileSync(file, lines.join(''));
+      return file;
+    };
+    const row = (id: number, status: string, p: number, o: number) => `${id},${status},1.00000000,c,${pos(p)},1700000000000,0,${o},\n`;
+    const sets = (second: string) => [
+      { domain: 'booking', table, sourceSystem: 'db2', file: staged('g1.csv', [row(70, 'C', 200, 0)]), offsets: [{ topic: 'grouped.BOOKING', partition: 0, nextOffset: '1' }] },
+      { domain: 'booking', table: other, sourceSystem: 'db2', file: second, offsets: [{ topic: 'grouped.NOTE', partition: 0, nextOffset: '2' }] },
+    ];
+    const live = async (): Promise<unknown[][]> => {
+      const reader = await wh.connectReader();
+      return (await reader.runAndReadAll(`SELECT 'b', "BOOKING_ID"::INTEGER FROM raw_booking.booking WHERE "BOOKING_ID" = 70
+        UNION ALL SELECT 'n', "BOOKING_ID"::INTEGER FROM raw_booking.booking_note ORDER BY 1, 2`)).getRowsJS();
+    };
+
+    // The second table's file cannot be read as a batch: neither table changes, no offset moves.
+    await expect(wh.applyChangeSets({ consumer: 'grouped', sets: sets(staged('bad.csv', ['not,a,batch\n'])) })).rejects.toThrow();
+    expect(await wh.consumerOffsets({ consumer: 'grouped' })).toEqual([]);
+    expect(await live()).toEqual([]); // the tables exist (made before the transaction), without a row of either set
+    const good = sets(staged('g2.csv', [row(71, 'C', 201, 0), row(72, 'C', 202, 1)]));
+    expect(await wh.applyChangeSets({ consumer: 'grouped', sets: good })).toEqual([{ changes: 1, alreadyApplied: false }, { changes: 2, alreadyApplied: false }]);
+    expect(await live()).toEqual([['b', 70], ['n', 71], ['n', 72]]);
+    expect((await wh.consumerOffsets({ consumer: 'grouped' })).sort((a, b) => a.topic.localeCompare(b.topic)))
+      .toEqual([{ topic: 'grouped.BOOKING', partition: 0, nextOffset: '1' }, { topic: 'grouped.NOTE', partition: 0, nextOffset: '2' }]);
+    // A retry after the commit: every set already applied, nothing changes.
+    expect(await wh.applyChangeSets({ consumer: 'grouped', sets: good })).toEqual([{ changes: 0, alreadyApplied: true }, { changes: 0, alreadyApplied: true }]);
+    expect(await live()).toEqual([['b', 70], ['n', 71], ['n', 72]]);
+  });
 });

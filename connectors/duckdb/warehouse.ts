@@ -11,6 +11,7 @@ import {
   type BackfillRecord, type LoadChunkInput, type LoadChunkResult, type PrepareLoadInput, type PrepareLoadResult,
   type RecordBackfillInput, type SwapInInput, type SwapInResult, type TableRefInput, type TableStatsResult,
   type ValidateLoadInput, type ValidateLoadResult, type ApplyChangesInput, type ApplyChangesResult, type KafkaOffset,
+  type ApplyChangeSetsInput, type ChangeSet,
   type QuarantineLoadInput, type QuarantineLoadResult, type QuarantineSummaryResult, type ReplayQuarantineInput, type ReplayQuarantineResult,
   type Capability, type ChangeApply, type Erasure, type Provided, type Quarantine, type WarehouseAdapter, type WarehouseLoad, type WarehouseReads,
 } from '../warehouse/port.js';
@@ -26,7 +27,7 @@ import { createDuckDbPublish } from './publish.js';
 import { createDuckDbRetention } from './retention.js';
 import {
   newestWithQuarantine, prepareChangeQuarantine, quarantineLoad, quarantineOnDrop, quarantineOnSwap, quarantineSummary, reconciliationStatsSql,
-  replayQuarantine, supersedeByTruncate, type DuckDbSession,
+  replayQuarantine, supersedeByTruncate, type ChangeQuarantine, type DuckDbSession,
 } from './quarantine.js';
 import { qualityTablesSql } from './quality-sql.js';
 import { quarantineTableName } from './quarantine-sql.js';
@@ -65,6 +66,12 @@ export const duckDbCapabilities = [
 type DuckDbCapability = (typeof duckDbCapabilities)[number];
 
 const openPaths = new Set<string>();
+
+/** What the change apply knows of a table between batches (cleared by any other write). */
+interface KnownChangeTable { quarantined: boolean; ledger?: { columns: LedgerColumn[] | undefined } }
+
+/** A table made ready for a batch, outside the transaction. */
+interface PreparedChangeTable { current: string; changeLog: string; quarantine: ChangeQuarantine | undefined; known: KnownChangeTable }
 
 export async function createDuckDbWarehouse({ path, erasureKey }: DuckDbWarehouseOptions): Promise<DuckDbWarehouse> {
   const key = path === ':memory:' ? `:memory:${openPaths.size}:${Date.now()}` : resolve(path);
@@ -106,7 +113,7 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
    * a quarantine step, an erasure) may change those, so it forgets them all (see serial); reads, and
    * writes of load and control tables only, keep them.
    */
-  private readonly changeTables = new Map<string, { quarantined: boolean; ledger?: { columns: LedgerColumn[] | undefined } }>();
+  private readonly changeTables = new Map<string, KnownChangeTable>();
   private readers: DuckDBConnection[] = [];
   private readonly quality;
 
@@ -365,62 +372,97 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
     return found.length > 0;
   }
 
-  applyChanges({ domain, table, sourceSystem, file, consumer, offsets }: ApplyChangesInput): Promise<ApplyChangesResult> {
+  async applyChanges({ consumer, ...set }: ApplyChangesInput): Promise<ApplyChangesResult> {
+    return (await this.applyChangeSets({ consumer, sets: [set] }))[0]!;
+  }
+
+  /**
+   * The batches of several tables in one transaction: the transaction's fixed part (its stored
+   * offsets read and written, the commit) is paid once instead of once a table.
+   */
+  applyChangeSets({ consumer, sets }: ApplyChangeSetsInput): Promise<ApplyChangesResult[]> {
     return this.serial(async () => {
-      const schema = layerSchema('raw', domain);
-      const current = qualified(schema, table.name);
-      const changeLog = qualified(schema, `${table.name}__changes`);
-      let known = this.changeTables.get(current);
-      if (!known) {
-        await this.db.run(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
-        // Change capture without a backfill starts from an empty current-state table.
-        await this.db.run(createLoadTableSql(current, table));
-        await this.db.run(`ALTER TABLE ${current} ADD COLUMN IF NOT EXISTS "_deleted" BOOLEAN DEFAULT false`);
-        await this.db.run(`ALTER TABLE ${current} ADD COLUMN IF NOT EXISTS "_extra" VARCHAR`);
-        await this.db.run(createChangeLogSql(changeLog, table));
-      }
-      const quarantine = await prepareChangeQuarantine(this.session, domain, table, known?.quarantined);
-      known = { ...known, quarantined: quarantine !== undefined };
-      this.changeTables.set(current, known);
+      const prepared: PreparedChangeTable[] = [];
+      for (const set of sets) prepared.push(await this.prepareChangeTable(set.domain, set.table));
       // A failed write makes sure of the layout again on its retry (a table dropped under us).
       return this.transaction(async () => {
         const stored = await this.storedOffsets(consumer);
-        const fresh = offsets.filter((o) => BigInt(stored.get(`${o.topic}:${o.partition}`) ?? '-1') < BigInt(o.nextOffset));
-        if (offsets.length > 0 && fresh.length === 0) return { changes: 0, alreadyApplied: true };
-        await this.db.run(loadBatchSql(table, file));
         const now = utcNowText();
-        // The batch's size and its truncates (in position order) in one look; erasure below never removes a truncate (it has no key).
-        const [[count, truncates]] = (await this.rows(
-          `SELECT count(*), coalesce(list("_position" ORDER BY "_position") FILTER (WHERE "_op" = 't'), []) FROM batch`)) as [[bigint, string[]]];
-        // Before the change log and the merge: an erased subject's changes are dropped (or anonymised) and counted.
-        known.ledger ??= { columns: await ledgerColumns(this.session, this.erasureKey, domain, table.name) };
-        await applyLedger(this.session, this.erasureKey, {
-          domain, table, relation: 'batch', columns: known.ledger.columns, origin: `cdc ${offsets.map((o) => `${o.topic}:${o.partition}@${o.nextOffset}`).join(' ')}`.trim(),
-        });
-        await this.db.run(appendChangeLogSql(changeLog), [now]);
-        // Truncates apply first, in position order; the merge then takes only changes after the last one.
-        for (const position of truncates) {
-          await this.db.run(truncateSql(current), [position, position]);
-          if (quarantine) await supersedeByTruncate(this.session, quarantine, position, now);
+        const results: ApplyChangesResult[] = [];
+        const written: KafkaOffset[] = [];
+        for (const [i, set] of sets.entries()) {
+          const fresh = set.offsets.filter((o) => BigInt(stored.get(`${o.topic}:${o.partition}`) ?? '-1') < BigInt(o.nextOffset));
+          if (set.offsets.length > 0 && fresh.length === 0) {
+            results.push({ changes: 0, alreadyApplied: true });
+            continue;
+          }
+          results.push({ changes: await this.applyChangeSet(set, prepared[i]!, now), alreadyApplied: false });
+          written.push(...set.offsets);
         }
-        const after = truncates.at(-1) ?? '';
-        if (quarantine) await newestWithQuarantine(this.session, quarantine, { current, after, now });
-        else await this.db.run(newestOfBatchSql(table), [after]);
-        const apply = applyNewestSql(current, table, sourceSystem, quarantine !== undefined);
-        await this.db.run(apply.remove);
-        await this.db.run(apply.insert, [now]);
-        await this.db.run('DROP TABLE newest');
-        await this.db.run('DROP TABLE batch');
-        for (const o of offsets) {
-          await this.db.run('DELETE FROM _factory.cdc_offsets WHERE consumer = ? AND topic = ? AND kafka_partition = ?', [consumer, o.topic, o.partition]);
-          await this.db.run('INSERT INTO _factory.cdc_offsets VALUES (?, ?, ?, ?, CAST(? AS TIMESTAMP))', [consumer, o.topic, o.partition, BigInt(o.nextOffset), now]);
-        }
-        return { changes: Number(count), alreadyApplied: false };
+        await this.storeOffsets(consumer, written, now);
+        return results;
       }).catch((error: unknown) => {
-        this.changeTables.delete(current);
+        for (const p of prepared) this.changeTables.delete(p.current);
         throw error;
       });
     }, { keepsChangeTables: true });
+  }
+
+  /** Outside the transaction (DDL): the table's current state and change log, and its quarantine if any. */
+  private async prepareChangeTable(domain: string, table: ChangeSet['table']): Promise<PreparedChangeTable> {
+    const schema = layerSchema('raw', domain);
+    const current = qualified(schema, table.name);
+    const changeLog = qualified(schema, `${table.name}__changes`);
+    let known = this.changeTables.get(current);
+    if (!known) {
+      await this.db.run(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
+      // Change capture without a backfill starts from an empty current-state table.
+      await this.db.run(createLoadTableSql(current, table));
+      await this.db.run(`ALTER TABLE ${current} ADD COLUMN IF NOT EXISTS "_deleted" BOOLEAN DEFAULT false`);
+      await this.db.run(`ALTER TABLE ${current} ADD COLUMN IF NOT EXISTS "_extra" VARCHAR`);
+      await this.db.run(createChangeLogSql(changeLog, table));
+    }
+    const quarantine = await prepareChangeQuarantine(this.session, domain, table, known?.quarantined);
+    known = { ...known, quarantined: quarantine !== undefined };
+    this.changeTables.set(current, known);
+    return { current, changeLog, quarantine, known };
+  }
+
+  /** One table's batch inside the transaction; returns the changes it held. */
+  private async applyChangeSet({ domain, table, sourceSystem, file, offsets }: ChangeSet, { current, changeLog, quarantine, known }: PreparedChangeTable, now: string): Promise<number> {
+    await this.db.run(loadBatchSql(table, file));
+    // The batch's size and its truncates (in position order) in one look; erasure below never removes a truncate (it has no key).
+    const [[count, truncates]] = (await this.rows(
+      `SELECT count(*), coalesce(list("_position" ORDER BY "_position") FILTER (WHERE "_op" = 't'), []) FROM batch`)) as [[bigint, string[]]];
+    // Before the change log and the merge: an erased subject's changes are dropped (or anonymised) and counted.
+    known.ledger ??= { columns: await ledgerColumns(this.session, this.erasureKey, domain, table.name) };
+    await applyLedger(this.session, this.erasureKey, {
+      domain, table, relation: 'batch', columns: known.ledger.columns, origin: `cdc ${offsets.map((o) => `${o.topic}:${o.partition}@${o.nextOffset}`).join(' ')}`.trim(),
+    });
+    await this.db.run(appendChangeLogSql(changeLog), [now]);
+    // Truncates apply first, in position order; the merge then takes only changes after the last one.
+    for (const position of truncates) {
+      await this.db.run(truncateSql(current), [position, position]);
+      if (quarantine) await supersedeByTruncate(this.session, quarantine, position, now);
+    }
+    const after = truncates.at(-1) ?? '';
+    if (quarantine) await newestWithQuarantine(this.session, quarantine, { current, after, now });
+    else await this.db.run(newestOfBatchSql(table), [after]);
+    const apply = applyNewestSql(current, table, sourceSystem, quarantine !== undefined);
+    await this.db.run(apply.remove);
+    await this.db.run(apply.insert, [now]);
+    await this.db.run('DROP TABLE newest');
+    await this.db.run('DROP TABLE batch');
+    return Number(count);
+  }
+
+  /** Where the consumer continues, for every topic and partition the transaction wrote: two statements in all. */
+  private async storeOffsets(consumer: string, offsets: KafkaOffset[], now: string): Promise<void> {
+    if (offsets.length === 0) return;
+    const keys = offsets.map(() => '(topic = ? AND kafka_partition = ?)').join(' OR ');
+    await this.db.run(`DELETE FROM _factory.cdc_offsets WHERE consumer = ? AND (${keys})`, [consumer, ...offsets.flatMap((o) => [o.topic, o.partition])]);
+    await this.db.run(`INSERT INTO _factory.cdc_offsets VALUES ${offsets.map(() => '(?, ?, ?, ?, CAST(? AS TIMESTAMP))').join(', ')}`,
+      offsets.flatMap((o) => [consumer, o.topic, o.partition, BigInt(o.nextOffset), now]));
   }
 
   private async storedOffsets(consumer: string): Promise<Map<string, string>> {

@@ -18,6 +18,15 @@ export interface ApplyChangesInput {
   offsets: KafkaOffset[];
 }
 
+/** One table's batch of a grouped write (applyChangeSets). */
+export type ChangeSet = Omit<ApplyChangesInput, 'consumer'>;
+
+export interface ApplyChangeSetsInput {
+  consumer: string;
+  /** In the order they apply; a table (or a topic partition) may appear more than once. */
+  sets: ChangeSet[];
+}
+
 export interface ApplyChangesResult {
   changes: number;
   /** True when these offsets were already stored (a retry after the commit): nothing changed. */
@@ -27,6 +36,12 @@ export interface ApplyChangesResult {
 export interface ChangeApply {
   /** One transaction: append to the change log, merge the newest change per key, store the offsets. */
   applyChanges(input: ApplyChangesInput): Promise<ApplyChangesResult>;
+  /**
+   * Optional: the batches of several tables in one transaction, all or none, each set's offsets
+   * checked and stored as applyChanges does (a set already applied is skipped). Results in set order.
+   * An adapter whose tables write independently (BigQuery: a MERGE per table) leaves it out.
+   */
+  applyChangeSets?(input: ApplyChangeSetsInput): Promise<ApplyChangesResult[]>;
   /** Where a consumer continues, per topic and partition (empty for a new consumer). */
   consumerOffsets(input: { consumer: string }): Promise<KafkaOffset[]>;
 }
