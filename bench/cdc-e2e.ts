@@ -61,6 +61,8 @@ export async function run(args: string[]): Promise<void> {
   const target = benchWarehouse('duckdb', config, dir);
   const warehouse = await target.open('cdc-e2e');
   const writeMs: number[] = [];
+  /** Tables written per warehouse write (one each without applyChangeSets). */
+  const tablesPerWrite: number[] = [];
   try {
     await seedSource({ url: scratch.url, registry, scale: Number(values.scale), seed: 7 });
     await emptyTables(scratch.url, tables.map((t) => `"${t.source.schema}"."${t.source.table}"`));
@@ -80,8 +82,16 @@ export async function run(args: string[]): Promise<void> {
     };
     const grouped = warehouse.applyChangeSets?.bind(warehouse);
     const timedWarehouse: ChangeApply = {
-      applyChanges: (input) => timed(() => warehouse.applyChanges(input)),
-      ...(grouped ? { applyChangeSets: (input: ApplyChangeSetsInput) => timed(() => grouped(input)) } : {}),
+      applyChanges: (input) => {
+        tablesPerWrite.push(1);
+        return timed(() => warehouse.applyChanges(input));
+      },
+      ...(grouped ? {
+        applyChangeSets: (input: ApplyChangeSetsInput) => {
+          tablesPerWrite.push(input.sets.length);
+          return timed(() => grouped(input));
+        },
+      } : {}),
       consumerOffsets: (input) => warehouse.consumerOffsets(input),
     };
     pipeline = new IngestPipeline({ kafka, warehouse: timedWarehouse, consumer: `bench.e2e.${stamp}`, topics, stagingDir: dir });
@@ -94,6 +104,7 @@ export async function run(args: string[]): Promise<void> {
     await drained(pipeline, scratch.url, warehouse, tables, 120_000);
     const warmStats = await pipeline.release();
     writeMs.length = 0;
+    tablesPerWrite.length = 0;
 
     say(`(2) steady: ${seconds} s at ${rate} row changes/s`);
     pipeline.lease();
@@ -131,6 +142,7 @@ export async function run(args: string[]): Promise<void> {
       lag_last_quarter: Math.round(mean(lagSamples.slice(-quarter))),
       writes: stats.writes,
       changes_per_write: stats.writes ? Math.round(stats.applied / stats.writes) : 0,
+      tables_per_write: round(tablesPerWrite.reduce((a, b) => a + b, 0) / Math.max(1, tablesPerWrite.length)),
       // Warehouse writes (on DuckDB one transaction for the batches of every table waiting), one after another: their time against the run's.
       p50_write_ms: writes ? Math.round(writes.p50Ms) : null,
       p99_write_ms: writes ? Math.round(writes.p99Ms) : null,

@@ -284,10 +284,12 @@ export class IngestPipeline {
   ): Promise<void> {
     // Back-pressure: fetching runs at most MAX_QUEUED_WRITES batches a table ahead of the warehouse
     // (a fetch answers with a batch per table: about two fetches wait, whatever the table count).
+    // Counted in batches waiting, not in write steps: a step that took the batches of later steps
+    // leaves those steps with nothing to do, and counting steps then let one batch wait at a time.
     // Writes complete in order, so the first in the set is the oldest. kafkajs heartbeats only
     // between fetches: while a slow write (a MERGE under load) holds this batch, heartbeat here, or
     // the broker ends the group session and the run fails on its next commit.
-    while (this.queuedWrites.size > MAX_QUEUED_WRITES * this.byTopic.size) {
+    while (this.waiting.length >= MAX_QUEUED_WRITES * this.byTopic.size) {
       await Promise.race([this.queuedWrites.values().next().value, sleep(ingestFetchSettings.heartbeatInterval)]);
       await heartbeat();
     }
