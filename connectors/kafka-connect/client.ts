@@ -23,19 +23,43 @@ export class KafkaConnectError extends Error {
   }
 }
 
-export function createConnectClient(baseUrl: string) {
+export interface ConnectClientOptions {
+  /** How often a request Connect refused while its workers rebalance is sent again (default 20). */
+  rebalanceRetries?: number;
+  /** The wait before each such retry (default 500 ms). */
+  rebalanceWaitMs?: number;
+}
+
+/**
+ * Connect refuses requests while its workers rebalance (right after a connector is added or
+ * reconfigured): 409 "…stale configuration…" or "…conflicting operation (e.g. worker rebalance)", or
+ * 500 "Request cannot be completed because a rebalance is expected". The request itself is fine, only
+ * early. Other 409s (a connector that already exists) are answers, not retried.
+ */
+function rebalancing(status: number, text: string): boolean {
+  return (status === 409 || status === 500) && /rebalanc|stale configuration|conflicting operation/i.test(text);
+}
+
+export function createConnectClient(baseUrl: string, options: ConnectClientOptions = {}) {
+  const { rebalanceRetries = 20, rebalanceWaitMs = 500 } = options;
   async function call<T>(method: string, path: string, body?: unknown): Promise<T | undefined> {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }).catch((error: Error) => {
-      throw new KafkaConnectError(`Kafka Connect at ${baseUrl} is unreachable (${error.message}): is it started? (factory stack up --with connect)`);
-    });
-    if (response.status === 404) return undefined;
-    const text = await response.text();
-    if (!response.ok) throw new KafkaConnectError(`Kafka Connect ${method} ${path}: HTTP ${response.status}: ${text.slice(0, 500)}`);
-    return text ? (JSON.parse(text) as T) : undefined;
+    for (let attempt = 0; ; attempt++) {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }).catch((error: Error) => {
+        throw new KafkaConnectError(`Kafka Connect at ${baseUrl} is unreachable (${error.message}): is it started? (factory stack up --with connect)`);
+      });
+      if (response.status === 404) return undefined;
+      const text = await response.text();
+      if (!response.ok && rebalancing(response.status, text) && attempt < rebalanceRetries) {
+        await new Promise((resolve) => setTimeout(resolve, rebalanceWaitMs));
+        continue;
+      }
+      if (!response.ok) throw new KafkaConnectError(`Kafka Connect ${method} ${path}: HTTP ${response.status}: ${text.slice(0, 500)}`);
+      return text ? (JSON.parse(text) as T) : undefined;
+    }
   }
 
   return {
