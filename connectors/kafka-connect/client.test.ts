@@ -34,7 +34,7 @@ describe('Kafka Connect client', () => {
     const busy = await scripted([[500, '{"error_code":500,"message":"Request cannot be completed because a rebalance is expected"}']]);
     server = busy.server;
     await expect(createConnectClient(busy.url, { rebalanceRetries: 2, rebalanceWaitMs: 10 }).status('capture-x'))
-      .rejects.toThrow(new KafkaConnectError('Kafka Connect GET /connectors/capture-x/status: HTTP 500: {"error_code":500,"message":"Request cannot be completed because a rebalance is expected"}'));
+      .rejects.toThrow(new KafkaConnectError('Kafka Connect GET /connectors/capture-x/status: HTTP 500: {"error_code":500,"message":"Request cannot be completed because a rebalance is expected"}', true));
     expect(busy.requests()).toBe(3);
     await new Promise<void>((resolve) => busy.server.close(() => resolve()));
 

@@ -17,7 +17,8 @@ export interface ConfigValidation {
 }
 
 export class KafkaConnectError extends Error {
-  constructor(message: string) {
+  /** Connect refused the request because its workers rebalance (see rebalancing), after every retry. */
+  constructor(message: string, readonly rebalancing = false) {
     super(message);
     this.name = 'KafkaConnectError';
   }
@@ -53,11 +54,12 @@ export function createConnectClient(baseUrl: string, options: ConnectClientOptio
       });
       if (response.status === 404) return undefined;
       const text = await response.text();
-      if (!response.ok && rebalancing(response.status, text) && attempt < rebalanceRetries) {
+      const refused = !response.ok && rebalancing(response.status, text);
+      if (refused && attempt < rebalanceRetries) {
         await new Promise((resolve) => setTimeout(resolve, rebalanceWaitMs));
         continue;
       }
-      if (!response.ok) throw new KafkaConnectError(`Kafka Connect ${method} ${path}: HTTP ${response.status}: ${text.slice(0, 500)}`);
+      if (!response.ok) throw new KafkaConnectError(`Kafka Connect ${method} ${path}: HTTP ${response.status}: ${text.slice(0, 500)}`, refused);
       return text ? (JSON.parse(text) as T) : undefined;
     }
   }

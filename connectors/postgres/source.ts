@@ -42,8 +42,6 @@ const PROGRESS_INTERVAL_MS = 500;
 const STAGED_WRITE_BYTES = 1 << 20;
 const IN_PROGRESS_WAIT_MS = 10 * 60_000;
 
-type CatalogColumn = CatalogColumnFacts;
-
 const COLUMNS_SQL = `
 SELECT a.attname AS name,
        format_type(CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE a.atttypid END,
@@ -92,14 +90,14 @@ export function createPostgresSource(options: PostgresSourceOptions): SourceConn
   const tableName = (ref: SourceTableRef): string => `${quoteIdent(ref.schema)}.${quoteIdent(ref.table)}`;
   const where = (ref: SourceTableRef): string => `${system} ${ref.schema}.${ref.table}`;
 
-  async function catalogColumns(client: pg.ClientBase | pg.Pool, ref: SourceTableRef): Promise<CatalogColumn[]> {
-    const { rows } = await client.query<CatalogColumn>(COLUMNS_SQL, [ref.schema, ref.table]);
+  async function catalogColumns(client: pg.ClientBase | pg.Pool, ref: SourceTableRef): Promise<CatalogColumnFacts[]> {
+    const { rows } = await client.query<CatalogColumnFacts>(COLUMNS_SQL, [ref.schema, ref.table]);
     if (rows.length === 0) throw new TableNotFoundError(`source ${where(ref)}: table not found (expected schema ${ref.schema} and table ${ref.table} in ${system}, names are case-sensitive)`);
     return rows;
   }
 
   /** The mapped type of each requested column, refusing names the table does not have. */
-  async function typesOf(client: pg.ClientBase | pg.Pool, ref: SourceTableRef, names: string[], catalog?: CatalogColumn[]): Promise<PgMappedType[]> {
+  async function typesOf(client: pg.ClientBase | pg.Pool, ref: SourceTableRef, names: string[], catalog?: CatalogColumnFacts[]): Promise<PgMappedType[]> {
     const byName = new Map((catalog ?? await catalogColumns(client, ref)).map((c) => [c.name, c]));
     return names.map((name) => {
       const column = byName.get(name);
