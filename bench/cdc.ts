@@ -12,7 +12,7 @@ import { duckDbColumnType } from '../core/warehouse-types.js';
 import { bookingFix } from '../test/support/cdc-contracts.js';
 import { freshnessKeys, produceBacklog, waitForLag, Workload } from './lib/cdc-workload.js';
 import { round, say, settleDisk, timed } from './lib/measure.js';
-import { rateSearch } from './lib/rate-search.js';
+import { lagGrew, rateSearch } from './lib/rate-search.js';
 import { benchWarehouse } from './lib/warehouse.js';
 
 /**
@@ -98,11 +98,8 @@ export async function run(args: string[]): Promise<void> {
     await waitForLag(pipeline, 0, 120_000);
     const steady = await pipeline.release();
     const fresh = freshnessKeys(steady.freshness);
-    const quarter = Math.max(1, Math.floor(lagSamples.length / 4));
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-    // Lag grows when the last quarter of the run sits more than a second of events above the first.
-    const lagGrowth = mean(lagSamples.slice(-quarter)) > mean(lagSamples.slice(0, quarter)) + rate;
-    say(`    sent ${steadySent}, source → warehouse p50 ${fresh.p50_e2e_freshness_ms} ms, p99 ${fresh.p99_e2e_freshness_ms} ms, lag first/last quarter ${round(mean(lagSamples.slice(0, quarter)))}/${round(mean(lagSamples.slice(-quarter)))}`);
+    const steadyLag = lagGrew(lagSamples, rate);
+    say(`    sent ${steadySent}, source → warehouse p50 ${fresh.p50_e2e_freshness_ms} ms, p99 ${fresh.p99_e2e_freshness_ms} ms, lag first/last quarter ${round(steadyLag.first)}/${round(steadyLag.last)}, slope ${round(steadyLag.slope)} events/s`);
 
     say(`(1b) rate search: steady phases of ${values['search-seconds']} s from ${values['search-from']} events/s, ×${values['search-factor']} until the lag grows`);
     const search = await rateSearch({
@@ -174,7 +171,7 @@ export async function run(args: string[]): Promise<void> {
       ratio_vs_bare: round(drainEventsS / bareEventsS),
       ratio_vs_naive: round(drainEventsS / naiveEventsS),
       sustained_vs_bare: round(search.maxSustained / bareEventsS),
-      lag_growth: lagGrowth,
+      lag_growth: steadyLag.grew,
       // Warehouse transactions (MERGEs on BigQuery): batches waiting behind a write share one.
       steady_writes: steady.writes,
       backlog_writes: drained.writes,
