@@ -181,4 +181,38 @@ describe('change capture under backlog', () => {
       await admin.disconnect();
     }
   }, 120_000);
+  it('dead-letters a fetched batch of poison events larger than the broker takes in one send, and goes on', async () => {
+    const staging = join(dir, 'staging-poison');
+    await mkdir(staging);
+    const consumer = `coalesce-poison.${stamp}`;
+    const poisonTopic = `${topic}.poison`;
+    // Every event names source table BOOKING_FIX; this contract reads OTHER: each one is refused.
+    const other = { ...bookingFix, source: { ...bookingFix.source, table: 'OTHER' } };
+    const pipeline = new IngestPipeline({ kafka, warehouse: duck, consumer, topics: [{ topic: poisonTopic, domain: 'coalesce_poison', table: other, sourceSystem: 'pg' }], stagingDir: staging });
+    const producer = kafka.producer();
+    await producer.connect();
+    const workload = new Workload();
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      // 400 events of ~4 KB (1.6 MB) in sends of 100, before the pipeline starts: fetched as one batch,
+      // whose dead letters do not fit in the broker's 1 MiB record batch.
+      await admin.createTopics({ topics: [{ topic: poisonTopic, numPartitions: 1 }], waitForLeaders: true });
+      for (let i = 0; i < 4; i++) await producer.send({ topic: poisonTopic, acks: -1, messages: Array.from({ length: 100 }, () => workload.next()) });
+      await pipeline.start();
+      pipeline.lease();
+      await waitForLag(pipeline, 0, 60_000);
+      const stats = await pipeline.release();
+      expect(pipeline.failed).toBeUndefined();
+      expect(stats.deadLettered).toBe(400);
+      const dlq = await admin.fetchTopicOffsets(`${poisonTopic}.dlq`);
+      expect(dlq.reduce((n, p) => n + Number(BigInt(p.high) - BigInt(p.low)), 0)).toBe(400);
+      expect(await duck.consumerOffsets({ consumer })).toEqual([{ topic: poisonTopic, partition: 0, nextOffset: '400' }]);
+    } finally {
+      await pipeline.stop();
+      await producer.disconnect();
+      await admin.deleteTopics({ topics: [poisonTopic, `${poisonTopic}.dlq`] }).catch(() => undefined);
+      await admin.disconnect();
+    }
+  }, 120_000);
 });

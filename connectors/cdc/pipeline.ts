@@ -9,6 +9,7 @@ import type { EnvelopeFormat } from '../../core/cdc/adapter.js';
 import type { DecimalMode } from '../../core/cdc/logical-types.js';
 import type { TableContract } from '../../contracts/contract.js';
 import type { ChangeApply, ChangeSet, KafkaOffset } from '../warehouse/port.js';
+import { boundedBatches } from './bounded-batches.js';
 import { addFreshness, emptyFreshness, mergeFreshness, type ChangeTiming, type FreshnessSamples } from '../../core/cdc/freshness.js';
 import type { DecodedBatch } from './decode-batch.js';
 import { openDecoder, type Decoder } from './decode-thread.js';
@@ -411,7 +412,8 @@ export class IngestPipeline {
           const message = messages[index]!;
           return { key: message.key, value: message.value, headers: { 'factory.reason': reason, 'factory.topic': topic, 'factory.partition': String(partition), 'factory.offset': message.offset } };
         });
-        await this.producer!.send({ topic: this.deadLetterTopicOf(topic), acks: -1, messages: deadLetters });
+        // In sends the broker takes: a batch of poison events can be larger than one record batch may be.
+        for (const messages of boundedBatches(deadLetters)) await this.producer!.send({ topic: this.deadLetterTopicOf(topic), acks: -1, messages });
         stats.deadLettered += deadLetters.length;
         deadLettered += deadLetters.length;
       }
