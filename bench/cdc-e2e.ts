@@ -9,8 +9,6 @@ import { IngestPipeline, type CaptureTopic } from '../connectors/cdc/pipeline.js
 import { createKafka } from '../connectors/kafka/client.js';
 import { topicOf } from '../connectors/kafka-connect/debezium.js';
 import { createPostgresSource } from '../connectors/postgres/source.js';
-import type { ApplyChangeSetsInput, ChangeApply } from '../connectors/warehouse/port.js';
-import { percentiles } from '../core/cdc/freshness.js';
 import { checksumColumnsOf } from '../core/checksum.js';
 import { parseConfig } from '../core/config.js';
 import { registry } from '../domains/index.js';
@@ -18,7 +16,9 @@ import { registerCapture } from '../test/support/capture.js';
 import { createScratchDatabase } from '../test/support/postgres.js';
 import { freshnessKeys, waitForLag } from './lib/cdc-workload.js';
 import { round, say } from './lib/measure.js';
+import { lagGrew } from './lib/rate-search.js';
 import { simulateInProcess } from './lib/simulate-process.js';
+import { TimedWarehouse } from './lib/timed-warehouse.js';
 import { benchWarehouse } from './lib/warehouse.js';
 
 /**
@@ -60,9 +60,7 @@ export async function run(args: string[]): Promise<void> {
   let pipeline: IngestPipeline | undefined;
   const target = benchWarehouse('duckdb', config, dir);
   const warehouse = await target.open('cdc-e2e');
-  const writeMs: number[] = [];
-  /** Tables written per warehouse write (one each without applyChangeSets). */
-  const tablesPerWrite: number[] = [];
+  const timedWrites = new TimedWarehouse(warehouse);
   try {
     await seedSource({ url: scratch.url, registry, scale: Number(values.scale), seed: 7 });
     await emptyTables(scratch.url, tables.map((t) => `"${t.source.schema}"."${t.source.table}"`));
@@ -71,30 +69,7 @@ export async function run(args: string[]): Promise<void> {
     await createTopics(kafka, tables.map((t) => topicOf(topicPrefix, t.source.schema, t.source.table)));
     capture = await registerCapture({ connectUrl: config.KAFKA_CONNECT_URL, sourceUrl: scratch.url, topicPrefix, registry, domain });
     const topics: CaptureTopic[] = tables.map((table) => ({ topic: topicOf(topicPrefix, table.source.schema, table.source.table), domain, table, sourceSystem: table.source.system }));
-    // Each warehouse write timed: tells the apply's share of the ingest delay from waiting and fetching.
-    const timed = async <T>(write: () => Promise<T>): Promise<T> => {
-      const begun = performance.now();
-      try {
-        return await write();
-      } finally {
-        writeMs.push(performance.now() - begun);
-      }
-    };
-    const grouped = warehouse.applyChangeSets?.bind(warehouse);
-    const timedWarehouse: ChangeApply = {
-      applyChanges: (input) => {
-        tablesPerWrite.push(1);
-        return timed(() => warehouse.applyChanges(input));
-      },
-      ...(grouped ? {
-        applyChangeSets: (input: ApplyChangeSetsInput) => {
-          tablesPerWrite.push(input.sets.length);
-          return timed(() => grouped(input));
-        },
-      } : {}),
-      consumerOffsets: (input) => warehouse.consumerOffsets(input),
-    };
-    pipeline = new IngestPipeline({ kafka, warehouse: timedWarehouse, consumer: `bench.e2e.${stamp}`, topics, stagingDir: dir });
+    pipeline = new IngestPipeline({ kafka, warehouse: timedWrites.warehouse, consumer: `bench.e2e.${stamp}`, topics, stagingDir: dir });
     await pipeline.start();
 
     // Warm-up (JIT, connections, the connector's first batches): applied, checked at the end, not timed.
@@ -103,8 +78,7 @@ export async function run(args: string[]): Promise<void> {
     const warm = await simulateInProcess({ url: scratch.url, rate, pace: 'rows', seconds: Number(values['warmup-seconds']), seed: 11 });
     await drained(pipeline, scratch.url, warehouse, tables, 120_000);
     const warmStats = await pipeline.release();
-    writeMs.length = 0;
-    tablesPerWrite.length = 0;
+    timedWrites.reset();
 
     say(`(2) steady: ${seconds} s at ${rate} row changes/s`);
     pipeline.lease();
@@ -116,13 +90,12 @@ export async function run(args: string[]): Promise<void> {
     const converged = await drained(pipeline, scratch.url, warehouse, tables, 180_000);
     const stats = await pipeline.release();
     const elapsed = (Date.now() - started) / 1000;
-    const writes = percentiles(writeMs);
+    const writeKeys = timedWrites.keys(elapsed);
     const fresh = freshnessKeys(stats.freshness);
-    const quarter = Math.max(1, Math.floor(lagSamples.length / 4));
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    const lag = lagGrew(lagSamples, rate);
     const sourceChanges = rowChanges(steady);
     say(`    source ${steady.operations.total} operations (${sourceChanges} row changes) in ${round(steady.seconds)} s; applied ${stats.applied} changes in ${round(elapsed)} s`);
-    say(`    warehouse writes ${stats.writes}, p50/p99 ${Math.round(writes?.p50Ms ?? 0)}/${Math.round(writes?.p99Ms ?? 0)} ms, busy ${round(writeMs.reduce((a, b) => a + b, 0) / 1000 / elapsed)} of the time`);
+    say(`    warehouse writes ${stats.writes}, p50/p99 ${writeKeys.p50_write_ms}/${writeKeys.p99_write_ms} ms, busy ${writeKeys.write_busy_share} of the time`);
     say(`    source → warehouse p50/p99 ${fresh.p50_e2e_freshness_ms}/${fresh.p99_e2e_freshness_ms} ms = capture ${fresh.p50_capture_delay_ms}/${fresh.p99_capture_delay_ms} ms + ingest ${fresh.p50_ingest_delay_ms}/${fresh.p99_ingest_delay_ms} ms`);
 
     const exact = converged.equal && warmStats.deadLettered + stats.deadLettered === 0 && stats.paused.length === 0;
@@ -138,15 +111,12 @@ export async function run(args: string[]): Promise<void> {
       // The baseline: the capture's p99 alone (Debezium, Connect, Kafka), which no consumer can beat.
       ratio_e2e_vs_capture_p99: fresh.p99_capture_delay_ms && fresh.p99_e2e_freshness_ms !== null ? round(fresh.p99_e2e_freshness_ms / fresh.p99_capture_delay_ms) : null,
       goal_p99_ms: 2000,
-      lag_first_quarter: Math.round(mean(lagSamples.slice(0, quarter))),
-      lag_last_quarter: Math.round(mean(lagSamples.slice(-quarter))),
+      lag_first_quarter: Math.round(lag.first),
+      lag_last_quarter: Math.round(lag.last),
+      lag_growth: lag.grew,
       writes: stats.writes,
       changes_per_write: stats.writes ? Math.round(stats.applied / stats.writes) : 0,
-      tables_per_write: round(tablesPerWrite.reduce((a, b) => a + b, 0) / Math.max(1, tablesPerWrite.length)),
-      // Warehouse writes (on DuckDB one transaction for the batches of every table waiting), one after another: their time against the run's.
-      p50_write_ms: writes ? Math.round(writes.p50Ms) : null,
-      p99_write_ms: writes ? Math.round(writes.p99Ms) : null,
-      write_busy_share: round(writeMs.reduce((a, b) => a + b, 0) / 1000 / elapsed),
+      ...writeKeys,
       events: stats.events,
       warmup_changes: rowChanges(warm),
       tables: converged.tables,

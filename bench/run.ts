@@ -4,6 +4,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   backfill: () => import('./backfill.js'),
   cdc: () => import('./cdc.js'),
   'cdc-e2e': () => import('./cdc-e2e.js'),
+  'cdc-fanout': () => import('./cdc-fanout.js'),
   quality: () => import('./quality.js'),
   erase: () => import('./erase.js'),
   serve: () => import('./serve.js'),

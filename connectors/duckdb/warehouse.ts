@@ -431,9 +431,10 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
   /** One table's batch inside the transaction; returns the changes it held. */
   private async applyChangeSet({ domain, table, sourceSystem, file, offsets }: ChangeSet, { current, changeLog, quarantine, known }: PreparedChangeTable, now: string): Promise<number> {
     await this.db.run(loadBatchSql(table, file));
-    // The batch's size and its truncates (in position order) in one look; erasure below never removes a truncate (it has no key).
-    const [[count, truncates]] = (await this.rows(
-      `SELECT count(*), coalesce(list("_position" ORDER BY "_position") FILTER (WHERE "_op" = 't'), []) FROM batch`)) as [[bigint, string[]]];
+    // The batch's size and whether it holds truncates; erasure below never removes a truncate (it has no key).
+    // Their positions in order are asked for only when there are some: the ordered list cost every batch a millisecond.
+    const [[count, truncateCount]] = (await this.rows(`SELECT count(*), count(*) FILTER (WHERE "_op" = 't') FROM batch`)) as [[bigint, bigint]];
+    const truncates = truncateCount === 0n ? [] : (await this.rows(`SELECT "_position" FROM batch WHERE "_op" = 't' ORDER BY 1`)).map((r) => String(r[0]));
     // Before the change log and the merge: an erased subject's changes are dropped (or anonymised) and counted.
     known.ledger ??= { columns: await ledgerColumns(this.session, this.erasureKey, domain, table.name) };
     await applyLedger(this.session, this.erasureKey, {
@@ -451,8 +452,8 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
     const apply = applyNewestSql(current, table, sourceSystem, quarantine !== undefined);
     await this.db.run(apply.remove);
     await this.db.run(apply.insert, [now]);
-    await this.db.run('DROP TABLE newest');
-    await this.db.run('DROP TABLE batch');
+    // The temporary tables stay until the next batch replaces them: their two DROPs cost each table's write 0.7 ms
+    // (100 tables of 50 changes a write).
     return Number(count);
   }
 
