@@ -2,13 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Admin, Producer } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import { IngestPipeline, type CaptureTopic } from '../connectors/cdc/pipeline.js';
 import { createKafka } from '../connectors/kafka/client.js';
 import type { TableContract } from '../contracts/contract.js';
-import { parseConfig } from '../core/config.js';
+import { parseConfig, type Config } from '../core/config.js';
 import { bookingFix } from '../test/support/cdc-contracts.js';
-import { freshnessKeys, waitForLag, Workload } from './lib/cdc-workload.js';
+import { freshnessKeys, produceAtRate, waitForLag, Workload } from './lib/cdc-workload.js';
 import { round, say } from './lib/measure.js';
 import { lagGrew } from './lib/rate-search.js';
 import { TimedWarehouse } from './lib/timed-warehouse.js';
@@ -46,7 +46,7 @@ export async function run(args: string[]): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const phase = { admin, kafka, rate, seconds, warmupSeconds: Number(values['warmup-seconds']) };
+    const phase = { admin, kafka, config, rate, seconds, warmupSeconds: Number(values['warmup-seconds']) };
     say(`(1) baseline: ${rate} events/s into one table for ${seconds} s`);
     const one = await runPhase({ ...phase, tables: 1 });
     say(`(2) ${rate} events/s spread over ${tables} tables for ${seconds} s`);
@@ -73,6 +73,7 @@ export async function run(args: string[]): Promise<void> {
 
 interface PhaseInput {
   admin: Admin;
+  config: Config;
   kafka: ReturnType<typeof createKafka>;
   tables: number;
   rate: number;
@@ -81,14 +82,19 @@ interface PhaseInput {
 }
 
 /** One pipeline over `tables` fresh topics and a fresh DuckDB file: warm-up, then the measured steady run. */
-async function runPhase({ admin, kafka, tables, rate, seconds, warmupSeconds }: PhaseInput) {
+async function runPhase({ admin, kafka, config, tables, rate, seconds, warmupSeconds }: PhaseInput) {
   const stamp = `${Date.now().toString(36)}t${tables}`;
   // Warehouse tables of their own; the events name the fixture's source table, so the contracts do too.
   const contracts: TableContract[] = Array.from({ length: tables }, (_, i) => ({ ...bookingFix, name: `fan_${i}` }));
   const topics: CaptureTopic[] = contracts.map((table, i) => ({ topic: `benchfan${stamp}.${i}`, domain, table, sourceSystem: 'pg' }));
   const workloads = contracts.map(() => new Workload());
+  // The tables in turn: each gets an even share of the rate.
+  let turn = 0;
+  const nextInTurn = () => {
+    const i = turn++ % topics.length;
+    return { topic: topics[i]!.topic, message: workloads[i]!.next() };
+  };
   const dir = await mkdtemp(join(tmpdir(), 'factory-bench-fanout-'));
-  const config = parseConfig(process.env);
   const target = benchWarehouse('duckdb', config, dir);
   const warehouse = await target.open('fanout');
   const timedWrites = new TimedWarehouse(warehouse);
@@ -101,7 +107,7 @@ async function runPhase({ admin, kafka, tables, rate, seconds, warmupSeconds }: 
   try {
     await pipeline.start();
     pipeline.lease();
-    await produceSpread(producer, topics, workloads, rate, warmupSeconds);
+    await produceAtRate(producer, rate, warmupSeconds, nextInTurn);
     await waitForLag(pipeline, 0, 300_000);
     const warm = await pipeline.release();
     timedWrites.reset();
@@ -110,7 +116,7 @@ async function runPhase({ admin, kafka, tables, rate, seconds, warmupSeconds }: 
     const started = Date.now();
     const lagSamples: number[] = [];
     const sampler = setInterval(() => void pipeline.lag().then((l) => lagSamples.push(l.reduce((n, x) => n + x.lag, 0)), () => undefined), 1000);
-    const sent = await produceSpread(producer, topics, workloads, rate, seconds);
+    const sent = await produceAtRate(producer, rate, seconds, nextInTurn);
     clearInterval(sampler);
     await waitForLag(pipeline, 0, 600_000);
     const stats = await pipeline.release();
@@ -144,30 +150,4 @@ async function runPhase({ admin, kafka, tables, rate, seconds, warmupSeconds }: 
     await target.cleanup();
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** Produces `rate` events/s for `seconds`, taking the tables in turn; returns the events sent. */
-async function produceSpread(producer: Producer, topics: CaptureTopic[], workloads: Workload[], rate: number, seconds: number): Promise<number> {
-  const tickMs = 20;
-  const started = Date.now();
-  let sent = 0;
-  while (Date.now() - started < seconds * 1000) {
-    const due = Math.floor(((Date.now() - started) / 1000) * rate) - sent;
-    const byTopic = new Map<number, Array<{ key: string; value: string }>>();
-    for (let k = 0; k < due; k++) {
-      const i = (sent + k) % topics.length;
-      const list = byTopic.get(i) ?? [];
-      list.push(workloads[i]!.next());
-      byTopic.set(i, list);
-    }
-    // Kafka takes at most 1 MB a record batch: at ~4 KB an event, 100 events a topic a request.
-    for (let at = 0; ; at += 100) {
-      const topicMessages = [...byTopic].map(([i, messages]) => ({ topic: topics[i]!.topic, messages: messages.slice(at, at + 100) })).filter((t) => t.messages.length > 0);
-      if (topicMessages.length === 0) break;
-      await producer.sendBatch({ acks: 1, topicMessages });
-    }
-    sent += Math.max(0, due);
-    await new Promise((r) => setTimeout(r, tickMs));
-  }
-  return sent;
 }

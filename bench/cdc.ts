@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { Producer } from 'kafkajs';
 import { IngestPipeline, ingestFetchSettings } from '../connectors/cdc/pipeline.js';
 import { createKafka } from '../connectors/kafka/client.js';
 import { decodeRecord } from '../core/cdc/decode.js';
 import { parseConfig } from '../core/config.js';
 import { duckDbColumnType } from '../core/warehouse-types.js';
 import { bookingFix } from '../test/support/cdc-contracts.js';
-import { freshnessKeys, produceBacklog, waitForLag, Workload } from './lib/cdc-workload.js';
+import { freshnessKeys, produceAtRate, produceBacklog, waitForLag, Workload } from './lib/cdc-workload.js';
 import { round, say, settleDisk, timed } from './lib/measure.js';
 import { lagGrew, rateSearch } from './lib/rate-search.js';
 import { benchWarehouse } from './lib/warehouse.js';
@@ -30,24 +29,6 @@ import { benchWarehouse } from './lib/warehouse.js';
 
 /** The table of the captured fixture events the benchmark's events are built on. */
 const table = bookingFix;
-
-async function produceAtRate(producer: Producer, topic: string, workload: Workload, rate: number, seconds: number): Promise<number> {
-  const tickMs = 20;
-  const perTick = rate * (tickMs / 1000);
-  const started = Date.now();
-  let sent = 0;
-  while (Date.now() - started < seconds * 1000) {
-    const due = Math.floor(((Date.now() - started) / 1000) * rate + perTick) - sent;
-    // Kafka takes at most 1 MB a request: at ~4 KB an event, 100 events a send.
-    for (let left = due; left > 0; left -= 100) {
-      const count = Math.min(100, left);
-      await producer.send({ topic, acks: 1, messages: Array.from({ length: count }, () => workload.next()) });
-      sent += count;
-    }
-    await new Promise((r) => setTimeout(r, tickMs));
-  }
-  return sent;
-}
 
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -93,7 +74,7 @@ export async function run(args: string[]): Promise<void> {
     pipeline.lease();
     const lagSamples: number[] = [];
     const sampler = setInterval(() => void pipeline.lag().then((l) => lagSamples.push(l.reduce((n, x) => n + x.lag, 0)), () => undefined), 1000);
-    const steadySent = await produceAtRate(producer, topic, workload, rate, seconds);
+    const steadySent = await produceAtRate(producer, rate, seconds, () => ({ topic, message: workload.next() }));
     clearInterval(sampler);
     await waitForLag(pipeline, 0, 120_000);
     const steady = await pipeline.release();
@@ -103,7 +84,7 @@ export async function run(args: string[]): Promise<void> {
 
     say(`(1b) rate search: steady phases of ${values['search-seconds']} s from ${values['search-from']} events/s, ×${values['search-factor']} until the lag grows`);
     const search = await rateSearch({
-      pipeline, produce: (r, s) => produceAtRate(producer, topic, workload, r, s),
+      pipeline, produce: (r, s) => produceAtRate(producer, r, s, () => ({ topic, message: workload.next() })),
       from: Number(values['search-from']), factor: Number(values['search-factor']), max: Number(values['search-max']), seconds: Number(values['search-seconds']),
     });
     say(`    highest rate without lag growth: ${search.maxSustained} events/s (stopped by ${search.stoppedBy})`);

@@ -28,12 +28,16 @@ describe('change capture under backlog', () => {
   });
   afterAll(async () => {
     await duck?.close();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-    await admin.disconnect();
+    await deleteTopics([topic]);
     await rm(dir, { recursive: true, force: true });
   });
+
+  async function deleteTopics(topics: string[]): Promise<void> {
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics }).catch(() => undefined);
+    await admin.disconnect();
+  }
 
   it('writes the batches waiting behind a slow write in one transaction, exactly once', async () => {
     const staging = join(dir, 'staging');
@@ -121,10 +125,7 @@ describe('change capture under backlog', () => {
     } finally {
       await pipeline.stop();
       await producer.disconnect();
-      const admin = kafka.admin();
-      await admin.connect();
-      await admin.deleteTopics({ topics: [heldTopic] }).catch(() => undefined);
-      await admin.disconnect();
+      await deleteTopics([heldTopic]);
     }
   }, 180_000);
 
@@ -175,10 +176,7 @@ describe('change capture under backlog', () => {
       release();
       await pipeline.stop();
       await producer.disconnect();
-      const admin = kafka.admin();
-      await admin.connect();
-      await admin.deleteTopics({ topics: topics.map((t) => t.topic) }).catch(() => undefined);
-      await admin.disconnect();
+      await deleteTopics(topics.map((t) => t.topic));
     }
   }, 120_000);
   it('dead-letters a fetched batch of poison events larger than the broker takes in one send, and goes on', async () => {

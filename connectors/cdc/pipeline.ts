@@ -366,24 +366,32 @@ export class IngestPipeline {
     try {
       const staged: StagedRun[] = [];
       for (const run of runs) {
-        const decoded = await Promise.all(run.map((b) => b.decoding));
-        // A batch fetched after its table paused, or behind a failed write: nothing of it commits.
-        if (this.failure || this.pausedTopics.has(run[0]!.topic)) continue;
-        // A pause inside the run ends it: the batches after it are not applied.
-        const pausedAt = decoded.findIndex((d) => d.paused);
-        const taken = pausedAt < 0 ? run.length : pausedAt + 1;
-        const file = taken === 1 ? run[0]!.file : join(this.options.stagingDir, `${basename(run[taken - 1]!.file, '.csv')}-from-${run[0]!.messages[0]!.offset}.csv`);
-        if (taken > 1) {
-          files.push(file);
-          await concatFiles(run.slice(0, taken).map((b) => b.file), file);
-        }
-        const ready = await this.stageRun(run.slice(0, taken).map((b, i) => ({ ...b, decoded: decoded[i]! })), file, stats);
+        const ready = await this.prepareRun(run, files, stats);
         if (ready) staged.push(ready);
       }
       await this.commitRuns(staged, stats);
     } finally {
       await Promise.all(files.map((f) => rm(f, { force: true }).catch(() => undefined)));
     }
+  }
+
+  /**
+   * A run decoded, cut at its first pause, its files joined into one (added to `files`, which the
+   * caller removes) and staged; undefined when nothing of it commits.
+   */
+  private async prepareRun(run: WaitingBatch[], files: string[], stats: IngestStats): Promise<StagedRun | undefined> {
+    const decoded = await Promise.all(run.map((b) => b.decoding));
+    // A batch fetched after its table paused, or behind a failed write: nothing of it commits.
+    if (this.failure || this.pausedTopics.has(run[0]!.topic)) return undefined;
+    // A pause inside the run ends it: the batches after it are not applied.
+    const pausedAt = decoded.findIndex((d) => d.paused);
+    const taken = pausedAt < 0 ? run.length : pausedAt + 1;
+    const file = taken === 1 ? run[0]!.file : join(this.options.stagingDir, `${basename(run[taken - 1]!.file, '.csv')}-from-${run[0]!.messages[0]!.offset}.csv`);
+    if (taken > 1) {
+      files.push(file);
+      await concatFiles(run.slice(0, taken).map((b) => b.file), file);
+    }
+    return this.stageRun(run.slice(0, taken).map((b, i) => ({ ...b, decoded: decoded[i]! })), file, stats);
   }
 
   /**

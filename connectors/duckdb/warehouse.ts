@@ -457,8 +457,12 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
     return Number(count);
   }
 
-  /** Where the consumer continues, for every topic and partition the transaction wrote: two statements in all. */
-  private async storeOffsets(consumer: string, offsets: KafkaOffset[], now: string): Promise<void> {
+  /**
+   * Where the consumer continues, for every topic and partition the transaction wrote: two statements
+   * in all. A partition in more than one set keeps its last offset (sets apply in order).
+   */
+  private async storeOffsets(consumer: string, written: KafkaOffset[], now: string): Promise<void> {
+    const offsets = [...new Map(written.map((o) => [`${o.topic}:${o.partition}`, o])).values()];
     if (offsets.length === 0) return;
     const keys = offsets.map(() => '(topic = ? AND kafka_partition = ?)').join(' OR ');
     await this.db.run(`DELETE FROM _factory.cdc_offsets WHERE consumer = ? AND (${keys})`, [consumer, ...offsets.flatMap((o) => [o.topic, o.partition])]);
