@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import { md5Hex } from '../../core/md5.js';
 import {
   layerSchema, LoadStateError, loadTableName, parseLoadTable,
-  type ApplyChangesInput, type ApplyChangesResult, type BackfillRecord, type KafkaOffset, type LoadChunkInput, type LoadChunkResult,
+  type ApplyChangesInput, type ApplyChangesResult, type BackfillRecord, type KafkaOffset, StoredOffsets, type LoadChunkInput, type LoadChunkResult,
   type PrepareLoadInput, type PrepareLoadResult, type RecordBackfillInput, type SwapInInput, type SwapInResult, type TableRefInput,
   type TableStatsResult, type ValidateLoadInput, type ValidateLoadResult,
   type Capability, type ChangeApply, type Provided, type Quarantine, type WarehouseAdapter, type WarehouseLoad, type WarehouseReads,
@@ -370,8 +370,7 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
 
   private async applyChangesNow({ domain, table, sourceSystem, file, consumer, offsets }: ApplyChangesInput): Promise<ApplyChangesResult> {
     const stored = await this.storedOffsets(consumer);
-    const fresh = offsets.filter((o) => BigInt(stored.get(`${o.topic}:${o.partition}`) ?? '-1') < BigInt(o.nextOffset));
-    if (offsets.length > 0 && fresh.length === 0) return { changes: 0, alreadyApplied: true };
+    if (stored.covers(offsets)) return { changes: 0, alreadyApplied: true };
     const schema = layerSchema('raw', domain);
     await this.ensureDataset(schema, { domain, layer: 'raw' });
     // Change capture without a backfill starts from an empty current-state table.
@@ -410,17 +409,14 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
     }
   }
 
-  private async storedOffsets(consumer: string): Promise<Map<string, string>> {
+  private async storedOffsets(consumer: string): Promise<StoredOffsets> {
     const rows = await this.q<{ topic: string; p: number; o: string }>(
       'SELECT topic, kafka_partition AS p, CAST(next_offset AS STRING) AS o FROM _factory.cdc_offsets WHERE consumer = @c', { params: { c: consumer } });
-    return new Map(rows.map((r) => [`${r.topic}:${Number(r.p)}`, r.o]));
+    return new StoredOffsets(rows.map((r) => ({ topic: r.topic, partition: Number(r.p), nextOffset: r.o })));
   }
 
   async consumerOffsets({ consumer }: { consumer: string }): Promise<KafkaOffset[]> {
-    return [...(await this.storedOffsets(consumer)).entries()].map(([k, nextOffset]) => {
-      const at = k.lastIndexOf(':');
-      return { topic: k.slice(0, at), partition: Number(k.slice(at + 1)), nextOffset };
-    });
+    return (await this.storedOffsets(consumer)).list();
   }
 
   async close(): Promise<void> {

@@ -10,7 +10,7 @@ import {
   layerSchema, LoadStateError, loadTableName, parseLoadTable,
   type BackfillRecord, type LoadChunkInput, type LoadChunkResult, type PrepareLoadInput, type PrepareLoadResult,
   type RecordBackfillInput, type SwapInInput, type SwapInResult, type TableRefInput, type TableStatsResult,
-  type ValidateLoadInput, type ValidateLoadResult, type ApplyChangesInput, type ApplyChangesResult, type KafkaOffset,
+  type ValidateLoadInput, type ValidateLoadResult, type ApplyChangesInput, type ApplyChangesResult, type KafkaOffset, StoredOffsets,
   type ApplyChangeSetsInput, type ChangeSet,
   type QuarantineLoadInput, type QuarantineLoadResult, type QuarantineSummaryResult, type ReplayQuarantineInput, type ReplayQuarantineResult,
   type Capability, type ChangeApply, type Erasure, type Provided, type Quarantine, type WarehouseAdapter, type WarehouseLoad, type WarehouseReads,
@@ -391,8 +391,7 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
         const results: ApplyChangesResult[] = [];
         const written: KafkaOffset[] = [];
         for (const [i, set] of sets.entries()) {
-          const fresh = set.offsets.filter((o) => BigInt(stored.get(`${o.topic}:${o.partition}`) ?? '-1') < BigInt(o.nextOffset));
-          if (set.offsets.length > 0 && fresh.length === 0) {
+          if (stored.covers(set.offsets)) {
             results.push({ changes: 0, alreadyApplied: true });
             continue;
           }
@@ -470,17 +469,13 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
       offsets.flatMap((o) => [consumer, o.topic, o.partition, BigInt(o.nextOffset), now]));
   }
 
-  private async storedOffsets(consumer: string): Promise<Map<string, string>> {
+  private async storedOffsets(consumer: string): Promise<StoredOffsets> {
     const found = await this.rows('SELECT topic, kafka_partition, next_offset FROM _factory.cdc_offsets WHERE consumer = ?', [consumer]);
-    return new Map(found.map((r) => [`${String(r[0])}:${Number(r[1])}`, String(r[2])]));
+    return new StoredOffsets(found.map((r) => ({ topic: String(r[0]), partition: Number(r[1]), nextOffset: String(r[2]) })));
   }
 
   consumerOffsets({ consumer }: { consumer: string }): Promise<KafkaOffset[]> {
-    return this.serial(async () =>
-      [...(await this.storedOffsets(consumer)).entries()].map(([k, nextOffset]) => {
-        const at = k.lastIndexOf(':');
-        return { topic: k.slice(0, at), partition: Number(k.slice(at + 1)), nextOffset };
-      }), { keepsChangeTables: true });
+    return this.serial(async () => (await this.storedOffsets(consumer)).list(), { keepsChangeTables: true });
   }
 
   buildQualifiedLayer(input: BuildQualifiedLayerInput): Promise<BuildQualifiedLayerResult> {

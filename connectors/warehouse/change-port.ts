@@ -45,3 +45,31 @@ export interface ChangeApply {
   /** Where a consumer continues, per topic and partition (empty for a new consumer). */
   consumerOffsets(input: { consumer: string }): Promise<KafkaOffset[]>;
 }
+
+/** A consumer's stored offsets as a warehouse reads them back, one per topic and partition. */
+export class StoredOffsets {
+  private readonly next = new Map<string, bigint>();
+
+  constructor(rows: Iterable<KafkaOffset>) {
+    for (const row of rows) this.next.set(partitionKey(row), BigInt(row.nextOffset));
+  }
+
+  /**
+   * True when a batch's offsets are all stored already (a retry after its commit): its changes are
+   * in the warehouse and must not apply twice. A batch without offsets is never taken as applied.
+   */
+  covers(offsets: readonly KafkaOffset[]): boolean {
+    return offsets.length > 0 && offsets.every((o) => (this.next.get(partitionKey(o)) ?? -1n) >= BigInt(o.nextOffset));
+  }
+
+  list(): KafkaOffset[] {
+    return [...this.next.entries()].map(([key, next]) => {
+      const at = key.lastIndexOf(':');
+      return { topic: key.slice(0, at), partition: Number(key.slice(at + 1)), nextOffset: String(next) };
+    });
+  }
+}
+
+function partitionKey(o: Pick<KafkaOffset, 'topic' | 'partition'>): string {
+  return `${o.topic}:${o.partition}`;
+}
