@@ -128,4 +128,51 @@ describe('DuckDB change apply', () => {
     expect(await wh.applyChangeSets({ consumer: 'grouped', sets: good })).toEqual([{ changes: 0, alreadyApplied: true }, { changes: 0, alreadyApplied: true }]);
     expect(await live()).toEqual([['b', 70], ['n', 71], ['n', 72]]);
   });
+
+  it("writes many tables on two connections at once: a table's sets in order on one of them, results in set order, every offset stored", async () => {
+    const names = ['fan_a', 'fan_b', 'fan_c', 'fan_d', 'fan_e'];
+    const contracts = names.map((name) => tableSchema.parse({ ...table, name, source: { ...table.source, table: name.toUpperCase() } }));
+    const set = (i: number, file: string, lines: string[], nextOffset: number) => {
+      writeFileSync(join(dir, file), lines.join(''));
+      return { domain: 'booking', table: contracts[i]!, sourceSystem: 'db2', file: join(dir, file), offsets: [{ topic: `fan.${names[i]}`, partition: 0, nextOffset: String(nextOffset) }] };
+    };
+    const row = (id: number, status: string, p: number, o: number, op = 'u') => `${id},${status},1.00000000,${op},${pos(p)},1700000000000,0,${o},\n`;
+    // fan_a has two sets in the write: the second, later one wins for key 1 and deletes key 2.
+    const sets = [
+      set(0, 'fan-a1.csv', [row(1, 'A', 300, 0), row(2, 'A', 301, 1)], 2),
+      set(1, 'fan-b.csv', [row(1, 'B', 302, 0)], 1),
+      set(2, 'fan-c.csv', [row(1, 'C', 303, 0), row(2, 'C', 304, 1), row(3, 'C', 305, 2)], 3),
+      set(0, 'fan-a2.csv', [row(1, 'Z', 306, 2), row(2, 'A', 307, 3, 'd')], 4),
+      set(3, 'fan-d.csv', [row(1, 'D', 308, 0)], 1),
+      set(4, 'fan-e.csv', [row(1, 'E', 309, 0), row(1, 'F', 310, 1)], 2),
+    ];
+    expect(await wh.applyChangeSets({ consumer: 'fan', sets })).toEqual([2, 1, 3, 2, 1, 2].map((changes) => ({ changes, alreadyApplied: false })));
+    const reader = await wh.connectReader();
+    const live = (await reader.runAndReadAll(names.map((n) =>
+      `SELECT '${n}', "BOOKING_ID"::INTEGER, "STATUS" FROM raw_booking.${n} WHERE NOT "_deleted"`).join(' UNION ALL ') + ' ORDER BY 1, 2')).getRowsJS();
+    expect(live).toEqual([['fan_a', 1, 'Z'], ['fan_b', 1, 'B'], ['fan_c', 1, 'C'], ['fan_c', 2, 'C'], ['fan_c', 3, 'C'], ['fan_d', 1, 'D'], ['fan_e', 1, 'F']]);
+    expect((await wh.consumerOffsets({ consumer: 'fan' })).sort((a, b) => a.topic.localeCompare(b.topic)).map((o) => `${o.topic}@${o.nextOffset}`))
+      .toEqual(['fan.fan_a@4', 'fan.fan_b@1', 'fan.fan_c@3', 'fan.fan_d@1', 'fan.fan_e@2']);
+    // A retry of the whole write: each set found applied on whichever connection it went.
+    expect(await wh.applyChangeSets({ consumer: 'fan', sets })).toEqual(sets.map(() => ({ changes: 0, alreadyApplied: true })));
+  });
+
+  it("rolls back every connection's sets when one table's batch fails, whichever connection it was on", async () => {
+    const names = ['fail_a', 'fail_b', 'fail_c'];
+    const contracts = names.map((name) => tableSchema.parse({ ...table, name, source: { ...table.source, table: name.toUpperCase() } }));
+    const set = (i: number, lines: string[]) => {
+      const file = join(dir, `${names[i]}.csv`);
+      writeFileSync(file, lines.join(''));
+      return { domain: 'booking', table: contracts[i]!, sourceSystem: 'db2', file, offsets: [{ topic: `fail.${names[i]}`, partition: 0, nextOffset: '1' }] };
+    };
+    const good = (i: number) => set(i, [`1,G,1.00000000,c,${pos(400 + i)},1700000000000,0,0,\n`]);
+    // fail_a and fail_c share a connection, fail_b has the other: the bad batch on either side undoes both.
+    for (const sets of [[good(0), set(1, ['not,a,batch\n']), good(2)], [good(0), good(1), set(2, ['not,a,batch\n'])]]) {
+      await expect(wh.applyChangeSets({ consumer: 'fail', sets })).rejects.toThrow();
+      expect(await wh.consumerOffsets({ consumer: 'fail' })).toEqual([]);
+      const reader = await wh.connectReader();
+      expect((await reader.runAndReadAll(names.map((n) => `SELECT count(*) FROM raw_booking.${n}`).join(' UNION ALL '))).getRowsJS().flat()).toEqual([0n, 0n, 0n]);
+    }
+    expect(await wh.applyChangeSets({ consumer: 'fail', sets: [good(0), good(1), good(2)] })).toEqual([0, 1, 2].map(() => ({ changes: 1, alreadyApplied: false })));
+  });
 });

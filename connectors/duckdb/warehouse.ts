@@ -10,24 +10,26 @@ import {
   layerSchema, LoadStateError, loadTableName, parseLoadTable,
   type BackfillRecord, type LoadChunkInput, type LoadChunkResult, type PrepareLoadInput, type PrepareLoadResult,
   type RecordBackfillInput, type SwapInInput, type SwapInResult, type TableRefInput, type TableStatsResult,
-  type ValidateLoadInput, type ValidateLoadResult, type ApplyChangesInput, type ApplyChangesResult, type KafkaOffset, StoredOffsets,
+  type ValidateLoadInput, type ValidateLoadResult, type ApplyChangesInput, type ApplyChangesResult, type KafkaOffset,
   type ApplyChangeSetsInput, type ChangeSet,
   type QuarantineLoadInput, type QuarantineLoadResult, type QuarantineSummaryResult, type ReplayQuarantineInput, type ReplayQuarantineResult,
   type Capability, type ChangeApply, type Erasure, type Provided, type Quarantine, type WarehouseAdapter, type WarehouseLoad, type WarehouseReads,
 } from '../warehouse/port.js';
-import { appendChangeLogSql, applyNewestSql, createChangeLogSql, loadBatchSql, newestOfBatchSql, truncateSql } from './cdc-sql.js';
+import { applyInLanes, maxChangeLanes, storedOffsets, type KnownChangeTable, type PreparedChangeTable } from './change-apply.js';
+import { createChangeLogSql } from './cdc-sql.js';
+import { createSession } from './session.js';
 import {
-  applyLedger, beginErasure, erasureEvidence, erasurePositions, eraseTable, finishErasure, ledgerColumns, stagedFileMatches, type ErasureKey,
+  applyLedger, beginErasure, erasureEvidence, erasurePositions, eraseTable, finishErasure, stagedFileMatches, type ErasureKey,
 } from './erasure.js';
-import { erasureTablesSql, type LedgerColumn } from './erasure-sql.js';
+import { erasureTablesSql } from './erasure-sql.js';
 import { buildDuckDbQualifiedLayer } from './qualified.js';
 import { createDuckDbAccess } from './access.js';
 import { createDuckDbKpis } from './kpis.js';
 import { createDuckDbPublish } from './publish.js';
 import { createDuckDbRetention } from './retention.js';
 import {
-  newestWithQuarantine, prepareChangeQuarantine, quarantineLoad, quarantineOnDrop, quarantineOnSwap, quarantineSummary, reconciliationStatsSql,
-  replayQuarantine, supersedeByTruncate, type ChangeQuarantine, type DuckDbSession,
+  prepareChangeQuarantine, quarantineLoad, quarantineOnDrop, quarantineOnSwap, quarantineSummary, reconciliationStatsSql, replayQuarantine,
+  type DuckDbSession,
 } from './quarantine.js';
 import { qualityTablesSql } from './quality-sql.js';
 import { quarantineTableName } from './quarantine-sql.js';
@@ -66,12 +68,6 @@ export const duckDbCapabilities = [
 type DuckDbCapability = (typeof duckDbCapabilities)[number];
 
 const openPaths = new Set<string>();
-
-/** What the change apply knows of a table between batches (cleared by any other write). */
-interface KnownChangeTable { quarantined: boolean; ledger?: { columns: LedgerColumn[] | undefined } }
-
-/** A table made ready for a batch, outside the transaction. */
-interface PreparedChangeTable { current: string; changeLog: string; quarantine: ChangeQuarantine | undefined; known: KnownChangeTable }
 
 export async function createDuckDbWarehouse({ path, erasureKey }: DuckDbWarehouseOptions): Promise<DuckDbWarehouse> {
   const key = path === ':memory:' ? `:memory:${openPaths.size}:${Date.now()}` : resolve(path);
@@ -115,11 +111,16 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
    */
   private readonly changeTables = new Map<string, KnownChangeTable>();
   private readers: DuckDBConnection[] = [];
+  /** The writer as the SQL modules use it; only ever inside `serial`. */
+  private readonly session: DuckDbSession;
+  /** The change write's extra writer connections (change-apply.ts), opened at its first grouped write. */
+  private extraLanes: { connection: DuckDBConnection; session: DuckDbSession }[] = [];
   private readonly quality;
 
   constructor(
     private readonly key: string, private readonly instance: DuckDBInstance, private readonly db: DuckDBConnection, private readonly erasureKey?: ErasureKey,
   ) {
+    this.session = createSession(db);
     this.quality = createDuckDbQuality({ instance, writer: db, serial: (work) => this.serial(work) });
   }
 
@@ -166,14 +167,6 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
   loadInFlight: Erasure['loadInFlight'] = ({ loadId, domain, table }) =>
     this.serial(async () => (await this.loadStatus(loadTableName(domain, table, loadId))) === 'loading', { keepsChangeTables: true });
 
-  /** The writer as quarantine.ts uses it; only ever inside `serial`. */
-  private readonly session: DuckDbSession = {
-    run: async (sql, params = []) => void (await this.db.run(sql, params)),
-    rows: (sql, params) => this.rows(sql, params),
-    transaction: (work) => this.transaction(work),
-    tableExists: (schema, name) => this.tableExists(schema, name),
-    columnExists: (schema, table, column) => this.columnExists(schema, table, column),
-  };
 
   /** Runs `work` after every earlier call has finished: one writer, no interleaved transactions. */
   private serial<T>(work: () => Promise<T>, { keepsChangeTables = false } = {}): Promise<T> {
@@ -186,20 +179,12 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
     return run;
   }
 
-  private async rows(sql: string, params: DuckDBValue[] = []): Promise<unknown[][]> {
-    return (await this.db.runAndReadAll(sql, params)).getRowsJS() as unknown[][];
+  private rows(sql: string, params: DuckDBValue[] = []): Promise<unknown[][]> {
+    return this.session.rows(sql, params);
   }
 
-  private async transaction<T>(work: () => Promise<T>): Promise<T> {
-    await this.db.run('BEGIN TRANSACTION');
-    try {
-      const result = await work();
-      await this.db.run('COMMIT');
-      return result;
-    } catch (error) {
-      await this.db.run('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
+  private transaction<T>(work: () => Promise<T>): Promise<T> {
+    return this.session.transaction(work);
   }
 
   private async loadStatus(loadTable: string): Promise<string | undefined> {
@@ -207,10 +192,8 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
     return found[0]?.[0] as string | undefined;
   }
 
-  private async tableExists(schema: string, name: string): Promise<boolean> {
-    const found = await this.rows(
-      'SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = ? AND table_name = ?', [schema, name]);
-    return found.length > 0;
+  private tableExists(schema: string, name: string): Promise<boolean> {
+    return this.session.tableExists(schema, name);
   }
 
   prepareLoad({ domain, table, loadId }: PrepareLoadInput): Promise<PrepareLoadResult> {
@@ -365,11 +348,8 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
     }));
   }
 
-  private async columnExists(schema: string, tableName: string, column: string): Promise<boolean> {
-    const found = await this.rows(
-      'SELECT 1 FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = ? AND table_name = ? AND column_name = ?',
-      [schema, tableName, column]);
-    return found.length > 0;
+  private columnExists(schema: string, tableName: string, column: string): Promise<boolean> {
+    return this.session.columnExists(schema, tableName, column);
   }
 
   async applyChanges({ consumer, ...set }: ApplyChangesInput): Promise<ApplyChangesResult> {
@@ -377,34 +357,31 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
   }
 
   /**
-   * The batches of several tables in one transaction: the transaction's fixed part (its stored
-   * offsets read and written, the commit) is paid once instead of once a table.
+   * The batches of several tables in one write, all or none (change-apply.ts): the transaction's
+   * fixed part (its stored offsets read and written, the commit) is paid once a lane instead of
+   * once a table, and with more than one table two writer connections work at once.
    */
   applyChangeSets({ consumer, sets }: ApplyChangeSetsInput): Promise<ApplyChangesResult[]> {
     return this.serial(async () => {
       const prepared: PreparedChangeTable[] = [];
       for (const set of sets) prepared.push(await this.prepareChangeTable(set.domain, set.table));
+      const tables = new Set(prepared.map((p) => p.current)).size;
       // A failed write makes sure of the layout again on its retry (a table dropped under us).
-      return this.transaction(async () => {
-        const stored = await this.storedOffsets(consumer);
-        const now = utcNowText();
-        const results: ApplyChangesResult[] = [];
-        const written: KafkaOffset[] = [];
-        for (const [i, set] of sets.entries()) {
-          if (stored.covers(set.offsets)) {
-            results.push({ changes: 0, alreadyApplied: true });
-            continue;
-          }
-          results.push({ changes: await this.applyChangeSet(set, prepared[i]!, now), alreadyApplied: false });
-          written.push(...set.offsets);
-        }
-        await this.storeOffsets(consumer, written, now);
-        return results;
-      }).catch((error: unknown) => {
-        for (const p of prepared) this.changeTables.delete(p.current);
-        throw error;
-      });
+      return applyInLanes(await this.changeLanes(Math.min(tables, maxChangeLanes)), { consumer, sets, prepared, erasureKey: this.erasureKey })
+        .catch((error: unknown) => {
+          for (const p of prepared) this.changeTables.delete(p.current);
+          throw error;
+        });
     }, { keepsChangeTables: true });
+  }
+
+  /** The writer first, then extra connections as a write needs them (kept open until close). */
+  private async changeLanes(count: number): Promise<DuckDbSession[]> {
+    while (this.extraLanes.length < count - 1) {
+      const connection = await this.instance.connect();
+      this.extraLanes.push({ connection, session: createSession(connection) });
+    }
+    return [this.session, ...this.extraLanes.slice(0, count - 1).map((l) => l.session)];
   }
 
   /** Outside the transaction (DDL): the table's current state and change log, and its quarantine if any. */
@@ -427,55 +404,8 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
     return { current, changeLog, quarantine, known };
   }
 
-  /** One table's batch inside the transaction; returns the changes it held. */
-  private async applyChangeSet({ domain, table, sourceSystem, file, offsets }: ChangeSet, { current, changeLog, quarantine, known }: PreparedChangeTable, now: string): Promise<number> {
-    await this.db.run(loadBatchSql(table, file));
-    // The batch's size and whether it holds truncates; erasure below never removes a truncate (it has no key).
-    // Their positions in order are asked for only when there are some: the ordered list cost every batch a millisecond.
-    const [[count, truncateCount]] = (await this.rows(`SELECT count(*), count(*) FILTER (WHERE "_op" = 't') FROM batch`)) as [[bigint, bigint]];
-    const truncates = truncateCount === 0n ? [] : (await this.rows(`SELECT "_position" FROM batch WHERE "_op" = 't' ORDER BY 1`)).map((r) => String(r[0]));
-    // Before the change log and the merge: an erased subject's changes are dropped (or anonymised) and counted.
-    known.ledger ??= { columns: await ledgerColumns(this.session, this.erasureKey, domain, table.name) };
-    await applyLedger(this.session, this.erasureKey, {
-      domain, table, relation: 'batch', columns: known.ledger.columns, origin: `cdc ${offsets.map((o) => `${o.topic}:${o.partition}@${o.nextOffset}`).join(' ')}`.trim(),
-    });
-    await this.db.run(appendChangeLogSql(changeLog), [now]);
-    // Truncates apply first, in position order; the merge then takes only changes after the last one.
-    for (const position of truncates) {
-      await this.db.run(truncateSql(current), [position, position]);
-      if (quarantine) await supersedeByTruncate(this.session, quarantine, position, now);
-    }
-    const after = truncates.at(-1) ?? '';
-    if (quarantine) await newestWithQuarantine(this.session, quarantine, { current, after, now });
-    else await this.db.run(newestOfBatchSql(table), [after]);
-    const apply = applyNewestSql(current, table, sourceSystem, quarantine !== undefined);
-    await this.db.run(apply.remove);
-    await this.db.run(apply.insert, [now]);
-    // The temporary tables stay until the next batch replaces them: their two DROPs cost each table's write 0.7 ms
-    // (100 tables of 50 changes a write).
-    return Number(count);
-  }
-
-  /**
-   * Where the consumer continues, for every topic and partition the transaction wrote: two statements
-   * in all. A partition in more than one set keeps its last offset (sets apply in order).
-   */
-  private async storeOffsets(consumer: string, written: KafkaOffset[], now: string): Promise<void> {
-    const offsets = [...new Map(written.map((o) => [`${o.topic}:${o.partition}`, o])).values()];
-    if (offsets.length === 0) return;
-    const keys = offsets.map(() => '(topic = ? AND kafka_partition = ?)').join(' OR ');
-    await this.db.run(`DELETE FROM _factory.cdc_offsets WHERE consumer = ? AND (${keys})`, [consumer, ...offsets.flatMap((o) => [o.topic, o.partition])]);
-    await this.db.run(`INSERT INTO _factory.cdc_offsets VALUES ${offsets.map(() => '(?, ?, ?, ?, CAST(? AS TIMESTAMP))').join(', ')}`,
-      offsets.flatMap((o) => [consumer, o.topic, o.partition, BigInt(o.nextOffset), now]));
-  }
-
-  private async storedOffsets(consumer: string): Promise<StoredOffsets> {
-    const found = await this.rows('SELECT topic, kafka_partition, next_offset FROM _factory.cdc_offsets WHERE consumer = ?', [consumer]);
-    return new StoredOffsets(found.map((r) => ({ topic: String(r[0]), partition: Number(r[1]), nextOffset: String(r[2]) })));
-  }
-
   consumerOffsets({ consumer }: { consumer: string }): Promise<KafkaOffset[]> {
-    return this.serial(async () => (await this.storedOffsets(consumer)).list(), { keepsChangeTables: true });
+    return this.serial(async () => (await storedOffsets(this.session, consumer)).list(), { keepsChangeTables: true });
   }
 
   buildQualifiedLayer(input: BuildQualifiedLayerInput): Promise<BuildQualifiedLayerResult> {
@@ -492,6 +422,7 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
   close(): Promise<void> {
     return this.serial(async () => {
       for (const reader of this.readers) reader.closeSync();
+      for (const lane of this.extraLanes) lane.connection.closeSync();
       this.db.closeSync();
       this.instance.closeSync();
       openPaths.delete(this.key);
