@@ -129,7 +129,7 @@ describe('change capture under backlog', () => {
     }
   }, 180_000);
 
-  it('writes the waiting batches of several tables in one transaction when the warehouse can (DuckDB), exactly once', async () => {
+  it('writes the waiting batches of several tables in one write when the warehouse can (DuckDB), exactly once', async () => {
     const staging = join(dir, 'staging-grouped');
     await mkdir(staging);
     const consumer = `coalesce-grouped.${stamp}`;
@@ -165,7 +165,7 @@ describe('change capture under backlog', () => {
       await waitForLag(pipeline, 0, 60_000);
       const stats = await pipeline.release();
       expect(stats.events).toBe(15);
-      // The second write took both tables' waiting batches: one transaction, two sets.
+      // The second write took both tables' waiting batches: one write, two sets.
       expect(calls.map((c) => c.sets.map((set) => set.domain).sort())).toEqual([['grouped_a'], ['grouped_a', 'grouped_b']]);
       expect(stats.writes).toBe(2);
       for (const [i, t] of topics.entries()) expect(await duck.tableStats({ domain: t.domain, table: bookingFix })).toEqual(workloads[i]!.expected());

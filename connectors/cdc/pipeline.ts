@@ -354,7 +354,7 @@ export class IngestPipeline {
 
   /**
    * One warehouse write: the waiting batches of the first table, or, when the warehouse applies
-   * several tables in one transaction (ChangeApply.applyChangeSets), of every table waiting. Each
+   * several tables in one write, all or none (ChangeApply.applyChangeSets), of every table waiting. Each
    * topic partition's batches stay together and in order (see takeRun).
    */
   private async writeWaiting(stats: IngestStats): Promise<void> {

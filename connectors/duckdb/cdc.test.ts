@@ -97,7 +97,7 @@ describe('DuckDB change apply', () => {
     ]);
   });
 
-  it('applies the batches of several tables in one transaction: all of them with their offsets, or none', async () => {
+  it('applies the batches of several tables in one write: all of them with their offsets, or none', async () => {
     const other: TableContract = tableSchema.parse({ ...table, name: 'booking_note', source: { ...table.source, table: 'BOOKING_NOTE' } });
     const staged = (name: string, lines: string[]) => {
       const file = join(dir, name);

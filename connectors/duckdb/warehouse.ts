@@ -43,7 +43,9 @@ import { redactCsvError } from '../../core/staged/format.js';
 /**
  * The DuckDB warehouse. DuckDB lets one process own a database file, so this object is the owner:
  * one instance per file per process, every write serialised through one connection (a promise
- * queue), so transactions never interleave and never conflict.
+ * queue), so transactions never interleave and never conflict. The one exception is inside a
+ * grouped change write (change-apply.ts): its tables go to two writer connections at once, which
+ * never write the same rows and commit only together.
  *
  * Load tables carry no PRIMARY KEY: measured on this machine a key index makes bulk CSV loads
  * markedly slower (see the report in connectors/duckdb/README.md); uniqueness is checked once at

@@ -37,8 +37,10 @@ export interface ChangeApply {
   /** One transaction: append to the change log, merge the newest change per key, store the offsets. */
   applyChanges(input: ApplyChangesInput): Promise<ApplyChangesResult>;
   /**
-   * Optional: the batches of several tables in one transaction, all or none, each set's offsets
-   * checked and stored as applyChanges does (a set already applied is skipped). Results in set order.
+   * Optional: the batches of several tables in one write, all or none (a failure of a commit itself
+   * may leave some sets applied, each with its offsets, which a retry then skips), each set's
+   * offsets checked and stored as applyChanges does (a set already applied is skipped). Results in
+   * set order.
    * An adapter whose tables write independently (BigQuery: a MERGE per table) leaves it out.
    */
   applyChangeSets?(input: ApplyChangeSetsInput): Promise<ApplyChangesResult[]>;
