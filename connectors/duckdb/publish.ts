@@ -1,3 +1,4 @@
+import { inTransaction } from './session.js';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { InvalidInputError } from '../../core/errors.js';
 import { layerSchema } from '../warehouse/port.js';
@@ -50,15 +51,7 @@ export function createDuckDbPublish({ writer, serial }: DuckDbPublishDeps): Publ
   };
   async function transaction<T>(work: () => Promise<T>): Promise<T> {
     for (const sql of publishControlSql) await writer.run(sql);
-    await writer.run('BEGIN TRANSACTION');
-    try {
-      const result = await work();
-      await writer.run('COMMIT');
-      return result;
-    } catch (error) {
-      await writer.run('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
+    return inTransaction(writer, work);
   }
 
   /** The qualified view when it exists, else raw's live rows; columns without the underscore lineage ones. */

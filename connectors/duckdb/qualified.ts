@@ -1,3 +1,4 @@
+import { inTransaction } from './session.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { qualifiedViewSql } from '../../core/qualified/sql.js';
 import { viewBlocker, viewColumnCount } from '../../core/qualified/readiness.js';
@@ -38,8 +39,7 @@ export async function buildDuckDbQualifiedLayer(db: DuckDBConnection, { domain, 
   const schema = layerSchema('qualified', domain);
   const views: QualifiedViewOutcome[] = [];
   const skipped: SkippedQualifiedView[] = [];
-  await db.run('BEGIN TRANSACTION');
-  try {
+  await inTransaction(db, async () => {
     await db.run(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
     for (const table of tables) {
       const reason = viewBlocker((d, t) => columns.get(`${layerSchema('raw', d)}.${t}`), domain, table);
@@ -54,10 +54,6 @@ export async function buildDuckDbQualifiedLayer(db: DuckDBConnection, { domain, 
       }));
       views.push({ table: `${domain}.${table.name}`, view: `${schema}.${table.name}`, columns: viewColumnCount(table), tombstoneFilter: tombstones(domain, table.name) });
     }
-    await db.run('COMMIT');
-  } catch (error) {
-    await db.run('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+  });
   return { domain, views, skipped };
 }

@@ -1,3 +1,4 @@
+import { inTransaction } from './session.js';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { listValue } from '@duckdb/node-api';
 import type { CheckMetrics } from '../../core/quality/types.js';
@@ -62,23 +63,16 @@ export function createDuckDbQuality({ instance, writer, serial }: DuckDbQualityD
     },
 
     storeQualityReport(report: QualityReport): Promise<void> {
-      return serial(async () => {
-        await writer.run('BEGIN TRANSACTION');
-        try {
-          for (const sql of deleteReportSql) await writer.run(sql, [report.reportId]);
-          const at = timestampText(report.checkedAt);
-          await writer.run(insertRunSql, [report.reportId, report.product, report.domain, report.status, report.results.length, Math.round(report.durationMs), at]);
-          for (const [i, r] of report.results.entries()) await writer.run(insertResultSql, resultParams(report, r, i, at));
-          for (const b of baselinesToKeep(report)) {
-            await writer.run(replaceBaselineSql[0]!, [b.domain, b.table, b.ruleId]);
-            await writer.run(replaceBaselineSql[1]!, [b.domain, b.table, b.ruleId, JSON.stringify(b.metrics), report.reportId, at]);
-          }
-          await writer.run('COMMIT');
-        } catch (error) {
-          await writer.run('ROLLBACK').catch(() => undefined);
-          throw error;
+      return serial(() => inTransaction(writer, async () => {
+        for (const sql of deleteReportSql) await writer.run(sql, [report.reportId]);
+        const at = timestampText(report.checkedAt);
+        await writer.run(insertRunSql, [report.reportId, report.product, report.domain, report.status, report.results.length, Math.round(report.durationMs), at]);
+        for (const [i, r] of report.results.entries()) await writer.run(insertResultSql, resultParams(report, r, i, at));
+        for (const b of baselinesToKeep(report)) {
+          await writer.run(replaceBaselineSql[0]!, [b.domain, b.table, b.ruleId]);
+          await writer.run(replaceBaselineSql[1]!, [b.domain, b.table, b.ruleId, JSON.stringify(b.metrics), report.reportId, at]);
         }
-      });
+      }));
     },
 
     lastQualityReport({ product }: { product: string }): Promise<QualityReport | null> {

@@ -7,17 +7,7 @@ export function createSession(db: DuckDBConnection): DuckDbSession {
   return {
     run: async (sql, params = []) => void (await db.run(sql, params)),
     rows,
-    async transaction(work) {
-      await db.run('BEGIN TRANSACTION');
-      try {
-        const result = await work();
-        await db.run('COMMIT');
-        return result;
-      } catch (error) {
-        await db.run('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    },
+    transaction: (work) => inTransaction(db, work),
     tableExists: async (schema, name) =>
       (await rows('SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = ? AND table_name = ?', [schema, name])).length > 0,
     columnExists: async (schema, table, column) =>
@@ -25,4 +15,17 @@ export function createSession(db: DuckDBConnection): DuckDbSession {
         'SELECT 1 FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = ? AND table_name = ? AND column_name = ?',
         [schema, table, column])).length > 0,
   };
+}
+
+/** `work` in one transaction of `db`: committed when it returns, rolled back when it throws. */
+export async function inTransaction<T>(db: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+  await db.run('BEGIN TRANSACTION');
+  try {
+    const result = await work();
+    await db.run('COMMIT');
+    return result;
+  } catch (error) {
+    await db.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
 }
