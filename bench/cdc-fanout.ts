@@ -10,7 +10,7 @@ import { parseConfig, type Config } from '../core/config.js';
 import { bookingFix } from '../test/support/cdc-contracts.js';
 import { freshnessKeys, produceAtRate, waitForLag, Workload } from './lib/cdc-workload.js';
 import { round, say } from './lib/measure.js';
-import { lagGrew } from './lib/rate-search.js';
+import { lagGrew, sampleLagDuring } from './lib/rate-search.js';
 import { TimedWarehouse } from './lib/timed-warehouse.js';
 import { benchWarehouse } from './lib/warehouse.js';
 
@@ -114,10 +114,7 @@ async function runPhase({ admin, kafka, config, tables, rate, seconds, warmupSec
 
     pipeline.lease();
     const started = Date.now();
-    const lagSamples: number[] = [];
-    const sampler = setInterval(() => void pipeline.lag().then((l) => lagSamples.push(l.reduce((n, x) => n + x.lag, 0)), () => undefined), 1000);
-    const sent = await produceAtRate(producer, rate, seconds, nextInTurn);
-    clearInterval(sampler);
+    const { result: sent, samples: lagSamples } = await sampleLagDuring(pipeline, () => produceAtRate(producer, rate, seconds, nextInTurn));
     await waitForLag(pipeline, 0, 600_000);
     const stats = await pipeline.release();
     const elapsed = (Date.now() - started) / 1000;

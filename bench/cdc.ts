@@ -11,7 +11,7 @@ import { duckDbColumnType } from '../core/warehouse-types.js';
 import { bookingFix } from '../test/support/cdc-contracts.js';
 import { freshnessKeys, produceAtRate, produceBacklog, waitForLag, Workload } from './lib/cdc-workload.js';
 import { round, say, settleDisk, timed } from './lib/measure.js';
-import { lagGrew, rateSearch } from './lib/rate-search.js';
+import { lagGrew, rateSearch, sampleLagDuring } from './lib/rate-search.js';
 import { benchWarehouse } from './lib/warehouse.js';
 
 /**
@@ -72,10 +72,7 @@ export async function run(args: string[]): Promise<void> {
 
     say(`(1) steady ${rate} events/s for ${seconds} s`);
     pipeline.lease();
-    const lagSamples: number[] = [];
-    const sampler = setInterval(() => void pipeline.lag().then((l) => lagSamples.push(l.reduce((n, x) => n + x.lag, 0)), () => undefined), 1000);
-    const steadySent = await produceAtRate(producer, rate, seconds, () => ({ topic, message: workload.next() }));
-    clearInterval(sampler);
+    const { result: steadySent, samples: lagSamples } = await sampleLagDuring(pipeline, () => produceAtRate(producer, rate, seconds, () => ({ topic, message: workload.next() })));
     await waitForLag(pipeline, 0, 120_000);
     const steady = await pipeline.release();
     const fresh = freshnessKeys(steady.freshness);

@@ -64,6 +64,17 @@ function leastSquaresSlope(samples: number[]): number {
   return covariance / variance;
 }
 
+/** Runs `work` while the pipeline's total lag is sampled once a second; its result and the samples. */
+export async function sampleLagDuring<T>(pipeline: Pick<IngestPipeline, 'lag'>, work: () => Promise<T>): Promise<{ result: T; samples: number[] }> {
+  const samples: number[] = [];
+  const sampler = setInterval(() => void pipeline.lag().then((l) => samples.push(l.reduce((n, x) => n + x.lag, 0)), () => undefined), 1000);
+  try {
+    return { result: await work(), samples };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
 export async function rateSearch({ pipeline, produce, from, factor, max, seconds }: RateSearchInput): Promise<RateSearchResult> {
   const steps: RateStep[] = [];
   let maxSustained = 0;
@@ -71,10 +82,7 @@ export async function rateSearch({ pipeline, produce, from, factor, max, seconds
   for (let rate = from; ; rate = Math.round(rate * factor)) {
     if (rate > max) return { maxSustained, stoppedBy: 'max', steps, events };
     pipeline.lease();
-    const samples: number[] = [];
-    const sampler = setInterval(() => void pipeline.lag().then((l) => samples.push(l.reduce((n, x) => n + x.lag, 0)), () => undefined), 1000);
-    const sent = await produce(rate, seconds);
-    clearInterval(sampler);
+    const { result: sent, samples } = await sampleLagDuring(pipeline, () => produce(rate, seconds));
     await waitForLag(pipeline, 0, 600_000);
     await pipeline.release();
     events += sent;

@@ -34,7 +34,7 @@ export class TimedWarehouse {
     const tables = this.tablesPerWrite.reduce((a, b) => a + b, 0);
     return {
       tables_per_write: round(tables / Math.max(1, this.tablesPerWrite.length)),
-      // Warehouse writes (on DuckDB one transaction for the batches of every table waiting), one after another.
+      // Warehouse writes (on DuckDB one write for the batches of every table waiting), one after another.
       p50_write_ms: writes ? Math.round(writes.p50Ms) : null,
       p99_write_ms: writes ? Math.round(writes.p99Ms) : null,
       write_ms_per_table: round(busyMs / Math.max(1, tables)),

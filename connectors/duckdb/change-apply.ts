@@ -49,13 +49,13 @@ export function assignLanes(tables: readonly string[], lanes: number): number[][
  * fails after an earlier lane's commit leaves that lane's sets applied with their offsets, so a
  * retry finds them applied (alreadyApplied) and writes the rest. Results are in set order.
  */
-export async function applyInLanes(lanes: readonly DuckDbSession[], work: LaneWork): Promise<ApplyChangesResult[]> {
-  const plan = assignLanes(work.prepared.map((p) => p.current), lanes.length);
-  const used = plan.map((_, lane) => lanes[lane]!);
+export async function applyInLanes(openLanes: (count: number) => Promise<DuckDbSession[]>, work: LaneWork): Promise<ApplyChangesResult[]> {
+  const plan = assignLanes(work.prepared.map((p) => p.current), maxChangeLanes);
+  const lanes = await openLanes(plan.length);
   const begun: DuckDbSession[] = [];
   const results: ApplyChangesResult[] = new Array(work.sets.length);
   const settled = await Promise.allSettled(plan.map(async (indices, lane) => {
-    const session = used[lane]!;
+    const session = lanes[lane]!;
     await session.run('BEGIN TRANSACTION');
     begun.push(session);
     const written = await applyLane(session, work, indices);

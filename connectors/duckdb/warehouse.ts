@@ -15,7 +15,7 @@ import {
   type QuarantineLoadInput, type QuarantineLoadResult, type QuarantineSummaryResult, type ReplayQuarantineInput, type ReplayQuarantineResult,
   type Capability, type ChangeApply, type Erasure, type Provided, type Quarantine, type WarehouseAdapter, type WarehouseLoad, type WarehouseReads,
 } from '../warehouse/port.js';
-import { applyInLanes, maxChangeLanes, storedOffsets, type KnownChangeTable, type PreparedChangeTable } from './change-apply.js';
+import { applyInLanes, storedOffsets, type KnownChangeTable, type PreparedChangeTable } from './change-apply.js';
 import { createChangeLogSql } from './cdc-sql.js';
 import { createSession } from './session.js';
 import {
@@ -367,9 +367,8 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
     return this.serial(async () => {
       const prepared: PreparedChangeTable[] = [];
       for (const set of sets) prepared.push(await this.prepareChangeTable(set.domain, set.table));
-      const tables = new Set(prepared.map((p) => p.current)).size;
       // A failed write makes sure of the layout again on its retry (a table dropped under us).
-      return applyInLanes(await this.changeLanes(Math.min(tables, maxChangeLanes)), { consumer, sets, prepared, erasureKey: this.erasureKey })
+      return applyInLanes((count) => this.changeLanes(count), { consumer, sets, prepared, erasureKey: this.erasureKey })
         .catch((error: unknown) => {
           for (const p of prepared) this.changeTables.delete(p.current);
           throw error;
