@@ -7,7 +7,8 @@ import { standardIdent } from './sql/standard.js';
  * Cross-engine content checksum. Each row is rendered as a canonical text (below), its MD5's first
  * 15 hex digits are read as a 60-bit integer, and the integers are summed. A sum does not depend on
  * row order and adds across chunks, so source and warehouse can be compared chunk by chunk or whole,
- * in PostgreSQL, DuckDB, BigQuery, or in JS for sources whose SQL cannot hash (DB2 via ibm_db).
+ * in PostgreSQL, DuckDB, BigQuery, or in JS for sources whose SQL cannot hash (DB2 via ibm_db) and
+ * from staged CSV bytes that already are the canonical text (core/staged/csv-checksum.ts).
  *
  * Canonical text of a column value (the same in every dialect and in canonicalRowText):
  *   NULL                  \N   (a text value that is literally '\N' collides with NULL; accepted)
@@ -38,7 +39,9 @@ export interface ChecksumColumn {
    * Set by a source that knows the column is never NULL and that its engine's own text output of a
    * value is already the canonical text (see plainTextColumns in connectors/postgres). PostgreSQL
    * then hashes the column as it is, without the NULL test and the cast: a fifth less CPU for the
-   * source's checksum of an all-plain table. The other dialects ignore it.
+   * source's checksum of an all-plain table; when every exported column is plain, the PostgreSQL
+   * source hashes the COPY's own bytes instead (core/staged/csv-checksum.ts). The other dialects
+   * ignore it.
    */
   plainText?: boolean;
 }

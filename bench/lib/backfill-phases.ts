@@ -20,10 +20,10 @@ export interface PhaseBreakdownInput {
  * Where a backfill's CPU goes: the workflow's phases run one after another (one chunk at a time, so
  * each phase's CPU is its own), through the same connector calls its activities make, each measured
  * as wall time, this process's CPU (Node and the embedded DuckDB) and the PostgreSQL backends' CPU:
- * - `pg_checksum`: the source's content checksum over every row (the same SQL each chunk export runs
- *   before its COPY), alone;
- * - `export`: every chunk's export (checksum + COPY in PostgreSQL; in Node, the CSV stream counted
- *   and written to the staged file), so export − pg_checksum is the COPY;
+ * - `pg_checksum`: the source's content checksum over every row in SQL, alone (what `factory verify`
+ *   asks of the source; a chunk export runs it too when a column's text is not its canonical text);
+ * - `export`: every chunk's export (PostgreSQL's COPY; in Node, the CSV stream counted, hashed when
+ *   every column is plain, and written to the staged file; plus the SQL checksum otherwise);
  * - `load`: every staged file read into the load table (DuckDB read_csv + insert);
  * - `validate`: row count, content checksum and duplicate keys of the load table (DuckDB);
  * - `swap`: the load table swapped in.

@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksumColumnsOf, checksumSelectList } from '../../core/checksum.js';
@@ -70,6 +73,46 @@ line', '', -0.5, '0001-01-01', NULL, '2024-02-29 07:05:09'),
         .toEqual({ rows: 10, checksum: String(wideRendered.rows[0].checksum) });
     } finally {
       await source.close();
+    }
+  });
+
+  it('takes an exported chunk\'s checksum from the COPY when every column is plain, and renders it in SQL otherwise: the same checksum', async () => {
+    const columns = [
+      { name: 'ID', type: 'BIGINT' }, { name: 'RESORT', type: 'CHAR(4)' }, { name: 'GUEST', type: 'VARCHAR(80)' },
+      { name: 'PRICE', type: 'DECIMAL(9,2)' }, { name: 'ARRIVAL', type: 'DATE' },
+    ];
+    await client.query(`CREATE TABLE ${schema}.export_line ("ID" bigint PRIMARY KEY, "RESORT" char(4) NOT NULL, "GUEST" varchar(80) NOT NULL,
+      "PRICE" numeric(9,2) NOT NULL, "ARRIVAL" date NOT NULL, "REMARK" varchar(20))`);
+    // Quotes, commas, line ends, the empty string, the unit separator and multi-byte text: what CSV quotes and what it does not.
+    await client.query(`INSERT INTO ${schema}.export_line VALUES
+      (1, 'A', 'Zoë "quoted", new
+line', -0.5, '0001-01-01', NULL), (2, ' B', '', 9999999.99, '9999-12-31', ''), (3, 'C', E'unit\x1fsep\rreturn', 0, '2000-01-01', 'x'),
+      (4, 'D', 'ends with a quote"', 1, '2000-01-02', NULL)`);
+    await client.query(`INSERT INTO ${schema}.export_line SELECT i, 'R' || (i % 97), repeat('guest, ', i % 10) || i, (i % 1000) / 7.0,
+      date '2000-01-01' + i, CASE WHEN i % 3 = 0 THEN NULL ELSE 'r' || i END FROM generate_series(5, 5000) i`);
+    const source = createPostgresSource({ url: sourceUrl, system: 'pg' });
+    const dir = await mkdtemp(join(tmpdir(), 'pg-export-checksum-'));
+    try {
+      const ref = { schema, table: 'export_line' };
+      const bounds = { index: 0, lower: null, upper: null };
+      const exportWith = async (cols: Array<{ name: string; type: string; nullable?: boolean }>, file: string) => {
+        const checksumColumns = checksumColumnsOf({ columns: cols });
+        const exported = await source.exportChunk({ ref, columns: cols.map((c) => c.name), key: ['ID'], bounds, file: join(dir, file), checksumColumns });
+        const rendered = await client.query(`SELECT ${checksumSelectList('postgres', checksumColumns)} FROM ${schema}.export_line`);
+        return { exported, rendered: { rows: Number(rendered.rows[0].row_count), checksum: String(rendered.rows[0].checksum) } };
+      };
+      // All five NOT NULL and plain: from the COPY.
+      const plain = await exportWith(columns, 'plain.csv');
+      expect({ rows: plain.exported.rows, checksum: plain.exported.checksum }).toEqual(plain.rendered);
+      expect(plain.exported.rows).toBe(5000);
+      expect((await readFile(join(dir, 'plain.csv'), 'utf8')).includes('"Zoë ""quoted"", new\nline"')).toBe(true);
+      // A nullable column: rendered in SQL, the same canon.
+      const withNullable = await exportWith([...columns, { name: 'REMARK', type: 'VARCHAR(20)', nullable: true }], 'nullable.csv');
+      expect({ rows: withNullable.exported.rows, checksum: withNullable.exported.checksum }).toEqual(withNullable.rendered);
+      expect(withNullable.exported.checksum).not.toBe(plain.exported.checksum);
+    } finally {
+      await source.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

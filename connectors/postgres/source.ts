@@ -9,15 +9,17 @@ import { ContractDriftError, PermanentError, TableNotFoundError } from '../../co
 import { formatSourceType } from '../../contracts/source-types.js';
 import { keyRangePredicate, quoteIdent, type KeyValue } from '../../core/keyset.js';
 import { CsvRecordCounter } from '../../core/staged/csv.js';
+import { StagedCsvChecksum } from '../../core/staged/csv-checksum.js';
 import {
   chunksFromBoundaries, type ChunkBounds, type CountRowsInput, type DiscoveredTable, type ExportChunkInput, type ExportChunkResult,
   type PlanChunksInput, type SourceConnector, type SourceTableRef, type TableChecksumInput, type TableChecksumResult,
 } from '../source/port.js';
-import { mapPostgresType, plainTextColumns, type CatalogColumnFacts, type PgMappedType } from './types.js';
+import { copiesCanonicalText, mapPostgresType, plainTextColumns, type CatalogColumnFacts, type PgMappedType } from './types.js';
 
 /**
  * PostgreSQL as a backfill source. Export is `COPY (SELECT …) TO STDOUT (FORMAT csv)` streamed
- * straight into the staged file: the server writes the CSV, Node only moves bytes.
+ * straight into the staged file: the server writes the CSV; Node moves the bytes and, when every
+ * column's text is already its canonical text, takes the chunk's content checksum from them.
  */
 
 export interface PostgresSourceOptions {
@@ -182,17 +184,21 @@ export function createPostgresSource(options: PostgresSourceOptions): SourceConn
         const select = columns.map((c, i) => (types[i]!.utcFromTimestamptz ? `(${quoteIdent(c)} AT TIME ZONE 'UTC')` : quoteIdent(c)));
         // COPY takes no bind parameters, so the key bounds are inlined as quoted literals.
         const range = keyRangePredicate('postgres', key, bounds, { kind: 'inline' });
-        const summed = await client.query<{ row_count: string; checksum: string }>(
-          `SELECT ${checksumSelectList('postgres', plainTextColumns(checksumColumns, catalog))} FROM ${tableName(ref)} WHERE ${range.sql}`,
-        );
-        const checksum = String(summed.rows[0]?.checksum ?? '0');
+        const hashed = plainTextColumns(checksumColumns, catalog);
+        // Every exported field already its canonical text: the checksum is taken from the COPY's
+        // bytes as they are staged. Otherwise PostgreSQL renders and hashes the rows in a query of
+        // its own, in the same snapshot.
+        const fromCopy = copiesCanonicalText(columns, hashed);
+        const summed = fromCopy ? undefined : (await client.query<{ row_count: string; checksum: string }>(
+          `SELECT ${checksumSelectList('postgres', hashed)} FROM ${tableName(ref)} WHERE ${range.sql}`,
+        )).rows[0];
         signal?.throwIfAborted();
         const copy = client.query(copyStreams.to(`COPY (SELECT ${select.join(', ')} FROM ${tableName(ref)} WHERE ${range.sql}) TO STDOUT WITH (FORMAT csv)`));
-        const counter = new CsvRecordCounter();
+        const counter = fromCopy ? new StagedCsvChecksum() : new CsvRecordCounter();
         let bytes = 0;
         let lastReport = Date.now();
-        // COPY arrives a row per chunk: gathered into blocks of STAGED_WRITE_BYTES, the file gets one
-        // write per block instead of one per row (the kernel time of a chunk's export halved).
+        // COPY arrives in small pieces: gathered into blocks of STAGED_WRITE_BYTES, the file gets one
+        // write per block (the kernel time of a chunk's export halved).
         let held: Buffer[] = [];
         let heldBytes = 0;
         const release = (): Buffer => {
@@ -223,8 +229,9 @@ export function createPostgresSource(options: PostgresSourceOptions): SourceConn
         // COPY's command tag (its row count) is parsed after the data ends; the next command on
         // the same connection returns only once it has been read.
         await client.query('COMMIT');
-        if (copy.rowCount !== counter.records || String(copy.rowCount) !== String(summed.rows[0]?.row_count)) {
-          throw new Error(`source ${where(ref)} chunk ${bounds.index}: COPY reported ${copy.rowCount} rows, the staged file holds ${counter.records} records, the checksum counted ${summed.rows[0]?.row_count}`);
+        const { records, checksum } = counter instanceof StagedCsvChecksum ? counter.finish() : { records: counter.records, checksum: String(summed?.checksum ?? '0') };
+        if (copy.rowCount !== records || (summed && String(copy.rowCount) !== String(summed.row_count))) {
+          throw new Error(`source ${where(ref)} chunk ${bounds.index}: COPY reported ${copy.rowCount} rows, the staged file holds ${records} records${summed ? `, the checksum counted ${summed.row_count}` : ''}`);
         }
         await rename(part, file);
         healthy = true;

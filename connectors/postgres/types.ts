@@ -99,3 +99,12 @@ function outputIsCanonical(column: ChecksumColumn, { type: source, utcFromTimest
     default: return false;
   }
 }
+
+/**
+ * Whether a COPY of the `exported` columns writes every row's canonical text field by field (the
+ * checksum can then be taken from the staged bytes, core/staged/csv-checksum.ts): the checksum's
+ * columns in the same order, each plain.
+ */
+export function copiesCanonicalText(exported: readonly string[], hashed: readonly ChecksumColumn[]): boolean {
+  return exported.length === hashed.length && hashed.every((c, i) => c.plainText === true && c.name === exported[i]);
+}

@@ -1,0 +1,133 @@
+import { COLUMN_SEPARATOR, NULL_MARKER } from '../checksum.js';
+import { md5Words } from '../md5.js';
+
+/**
+ * The content checksum (core/checksum.ts) of staged CSV records whose every field already is its
+ * column's canonical text, computed from the bytes as they are staged. The PostgreSQL source uses
+ * it when every exported column is one plainTextColumns marks (connectors/postgres/types.ts):
+ * PostgreSQL then writes each value once, for the COPY, instead of a second time for a checksum
+ * query. The warehouse still renders and hashes the values it loaded on its own: a field read one
+ * way here and another way there makes the two checksums differ.
+ *
+ * Fed block by block (a record may span blocks); counts the records too. A record without a quote
+ * is hashed as it is, its commas read as the column separator; a quoted field is unquoted first.
+ * An empty unquoted field is NULL (the staged format), hashed as the NULL marker.
+ */
+export class StagedCsvChecksum {
+  records = 0;
+  private sum = 0n;
+  // The 60-bit row hashes are added in two parts, as doubles, and moved into `sum` before either part
+  // can pass 2^53: a BigInt per row would cost more than the digest.
+  private high = 0;
+  private low = 0;
+  private pending = 0;
+  private carry: Buffer | undefined;
+  /** Scratch for a record's canonical text, grown as needed. */
+  private text = Buffer.alloc(1024);
+
+  push(block: Buffer): void {
+    const data = this.carry ? Buffer.concat([this.carry, block]) : block;
+    this.carry = undefined;
+    let p = 0;
+    // The next quote and the next empty field: looked up again only once passed, so a block is
+    // searched once for each, not once per record.
+    let quote = data.indexOf(QUOTE);
+    let empty = data.indexOf(EMPTY_FIELD);
+    while (p < data.length) {
+      const newline = data.indexOf(NEWLINE, p);
+      if (quote >= 0 && quote < p) quote = data.indexOf(QUOTE, p);
+      if (empty >= 0 && empty < p) empty = data.indexOf(EMPTY_FIELD, p);
+      const end = newline < 0 ? data.length : newline;
+      const plain = (quote < 0 || quote > end) && (empty < 0 || empty > end);
+      if (plain && newline < 0) break;
+      if (plain && newline > p && data[p] !== COMMA && data[newline - 1] !== COMMA) {
+        this.add(md5Words(data, p, newline, COMMA, SEPARATOR));
+        p = newline + 1;
+        continue;
+      }
+      const next = this.fieldByField(data, p);
+      if (next < 0) break;
+      p = next;
+    }
+    if (p < data.length) this.carry = Buffer.from(data.subarray(p));
+  }
+
+  /** The record count and the checksum as decimal text; throws when the data ended inside a record. */
+  finish(): { records: number; checksum: string } {
+    if (this.carry) throw new Error(`staged CSV ends inside a record after ${this.records} records (${this.carry.length} bytes without a line end)`);
+    this.flush();
+    return { records: this.records, checksum: this.sum.toString() };
+  }
+
+  /**
+   * The record from `start` read field by field (quoted fields unquoted, empty unquoted ones as the
+   * NULL marker) into its canonical text, and hashed; the index after its line end, or -1 when the
+   * data ends first.
+   */
+  private fieldByField(data: Buffer, start: number): number {
+    let text = this.text;
+    let n = 0;
+    const put = (b: number): void => {
+      if (n === text.length) {
+        const grown = Buffer.alloc(text.length * 2);
+        text.copy(grown);
+        this.text = text = grown;
+      }
+      text[n++] = b;
+    };
+    let p = start;
+    for (;;) {
+      if (p >= data.length) return -1;
+      if (data[p] === QUOTE) {
+        for (p++; ; p++) {
+          if (p + 1 >= data.length) return -1;
+          if (data[p] !== QUOTE) put(data[p]!);
+          else if (data[p + 1] === QUOTE) put(data[++p]!);
+          else break;
+        }
+        p++;
+      } else if (data[p] === COMMA || data[p] === NEWLINE) {
+        for (const b of NULL_BYTES) put(b);
+      } else {
+        while (p < data.length && data[p] !== COMMA && data[p] !== NEWLINE) put(data[p++]!);
+        if (p >= data.length) return -1;
+      }
+      const after = data[p];
+      if (after === NEWLINE) break;
+      if (after !== COMMA) throw new Error(`staged CSV record ${this.records + 1}: expected ',' or a line end after a quoted field, got byte ${after}`);
+      put(SEPARATOR);
+      p++;
+    }
+    this.add(md5Words(text, 0, n));
+    return p + 1;
+  }
+
+  /** Adds a digest's first 15 hex digits (60 bits): its first 32 bits and the next 28. */
+  private add(digest: Int32Array): void {
+    this.high += byteSwapped(digest[0]!);
+    this.low += byteSwapped(digest[1]!) >>> 4;
+    this.records++;
+    if (++this.pending === FLUSH_EVERY) this.flush();
+  }
+
+  private flush(): void {
+    this.sum += (BigInt(this.high) << 28n) + BigInt(this.low);
+    this.high = 0;
+    this.low = 0;
+    this.pending = 0;
+  }
+}
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const NEWLINE = 0x0a;
+const SEPARATOR = COLUMN_SEPARATOR.charCodeAt(0);
+const NULL_BYTES = [...Buffer.from(NULL_MARKER, 'latin1')];
+const EMPTY_FIELD = Buffer.from(',,');
+// 2^20 additions of at most 2^32 stay below 2^53.
+const FLUSH_EVERY = 2 ** 20;
+
+/** A little-endian digest word read as the big-endian number its bytes spell (the hex digits' order). */
+function byteSwapped(word: number): number {
+  return (((word & 0xff) << 24) | ((word & 0xff00) << 8) | ((word >>> 8) & 0xff00) | (word >>> 24)) >>> 0;
+}
