@@ -76,20 +76,21 @@ line', '', -0.5, '0001-01-01', NULL, '2024-02-29 07:05:09'),
     }
   });
 
-  it('takes an exported chunk\'s checksum from the COPY when every column is plain, and renders it in SQL otherwise: the same checksum', async () => {
+  it('takes an exported chunk\'s checksum from the COPY when every column\'s text is canonical, and renders it in SQL otherwise: the same checksum', async () => {
     const columns = [
       { name: 'ID', type: 'BIGINT' }, { name: 'RESORT', type: 'CHAR(4)' }, { name: 'GUEST', type: 'VARCHAR(80)' },
       { name: 'PRICE', type: 'DECIMAL(9,2)' }, { name: 'ARRIVAL', type: 'DATE' },
     ];
     await client.query(`CREATE TABLE ${schema}.export_line ("ID" bigint PRIMARY KEY, "RESORT" char(4) NOT NULL, "GUEST" varchar(80) NOT NULL,
-      "PRICE" numeric(9,2) NOT NULL, "ARRIVAL" date NOT NULL, "REMARK" varchar(20))`);
+      "PRICE" numeric(9,2) NOT NULL, "ARRIVAL" date NOT NULL, "REMARK" varchar(20), "BOOKED_AT" timestamp(6))`);
     // Quotes, commas, line ends, the empty string, the unit separator and multi-byte text: what CSV quotes and what it does not.
     await client.query(`INSERT INTO ${schema}.export_line VALUES
       (1, 'A', 'Zoë "quoted", new
-line', -0.5, '0001-01-01', NULL), (2, ' B', '', 9999999.99, '9999-12-31', ''), (3, 'C', E'unit\x1fsep\rreturn', 0, '2000-01-01', 'x'),
-      (4, 'D', 'ends with a quote"', 1, '2000-01-02', NULL)`);
+line', -0.5, '0001-01-01', NULL, NULL), (2, ' B', '', 9999999.99, '9999-12-31', '', '2024-02-29 07:05:09'),
+      (3, 'C', E'unit\x1fsep\rreturn', 0, '2000-01-01', 'x', '2024-02-29 07:05:09.5'), (4, 'D', 'ends with a quote"', 1, '2000-01-02', NULL, NULL)`);
     await client.query(`INSERT INTO ${schema}.export_line SELECT i, 'R' || (i % 97), repeat('guest, ', i % 10) || i, (i % 1000) / 7.0,
-      date '2000-01-01' + i, CASE WHEN i % 3 = 0 THEN NULL ELSE 'r' || i END FROM generate_series(5, 5000) i`);
+      date '2000-01-01' + i, CASE WHEN i % 3 = 0 THEN NULL ELSE 'r' || i END, timestamp '2020-01-01' + i * interval '1 second 123457 microseconds'
+      FROM generate_series(5, 5000) i`);
     const source = createPostgresSource({ url: sourceUrl, system: 'pg' });
     const dir = await mkdtemp(join(tmpdir(), 'pg-export-checksum-'));
     try {
@@ -106,10 +107,14 @@ line', -0.5, '0001-01-01', NULL), (2, ' B', '', 9999999.99, '9999-12-31', ''), (
       expect({ rows: plain.exported.rows, checksum: plain.exported.checksum }).toEqual(plain.rendered);
       expect(plain.exported.rows).toBe(5000);
       expect((await readFile(join(dir, 'plain.csv'), 'utf8')).includes('"Zoë ""quoted"", new\nline"')).toBe(true);
-      // A nullable column: rendered in SQL, the same canon.
+      // A nullable column with NULLs and empty strings: from the COPY too (NULL is an empty unquoted field).
       const withNullable = await exportWith([...columns, { name: 'REMARK', type: 'VARCHAR(20)', nullable: true }], 'nullable.csv');
       expect({ rows: withNullable.exported.rows, checksum: withNullable.exported.checksum }).toEqual(withNullable.rendered);
       expect(withNullable.exported.checksum).not.toBe(plain.exported.checksum);
+      // A timestamp, whose text output drops the fraction's trailing zeros: rendered in SQL, the same canon.
+      const withTimestamp = await exportWith([...columns, { name: 'BOOKED_AT', type: 'TIMESTAMP(6)', nullable: true }], 'timestamp.csv');
+      expect({ rows: withTimestamp.exported.rows, checksum: withTimestamp.exported.checksum }).toEqual(withTimestamp.rendered);
+      expect(await readFile(join(dir, 'timestamp.csv'), 'utf8')).toContain(',2024-02-29 07:05:09.5\n');
     } finally {
       await source.close();
       await rm(dir, { recursive: true, force: true });

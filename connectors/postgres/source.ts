@@ -185,10 +185,10 @@ export function createPostgresSource(options: PostgresSourceOptions): SourceConn
         // COPY takes no bind parameters, so the key bounds are inlined as quoted literals.
         const range = keyRangePredicate('postgres', key, bounds, { kind: 'inline' });
         const hashed = plainTextColumns(checksumColumns, catalog);
-        // Every exported field already its canonical text: the checksum is taken from the COPY's
+        // Every exported field already its canonical text (or NULL): the checksum is taken from the COPY's
         // bytes as they are staged. Otherwise PostgreSQL renders and hashes the rows in a query of
         // its own, in the same snapshot.
-        const fromCopy = copiesCanonicalText(columns, hashed);
+        const fromCopy = copiesCanonicalText(columns, hashed, catalog);
         const summed = fromCopy ? undefined : (await client.query<{ row_count: string; checksum: string }>(
           `SELECT ${checksumSelectList('postgres', hashed)} FROM ${tableName(ref)} WHERE ${range.sql}`,
         )).rows[0];

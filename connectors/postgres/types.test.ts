@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatSourceType } from '../../contracts/source-types.js';
-import { mapPostgresType } from './types.js';
+import { parseSourceType } from '../../contracts/source-types.js';
+import { copiesCanonicalText, mapPostgresType } from './types.js';
 
 const spell = (pg: string): string => formatSourceType(mapPostgresType(pg, 'S.T', 'C').type);
 
@@ -35,5 +36,28 @@ describe('mapPostgresType', () => {
     expect(() => mapPostgresType('integer[]', 'RES.BOOKING', 'TAGS')).toThrow(/RES\.BOOKING column TAGS: PostgreSQL type 'integer\[\]' is not supported/);
     expect(() => mapPostgresType('interval', 'RES.BOOKING', 'STAY')).toThrow(/STAY/);
     expect(() => mapPostgresType('time with time zone', 'RES.BOOKING', 'AT')).toThrow(/not supported/);
+  });
+});
+
+describe('copiesCanonicalText', () => {
+  const column = (name: string, type: string, padding?: 'keep' | 'trim') => ({ name, type: parseSourceType(type), ...(padding ? { padding } : {}) });
+  const catalog = [
+    { name: 'ID', formatted: 'bigint', nullable: false }, { name: 'NOTE', formatted: 'character varying(40)', nullable: true },
+    { name: 'CODE', formatted: 'character(4)', nullable: false }, { name: 'AT', formatted: 'timestamp(6) without time zone', nullable: false },
+    { name: 'AMOUNT', formatted: 'numeric(12,2)', nullable: true },
+  ];
+
+  it('holds when every exported column, nullable or not, prints its canonical text, in the checksum\'s order', () => {
+    const hashed = [column('ID', 'BIGINT'), column('NOTE', 'VARCHAR(40)'), column('CODE', 'CHAR(4)'), column('AMOUNT', 'DECIMAL(12,2)')];
+    expect(copiesCanonicalText(['ID', 'NOTE', 'CODE', 'AMOUNT'], hashed, catalog)).toBe(true);
+    expect(copiesCanonicalText(['NOTE', 'ID', 'CODE', 'AMOUNT'], hashed, catalog)).toBe(false);
+    expect(copiesCanonicalText(['ID', 'NOTE', 'CODE'], hashed, catalog)).toBe(false);
+  });
+
+  it('fails for a timestamp, a trimmed CHAR, a narrower scale and a column the catalog lacks', () => {
+    expect(copiesCanonicalText(['ID', 'AT'], [column('ID', 'BIGINT'), column('AT', 'TIMESTAMP(6)')], catalog)).toBe(false);
+    expect(copiesCanonicalText(['CODE'], [column('CODE', 'CHAR(4)', 'trim')], catalog)).toBe(false);
+    expect(copiesCanonicalText(['AMOUNT'], [column('AMOUNT', 'DECIMAL(12,3)')], catalog)).toBe(false);
+    expect(copiesCanonicalText(['GONE'], [column('GONE', 'BIGINT')], catalog)).toBe(false);
   });
 });

@@ -74,15 +74,32 @@ export function plainTextColumns(columns: ChecksumColumn[], catalog: ReadonlyArr
   const byName = new Map(catalog.map((c) => [c.name, c]));
   return columns.map((column) => {
     const facts = byName.get(column.name);
-    if (!facts || facts.nullable) return column;
-    let mapped: PgMappedType;
-    try {
-      mapped = mapPostgresType(facts.formatted, '', column.name);
-    } catch {
-      return column;
-    }
-    return outputIsCanonical(column, mapped) ? { ...column, plainText: true } : column;
+    return facts && !facts.nullable && textIsCanonical(column, facts) ? { ...column, plainText: true } : column;
   });
+}
+
+/**
+ * Whether a COPY of the `exported` columns writes every row's canonical text field by field, so the
+ * checksum can be taken from the staged bytes (core/staged/csv-checksum.ts): the checksum's columns
+ * in the same order, each of a type whose output is its canonical text. NULL may occur: COPY writes
+ * it as an empty unquoted field, which the staged checksum hashes as the NULL marker.
+ */
+export function copiesCanonicalText(exported: readonly string[], hashed: readonly ChecksumColumn[], catalog: ReadonlyArray<CatalogColumnFacts>): boolean {
+  const byName = new Map(catalog.map((c) => [c.name, c]));
+  return exported.length === hashed.length && hashed.every((column, i) => {
+    const facts = byName.get(column.name);
+    return column.name === exported[i] && facts !== undefined && textIsCanonical(column, facts);
+  });
+}
+
+function textIsCanonical(column: ChecksumColumn, facts: CatalogColumnFacts): boolean {
+  let mapped: PgMappedType;
+  try {
+    mapped = mapPostgresType(facts.formatted, '', column.name);
+  } catch {
+    return false;
+  }
+  return outputIsCanonical(column, mapped);
 }
 
 function outputIsCanonical(column: ChecksumColumn, { type: source, utcFromTimestamptz }: PgMappedType): boolean {
@@ -98,13 +115,4 @@ function outputIsCanonical(column: ChecksumColumn, { type: source, utcFromTimest
     case 'DECIMAL': return source.kind === 'DECIMAL' && source.scale === (wanted.scale ?? 0) && (source.precision ?? 5) <= (wanted.precision ?? 5);
     default: return false;
   }
-}
-
-/**
- * Whether a COPY of the `exported` columns writes every row's canonical text field by field (the
- * checksum can then be taken from the staged bytes, core/staged/csv-checksum.ts): the checksum's
- * columns in the same order, each plain.
- */
-export function copiesCanonicalText(exported: readonly string[], hashed: readonly ChecksumColumn[]): boolean {
-  return exported.length === hashed.length && hashed.every((c, i) => c.plainText === true && c.name === exported[i]);
 }
