@@ -82,15 +82,17 @@ line', '', -0.5, '0001-01-01', NULL, '2024-02-29 07:05:09'),
       { name: 'PRICE', type: 'DECIMAL(9,2)' }, { name: 'ARRIVAL', type: 'DATE' },
     ];
     await client.query(`CREATE TABLE ${schema}.export_line ("ID" bigint PRIMARY KEY, "RESORT" char(4) NOT NULL, "GUEST" varchar(80) NOT NULL,
-      "PRICE" numeric(9,2) NOT NULL, "ARRIVAL" date NOT NULL, "REMARK" varchar(20), "BOOKED_AT" timestamp(6))`);
+      "PRICE" numeric(9,2) NOT NULL, "ARRIVAL" date NOT NULL, "REMARK" varchar(20), "BOOKED_AT" timestamp(6), "PAID_AT" timestamptz,
+      "RATE" double precision)`);
     // Quotes, commas, line ends, the empty string, the unit separator and multi-byte text: what CSV quotes and what it does not.
     await client.query(`INSERT INTO ${schema}.export_line VALUES
       (1, 'A', 'Zoë "quoted", new
-line', -0.5, '0001-01-01', NULL, NULL), (2, ' B', '', 9999999.99, '9999-12-31', '', '2024-02-29 07:05:09'),
-      (3, 'C', E'unit\x1fsep\rreturn', 0, '2000-01-01', 'x', '2024-02-29 07:05:09.5'), (4, 'D', 'ends with a quote"', 1, '2000-01-02', NULL, NULL)`);
+line', -0.5, '0001-01-01', NULL, NULL, NULL, NULL), (2, ' B', '', 9999999.99, '9999-12-31', '', '2024-02-29 07:05:09', '2024-02-29 23:30:00+02', 0.1),
+      (3, 'C', E'unit\x1fsep\rreturn', 0, '2000-01-01', 'x', '2024-02-29 07:05:09.5', '1999-12-31 23:59:59.999999-05', -1e300),
+      (4, 'D', 'ends with a quote"', 1, '2000-01-02', NULL, NULL, NULL, 'NaN')`);
     await client.query(`INSERT INTO ${schema}.export_line SELECT i, 'R' || (i % 97), repeat('guest, ', i % 10) || i, (i % 1000) / 7.0,
-      date '2000-01-01' + i, CASE WHEN i % 3 = 0 THEN NULL ELSE 'r' || i END, timestamp '2020-01-01' + i * interval '1 second 123457 microseconds'
-      FROM generate_series(5, 5000) i`);
+      date '2000-01-01' + i, CASE WHEN i % 3 = 0 THEN NULL ELSE 'r' || i END, timestamp '2020-01-01' + i * interval '1 second 123457 microseconds',
+      timestamptz '2020-01-01 00:00:00+01' + i * interval '1 second 5 microseconds', i / 3.0 FROM generate_series(5, 5000) i`);
     const source = createPostgresSource({ url: sourceUrl, system: 'pg' });
     const dir = await mkdtemp(join(tmpdir(), 'pg-export-checksum-'));
     try {
@@ -111,10 +113,16 @@ line', -0.5, '0001-01-01', NULL, NULL), (2, ' B', '', 9999999.99, '9999-12-31', 
       const withNullable = await exportWith([...columns, { name: 'REMARK', type: 'VARCHAR(20)', nullable: true }], 'nullable.csv');
       expect({ rows: withNullable.exported.rows, checksum: withNullable.exported.checksum }).toEqual(withNullable.rendered);
       expect(withNullable.exported.checksum).not.toBe(plain.exported.checksum);
-      // A timestamp, whose text output drops the fraction's trailing zeros: rendered in SQL, the same canon.
-      const withTimestamp = await exportWith([...columns, { name: 'BOOKED_AT', type: 'TIMESTAMP(6)', nullable: true }], 'timestamp.csv');
-      expect({ rows: withTimestamp.exported.rows, checksum: withTimestamp.exported.checksum }).toEqual(withTimestamp.rendered);
-      expect(await readFile(join(dir, 'timestamp.csv'), 'utf8')).toContain(',2024-02-29 07:05:09.5\n');
+      // Timestamps (timestamptz as UTC) exported with all six fraction digits: from the COPY too.
+      const withTimestamps = await exportWith([...columns, { name: 'BOOKED_AT', type: 'TIMESTAMP(6)', nullable: true },
+        { name: 'PAID_AT', type: 'TIMESTAMP(6)', nullable: true }], 'timestamp.csv');
+      expect({ rows: withTimestamps.exported.rows, checksum: withTimestamps.exported.checksum }).toEqual(withTimestamps.rendered);
+      const staged = await readFile(join(dir, 'timestamp.csv'), 'utf8');
+      expect(staged).toContain(',2024-02-29 07:05:09.000000,2024-02-29 21:30:00.000000\n');
+      expect(staged).toContain(',2024-02-29 07:05:09.500000,2000-01-01 04:59:59.999999\n');
+      // A double, whose text is not its canonical text: rendered in SQL, the same canon.
+      const withDouble = await exportWith([...columns, { name: 'RATE', type: 'DOUBLE', nullable: true }], 'double.csv');
+      expect({ rows: withDouble.exported.rows, checksum: withDouble.exported.checksum }).toEqual(withDouble.rendered);
     } finally {
       await source.close();
       await rm(dir, { recursive: true, force: true });

@@ -14,7 +14,7 @@ import {
   chunksFromBoundaries, type ChunkBounds, type CountRowsInput, type DiscoveredTable, type ExportChunkInput, type ExportChunkResult,
   type PlanChunksInput, type SourceConnector, type SourceTableRef, type TableChecksumInput, type TableChecksumResult,
 } from '../source/port.js';
-import { copiesCanonicalText, mapPostgresType, plainTextColumns, type CatalogColumnFacts, type PgMappedType } from './types.js';
+import { copiesCanonicalText, exportExpression, mapPostgresType, plainTextColumns, type CatalogColumnFacts, type PgMappedType } from './types.js';
 
 /**
  * PostgreSQL as a backfill source. Export is `COPY (SELECT …) TO STDOUT (FORMAT csv)` streamed
@@ -181,7 +181,7 @@ export function createPostgresSource(options: PostgresSourceOptions): SourceConn
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
         const catalog = await catalogColumns(client, ref);
         const types = await typesOf(client, ref, columns, catalog);
-        const select = columns.map((c, i) => (types[i]!.utcFromTimestamptz ? `(${quoteIdent(c)} AT TIME ZONE 'UTC')` : quoteIdent(c)));
+        const select = columns.map((c, i) => exportExpression(quoteIdent(c), types[i]!));
         // COPY takes no bind parameters, so the key bounds are inlined as quoted literals.
         const range = keyRangePredicate('postgres', key, bounds, { kind: 'inline' });
         const hashed = plainTextColumns(checksumColumns, catalog);

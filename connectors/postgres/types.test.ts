@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatSourceType } from '../../contracts/source-types.js';
 import { parseSourceType } from '../../contracts/source-types.js';
-import { copiesCanonicalText, mapPostgresType } from './types.js';
+import { copiesCanonicalText, exportExpression, mapPostgresType } from './types.js';
 
 const spell = (pg: string): string => formatSourceType(mapPostgresType(pg, 'S.T', 'C').type);
 
@@ -44,20 +44,32 @@ describe('copiesCanonicalText', () => {
   const catalog = [
     { name: 'ID', formatted: 'bigint', nullable: false }, { name: 'NOTE', formatted: 'character varying(40)', nullable: true },
     { name: 'CODE', formatted: 'character(4)', nullable: false }, { name: 'AT', formatted: 'timestamp(6) without time zone', nullable: false },
-    { name: 'AMOUNT', formatted: 'numeric(12,2)', nullable: true },
+    { name: 'AMOUNT', formatted: 'numeric(12,2)', nullable: true }, { name: 'PAID', formatted: 'timestamp(3) with time zone', nullable: true },
+    { name: 'RATE', formatted: 'double precision', nullable: false },
   ];
 
-  it('holds when every exported column, nullable or not, prints its canonical text, in the checksum\'s order', () => {
-    const hashed = [column('ID', 'BIGINT'), column('NOTE', 'VARCHAR(40)'), column('CODE', 'CHAR(4)'), column('AMOUNT', 'DECIMAL(12,2)')];
-    expect(copiesCanonicalText(['ID', 'NOTE', 'CODE', 'AMOUNT'], hashed, catalog)).toBe(true);
-    expect(copiesCanonicalText(['NOTE', 'ID', 'CODE', 'AMOUNT'], hashed, catalog)).toBe(false);
-    expect(copiesCanonicalText(['ID', 'NOTE', 'CODE'], hashed, catalog)).toBe(false);
+  it('holds when every exported column, nullable or not, is written as its canonical text, in the checksum\'s order', () => {
+    const hashed = [column('ID', 'BIGINT'), column('NOTE', 'VARCHAR(40)'), column('CODE', 'CHAR(4)'), column('AMOUNT', 'DECIMAL(12,2)'),
+      column('AT', 'TIMESTAMP(6)'), column('PAID', 'TIMESTAMP(3)')];
+    expect(copiesCanonicalText(['ID', 'NOTE', 'CODE', 'AMOUNT', 'AT', 'PAID'], hashed, catalog)).toBe(true);
+    expect(copiesCanonicalText(['NOTE', 'ID', 'CODE', 'AMOUNT', 'AT', 'PAID'], hashed, catalog)).toBe(false);
+    expect(copiesCanonicalText(['ID', 'NOTE', 'CODE', 'AMOUNT', 'AT'], hashed, catalog)).toBe(false);
   });
 
-  it('fails for a timestamp, a trimmed CHAR, a narrower scale and a column the catalog lacks', () => {
-    expect(copiesCanonicalText(['ID', 'AT'], [column('ID', 'BIGINT'), column('AT', 'TIMESTAMP(6)')], catalog)).toBe(false);
+  it('fails for a double, a timestamp compared at more than six digits, a trimmed CHAR, a narrower scale and a column the catalog lacks', () => {
+    expect(copiesCanonicalText(['ID', 'RATE'], [column('ID', 'BIGINT'), column('RATE', 'DOUBLE')], catalog)).toBe(false);
+    expect(copiesCanonicalText(['AT'], [column('AT', 'TIMESTAMP(9)')], catalog)).toBe(false);
     expect(copiesCanonicalText(['CODE'], [column('CODE', 'CHAR(4)', 'trim')], catalog)).toBe(false);
     expect(copiesCanonicalText(['AMOUNT'], [column('AMOUNT', 'DECIMAL(12,3)')], catalog)).toBe(false);
     expect(copiesCanonicalText(['GONE'], [column('GONE', 'BIGINT')], catalog)).toBe(false);
+  });
+});
+
+describe('exportExpression', () => {
+  it('writes timestamps with six fraction digits (timestamptz as UTC wall-clock time) and every other column as it is', () => {
+    const at = exportExpression('"AT"', mapPostgresType('timestamp(6) without time zone', 'S.T', 'AT'));
+    expect(at).toBe(`(CASE WHEN length(("AT")::text) = 19 THEN ("AT")::text || '.000000' ELSE rpad(("AT")::text, 26, '0') END)`);
+    expect(exportExpression('"PAID"', mapPostgresType('timestamp with time zone', 'S.T', 'PAID'))).toContain(`(("PAID" AT TIME ZONE 'UTC'))::text`);
+    expect(exportExpression('"ID"', mapPostgresType('bigint', 'S.T', 'ID'))).toBe('"ID"');
   });
 });

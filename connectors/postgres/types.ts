@@ -74,7 +74,8 @@ export function plainTextColumns(columns: ChecksumColumn[], catalog: ReadonlyArr
   const byName = new Map(catalog.map((c) => [c.name, c]));
   return columns.map((column) => {
     const facts = byName.get(column.name);
-    return facts && !facts.nullable && textIsCanonical(column, facts) ? { ...column, plainText: true } : column;
+    const mapped = facts && !facts.nullable ? mappedOrUndefined(column, facts) : undefined;
+    return mapped && outputIsCanonical(column, mapped) ? { ...column, plainText: true } : column;
   });
 }
 
@@ -88,18 +89,36 @@ export function copiesCanonicalText(exported: readonly string[], hashed: readonl
   const byName = new Map(catalog.map((c) => [c.name, c]));
   return exported.length === hashed.length && hashed.every((column, i) => {
     const facts = byName.get(column.name);
-    return column.name === exported[i] && facts !== undefined && textIsCanonical(column, facts);
+    const mapped = facts && mappedOrUndefined(column, facts);
+    return column.name === exported[i] && mapped !== undefined && exportIsCanonical(column, mapped);
   });
 }
 
-function textIsCanonical(column: ChecksumColumn, facts: CatalogColumnFacts): boolean {
-  let mapped: PgMappedType;
-  try {
-    mapped = mapPostgresType(facts.formatted, '', column.name);
-  } catch {
-    return false;
-  }
+/**
+ * What the export's COPY selects for a column. A timestamp (timestamptz as UTC wall-clock time) is
+ * written with all six fraction digits — its text output drops trailing zeros — so its staged text is
+ * the checksum's canonical text too (the staged format allows 0 to 6 digits).
+ */
+export function exportExpression(quoted: string, { type, utcFromTimestamptz }: PgMappedType): string {
+  if (type.kind !== 'TIMESTAMP') return quoted;
+  const text = `(${utcFromTimestamptz ? `(${quoted} AT TIME ZONE 'UTC')` : quoted})::text`;
+  return `(CASE WHEN length(${text}) = 19 THEN ${text} || '.000000' ELSE rpad(${text}, 26, '0') END)`;
+}
+
+/** Whether the export's text of the column (exportExpression) is its canonical text. */
+function exportIsCanonical(column: ChecksumColumn, mapped: PgMappedType): boolean {
+  // PostgreSQL keeps microseconds at most: a contract's TIMESTAMP(7..12) is compared zero-filled,
+  // which the staged text (six digits) is not.
+  if (column.type.kind === 'TIMESTAMP') return mapped.type.kind === 'TIMESTAMP' && (column.type.fractionDigits ?? 6) <= 6;
   return outputIsCanonical(column, mapped);
+}
+
+function mappedOrUndefined(column: ChecksumColumn, facts: CatalogColumnFacts): PgMappedType | undefined {
+  try {
+    return mapPostgresType(facts.formatted, '', column.name);
+  } catch {
+    return undefined;
+  }
 }
 
 function outputIsCanonical(column: ChecksumColumn, { type: source, utcFromTimestamptz }: PgMappedType): boolean {
