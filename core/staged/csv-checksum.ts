@@ -65,41 +65,52 @@ export class StagedCsvChecksum {
    * data ends first.
    */
   private fieldByField(data: Buffer, start: number): number {
-    let text = this.text;
     let n = 0;
-    const put = (b: number): void => {
-      if (n === text.length) {
-        const grown = Buffer.alloc(text.length * 2);
-        text.copy(grown);
-        this.text = text = grown;
-      }
-      text[n++] = b;
-    };
     let p = start;
     for (;;) {
       if (p >= data.length) return -1;
-      if (data[p] === QUOTE) {
-        for (p++; ; p++) {
-          if (p + 1 >= data.length) return -1;
-          if (data[p] !== QUOTE) put(data[p]!);
-          else if (data[p + 1] === QUOTE) put(data[++p]!);
-          else break;
+      const first = data[p];
+      if (first === QUOTE) {
+        for (p++; ;) {
+          const quote = data.indexOf(QUOTE, p);
+          if (quote < 0 || quote + 1 >= data.length) return -1;
+          n = this.append(data, p, quote, n);
+          p = quote + 1;
+          if (data[p] !== QUOTE) break;
+          // A doubled quote is one quote of the value.
+          n = this.append(data, quote, p, n);
+          p++;
         }
-        p++;
-      } else if (data[p] === COMMA || data[p] === NEWLINE) {
-        for (const b of NULL_BYTES) put(b);
+      } else if (first === COMMA || first === NEWLINE) {
+        n = this.append(NULL_BYTES, 0, NULL_BYTES.length, n);
       } else {
-        while (p < data.length && data[p] !== COMMA && data[p] !== NEWLINE) put(data[p++]!);
-        if (p >= data.length) return -1;
+        let end = p;
+        while (end < data.length && data[end] !== COMMA && data[end] !== NEWLINE) end++;
+        if (end >= data.length) return -1;
+        n = this.append(data, p, end, n);
+        p = end;
       }
       const after = data[p];
       if (after === NEWLINE) break;
       if (after !== COMMA) throw new Error(`staged CSV record ${this.records + 1}: expected ',' or a line end after a quoted field, got byte ${after}`);
-      put(SEPARATOR);
+      n = this.append(SEPARATOR_BYTES, 0, 1, n);
       p++;
     }
-    this.add(md5Words(text, 0, n));
+    this.add(md5Words(this.text, 0, n));
     return p + 1;
+  }
+
+  /** Copies bytes[from, to) into the record's text at `n`, growing it as needed; the new length. */
+  private append(bytes: Uint8Array, from: number, to: number, n: number): number {
+    const length = n + to - from;
+    if (length > this.text.length) {
+      const grown = Buffer.alloc(Math.max(length, this.text.length * 2));
+      this.text.copy(grown, 0, 0, n);
+      this.text = grown;
+    }
+    const text = this.text;
+    for (let i = from, j = n; i < to; i++, j++) text[j] = bytes[i]!;
+    return length;
   }
 
   /** Adds a digest's first 15 hex digits (60 bits): its first 32 bits and the next 28. */
@@ -122,7 +133,8 @@ const QUOTE = 0x22;
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
 const SEPARATOR = COLUMN_SEPARATOR.charCodeAt(0);
-const NULL_BYTES = [...Buffer.from(NULL_MARKER, 'latin1')];
+const NULL_BYTES = Buffer.from(NULL_MARKER, 'latin1');
+const SEPARATOR_BYTES = Buffer.from(COLUMN_SEPARATOR, 'latin1');
 const EMPTY_FIELD = Buffer.from(',,');
 // 2^20 additions of at most 2^32 stay below 2^53.
 const FLUSH_EVERY = 2 ** 20;
