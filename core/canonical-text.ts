@@ -1,5 +1,5 @@
 import type { ChecksumColumn } from './checksum.js';
-import { md5Hex } from './md5.js';
+import { md5Hex, md5Words } from './md5.js';
 
 /**
  * The checksum's canonical row text computed in JS, for sources whose SQL cannot hash (DB2 read
@@ -21,6 +21,57 @@ export function canonicalRowText(columns: ChecksumColumn[], values: unknown[]): 
 /** md5 of the UTF-8 text, first 15 hex digits as a 60-bit integer. */
 export function rowHash(text: string): bigint {
   return BigInt(`0x${md5Hex(text).slice(0, 15)}`);
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The checksum of rows added one by one: the sum of their rowHash, without a BigInt or a hex text
+ * per row. The 60 bits are added in two parts, as doubles, and moved into a BigInt before either
+ * part can pass 2^53 (2^20 additions of at most 2^32).
+ */
+export class RowHashSum {
+  rows = 0;
+  private sum = 0n;
+  private high = 0;
+  private low = 0;
+  private pending = 0;
+
+  /** Adds the row whose canonical text is `text`. */
+  addText(text: string): void {
+    const bytes = encoder.encode(text);
+    this.addBytes(bytes, 0, bytes.length);
+  }
+
+  /** Adds the row whose canonical text is bytes[start, end), each byte `from` read as `to` (md5Words). */
+  addBytes(bytes: Uint8Array, start: number, end: number, from = -1, to = 0): void {
+    const digest = md5Words(bytes, start, end, from, to);
+    // The digest's first 15 hex digits: its first 32 bits and the next 28, read big-endian.
+    this.high += byteSwapped(digest[0]!);
+    this.low += byteSwapped(digest[1]!) >>> 4;
+    this.rows++;
+    if (++this.pending === FLUSH_EVERY) this.flush();
+  }
+
+  /** The sum as decimal text, as the engines return it. */
+  total(): string {
+    this.flush();
+    return this.sum.toString();
+  }
+
+  private flush(): void {
+    this.sum += (BigInt(this.high) << 28n) + BigInt(this.low);
+    this.high = 0;
+    this.low = 0;
+    this.pending = 0;
+  }
+}
+
+const FLUSH_EVERY = 2 ** 20;
+
+/** A little-endian digest word read as the big-endian number its bytes spell (the hex digits' order). */
+function byteSwapped(word: number): number {
+  return (((word & 0xff) << 24) | ((word & 0xff00) << 8) | ((word >>> 8) & 0xff00) | (word >>> 24)) >>> 0;
 }
 
 export function canonicalValue(column: ChecksumColumn, value: unknown): string {

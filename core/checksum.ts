@@ -260,4 +260,4 @@ function parseChecksum(value: string): bigint {
   return BigInt(value);
 }
 
-export { canonicalRowText, canonicalValue, rowHash } from './canonical-text.js';
+export { canonicalRowText, canonicalValue, rowHash, RowHashSum } from './canonical-text.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { formatSourceType, type SourceType } from '../../contracts/source-types.js';
 import type { KeyValue } from '../../core/keyset.js';
-import { canonicalRowText, rowHash } from '../../core/checksum.js';
+import { canonicalRowText, RowHashSum } from '../../core/checksum.js';
 import { ContractDriftError, PermanentError, TableNotFoundError } from '../../core/errors.js';
 import { formatCsvRow } from '../../core/staged/csv.js';
 import {
@@ -131,7 +131,7 @@ export function createDb2Source(options: Db2SourceOptions): SourceConnector {
         let rows = 0;
         // DB2 SQL has no portable row hash, so the checksum is computed here, on the values exported.
         const checksumAt = checksumColumns.map((c) => names.indexOf(c.name));
-        let checksum = 0n;
+        const checksum = new RowHashSum();
         for (;;) {
           const page = pageSql(ref, selectList, key, { lower, upper: bounds.upper }, pageRows, isolation);
           let last: unknown[] | undefined;
@@ -140,7 +140,7 @@ export function createDb2Source(options: Db2SourceOptions): SourceConnector {
             signal?.throwIfAborted();
             for (const row of batch) {
               text += formatCsvRow(columnTypes, row, columns);
-              checksum += rowHash(canonicalRowText(checksumColumns, checksumAt.map((i) => row[i])));
+              checksum.addText(canonicalRowText(checksumColumns, checksumAt.map((i) => row[i])));
             }
             await write(out, text);
             last = batch[batch.length - 1];
@@ -155,7 +155,7 @@ export function createDb2Source(options: Db2SourceOptions): SourceConnector {
         await once(out, 'finish');
         await rename(part, file);
         onProgress?.(rows);
-        return { rows, bytes: out.bytesWritten, checksum: checksum.toString() };
+        return { rows, bytes: out.bytesWritten, checksum: checksum.total() };
       } catch (error) {
         out.destroy();
         await rm(part, { force: true });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseSourceType } from '../../contracts/source-types.js';
-import { canonicalRowText, rowHash, type ChecksumColumn } from '../checksum.js';
+import { canonicalRowText, rowHash, RowHashSum, type ChecksumColumn } from '../checksum.js';
 import { md5Words } from '../md5.js';
 import { formatCsvRow } from './csv.js';
 import { StagedCsvChecksum } from './csv-checksum.js';
@@ -79,5 +79,22 @@ describe('StagedCsvChecksum', () => {
     expect(() => cut.finish()).toThrow(`staged CSV ends inside a record after ${rows.length - 1} records`);
     const bad = new StagedCsvChecksum();
     expect(() => bad.push(Buffer.from('1,"a"b,c\n'))).toThrow("staged CSV record 1: expected ',' or a line end after a quoted field, got byte 98");
+  });
+});
+
+describe('RowHashSum', () => {
+  it('sums rowHash of each row exactly, past 2^53 and across its BigInt moves', () => {
+    const texts = Array.from({ length: 2 ** 20 + 5 }, (_, i) => `row ${i % 1000}\x1fZoë ${i % 7}`);
+    const sum = new RowHashSum();
+    for (const text of texts) sum.addText(text);
+    const byRow = new Map<string, bigint>();
+    const expected = texts.reduce((total, text) => {
+      let hash = byRow.get(text);
+      if (hash === undefined) byRow.set(text, (hash = rowHash(text)));
+      return total + hash;
+    }, 0n);
+    expect(sum.rows).toBe(texts.length);
+    expect(sum.total()).toBe(expected.toString());
+    expect(new RowHashSum().total()).toBe('0');
   });
 });

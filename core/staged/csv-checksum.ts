@@ -1,12 +1,11 @@
-import { COLUMN_SEPARATOR, NULL_MARKER } from '../checksum.js';
-import { md5Words } from '../md5.js';
+import { COLUMN_SEPARATOR, NULL_MARKER, RowHashSum } from '../checksum.js';
 
 /**
  * The content checksum (core/checksum.ts) of staged CSV records whose every field already is its
  * column's canonical text, computed from the bytes as they are staged. The PostgreSQL source uses
- * it when every exported column is one plainTextColumns marks (connectors/postgres/types.ts):
- * PostgreSQL then writes each value once, for the COPY, instead of a second time for a checksum
- * query. The warehouse still renders and hashes the values it loaded on its own: a field read one
+ * it when the COPY writes every exported column as its canonical text (copiesCanonicalText in
+ * connectors/postgres/types.ts): PostgreSQL then writes each value once, for the COPY, instead of a
+ * second time for a checksum query. The warehouse still renders and hashes the values it loaded on its own: a field read one
  * way here and another way there makes the two checksums differ.
  *
  * Fed block by block (a record may span blocks); counts the records too. A record without a quote
@@ -14,13 +13,7 @@ import { md5Words } from '../md5.js';
  * An empty unquoted field is NULL (the staged format), hashed as the NULL marker.
  */
 export class StagedCsvChecksum {
-  records = 0;
-  private sum = 0n;
-  // The 60-bit row hashes are added in two parts, as doubles, and moved into `sum` before either part
-  // can pass 2^53: a BigInt per row would cost more than the digest.
-  private high = 0;
-  private low = 0;
-  private pending = 0;
+  private readonly sum = new RowHashSum();
   private carry: Buffer | undefined;
   /** Scratch for a record's canonical text, grown as needed. */
   private text = Buffer.alloc(1024);
@@ -41,7 +34,7 @@ export class StagedCsvChecksum {
       const plain = (quote < 0 || quote > end) && (empty < 0 || empty > end);
       if (plain && newline < 0) break;
       if (plain && newline > p && data[p] !== COMMA && data[newline - 1] !== COMMA) {
-        this.add(md5Words(data, p, newline, COMMA, SEPARATOR));
+        this.sum.addBytes(data, p, newline, COMMA, SEPARATOR);
         p = newline + 1;
         continue;
       }
@@ -52,11 +45,15 @@ export class StagedCsvChecksum {
     if (p < data.length) this.carry = Buffer.from(data.subarray(p));
   }
 
+  /** Records counted so far. */
+  get records(): number {
+    return this.sum.rows;
+  }
+
   /** The record count and the checksum as decimal text; throws when the data ended inside a record. */
   finish(): { records: number; checksum: string } {
     if (this.carry) throw new Error(`staged CSV ends inside a record after ${this.records} records (${this.carry.length} bytes without a line end)`);
-    this.flush();
-    return { records: this.records, checksum: this.sum.toString() };
+    return { records: this.records, checksum: this.sum.total() };
   }
 
   /**
@@ -96,7 +93,7 @@ export class StagedCsvChecksum {
       n = this.append(SEPARATOR_BYTES, 0, 1, n);
       p++;
     }
-    this.add(md5Words(this.text, 0, n));
+    this.sum.addBytes(this.text, 0, n);
     return p + 1;
   }
 
@@ -112,21 +109,6 @@ export class StagedCsvChecksum {
     for (let i = from, j = n; i < to; i++, j++) text[j] = bytes[i]!;
     return length;
   }
-
-  /** Adds a digest's first 15 hex digits (60 bits): its first 32 bits and the next 28. */
-  private add(digest: Int32Array): void {
-    this.high += byteSwapped(digest[0]!);
-    this.low += byteSwapped(digest[1]!) >>> 4;
-    this.records++;
-    if (++this.pending === FLUSH_EVERY) this.flush();
-  }
-
-  private flush(): void {
-    this.sum += (BigInt(this.high) << 28n) + BigInt(this.low);
-    this.high = 0;
-    this.low = 0;
-    this.pending = 0;
-  }
 }
 
 const QUOTE = 0x22;
@@ -136,10 +118,3 @@ const SEPARATOR = COLUMN_SEPARATOR.charCodeAt(0);
 const NULL_BYTES = Buffer.from(NULL_MARKER, 'latin1');
 const SEPARATOR_BYTES = Buffer.from(COLUMN_SEPARATOR, 'latin1');
 const EMPTY_FIELD = Buffer.from(',,');
-// 2^20 additions of at most 2^32 stay below 2^53.
-const FLUSH_EVERY = 2 ** 20;
-
-/** A little-endian digest word read as the big-endian number its bytes spell (the hex digits' order). */
-function byteSwapped(word: number): number {
-  return (((word & 0xff) << 24) | ((word & 0xff00) << 8) | ((word >>> 8) & 0xff00) | (word >>> 24)) >>> 0;
-}
