@@ -77,55 +77,72 @@ function byteSwapped(word: number): number {
 export function canonicalValue(column: ChecksumColumn, value: unknown): string {
   if (value === null || value === undefined) return NULL_MARKER;
   const t = column.type;
-  const fail = (expected: string): never => {
-    throw new Error(`column ${column.name} (${t.kind}): expected ${expected}, got ${describe(value)}`);
-  };
   switch (t.kind) {
     case 'SMALLINT': case 'INTEGER': case 'BIGINT': {
       const text = typeof value === 'string' ? value.trim() : String(value);
-      return /^-?\d+$/.test(text) ? BigInt(text).toString() : fail('an integer');
+      if (CANONICAL_INTEGER.test(text)) return text;
+      return /^-?\d+$/.test(text) ? BigInt(text).toString() : invalid(column, value, 'an integer');
     }
     case 'DECIMAL': {
-      const text = typeof value === 'number' ? value.toFixed(t.scale ?? 0) : String(value).trim();
-      return fixedScale(text, t.scale ?? 0) ?? fail(`a decimal number with scale ${t.scale ?? 0}`);
+      const scale = t.scale ?? 0;
+      const text = typeof value === 'number' ? value.toFixed(scale) : String(value).trim();
+      if (isCanonicalDecimal(text, scale)) return text;
+      return fixedScale(text, scale) ?? invalid(column, value, `a decimal number with scale ${scale}`);
     }
     case 'DECFLOAT': return String(value);
-    case 'REAL': return floatText(toNumber(value) ?? fail('a number'), 8, true);
-    case 'DOUBLE': return floatText(toNumber(value) ?? fail('a number'), 16, false);
+    case 'REAL': return floatText(toNumber(value) ?? invalid(column, value, 'a number'), 8, true);
+    case 'DOUBLE': return floatText(toNumber(value) ?? invalid(column, value, 'a number'), 16, false);
     case 'CHAR': case 'GRAPHIC': {
-      const text = typeof value === 'string' ? value : fail('a string');
+      const text = typeof value === 'string' ? value : invalid(column, value, 'a string');
       return column.padding === 'trim' ? text.replace(/ +$/, '') : text;
     }
     case 'VARCHAR': case 'VARGRAPHIC': case 'CLOB': case 'DBCLOB':
-      return typeof value === 'string' ? value : fail('a string');
+      return typeof value === 'string' ? value : invalid(column, value, 'a string');
     case 'DATE': {
       const text = value instanceof Date ? value.toISOString().slice(0, 10) : String(value).trim();
-      return /^\d{4}-\d{2}-\d{2}$/.test(text) ? text : fail('a date YYYY-MM-DD');
+      return /^\d{4}-\d{2}-\d{2}$/.test(text) ? text : invalid(column, value, 'a date YYYY-MM-DD');
     }
     case 'TIME': {
-      const m = /^(\d{2})[:.](\d{2})[:.](\d{2})(?:\.(\d{1,6}))?$/.exec(String(value).trim()) ?? fail('a time HH:MM:SS[.ffffff]');
+      const m = /^(\d{2})[:.](\d{2})[:.](\d{2})(?:\.(\d{1,6}))?$/.exec(String(value).trim()) ?? invalid(column, value, 'a time HH:MM:SS[.ffffff]');
       return `${m[1]}:${m[2]}:${m[3]}.${(m[4] ?? '').padEnd(6, '0')}`;
     }
     case 'TIMESTAMP': {
       const digits = Math.max(6, t.fractionDigits ?? 6);
       const text = value instanceof Date ? value.toISOString().replace('Z', '') : String(value).trim();
       const m = /^(\d{4}-\d{2}-\d{2})[ T-](\d{2})[:.](\d{2})[:.](\d{2})(?:\.(\d{1,12}))?$/.exec(text)
-        ?? fail('a timestamp YYYY-MM-DD HH:MM:SS[.fraction]');
+        ?? invalid(column, value, 'a timestamp YYYY-MM-DD HH:MM:SS[.fraction]');
       const fraction = m[5] ?? '';
-      if (fraction.length > digits && /[1-9]/.test(fraction.slice(digits))) fail(`at most ${digits} fraction digits`);
+      if (fraction.length > digits && /[1-9]/.test(fraction.slice(digits))) invalid(column, value, `at most ${digits} fraction digits`);
       return `${m[1]} ${m[2]}:${m[3]}:${m[4]}.${fraction.slice(0, digits).padEnd(digits, '0')}`;
     }
     case 'BOOLEAN': {
       if (value === true || value === 1 || value === 't' || value === 'true' || value === '1') return 't';
       if (value === false || value === 0 || value === 'f' || value === 'false' || value === '0') return 'f';
-      return fail('a boolean');
+      return invalid(column, value, 'a boolean');
     }
     case 'BLOB': {
       if (value instanceof Uint8Array) return Array.from(value, (b) => b.toString(16).padStart(2, '0')).join('');
       if (typeof value === 'string' && /^\\x([0-9a-fA-F]{2})*$/.test(value)) return value.slice(2).toLowerCase();
-      return fail("bytes, or text '\\x' + hex");
+      return invalid(column, value, "bytes, or text '\\x' + hex");
     }
   }
+}
+
+// A plain function, not a closure per value: under tsx (esbuild keeps function names) every
+// closure created costs a defineProperty call, which on the per-value path cost more than the work.
+function invalid(column: ChecksumColumn, value: unknown, expected: string): never {
+  throw new Error(`column ${column.name} (${column.type.kind}): expected ${expected}, got ${describe(value)}`);
+}
+
+// Texts that already are canonical, returned as they are (drivers hand most values back this way):
+// no sign but a minus, no leading zero, no negative zero; a decimal with exactly its scale.
+const CANONICAL_INTEGER = /^(?:0|-?[1-9]\d*)$/;
+const CANONICAL_DECIMAL = /^-?(?:0|[1-9]\d*)\.(\d+)$/;
+
+function isCanonicalDecimal(text: string, scale: number): boolean {
+  if (scale === 0) return CANONICAL_INTEGER.test(text);
+  const m = CANONICAL_DECIMAL.exec(text);
+  return m !== null && m[1]!.length === scale && !(text.startsWith('-') && /^-0\.0*$/.test(text));
 }
 
 /** '12.5' with scale 2 → '12.50'; rounds half away from zero like numeric casts; null if not a number. */

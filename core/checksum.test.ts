@@ -31,6 +31,12 @@ describe('canonicalValue', () => {
     expect(canon('DECIMAL(9,2)', '1.5')).toBe('1.50');
     expect(canon('DECIMAL(9,2)', '-.5')).toBe('-0.50');
     expect(canon('DECIMAL(9,2)', '-0.001')).toBe('0.00');
+    expect(canon('DECIMAL(9,2)', '-0.00')).toBe('0.00');
+    expect(canon('DECIMAL(9,2)', '-0.01')).toBe('-0.01');
+    expect(canon('DECIMAL(9,2)', '12.30')).toBe('12.30');
+    expect(canon('DECIMAL(9,2)', '012.30')).toBe('12.30');
+    expect(canon('DECIMAL(9,2)', '12.300')).toBe('12.30');
+    expect(canon('DECIMAL(5,0)', '-0')).toBe('0');
     expect(canon('DECIMAL(9,2)', '2.345')).toBe('2.35');
     expect(canon('DECIMAL(9,2)', '-2.345')).toBe('-2.35');
     expect(canon('DECIMAL(9,2)', 7)).toBe('7.00');
@@ -41,6 +47,13 @@ describe('canonicalValue', () => {
   it('renders integers, booleans and binary', () => {
     expect(canon('BIGINT', 9007199254740993n)).toBe('9007199254740993');
     expect(canon('INTEGER', ' -12')).toBe('-12');
+    // Texts already canonical pass as they are; the others are normalised.
+    expect(canon('INTEGER', '0')).toBe('0');
+    expect(canon('INTEGER', '-0')).toBe('0');
+    expect(() => canon('INTEGER', '+7')).toThrow(/expected an integer, got '\+7'/);
+    expect(canon('SMALLINT', '-007')).toBe('-7');
+    expect(canon('INTEGER', 42)).toBe('42');
+    expect(() => canon('INTEGER', '1.0')).toThrow(/column C \(INTEGER\): expected an integer, got '1.0'/);
     expect(canon('BOOLEAN', true)).toBe('t');
     expect(canon('BOOLEAN', 'f')).toBe('f');
     expect(canon('BLOB(10)', new Uint8Array([0, 255, 16]))).toBe('00ff10');

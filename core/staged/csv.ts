@@ -116,36 +116,35 @@ function isBytes(value: unknown): value is Uint8Array {
  */
 export function formatCsvValue(type: SourceType, value: unknown, column?: string): string {
   if (value === null || value === undefined) return '';
-  const fail = (expected: string): never => { throw new CsvValueError(type, value, expected, column); };
   switch (type.kind) {
     case 'SMALLINT': case 'INTEGER': case 'BIGINT':
       if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
       if (typeof value === 'bigint') return value.toString();
       if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)) return String(BigInt(value.trim()));
-      return fail('an integer');
+      return cannotWrite(type, value, column, 'an integer');
     case 'DECIMAL': {
-      const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'bigint' ? String(value) : fail('decimal text');
-      return normalizeDecimal(text, type.scale ?? 0) ?? fail(`a decimal with at most ${type.scale ?? 0} fractional digits`);
+      const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'bigint' ? String(value) : cannotWrite(type, value, column, 'decimal text');
+      return normalizeDecimal(text, type.scale ?? 0) ?? cannotWrite(type, value, column, `a decimal with at most ${type.scale ?? 0} fractional digits`);
     }
     case 'DECFLOAT': {
       if (typeof value === 'number') return Number.isFinite(value) ? expandExponent(String(value)) : formatNonFinite(value);
-      if (typeof value !== 'string') return fail('decimal text');
+      if (typeof value !== 'string') return cannotWrite(type, value, column, 'decimal text');
       const t = value.trim();
       const special = /^([+-]?)s?(nan|inf|infinity)$/i.exec(t);
       if (special) return /nan/i.test(special[2]!) ? 'NaN' : special[1] === '-' ? '-Infinity' : 'Infinity';
       const plain = expandExponent(t.replace(',', '.'));
-      return /^[+-]?\d+(\.\d+)?$/.test(plain) ? plain.replace(/^\+/, '') : fail('decimal text');
+      return /^[+-]?\d+(\.\d+)?$/.test(plain) ? plain.replace(/^\+/, '') : cannotWrite(type, value, column, 'decimal text');
     }
     case 'REAL': case 'DOUBLE': {
       const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
-      if (typeof value !== 'number' && Number.isNaN(n)) return fail('a number');
+      if (typeof value !== 'number' && Number.isNaN(n)) return cannotWrite(type, value, column, 'a number');
       if (!Number.isFinite(n)) return formatNonFinite(n);
       return type.kind === 'REAL' ? formatReal(n) : String(n);
     }
     case 'CHAR': case 'VARCHAR': case 'GRAPHIC': case 'VARGRAPHIC': case 'CLOB': case 'DBCLOB':
-      return typeof value === 'string' ? quoteCsvText(value) : fail('text');
+      return typeof value === 'string' ? quoteCsvText(value) : cannotWrite(type, value, column, 'text');
     case 'BLOB':
-      return isBytes(value) ? `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}` : fail('bytes (Buffer)');
+      return isBytes(value) ? `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}` : cannotWrite(type, value, column, 'bytes (Buffer)');
     case 'BOOLEAN':
       if (typeof value === 'boolean') return value ? 't' : 'f';
       if (value === 1 || value === 0) return value === 1 ? 't' : 'f';
@@ -154,16 +153,22 @@ export function formatCsvValue(type: SourceType, value: unknown, column?: string
         if (['1', 't', 'true', 'y', 'yes'].includes(t)) return 't';
         if (['0', 'f', 'false', 'n', 'no'].includes(t)) return 'f';
       }
-      return fail('a boolean');
+      return cannotWrite(type, value, column, 'a boolean');
     case 'DATE':
       if (value instanceof Date) return dateFromJs(value);
-      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value.trim()) ? value.trim() : fail("a date 'YYYY-MM-DD'");
+      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value.trim()) ? value.trim() : cannotWrite(type, value, column, "a date 'YYYY-MM-DD'");
     case 'TIME':
-      return (typeof value === 'string' ? normalizeTime(value) : null) ?? fail("a time 'HH:MM:SS' or 'HH.MM.SS'");
+      return (typeof value === 'string' ? normalizeTime(value) : null) ?? cannotWrite(type, value, column, "a time 'HH:MM:SS' or 'HH.MM.SS'");
     case 'TIMESTAMP':
       if (value instanceof Date) return timestampFromJs(value);
-      return (typeof value === 'string' ? normalizeTimestamp(value) : null) ?? fail("a timestamp 'YYYY-MM-DD-HH.MM.SS.ffffff'");
+      return (typeof value === 'string' ? normalizeTimestamp(value) : null) ?? cannotWrite(type, value, column, "a timestamp 'YYYY-MM-DD-HH.MM.SS.ffffff'");
   }
+}
+
+// A plain function, not a closure per value: under tsx (esbuild keeps function names) every
+// closure created costs a defineProperty call, which on the per-value path cost more than the work.
+function cannotWrite(type: SourceType, value: unknown, column: string | undefined, expected: string): never {
+  throw new CsvValueError(type, value, expected, column);
 }
 
 /** One staged CSV record (with its line break) from a row of values in column order. */
