@@ -23,7 +23,7 @@ export interface PhaseBreakdownInput {
  * - `pg_checksum`: the source's content checksum over every row in SQL, alone (what `factory verify`
  *   asks of the source; a chunk export runs it too when a column's text is not its canonical text);
  * - `export`: every chunk's export (PostgreSQL's COPY; in Node, the CSV stream counted, hashed when
- *   every column is plain, and written to the staged file; plus the SQL checksum otherwise);
+ *   every column's text is its canonical text, and written to the staged file; else plus the SQL checksum);
  * - `load`: every staged file read into the load table (DuckDB read_csv + insert);
  * - `validate`: row count, content checksum and duplicate keys of the load table (DuckDB);
  * - `swap`: the load table swapped in.

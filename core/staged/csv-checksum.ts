@@ -5,8 +5,8 @@ import { COLUMN_SEPARATOR, NULL_MARKER, RowHashSum } from '../checksum.js';
  * column's canonical text, computed from the bytes as they are staged. The PostgreSQL source uses
  * it when the COPY writes every exported column as its canonical text (copiesCanonicalText in
  * connectors/postgres/types.ts): PostgreSQL then writes each value once, for the COPY, instead of a
- * second time for a checksum query. The warehouse still renders and hashes the values it loaded on its own: a field read one
- * way here and another way there makes the two checksums differ.
+ * second time for a checksum query. The warehouse still renders and hashes the values it loaded on
+ * its own: a field read one way here and another way there makes the two checksums differ.
  *
  * Fed block by block (a record may span blocks); counts the records too. A record without a quote
  * is hashed as it is, its commas read as the column separator; a quoted field is unquoted first.
