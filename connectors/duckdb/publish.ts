@@ -1,4 +1,3 @@
-import { inTransaction } from './session.js';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { InvalidInputError } from '../../core/errors.js';
 import { layerSchema } from '../warehouse/port.js';
@@ -9,6 +8,7 @@ import {
 } from '../warehouse/publish-port.js';
 import { ident, qualified } from '../../core/sql/duckdb.js';
 import { utcNowText } from './load-sql.js';
+import { inTransaction } from './session.js';
 
 /**
  * Publication on DuckDB (publish-port.ts). Snapshots are plain tables copied from the qualified view

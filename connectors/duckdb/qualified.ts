@@ -1,10 +1,10 @@
-import { inTransaction } from './session.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { qualifiedViewSql } from '../../core/qualified/sql.js';
 import { viewBlocker, viewColumnCount } from '../../core/qualified/readiness.js';
 import type { BuildQualifiedLayerInput, BuildQualifiedLayerResult, QualifiedViewOutcome, SkippedQualifiedView } from '../warehouse/qualified-port.js';
 import { layerSchema } from '../warehouse/port.js';
 import { ident, qualified } from '../../core/sql/duckdb.js';
+import { inTransaction } from './session.js';
 
 /**
  * The qualified layer on DuckDB: one view per table in `qualified_<domain>`. DuckDB binds a view

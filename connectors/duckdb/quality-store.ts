@@ -1,4 +1,3 @@
-import { inTransaction } from './session.js';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { listValue } from '@duckdb/node-api';
 import type { CheckMetrics } from '../../core/quality/types.js';
@@ -14,6 +13,7 @@ import {
   baselinesSql, deleteReportSql, insertResultSql, insertRunSql, lastRunSql, replaceBaselineSql, reportResultsSql, tableColumnsSql,
   timestampText,
 } from './quality-sql.js';
+import { inTransaction } from './session.js';
 
 /**
  * The quality side of the DuckDB warehouse owner. Checks run on short-lived reader connections of
