@@ -53,6 +53,15 @@ export class RowHashSum {
     if (++this.pending === FLUSH_EVERY) this.flush();
   }
 
+  /**
+   * Adds rows summed elsewhere (core/staged/staged-csv-hash.ts): `high` and `low` are the sums of
+   * their digests' two parts as addBytes reads them.
+   */
+  addSums({ high, low, rows }: { high: bigint; low: bigint; rows: number }): void {
+    this.sum += (high << 28n) + low;
+    this.rows += rows;
+  }
+
   /** The sum as decimal text, as the engines return it. */
   total(): string {
     this.flush();

@@ -3,9 +3,10 @@
  * forbids Node built-ins such as node:crypto; the checksum's JS path needs the same digest the
  * SQL engines compute with md5(). Not for security, only for content fingerprints.
  *
- * md5Words hashes a byte range in place, without allocating: the PostgreSQL source hashes every
- * exported row with it (core/staged/csv-checksum.ts). Measured on 3M 146-byte rows: 1.6 s, against
- * 4.9 s for node:crypto's one-shot hash() (a call per row costs more than the digest).
+ * md5Words hashes a byte range in place, without allocating: DB2's exported rows (RowHashSum) and the
+ * staged CSV records that need unquoting (core/staged/csv-checksum.ts; the others are hashed in
+ * WebAssembly, core/staged/staged-csv-hash.ts). Measured on 3M 146-byte rows: 1.6 s, against 4.9 s
+ * for node:crypto's one-shot hash() (a call per row costs more than the digest).
  */
 
 const K = Int32Array.from({ length: 64 }, (_, i) => Math.floor(Math.abs(Math.sin(i + 1)) * 2 ** 32) | 0);
@@ -91,27 +92,4 @@ function compress(): void {
     x = (b + (d ^ (c | ~a)) + K[i + 3]! + words[(7 * i + 21) & 15]!) | 0; b = (c + ((x << 21) | (x >>> 11))) | 0;
   }
   state[0] = (state[0]! + a) | 0; state[1] = (state[1]! + b) | 0; state[2] = (state[2]! + c) | 0; state[3] = (state[3]! + d) | 0;
-}
-const scratch = new Uint8Array(1 << 16); const scratch32 = new Int32Array(scratch.buffer);
-export function md5Aligned(bytes: Buffer, start: number, end: number, from = -1, to = 0): Int32Array {
-  const len = end - start;
-  if (len > scratch.length - 128) return md5Words(bytes, start, end, from, to);
-  bytes.copy(scratch, 0, start, end);
-  state[0] = 0x67452301; state[1] = 0xefcdab89 | 0; state[2] = 0x98badcfe | 0; state[3] = 0x10325476;
-  const pattern = from >= 0 ? Math.imul(from & 0xff, 0x01010101) : 0;
-  const swap = from >= 0 ? (from ^ to) & 0xff : 0;
-  // pad in place
-  scratch[len] = 0x80;
-  const blocks = ((len + 8) >>> 6) + 1;
-  scratch.fill(0, len + 1, blocks * 64);
-  for (let b = 0; b < blocks; b++) {
-    for (let i = 0; i < 16; i++) {
-      const w = scratch32[b * 16 + i]!;
-      const x = w ^ pattern;
-      words[i] = w ^ Math.imul(~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f) >>> 7, swap);
-    }
-    if (b === blocks - 1) { words[14] = (len * 8) | 0; words[15] = Math.floor(len / 0x20000000); }
-    compress();
-  }
-  return state;
 }

@@ -64,6 +64,38 @@ describe('StagedCsvChecksum', () => {
     expect(byteByByte.finish()).toEqual({ records: rows.length, checksum: expected });
   });
 
+  it('gives the checksum of rows with empty fields, quotes and lengths at every alignment, in blocks of any size', () => {
+    // The plain records are scanned 16 bytes at a time: two adjacent commas (a NULL) or a quote at
+    // any offset of those 16, and records of 0 to ~300 bytes, in blocks of 1 to ~2,000 bytes.
+    let seed = 7;
+    const random = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const text = (): string | null => {
+      const kind = random(20);
+      if (kind === 0) return null;
+      if (kind === 1) return '';
+      const chars = kind === 2 ? 'ab"c,\n' : 'abcdefghij0123456789 .-';
+      return Array.from({ length: random(kind === 3 ? 120 : 30) }, () => chars[random(chars.length)]).join('');
+    };
+    const mixed = Array.from({ length: 3000 }, (_, i) => [String(i), 'R'.padEnd(4, String(random(10))), text(), text() === null ? null : `${random(999)}.${random(90) + 10}`, '2024-01-01']);
+    const data = Buffer.from(mixed.map((r) => formatCsvRow(types, r)).join(''));
+    const sum = mixed.reduce<bigint>((total, r) => total + rowHash(canonicalRowText(columns, r)), 0n).toString();
+    const checksum = new StagedCsvChecksum();
+    for (let p = 0; p < data.length;) {
+      const size = 1 + random(2000);
+      checksum.push(data.subarray(p, p + size));
+      p += size;
+    }
+    expect(checksum.finish()).toEqual({ records: mixed.length, checksum: sum });
+  });
+
+  it('hashes a record longer than the WebAssembly scratch space like any other', () => {
+    const long = [['1', 'ALP ', 'x'.repeat(200_000), '1.00', '2024-01-01'], ['2', 'ALP ', 'y', '2.00', '2024-01-02']];
+    const checksum = new StagedCsvChecksum();
+    checksum.push(Buffer.from(long.map((r) => formatCsvRow(types, r)).join('')));
+    const sum = long.reduce<bigint>((total, r) => total + rowHash(canonicalRowText(columns, r)), 0n).toString();
+    expect(checksum.finish()).toEqual({ records: 2, checksum: sum });
+  });
+
   it('adds past 2^53 exactly (a million rows and more)', () => {
     const line = Buffer.from('1,ALP ,guest,1.00,2024-01-01\n');
     const many = 1_100_000;

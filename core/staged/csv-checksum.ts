@@ -1,4 +1,5 @@
 import { COLUMN_SEPARATOR, NULL_MARKER, RowHashSum } from '../checksum.js';
+import { hashPlainRecords, loadBlock, takeSums } from './staged-csv-hash.js';
 
 /**
  * The content checksum (core/checksum.ts) of staged CSV records whose every field already is its
@@ -9,8 +10,9 @@ import { COLUMN_SEPARATOR, NULL_MARKER, RowHashSum } from '../checksum.js';
  * its own: a field read one way here and another way there makes the two checksums differ.
  *
  * Fed block by block (a record may span blocks); counts the records too. A record without a quote
- * is hashed as it is, its commas read as the column separator; a quoted field is unquoted first.
- * An empty unquoted field is NULL (the staged format), hashed as the NULL marker.
+ * or an empty field is hashed as it is, its commas read as the column separator, in WebAssembly
+ * (core/staged/staged-csv-hash.ts); otherwise its quoted fields are unquoted first and an empty
+ * unquoted field, NULL in the staged format, is hashed as the NULL marker.
  */
 export class StagedCsvChecksum {
   private readonly sum = new RowHashSum();
@@ -21,27 +23,17 @@ export class StagedCsvChecksum {
   push(block: Buffer): void {
     const data = this.carry ? Buffer.concat([this.carry, block]) : block;
     this.carry = undefined;
+    loadBlock(data);
     let p = 0;
-    // The next quote and the next empty field: looked up again only once passed, so a block is
-    // searched once for each, not once per record.
-    let quote = data.indexOf(QUOTE);
-    let empty = data.indexOf(EMPTY_FIELD);
     while (p < data.length) {
-      const newline = data.indexOf(NEWLINE, p);
-      if (quote >= 0 && quote < p) quote = data.indexOf(QUOTE, p);
-      if (empty >= 0 && empty < p) empty = data.indexOf(EMPTY_FIELD, p);
-      const end = newline < 0 ? data.length : newline;
-      const plain = (quote < 0 || quote > end) && (empty < 0 || empty > end);
-      if (plain && newline < 0) break;
-      if (plain && newline > p && data[p] !== COMMA && data[newline - 1] !== COMMA) {
-        this.sum.addBytes(data, p, newline, COMMA, SEPARATOR);
-        p = newline + 1;
-        continue;
-      }
+      // Records without a quote or an empty field are hashed in WebAssembly, up to the first other one.
+      p = hashPlainRecords(p, data.length);
+      if (p >= data.length) break;
       const next = this.fieldByField(data, p);
       if (next < 0) break;
       p = next;
     }
+    this.sum.addSums(takeSums());
     if (p < data.length) this.carry = Buffer.from(data.subarray(p));
   }
 
@@ -114,7 +106,5 @@ export class StagedCsvChecksum {
 const QUOTE = 0x22;
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
-const SEPARATOR = COLUMN_SEPARATOR.charCodeAt(0);
 const NULL_BYTES = Buffer.from(NULL_MARKER, 'latin1');
 const SEPARATOR_BYTES = Buffer.from(COLUMN_SEPARATOR, 'latin1');
-const EMPTY_FIELD = Buffer.from(',,');
