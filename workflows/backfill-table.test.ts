@@ -19,12 +19,12 @@ describe('backfillTable workflow logic', () => {
 
   const input: BackfillTableInput = { domain: 'booking', table: 'booking_line', chunkRows: 10, concurrency: 2, warehouseTaskQueue: 'wh' };
 
-  function activities(calls: string[], loaded: { rows: number; checksum: string }) {
+  function activities(calls: string[], loaded: { rows: number; checksum: string }, inspected: { sourceEnforcesKey?: boolean } = {}) {
     const record = (name: string) => calls.push(name);
     return {
       source: {
         async awaitCaptureCoverage() { record('capture'); return { capture: 'covered' }; },
-        async inspectSourceTable() { record('inspect'); return { key: ['ID'], approxRows: 30, sourcePosition: '0/16B3748', addedColumns: [] }; },
+        async inspectSourceTable() { record('inspect'); return { key: ['ID'], approxRows: 30, sourcePosition: '0/16B3748', addedColumns: [], ...inspected }; },
         async planChunks() { record('plan'); return { chunks: [0, 1, 2].map((index) => ({ index, lower: null, upper: null })) }; },
         async exportChunk(i: { bounds: { index: number } }) { record(`export${i.bounds.index}`); return { file: `/s/${i.bounds.index}.csv`, rows: 10, checksum: '100', bytes: 1 }; },
         async removeStagedFiles() { record('cleanup'); },
@@ -32,7 +32,7 @@ describe('backfillTable workflow logic', () => {
       warehouse: {
         async prepareLoad() { record('prepare'); return { loadTable: 'raw_booking.booking_line__load_x' }; },
         async loadChunk() { return { rows: 10, alreadyLoaded: false }; },
-        async validateLoad() { record('validate'); return { ...loaded, duplicateKeys: 0 }; },
+        async validateLoad(i: { sourceEnforcesKey: boolean }) { record(i.sourceEnforcesKey ? 'validate' : 'validate+keys'); return { ...loaded, duplicateKeys: 0 }; },
         async quarantineLoad() { record('quarantine'); return { quarantined: 2 }; },
         async swapIn() { record('swap'); return { table: 'raw_booking.booking_line' }; },
         async dropLoad() { record('drop'); },
@@ -41,8 +41,8 @@ describe('backfillTable workflow logic', () => {
     };
   }
 
-  async function run(calls: string[], loaded: { rows: number; checksum: string }, workflowInput: unknown = input) {
-    const fakes = activities(calls, loaded);
+  async function run(calls: string[], loaded: { rows: number; checksum: string }, workflowInput: unknown = input, inspected: { sourceEnforcesKey?: boolean } = { sourceEnforcesKey: true }) {
+    const fakes = activities(calls, loaded, inspected);
     const source = await Worker.create({ connection: env.nativeConnection, taskQueue: 'main', workflowsPath, activities: fakes.source });
     const warehouse = await Worker.create({ connection: env.nativeConnection, taskQueue: 'wh', activities: fakes.warehouse });
     return source.runUntil(warehouse.runUntil(env.client.workflow.execute(backfillTableWorkflowType, { taskQueue: 'main', workflowId: `t-${Math.random()}`, args: [workflowInput] })));
@@ -58,6 +58,14 @@ describe('backfillTable workflow logic', () => {
     expect(calls).toContain('record');
     // The position recorded by inspect is where change capture takes over: the capture covers the table first.
     expect(calls.slice(0, 2)).toEqual(['capture', 'inspect']);
+  });
+
+  it('asks the warehouse to count duplicate keys unless the source enforces the key', async () => {
+    for (const [inspected, validate] of [[{ sourceEnforcesKey: true }, 'validate'], [{ sourceEnforcesKey: false }, 'validate+keys'], [{}, 'validate+keys']] as const) {
+      const calls: string[] = [];
+      await run(calls, { rows: 30, checksum: '300' }, input, inspected);
+      expect(calls, JSON.stringify(inspected)).toContain(validate);
+    }
   });
 
   it('never swaps in a load whose checksum differs, and drops it', async () => {

@@ -80,7 +80,9 @@ export async function backfillTable(input: BackfillTableInput): Promise<Backfill
     setPhase('validating');
     const expectedRows = loaded.reduce((n, c) => n + c.rows, 0);
     const expectedChecksum = loaded.reduce((sum, c) => addChecksums(sum, c.checksum), '0');
-    const validated = await warehouse.validateLoad({ domain, table, loadTable });
+    // A key the source enforces cannot repeat in rows equal to the source's: not queried again
+    // (`=== true`: results recorded before the field existed lack it).
+    const validated = await warehouse.validateLoad({ domain, table, loadTable, sourceEnforcesKey: inspected.sourceEnforcesKey === true });
     if (validated.rows !== expectedRows || validated.checksum !== expectedChecksum || validated.duplicateKeys > 0) {
       await warehouse.dropLoad({ domain, table, loadTable });
       throw ApplicationFailure.nonRetryable(

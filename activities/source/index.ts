@@ -1,7 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
-import type { CaptureCoverage, ChunkBounds, SourceConnector } from '../../connectors/source/port.js';
+import type { CaptureCoverage, ChunkBounds, DiscoveredTable, SourceConnector } from '../../connectors/source/port.js';
 import { waitForCoverage } from '../../core/cdc/coverage.js';
 import { compareColumns, describeDrift } from '../../core/drift.js';
 import { isBreaking } from '../../core/schema-compare.js';
@@ -40,6 +40,8 @@ export interface InspectSourceTableResult {
   /** Taken before any chunk is read: CDC replays from here, so nothing changed during the backfill is lost. */
   sourcePosition: string;
   addedColumns: string[];
+  /** A unique index of the source on not-null columns of the key (enforcesKey): no key repeats there. */
+  sourceEnforcesKey: boolean;
 }
 
 export interface PlanChunksActivityInput extends TableRefInput { chunkRows: number }
@@ -51,6 +53,16 @@ export function keyOf(qualified: string, table: TableContract): string[] {
   const key = tableKey(table);
   if (key.length === 0) throw new InvalidInputError(`${qualified}: no primary key and no declared unique key — declare uniqueKey in the contract to backfill it`);
   return key;
+}
+
+/**
+ * Whether the source itself keeps `key` unique: its primary key, or a unique index whose columns are
+ * all NOT NULL (a unique index lets NULLs repeat), uses only columns of the key.
+ */
+export function enforcesKey(key: string[], discovered: Pick<DiscoveredTable, 'columns' | 'primaryKey' | 'uniqueKeys'>): boolean {
+  const notNull = new Set(discovered.columns.filter((c) => !c.nullable).map((c) => c.name));
+  const indexes = [...(discovered.primaryKey ? [discovered.primaryKey] : []), ...discovered.uniqueKeys];
+  return indexes.some((columns) => columns.length > 0 && columns.every((c) => key.includes(c) && notNull.has(c)));
 }
 
 export function createSourceActivities(deps: SourceActivityDeps) {
@@ -96,7 +108,7 @@ export function createSourceActivities(deps: SourceActivityDeps) {
       const discovered = await connector.discover(ref);
       const drift = compareColumns(contract.columns, discovered.columns);
       if (isBreaking(drift)) throw new ContractDriftError(describeDrift(qualified, drift));
-      return { key, approxRows: discovered.approxRows, sourcePosition, addedColumns: drift.added };
+      return { key, approxRows: discovered.approxRows, sourcePosition, addedColumns: drift.added, sourceEnforcesKey: enforcesKey(key, discovered) };
     },
 
     async planChunks(input: PlanChunksActivityInput): Promise<{ chunks: ChunkBounds[] }> {

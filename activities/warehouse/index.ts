@@ -74,8 +74,9 @@ export function createWarehouseActivities({ registry, kind, load, reads, quarant
       return loaded;
     },
 
-    async validateLoad(input: TableRef & { loadTable: string }) {
-      return withHeartbeat({ validating: input.loadTable }, () => load.validateLoad({ loadTable: input.loadTable, table: contract(input) }));
+    async validateLoad(input: TableRef & { loadTable: string; sourceEnforcesKey?: boolean }) {
+      return withHeartbeat({ validating: input.loadTable }, () =>
+        load.validateLoad({ loadTable: input.loadTable, table: contract(input), sourceEnforcesKey: input.sourceEnforcesKey }));
     },
 
     /** Rows failing a quarantine rule of the contract leave the load for the quarantine before the swap. */

@@ -235,12 +235,12 @@ export class BigQueryWarehouse implements WarehouseAdapter<BigQueryCapability>, 
     return uploadJob(this.client, jobBase, dataset, table, parquet, load);
   }
 
-  async validateLoad({ loadTable, table }: ValidateLoadInput): Promise<ValidateLoadResult> {
+  async validateLoad({ loadTable, table, sourceEnforcesKey }: ValidateLoadInput): Promise<ValidateLoadResult> {
     const { schema, name } = parseLoadTable(loadTable);
     if (!(await this.tableExists(schema, name))) throw new LoadStateError(loadTable, 'cannot validate: the load table does not exist');
     const target = qualified(schema, name);
     const [stats] = await this.q<{ row_count: number; checksum: string }>(statsSql(target, table));
-    const dupSql = duplicateKeysSql(target, table);
+    const dupSql = sourceEnforcesKey ? undefined : duplicateKeysSql(target, table);
     const duplicateKeys = dupSql ? Number((await this.q<{ n: number }>(dupSql))[0]!.n) : 0;
     return { rows: Number(stats!.row_count), checksum: String(stats!.checksum), duplicateKeys };
   }

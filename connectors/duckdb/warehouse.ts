@@ -251,13 +251,13 @@ export class DuckDbWarehouse implements WarehouseAdapter<DuckDbCapability>,
     }), { keepsChangeTables: true });
   }
 
-  validateLoad({ loadTable, table }: ValidateLoadInput): Promise<ValidateLoadResult> {
+  validateLoad({ loadTable, table, sourceEnforcesKey }: ValidateLoadInput): Promise<ValidateLoadResult> {
     return this.serial(async () => {
       const { schema, name } = parseLoadTable(loadTable);
       if (!(await this.tableExists(schema, name))) throw new LoadStateError(loadTable, 'cannot validate: the load table does not exist');
       const target = qualified(schema, name);
       const [stats] = await this.rows(statsSql(target, table));
-      const dupSql = duplicateKeysSql(target, table);
+      const dupSql = sourceEnforcesKey ? undefined : duplicateKeysSql(target, table);
       const duplicateKeys = dupSql ? Number((await this.rows(dupSql))[0]![0]) : 0;
       return { rows: Number(stats![0]), checksum: String(stats![1]), duplicateKeys };
     }, { keepsChangeTables: true });

@@ -166,6 +166,8 @@ export function warehouseContractSuite(target: WarehouseContractTarget): void {
       await wh.loadChunk({ loadTable, table, file: file('d0.csv', [rows[0]!.csv, rows[1]!.csv]), chunkIndex: 0, lineage });
       await wh.loadChunk({ loadTable, table, file: file('d1.csv', [rows[0]!.csv, rows[2]!.csv]), chunkIndex: 1, lineage });
       expect(await wh.validateLoad({ loadTable, table })).toMatchObject({ rows: 4, duplicateKeys: 1 });
+      // Not counted when the source enforces the key (the workflow then relies on count and checksum).
+      expect(await wh.validateLoad({ loadTable, table, sourceEnforcesKey: true })).toMatchObject({ rows: 4, duplicateKeys: 0 });
       await wh.dropLoad({ loadTable });
     });
 
