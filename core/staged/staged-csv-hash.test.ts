@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { hashPlainRecords, loadBlock, takeSums } from './staged-csv-hash.js';
 
@@ -27,6 +28,29 @@ describe('hashPlainRecords', () => {
   it('stops at a record the block ends inside, and leaves a very long record to the caller', () => {
     expect(stop('a,b\nc,d')).toEqual({ at: 4, rows: 1 });
     expect(stop(`a,b\n${'x'.repeat(140_000)}\n`)).toEqual({ at: 4, rows: 1 });
+  });
+
+  it('hashes records of every length up to 12 blocks, four at a time or alone, like node:crypto', () => {
+    // Records of 1–700 bytes (1–12 MD5 blocks); those of up to 8 blocks wait in 4-lane groups, the
+    // rest are hashed alone; a take flushes groups with 1–3 records waiting.
+    const records = Array.from({ length: 700 }, (_, i) => Array.from({ length: i + 1 }, (_, j) => (j % 9 === 4 && j < i ? ',' : String.fromCharCode(97 + ((i + j) % 26)))).join(''));
+    let [high, low] = [0n, 0n];
+    for (const record of records) {
+      const digest = createHash('md5').update(record.replaceAll(',', '\x1f')).digest();
+      high += BigInt(digest.readUInt32BE(0));
+      low += BigInt(digest.readUInt32BE(4) >>> 4);
+    }
+    for (const take of [700, 7, 1]) {
+      let [sumHigh, sumLow, rows] = [0n, 0n, 0];
+      for (let i = 0; i < records.length; i += take) {
+        const block = Buffer.from(records.slice(i, i + take).map((r) => `${r}\n`).join(''));
+        loadBlock(block);
+        expect(hashPlainRecords(0, block.length)).toBe(block.length);
+        const sums = takeSums();
+        [sumHigh, sumLow, rows] = [sumHigh + sums.high, sumLow + sums.low, rows + sums.rows];
+      }
+      expect({ high: sumHigh, low: sumLow, rows }, `${take} records a block`).toEqual({ high, low, rows: records.length });
+    }
   });
 
   it('sums the digests as RowHashSum reads them', () => {

@@ -10,6 +10,7 @@ interface StagedCsvHashExports {
   memory: WebAssembly.Memory;
   INPUT: WebAssembly.Global;
   hashPlainRecords(start: number, end: number): number;
+  flushSums(): void;
   takeHigh(): bigint;
   takeLow(): bigint;
   takeRows(): number;
@@ -51,5 +52,6 @@ export function hashPlainRecords(from: number, to: number): number {
 /** The records hashed since the last take and their digests' sums (RowHashSum.addSums). */
 export function takeSums(): { high: bigint; low: bigint; rows: number } {
   const hash = stagedCsvHash();
+  hash.flushSums();
   return { high: hash.takeHigh(), low: hash.takeLow(), rows: hash.takeRows() >>> 0 };
 }
