@@ -19,7 +19,7 @@ import { backfillTableWorkflowType, type BackfillTableWorkflow } from '../workfl
 import { phaseBreakdown } from './lib/backfill-phases.js';
 import { backfillShapes, shapeDeclaration } from './lib/backfill-shapes.js';
 import { CpuMeter, type PhaseCpu } from './lib/cpu.js';
-import { peakRssMb, round, say, settleDisk, timed } from './lib/measure.js';
+import { medianRun, peakRssMb, round, say, settleDisk, timed } from './lib/measure.js';
 import { peerRun } from './lib/peer.js';
 import { rawTransfer } from './lib/raw-transfer.js';
 import { benchDatabase, ensureGenerated } from './lib/source-db.js';
@@ -35,6 +35,10 @@ import { benchWarehouse, type BenchWarehouse } from './lib/warehouse.js';
  * one with their CPU (bench/lib/backfill-phases.ts), printed as `cpu_<phase>_<node|pg>_s`. (b) and (p)
  * also print their whole CPU (`*_cpu_s`: worker or peer processes plus the PostgreSQL backends).
  * `--shape lineitem` (default) is TPC-H's 16-column LINEITEM, `--shape booking` a 10-column booking.
+ * (p), (a) and (b) run `--runs` times (3) and report their median run: single runs on a shared machine
+ * vary by ±10 %. (b)'s runs are consecutive backfills of the table on the same two workers, as on a
+ * long-running deployment; the first, on workers that have served nothing yet, is also printed
+ * (`factory_first_rows_s`).
  * `--warehouse bigquery` runs (a) and (b) on BigQuery (the local emulator by default); the copy limit,
  * the peer, the naive path and the phases stay on DuckDB: BigQuery has no bulk path without load
  * jobs (which is (a)), and one DML INSERT per row is quota-bound and billed per statement.
@@ -46,6 +50,8 @@ const options = {
   'naive-rows': { type: 'string', default: '100000' },
   'chunk-rows': { type: 'string', default: '500000' },
   concurrency: { type: 'string', default: '2' },
+  // The peer, the raw transfer and the workflow each run this many times; their median run is reported.
+  runs: { type: 'string', default: '3' },
   warehouse: { type: 'string', default: 'duckdb' },
   // The generated source is kept per database, shape and size: a small trial run in a database of
   // its own leaves the large table of the usual database as it is (generating 10M rows takes minutes).
@@ -111,7 +117,7 @@ async function rawTransferRun({ table }: BenchTable, url: string, dir: string, c
 }
 
 /** (b) the backfill workflow on the local stack, with a source worker and a warehouse owner as processes. */
-async function factoryBackfill({ table, declaration }: BenchTable, url: string, dir: string, chunkRows: number, concurrency: number, target: BenchWarehouse, meter: CpuMeter) {
+async function factoryBackfill({ table, declaration }: BenchTable, url: string, dir: string, chunkRows: number, concurrency: number, target: BenchWarehouse, meter: CpuMeter, runs: number) {
   const declarationsFile = join(dir, 'declarations.json');
   await writeFile(declarationsFile, JSON.stringify([declaration]));
   const stamp = Date.now().toString(36);
@@ -130,15 +136,21 @@ async function factoryBackfill({ table, declaration }: BenchTable, url: string, 
   const [general, warehouse] = await Promise.all([spawnWorker('general', declarationsFile, env), spawnWorker('warehouse', declarationsFile, env)]);
   const { client, close } = await connectClient(parseConfig({ ...process.env, ...env }));
   try {
-    const { result, cpu } = await meter.measure(() =>
-      client.workflow.execute<BackfillTableWorkflow>(backfillTableWorkflowType, {
-        taskQueue: env.TEMPORAL_TASK_QUEUE,
-        workflowId: `backfill:bench.${table.name}-${stamp}`,
-        args: [{ domain: 'bench', table: table.name, chunkRows, concurrency, warehouseTaskQueue: env.TEMPORAL_WAREHOUSE_TASK_QUEUE }],
-      }),
-    () => [general.child.pid!, warehouse.child.pid!]);
+    const measured = [];
+    for (let run = 1; run <= runs; run++) {
+      settleDisk();
+      const { result, cpu } = await meter.measure(() =>
+        client.workflow.execute<BackfillTableWorkflow>(backfillTableWorkflowType, {
+          taskQueue: env.TEMPORAL_TASK_QUEUE,
+          workflowId: `backfill:bench.${table.name}-${stamp}-${run}`,
+          args: [{ domain: 'bench', table: table.name, chunkRows, concurrency, warehouseTaskQueue: env.TEMPORAL_WAREHOUSE_TASK_QUEUE }],
+        }),
+      () => [general.child.pid!, warehouse.child.pid!]);
+      say(`    run ${run}: ${round(cpu.wall_s)} s`);
+      measured.push({ result, seconds: cpu.wall_s, cpu });
+    }
     const rss = Math.max(peakRssMb(general.child.pid!), peakRssMb(warehouse.child.pid!));
-    return { result, seconds: cpu.wall_s, cpu, rss };
+    return { runs: measured, rss };
   } finally {
     await close();
     await Promise.all([general.stop(), warehouse.stop()]);
@@ -179,6 +191,8 @@ export async function run(args: string[]): Promise<void> {
   const rows = Number(values.rows);
   const chunkRows = Number(values['chunk-rows']);
   const concurrency = Number(values.concurrency);
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: expected a whole number of at least 1, got '${values.runs}'`);
   const naiveRows = Math.min(Number(values['naive-rows']), rows);
   const config = parseConfig(process.env);
   const url = await ensureSource(t, config.FACTORY_SOURCE_URL, rows, values['source-db']);
@@ -200,16 +214,28 @@ export async function run(args: string[]): Promise<void> {
     say(`    ${round(limitS)} s`);
     settleDisk();
     say('(p) peer: DuckDB postgres extension, CREATE TABLE … AS SELECT * FROM the attached source');
-    const peer = await meter.measure(() => peerRun({ url, ...ref, databaseFile: join(dir, 'peer.duckdb'), checksumColumns: peerColumns }));
-    say(`    ${round(peer.result.seconds)} s (duckdb ${peer.result.duckdbVersion})`);
-    settleDisk();
+    const peerRuns = [];
+    for (let run = 1; run <= runs; run++) {
+      settleDisk();
+      const databaseFile = join(dir, `peer-${run}.duckdb`);
+      const measured = await meter.measure(() => peerRun({ url, ...ref, databaseFile, checksumColumns: peerColumns }));
+      say(`    run ${run}: ${round(measured.result.seconds)} s (duckdb ${measured.result.duckdbVersion})`);
+      peerRuns.push(measured);
+      await rm(databaseFile, { force: true });
+    }
+    const peer = medianRun(peerRuns, (r) => r.result.seconds);
     say(`(a) raw transfer: our reader and the ${target.kind} bulk path, one process, ${concurrency} chunks at once, no Temporal`);
-    const raw = await rawTransferRun(t, url, dir, chunkRows, concurrency, target);
-    say(`    ${round(raw.seconds)} s`);
-    settleDisk();
+    const rawRuns = [];
+    for (let run = 1; run <= runs; run++) {
+      settleDisk();
+      rawRuns.push(await rawTransferRun(t, url, dir, chunkRows, concurrency, target));
+      say(`    run ${run}: ${round(rawRuns.at(-1)!.seconds)} s`);
+    }
+    const raw = medianRun(rawRuns, (r) => r.seconds);
     say(`(b) factory: backfillTable workflow into ${target.kind}, source worker + warehouse owner processes`);
-    const factory = await factoryBackfill(t, url, dir, chunkRows, concurrency, target, meter);
-    say(`    ${round(factory.seconds)} s, worker peak RSS ${factory.rss} MB`);
+    const factoryRuns = await factoryBackfill(t, url, dir, chunkRows, concurrency, target, meter, runs);
+    const factory = medianRun(factoryRuns.runs, (r) => r.seconds);
+    say(`    median ${round(factory.seconds)} s, worker peak RSS ${factoryRuns.rss} MB`);
     settleDisk();
     say(`(c) naive: one INSERT per row, ${naiveRows.toLocaleString('en')} rows`);
     const naiveS = await naiveInserts(t, url, dir, naiveRows);
@@ -222,12 +248,11 @@ export async function run(args: string[]): Promise<void> {
     }).finally(() => phaseWarehouse.close());
     for (const [phase, c] of Object.entries(phases)) say(`    ${phase}: ${c.wall_s} s wall, ${c.node_cpu_s} s node+duckdb CPU, ${c.pg_cpu_s} s PostgreSQL CPU`);
 
-    const exact =
-      raw.result.validated.rows === expected.rows && raw.result.validated.checksum === expected.checksum &&
-      raw.result.exported.checksum === expected.checksum &&
-      factory.result.rows === expected.rows && factory.result.checksum === expected.checksum && expected.rows === rows;
+    const exact = expected.rows === rows &&
+      rawRuns.every(({ result }) => result.validated.rows === expected.rows && result.validated.checksum === expected.checksum && result.exported.checksum === expected.checksum) &&
+      factoryRuns.runs.every(({ result }) => result.rows === expected.rows && result.checksum === expected.checksum);
     // The peer copies values without a proof; our checksum of its table says whether they are the same values.
-    const peerExact = peer.result.rows === peerExpected.rows && peer.result.checksum === peerExpected.checksum;
+    const peerExact = peerRuns.every(({ result }) => result.rows === peerExpected.rows && result.checksum === peerExpected.checksum);
     const factoryRowsS = rows / factory.seconds;
     const rawRowsS = rows / raw.seconds;
     const peerRowsS = rows / peer.result.seconds;
@@ -240,7 +265,9 @@ export async function run(args: string[]): Promise<void> {
       columns: table.columns.length,
       rows,
       concurrency,
+      runs,
       factory_rows_s: Math.round(factoryRowsS),
+      factory_first_rows_s: Math.round(rows / factoryRuns.runs[0]!.seconds),
       raw_rows_s: Math.round(rawRowsS),
       peer_rows_s: Math.round(peerRowsS),
       naive_rows_s: Math.round(naiveRowsS),
@@ -254,7 +281,7 @@ export async function run(args: string[]): Promise<void> {
       peer_cpu_s: round(peer.result.cpuSeconds + peer.cpu.pg_cpu_s),
       peer_pg_cpu_s: round(peer.cpu.pg_cpu_s),
       ...cpuKeys(phases),
-      worker_peak_rss_mb: factory.rss,
+      worker_peak_rss_mb: factoryRuns.rss,
       exact,
       peer_exact: peerExact,
     };

@@ -29,3 +29,9 @@ export const say = (text: string): void => {
 export function settleDisk(): void {
   execFileSync('sync');
 }
+
+/** The run of median time (of an even count, the slower middle one): single runs of a shared machine vary. */
+export function medianRun<T>(runs: T[], seconds: (run: T) => number): T {
+  if (runs.length === 0) throw new Error('medianRun: expected at least one run');
+  return [...runs].sort((a, b) => seconds(a) - seconds(b))[Math.floor(runs.length / 2)]!;
+}
