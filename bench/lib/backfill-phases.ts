@@ -1,5 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { enforcesKey } from '../../activities/source/index.js';
 import type { WarehouseLoad } from '../../connectors/warehouse/port.js';
 import type { TableContract } from '../../contracts/contract.js';
 import type { CpuMeter, PhaseCpu } from './cpu.js';
@@ -25,7 +26,8 @@ export interface PhaseBreakdownInput {
  * - `export`: every chunk's export (PostgreSQL's COPY; in Node, the CSV stream counted, hashed when
  *   every column's text is its canonical text, and written to the staged file; else plus the SQL checksum);
  * - `load`: every staged file read into the load table (DuckDB read_csv + insert);
- * - `validate`: row count, content checksum and duplicate keys of the load table (DuckDB);
+ * - `validate`: row count and content checksum of the load table, and its duplicate keys unless the
+ *   source enforces the key, as in the workflow (DuckDB);
  * - `swap`: the load table swapped in.
  */
 export async function phaseBreakdown(input: PhaseBreakdownInput): Promise<Record<string, PhaseCpu>> {
@@ -46,7 +48,8 @@ export async function phaseBreakdown(input: PhaseBreakdownInput): Promise<Record
         await warehouse.loadChunk({ loadTable, table, file, chunkIndex: bounds.index, lineage: { sourceSystem: table.source.system, loadId, sourcePosition: '' } });
       }
     })).cpu;
-    phases.validate = (await meter.measure(() => warehouse.validateLoad({ loadTable, table }))).cpu;
+    const sourceEnforcesKey = enforcesKey(key, await source.discover(ref));
+    phases.validate = (await meter.measure(() => warehouse.validateLoad({ loadTable, table, sourceEnforcesKey }))).cpu;
     phases.swap = (await meter.measure(() => warehouse.swapIn({ domain, table, loadTable }))).cpu;
     return phases;
   } finally {

@@ -1,6 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Quarantine, ValidateLoadResult, WarehouseLoad } from '../../connectors/warehouse/port.js';
+import { enforcesKey } from '../../activities/source/index.js';
 import { createPostgresSource } from '../../connectors/postgres/source.js';
 import { addChecksums, checksumColumnsOf } from '../../core/checksum.js';
 import { tableKey, type TableContract } from '../../contracts/contract.js';
@@ -65,7 +66,9 @@ export async function rawTransfer(input: RawTransferInput): Promise<{ result: Ra
         return r;
       });
       const exported = { rows: parts.reduce((n, r) => n + r.rows, 0), checksum: parts.reduce((sum, r) => addChecksums(sum, r.checksum), '0') };
-      const validated = await warehouse.validateLoad({ loadTable, table });
+      // As the workflow: the duplicate-key query only when the source does not enforce the key.
+      const sourceEnforcesKey = enforcesKey(key, await source.discover(ref));
+      const validated = await warehouse.validateLoad({ loadTable, table, sourceEnforcesKey });
       const quarantine = input.quarantine ? await timed(() => quarantineOf(warehouse).quarantineLoad({ loadTable, table })) : undefined;
       await warehouse.swapIn({ domain, table, loadTable });
       return { exported, validated, quarantined: quarantine?.result.quarantined ?? 0, quarantineSeconds: quarantine?.seconds ?? 0 };
