@@ -89,11 +89,12 @@ describe('StagedCsvChecksum', () => {
   });
 
   it('hashes a record longer than the WebAssembly scratch space like any other', () => {
-    const long = [['1', 'ALP ', 'x'.repeat(200_000), '1.00', '2024-01-01'], ['2', 'ALP ', 'y', '2.00', '2024-01-02']];
+    const long = [['1', 'ALP ', 'x'.repeat(200_000), '1.00', '2024-01-01'], ['2', 'ALP ', 'y', '2.00', '2024-01-02'],
+      ['3', 'ALP ', '"quoted", '.repeat(20_000), '3.00', '2024-01-03']];
     const checksum = new StagedCsvChecksum();
     checksum.push(Buffer.from(long.map((r) => formatCsvRow(types, r)).join('')));
     const sum = long.reduce<bigint>((total, r) => total + rowHash(canonicalRowText(columns, r)), 0n).toString();
-    expect(checksum.finish()).toEqual({ records: 2, checksum: sum });
+    expect(checksum.finish()).toEqual({ records: 3, checksum: sum });
   });
 
   it('adds past 2^53 exactly (a million rows and more)', () => {

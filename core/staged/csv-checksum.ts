@@ -1,5 +1,5 @@
 import { COLUMN_SEPARATOR, NULL_MARKER, RowHashSum } from '../checksum.js';
-import { hashPlainRecords, loadBlock, takeSums } from './staged-csv-hash.js';
+import { hashRecords, loadBlock, takeSums } from './staged-csv-hash.js';
 
 /**
  * The content checksum (core/checksum.ts) of staged CSV records whose every field already is its
@@ -10,9 +10,10 @@ import { hashPlainRecords, loadBlock, takeSums } from './staged-csv-hash.js';
  * its own: a field read one way here and another way there makes the two checksums differ.
  *
  * Fed block by block (a record may span blocks); counts the records too. A record without a quote
- * or an empty field is hashed as it is, its commas read as the column separator, in WebAssembly
- * (core/staged/staged-csv-hash.ts); otherwise its quoted fields are unquoted first and an empty
- * unquoted field, NULL in the staged format, is hashed as the NULL marker.
+ * or an empty field is hashed as it is, its commas read as the column separator; otherwise its
+ * quoted fields are unquoted first and an empty unquoted field, NULL in the staged format, is hashed
+ * as the NULL marker. Both in WebAssembly (core/staged/staged-csv-hash.ts); fieldByField below reads
+ * the records it leaves: one the block ends inside, a malformed one, one longer than 128 kB.
  */
 export class StagedCsvChecksum {
   private readonly sum = new RowHashSum();
@@ -26,8 +27,9 @@ export class StagedCsvChecksum {
     loadBlock(data);
     let p = 0;
     while (p < data.length) {
-      // Records without a quote or an empty field are hashed in WebAssembly, up to the first other one.
-      p = hashPlainRecords(p, data.length);
+      // Hashed in WebAssembly up to a record the block ends inside, a very long or a malformed one:
+      // the same reading here carries, hashes or names it.
+      p = hashRecords(p, data.length);
       if (p >= data.length) break;
       const next = this.fieldByField(data, p);
       if (next < 0) break;

@@ -1,15 +1,14 @@
 import { stagedCsvHashWasm } from './staged-csv-hash.wasm.js';
 
 /**
- * The WebAssembly half of StagedCsvChecksum (wasm/staged-csv-hash.ts): hashes a block's records
- * that need no unquoting. One module instance per process; a block stays loaded until the next
+ * The WebAssembly half of StagedCsvChecksum (wasm/staged-csv-hash.ts): hashes a block's records. One module instance per process; a block stays loaded until the next
  * loadBlock, so a caller loads, hashes and takes the sums within one synchronous call.
  */
 
 interface StagedCsvHashExports {
   memory: WebAssembly.Memory;
   INPUT: WebAssembly.Global;
-  hashPlainRecords(start: number, end: number): number;
+  hashRecords(start: number, end: number): number;
   flushSums(): void;
   takeHigh(): bigint;
   takeLow(): bigint;
@@ -41,12 +40,12 @@ export function loadBlock(block: Uint8Array): void {
 }
 
 /**
- * Hashes the loaded block's records from `from` (an offset into the block) while they need no
- * unquoting; returns the offset where it stopped: `to`, a record with a quote or an empty field
- * (or an empty or very long one), or a record the block ends inside.
+ * Hashes the loaded block's records from `from` (an offset into the block); returns the offset where
+ * it stopped: `to`, a record the block ends inside, or one it leaves to the caller (its canonical text
+ * longer than 128 kB, or not well-formed CSV).
  */
-export function hashPlainRecords(from: number, to: number): number {
-  return stagedCsvHash().hashPlainRecords(input + from, input + to) - input;
+export function hashRecords(from: number, to: number): number {
+  return stagedCsvHash().hashRecords(input + from, input + to) - input;
 }
 
 /** The records hashed since the last take and their digests' sums (RowHashSum.addSums). */
