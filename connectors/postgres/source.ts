@@ -56,7 +56,10 @@ SELECT a.attname AS name,
  WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped
  ORDER BY a.attnum`;
 
-/** Unique indexes on plain columns (no expressions, no predicates); include-columns are not key. */
+/**
+ * Unique indexes on plain columns (no expressions, no predicates), valid ones only (an index a failed
+ * CREATE INDEX CONCURRENTLY left behind enforces nothing); include-columns are not key.
+ */
 const KEYS_SQL = `
 SELECT i.indisprimary AS primary, array_agg(a.attname ORDER BY k.ord)::text[] AS columns
   FROM pg_index i
@@ -65,7 +68,7 @@ SELECT i.indisprimary AS primary, array_agg(a.attname ORDER BY k.ord)::text[] AS
   JOIN pg_class ic ON ic.oid = i.indexrelid
   CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
   JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
- WHERE n.nspname = $1 AND c.relname = $2 AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL
+ WHERE n.nspname = $1 AND c.relname = $2 AND i.indisunique AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL
    AND k.ord <= i.indnkeyatts
  GROUP BY i.indexrelid, i.indisprimary, ic.relname
  ORDER BY ic.relname`;

@@ -1,0 +1,45 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enforcesKey } from '../../activities/source/index.js';
+import { createPostgresSource } from './source.js';
+
+/** Which unique indexes discover reports: the backfill trusts them to keep the key unique. */
+
+const sourceUrl = process.env.FACTORY_SOURCE_URL ?? 'postgres://factory:factory@127.0.0.1:55432/factory_source';
+const schema = `src_keys_${process.pid}`;
+
+describe('PostgreSQL source discovery of unique keys', () => {
+  let client: pg.Client;
+
+  beforeAll(async () => {
+    client = new pg.Client({ connectionString: sourceUrl });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.query(`CREATE SCHEMA ${schema}`);
+  });
+
+  afterAll(async () => {
+    await client?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client?.end();
+  });
+
+  it('leaves out a unique index a failed CREATE INDEX CONCURRENTLY left invalid, so the backfill still counts duplicate keys', async () => {
+    await client.query(`CREATE TABLE ${schema}.stay ("CODE" varchar(8) NOT NULL, "ROOM" int NOT NULL)`);
+    await client.query(`INSERT INTO ${schema}.stay VALUES ('A', 1), ('A', 2), ('B', 3)`);
+    await client.query(`CREATE UNIQUE INDEX stay_room ON ${schema}.stay ("ROOM")`);
+    // The duplicate 'A' makes the build fail; PostgreSQL keeps the index, marked invalid.
+    await expect(client.query(`CREATE UNIQUE INDEX CONCURRENTLY stay_code ON ${schema}.stay ("CODE")`)).rejects.toThrow(/could not create unique index/);
+    const { rows } = await client.query(`SELECT indisvalid FROM pg_index WHERE indexrelid = '${schema}.stay_code'::regclass`);
+    expect(rows).toEqual([{ indisvalid: false }]);
+
+    const source = createPostgresSource({ url: sourceUrl, system: 'pg' });
+    try {
+      const discovered = await source.discover({ schema, table: 'stay' });
+      expect(discovered.uniqueKeys).toEqual([['ROOM']]);
+      expect(enforcesKey(['CODE'], discovered)).toBe(false);
+      expect(enforcesKey(['ROOM'], discovered)).toBe(true);
+    } finally {
+      await source.close();
+    }
+  });
+});
