@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratchSchema, sourceUrl } from '../../test/support/postgres.js';
 import { checksumColumnsOf, checksumSelectList } from '../../core/checksum.js';
 import { tableSchema, type TableContract } from '../../contracts/contract.js';
 import { createPostgresSource } from './source.js';
@@ -14,22 +15,18 @@ import { plainTextColumns } from './types.js';
  * with (connectors/duckdb/checksum-pg.test.ts).
  */
 
-const sourceUrl = process.env.FACTORY_SOURCE_URL ?? 'postgres://factory:factory@127.0.0.1:55432/factory_source';
 const schema = `src_plain_${process.pid}`;
 
 describe('PostgreSQL source checksum of plain columns', () => {
   let client: pg.Client;
+  let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    client = new pg.Client({ connectionString: sourceUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await client.query(`CREATE SCHEMA ${schema}`);
+    ({ client, drop } = await scratchSchema(schema));
   });
 
   afterAll(async () => {
-    await client?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await client?.end();
+    await drop?.();
   });
 
   it('hashes NOT NULL columns whose text output is canonical as they are, to the same checksum (also past 100 columns)', async () => {

@@ -1,26 +1,23 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratchSchema, sourceUrl } from '../../test/support/postgres.js';
 import { enforcesKey } from '../../activities/source/index.js';
 import { createPostgresSource } from './source.js';
 
 /** Which unique indexes discover reports: the backfill trusts them to keep the key unique. */
 
-const sourceUrl = process.env.FACTORY_SOURCE_URL ?? 'postgres://factory:factory@127.0.0.1:55432/factory_source';
 const schema = `src_keys_${process.pid}`;
 
 describe('PostgreSQL source discovery of unique keys', () => {
   let client: pg.Client;
+  let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    client = new pg.Client({ connectionString: sourceUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await client.query(`CREATE SCHEMA ${schema}`);
+    ({ client, drop } = await scratchSchema(schema));
   });
 
   afterAll(async () => {
-    await client?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await client?.end();
+    await drop?.();
   });
 
   it('leaves out a unique index a failed CREATE INDEX CONCURRENTLY left invalid, so the backfill still counts duplicate keys', async () => {
