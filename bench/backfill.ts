@@ -19,7 +19,7 @@ import { backfillTableWorkflowType, type BackfillTableWorkflow } from '../workfl
 import { phaseBreakdown } from './lib/backfill-phases.js';
 import { backfillShapes, shapeDeclaration } from './lib/backfill-shapes.js';
 import { CpuMeter, type PhaseCpu } from './lib/cpu.js';
-import { medianRun, peakRssMb, round, say, settleDisk, timed } from './lib/measure.js';
+import { medianRun, peakRssMb, repeatRuns, round, say, settleDisk, timed } from './lib/measure.js';
 import { peerRun } from './lib/peer.js';
 import { rawTransfer } from './lib/raw-transfer.js';
 import { benchDatabase, ensureGenerated } from './lib/source-db.js';
@@ -136,9 +136,7 @@ async function factoryBackfill({ table, declaration }: BenchTable, url: string, 
   const [general, warehouse] = await Promise.all([spawnWorker('general', declarationsFile, env), spawnWorker('warehouse', declarationsFile, env)]);
   const { client, close } = await connectClient(parseConfig({ ...process.env, ...env }));
   try {
-    const measured = [];
-    for (let run = 1; run <= runs; run++) {
-      settleDisk();
+    const measured = await repeatRuns(runs, async (run) => {
       const { result, cpu } = await meter.measure(() =>
         client.workflow.execute<BackfillTableWorkflow>(backfillTableWorkflowType, {
           taskQueue: env.TEMPORAL_TASK_QUEUE,
@@ -146,9 +144,8 @@ async function factoryBackfill({ table, declaration }: BenchTable, url: string, 
           args: [{ domain: 'bench', table: table.name, chunkRows, concurrency, warehouseTaskQueue: env.TEMPORAL_WAREHOUSE_TASK_QUEUE }],
         }),
       () => [general.child.pid!, warehouse.child.pid!]);
-      say(`    run ${run}: ${round(cpu.wall_s)} s`);
-      measured.push({ result, seconds: cpu.wall_s, cpu });
-    }
+      return { result, seconds: cpu.wall_s, cpu };
+    }, (r) => r.seconds);
     const rss = Math.max(peakRssMb(general.child.pid!), peakRssMb(warehouse.child.pid!));
     return { runs: measured, rss };
   } finally {
@@ -214,23 +211,16 @@ export async function run(args: string[]): Promise<void> {
     say(`    ${round(limitS)} s`);
     settleDisk();
     say('(p) peer: DuckDB postgres extension, CREATE TABLE … AS SELECT * FROM the attached source');
-    const peerRuns = [];
-    for (let run = 1; run <= runs; run++) {
-      settleDisk();
+    const peerRuns = await repeatRuns(runs, async (run) => {
       const databaseFile = join(dir, `peer-${run}.duckdb`);
       const measured = await meter.measure(() => peerRun({ url, ...ref, databaseFile, checksumColumns: peerColumns }));
-      say(`    run ${run}: ${round(measured.result.seconds)} s (duckdb ${measured.result.duckdbVersion})`);
-      peerRuns.push(measured);
       await rm(databaseFile, { force: true });
-    }
+      return measured;
+    }, (r) => r.result.seconds);
     const peer = medianRun(peerRuns, (r) => r.result.seconds);
+    say(`    duckdb ${peer.result.duckdbVersion}`);
     say(`(a) raw transfer: our reader and the ${target.kind} bulk path, one process, ${concurrency} chunks at once, no Temporal`);
-    const rawRuns = [];
-    for (let run = 1; run <= runs; run++) {
-      settleDisk();
-      rawRuns.push(await rawTransferRun(t, url, dir, chunkRows, concurrency, target));
-      say(`    run ${run}: ${round(rawRuns.at(-1)!.seconds)} s`);
-    }
+    const rawRuns = await repeatRuns(runs, () => rawTransferRun(t, url, dir, chunkRows, concurrency, target), (r) => r.seconds);
     const raw = medianRun(rawRuns, (r) => r.seconds);
     say(`(b) factory: backfillTable workflow into ${target.kind}, source worker + warehouse owner processes`);
     const factoryRuns = await factoryBackfill(t, url, dir, chunkRows, concurrency, target, meter, runs);

@@ -30,6 +30,18 @@ export function settleDisk(): void {
   execFileSync('sync');
 }
 
+/** `runs` runs of `one`, each after settleDisk, printing its seconds. */
+export async function repeatRuns<T>(runs: number, one: (run: number) => Promise<T>, seconds: (result: T) => number): Promise<T[]> {
+  const results: T[] = [];
+  for (let run = 1; run <= runs; run++) {
+    settleDisk();
+    const result = await one(run);
+    say(`    run ${run}: ${round(seconds(result))} s`);
+    results.push(result);
+  }
+  return results;
+}
+
 /** The run of median time (of an even count, the slower middle one): single runs of a shared machine vary. */
 export function medianRun<T>(runs: T[], seconds: (run: T) => number): T {
   if (runs.length === 0) throw new Error('medianRun: expected at least one run');
