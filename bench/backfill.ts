@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import { createDuckDbWarehouse } from '../connectors/duckdb/warehouse.js';
+import { createDuckDbWarehouse, duckDbStorageVersion } from '../connectors/duckdb/warehouse.js';
 import { createPostgresSource } from '../connectors/postgres/source.js';
 import { checksumColumnsOf } from '../core/checksum.js';
 import { parseConfig } from '../core/config.js';
@@ -27,15 +27,16 @@ import { benchWarehouse, type BenchWarehouse } from './lib/warehouse.js';
 
 /**
  * Backfill throughput, in one run on one machine: (d) the copy limit (PostgreSQL COPY → CSV file →
- * DuckDB COPY, no per-row JavaScript); (p) the peer a user would pick instead, DuckDB's postgres
- * extension (`CREATE TABLE … AS SELECT * FROM` the attached source, parallel binary COPY;
- * bench/lib/peer.ts); (a) a raw transfer through our source reader and the warehouse's bulk path
+ * DuckDB COPY, no per-row JavaScript, the warehouse's storage format); (p) the peer a user would
+ * pick instead, DuckDB's postgres extension (`CREATE TABLE … AS SELECT * FROM` the attached source,
+ * parallel binary COPY; bench/lib/peer.ts) as it runs by default, and (p') the same writing the
+ * storage format our warehouse creates (`peer_same_format_rows_s`, `ratio_vs_peer_same_format`); (a) a raw transfer through our source reader and the warehouse's bulk path
  * without Temporal, `--concurrency` chunks at once as the workflow runs them; (b) the backfill
  * workflow with separate worker processes; (c) naive row INSERTs; (e) the workflow's phases one by
  * one with their CPU (bench/lib/backfill-phases.ts), printed as `cpu_<phase>_<node|pg>_s`. (b) and (p)
  * also print their whole CPU (`*_cpu_s`: worker or peer processes plus the PostgreSQL backends).
  * `--shape lineitem` (default) is TPC-H's 16-column LINEITEM, `--shape booking` a 10-column booking.
- * (p), (a) and (b) run `--runs` times (3) and report their median run: single runs on a shared machine
+ * (p), (p'), (a) and (b) run `--runs` times (3) and report their median run: single runs on a shared machine
  * vary by ±10 %. (b)'s runs are consecutive backfills of the table on the same two workers, as on a
  * long-running deployment; the first, on workers that have served nothing yet, is also printed
  * (`factory_first_rows_s`).
@@ -89,7 +90,7 @@ async function ensureSource(t: BenchTable, adminUrl: string, rows: number, datab
 /** (d) PostgreSQL COPY to a CSV file, DuckDB COPY from it: the machine's copy limit. */
 async function copyLimit({ sourceTable, quotedColumns, duckDdl }: BenchTable, url: string, dir: string): Promise<number> {
   const file = join(dir, 'limit.csv');
-  const instance = await DuckDBInstance.create(join(dir, 'limit.duckdb'));
+  const instance = await DuckDBInstance.create(join(dir, 'limit.duckdb'), { storage_compatibility_version: duckDbStorageVersion });
   const duck = await instance.connect();
   await duck.run(duckDdl);
   const { seconds } = await timed(async () => {
@@ -211,14 +212,18 @@ export async function run(args: string[]): Promise<void> {
     say(`    ${round(limitS)} s`);
     settleDisk();
     say('(p) peer: DuckDB postgres extension, CREATE TABLE … AS SELECT * FROM the attached source');
-    const peerRuns = await repeatRuns(runs, async (run) => {
+    const peerRunsOf = (storageVersion: string | undefined) => repeatRuns(runs, async (run) => {
       const databaseFile = join(dir, `peer-${run}.duckdb`);
-      const measured = await meter.measure(() => peerRun({ url, ...ref, databaseFile, checksumColumns: peerColumns }));
+      const measured = await meter.measure(() => peerRun({ url, ...ref, databaseFile, checksumColumns: peerColumns, storageVersion }));
       await rm(databaseFile, { force: true });
       return measured;
     }, (r) => r.result.seconds);
+    const peerRuns = await peerRunsOf(undefined);
     const peer = medianRun(peerRuns, (r) => r.result.seconds);
     say(`    duckdb ${peer.result.duckdbVersion}`);
+    say(`(p') the peer writing the warehouse's storage format (${duckDbStorageVersion}) instead of DuckDB's default`);
+    const peerSameFormatRuns = await peerRunsOf(duckDbStorageVersion);
+    const peerSameFormat = medianRun(peerSameFormatRuns, (r) => r.result.seconds);
     say(`(a) raw transfer: our reader and the ${target.kind} bulk path, one process, ${concurrency} chunks at once, no Temporal`);
     const rawRuns = await repeatRuns(runs, () => rawTransferRun(t, url, dir, chunkRows, concurrency, target), (r) => r.seconds);
     const raw = medianRun(rawRuns, (r) => r.seconds);
@@ -242,7 +247,7 @@ export async function run(args: string[]): Promise<void> {
       rawRuns.every(({ result }) => result.validated.rows === expected.rows && result.validated.checksum === expected.checksum && result.exported.checksum === expected.checksum) &&
       factoryRuns.runs.every(({ result }) => result.rows === expected.rows && result.checksum === expected.checksum);
     // The peer copies values without a proof; our checksum of its table says whether they are the same values.
-    const peerExact = peerRuns.every(({ result }) => result.rows === peerExpected.rows && result.checksum === peerExpected.checksum);
+    const peerExact = [...peerRuns, ...peerSameFormatRuns].every(({ result }) => result.rows === peerExpected.rows && result.checksum === peerExpected.checksum);
     const factoryRowsS = rows / factory.seconds;
     const rawRowsS = rows / raw.seconds;
     const peerRowsS = rows / peer.result.seconds;
@@ -260,10 +265,12 @@ export async function run(args: string[]): Promise<void> {
       factory_first_rows_s: Math.round(rows / factoryRuns.runs[0]!.seconds),
       raw_rows_s: Math.round(rawRowsS),
       peer_rows_s: Math.round(peerRowsS),
+      peer_same_format_rows_s: Math.round(rows / peerSameFormat.result.seconds),
       naive_rows_s: Math.round(naiveRowsS),
       limit_rows_s: Math.round(limitRowsS),
       ratio_vs_raw: round(factoryRowsS / rawRowsS),
       ratio_vs_peer: round(factoryRowsS / peerRowsS),
+      ratio_vs_peer_same_format: round(factoryRowsS / (rows / peerSameFormat.result.seconds)),
       ratio_vs_naive: round(factoryRowsS / naiveRowsS),
       ratio_vs_limit: round(factoryRowsS / limitRowsS),
       factory_cpu_s: round(factory.cpu.node_cpu_s + factory.cpu.pg_cpu_s),

@@ -21,6 +21,8 @@ export interface PeerRunInput {
   databaseFile: string;
   /** Our checksum of the copied table, computed afterwards by the peer's DuckDB (untimed). */
   checksumColumns: ChecksumColumn[];
+  /** DuckDB's `storage_compatibility_version` for the new file; DuckDB's default (v1.0 format) when absent. */
+  storageVersion?: string;
 }
 
 export interface PeerRunResult {
@@ -34,8 +36,8 @@ export interface PeerRunResult {
 
 const script = `
 import json, resource, sys, time, duckdb
-ext, url, schema, table, path, checksum_sql = sys.argv[1:7]
-con = duckdb.connect(path)
+ext, url, schema, table, path, checksum_sql, storage = sys.argv[1:8]
+con = duckdb.connect(path, config={"storage_compatibility_version": storage} if storage else {})
 con.execute(f"LOAD '{ext}'")
 cpu = lambda: (lambda r: r.ru_utime + r.ru_stime)(resource.getrusage(resource.RUSAGE_SELF))
 started, cpu_started = time.perf_counter(), cpu()
@@ -58,6 +60,6 @@ async function peerInstall(): Promise<{ python: string; extension: string }> {
 export async function peerRun(input: PeerRunInput): Promise<PeerRunResult> {
   const { python, extension } = await peerInstall();
   const checksumSql = checksumQuery('duckdb', input.checksumColumns, 'peer');
-  const { stdout } = await run(python, ['-c', script, extension, input.url, input.schema, input.table, input.databaseFile, checksumSql], { maxBuffer: 1 << 20 });
+  const { stdout } = await run(python, ['-c', script, extension, input.url, input.schema, input.table, input.databaseFile, checksumSql, input.storageVersion ?? ''], { maxBuffer: 1 << 20 });
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as PeerRunResult;
 }

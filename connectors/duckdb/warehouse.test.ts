@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addChecksums, canonicalRowText, checksumColumnsOf, rowHash } from '../../core/checksum.js';
 import { tableSchema, type TableContract } from '../../contracts/contract.js';
-import { createDuckDbWarehouse, type DuckDbWarehouse } from './warehouse.js';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { createDuckDbWarehouse, duckDbStorageVersion, type DuckDbWarehouse } from './warehouse.js';
 
 const table: TableContract = tableSchema.parse({
   name: 'booking',
@@ -61,6 +62,30 @@ describe('DuckDB warehouse', () => {
 
   it('refuses a second owner of the same file in one process', async () => {
     await expect(createDuckDbWarehouse({ path: dbPath })).rejects.toThrow(/already open in this process/);
+  });
+
+  it('creates a new file in its storage format and opens an older file in the format it has', async () => {
+    const storageOf = async (path: string): Promise<string> => {
+      const instance = await DuckDBInstance.create(path);
+      const connection = await instance.connect();
+      const tags = (await connection.runAndReadAll('SELECT tags::VARCHAR FROM duckdb_databases() WHERE NOT internal')).getRows()[0]![0];
+      connection.closeSync();
+      instance.closeSync();
+      return String(tags);
+    };
+    const fresh = join(dir, 'fresh.duckdb');
+    await (await createDuckDbWarehouse({ path: fresh })).close();
+    expect(await storageOf(fresh)).toContain(`storage_version=${duckDbStorageVersion}`);
+
+    // A file DuckDB created with its defaults (v1.0 format) is not rewritten: older readers keep reading it.
+    const older = join(dir, 'older.duckdb');
+    const instance = await DuckDBInstance.create(older);
+    (await instance.connect()).closeSync();
+    instance.closeSync();
+    const before = await storageOf(older);
+    expect(before).not.toContain(duckDbStorageVersion);
+    await (await createDuckDbWarehouse({ path: older })).close();
+    expect(await storageOf(older)).toBe(before);
   });
 
   it('prepares a load table in raw_<domain>, with lineage columns, idempotently', async () => {

@@ -69,6 +69,9 @@ export const duckDbCapabilities = [
 ] as const satisfies readonly Capability[];
 type DuckDbCapability = (typeof duckDbCapabilities)[number];
 
+/** The storage format of a database file the warehouse creates (see createDuckDbWarehouse). */
+export const duckDbStorageVersion = 'v1.3.0';
+
 const openPaths = new Set<string>();
 
 export async function createDuckDbWarehouse({ path, erasureKey }: DuckDbWarehouseOptions): Promise<DuckDbWarehouse> {
@@ -76,7 +79,11 @@ export async function createDuckDbWarehouse({ path, erasureKey }: DuckDbWarehous
   if (openPaths.has(key)) throw new Error(`DuckDB warehouse ${key} is already open in this process: share the one instance`);
   openPaths.add(key);
   try {
-    const instance = await DuckDBInstance.create(path);
+    // A new database file is written in the v1.3 storage format, whose combined dictionary + FSST
+    // string compression chooses faster than the v1.0 format's separate analyses (measured: 3M-row,
+    // 16-column load 5.4 → 4.5 s of CPU, same file size). An existing file keeps the format it has;
+    // a new one is readable by DuckDB 1.3 and later.
+    const instance = await DuckDBInstance.create(path, { storage_compatibility_version: duckDbStorageVersion });
     const writer = await instance.connect();
     // Change capture commits small scattered updates several times a second; with the default
     // 16 MB threshold nearly every commit checkpointed (measured: a 3,000-row merge into 1M rows took
