@@ -3,7 +3,6 @@ import { rename, rm } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import copyStreams from 'pg-copy-streams';
 import { checksumSelectList } from '../../core/checksum.js';
 import { ContractDriftError, PermanentError, TableNotFoundError } from '../../core/errors.js';
 import { formatSourceType } from '../../contracts/source-types.js';
@@ -15,6 +14,7 @@ import {
   type PlanChunksInput, type SourceConnector, type SourceTableRef, type TableChecksumInput, type TableChecksumResult,
 } from '../source/port.js';
 import { copiesCanonicalText, exportExpression, mapPostgresType, plainTextColumns, type CatalogColumnFacts, type PgMappedType } from './types.js';
+import { copyOut } from './copy-out.js';
 
 /**
  * PostgreSQL as a backfill source. Export is `COPY (SELECT …) TO STDOUT (FORMAT csv)` streamed
@@ -196,7 +196,7 @@ export function createPostgresSource(options: PostgresSourceOptions): SourceConn
           `SELECT ${checksumSelectList('postgres', hashed)} FROM ${tableName(ref)} WHERE ${range.sql}`,
         )).rows[0];
         signal?.throwIfAborted();
-        const copy = client.query(copyStreams.to(`COPY (SELECT ${select.join(', ')} FROM ${tableName(ref)} WHERE ${range.sql}) TO STDOUT WITH (FORMAT csv)`));
+        const copy = client.query(copyOut(`COPY (SELECT ${select.join(', ')} FROM ${tableName(ref)} WHERE ${range.sql}) TO STDOUT WITH (FORMAT csv)`));
         const counter = fromCopy ? new StagedCsvChecksum() : new CsvRecordCounter();
         let bytes = 0;
         let lastReport = Date.now();
