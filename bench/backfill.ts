@@ -19,7 +19,7 @@ import { backfillTableWorkflowType, type BackfillTableWorkflow } from '../workfl
 import { phaseBreakdown } from './lib/backfill-phases.js';
 import { backfillShapes, shapeDeclaration } from './lib/backfill-shapes.js';
 import { CpuMeter, type PhaseCpu } from './lib/cpu.js';
-import { medianRun, peakRssMb, repeatRuns, round, say, settleDisk, timed } from './lib/measure.js';
+import { peakRssMb, repeatRuns, round, say, settleDisk, timed } from './lib/measure.js';
 import { peerRun } from './lib/peer.js';
 import { rawTransfer } from './lib/raw-transfer.js';
 import { benchDatabase, ensureGenerated } from './lib/source-db.js';
@@ -219,17 +219,16 @@ export async function run(args: string[]): Promise<void> {
       return measured;
     }, (r) => r.result.seconds);
     const peerRuns = await peerRunsOf(undefined);
-    const peer = medianRun(peerRuns, (r) => r.result.seconds);
+    const peer = peerRuns.median;
     say(`    duckdb ${peer.result.duckdbVersion}`);
     say(`(p') the peer writing the warehouse's storage format (${duckDbStorageVersion}) instead of DuckDB's default`);
     const peerSameFormatRuns = await peerRunsOf(duckDbStorageVersion);
-    const peerSameFormat = medianRun(peerSameFormatRuns, (r) => r.result.seconds);
     say(`(a) raw transfer: our reader and the ${target.kind} bulk path, one process, ${concurrency} chunks at once, no Temporal`);
     const rawRuns = await repeatRuns(runs, () => rawTransferRun(t, url, dir, chunkRows, concurrency, target), (r) => r.seconds);
-    const raw = medianRun(rawRuns, (r) => r.seconds);
+    const raw = rawRuns.median;
     say(`(b) factory: backfillTable workflow into ${target.kind}, source worker + warehouse owner processes`);
     const factoryRuns = await factoryBackfill(t, url, dir, chunkRows, concurrency, target, meter, runs);
-    const factory = medianRun(factoryRuns.runs, (r) => r.seconds);
+    const factory = factoryRuns.runs.median;
     say(`    median ${round(factory.seconds)} s, worker peak RSS ${factoryRuns.rss} MB`);
     settleDisk();
     say(`(c) naive: one INSERT per row, ${naiveRows.toLocaleString('en')} rows`);
@@ -244,13 +243,14 @@ export async function run(args: string[]): Promise<void> {
     for (const [phase, c] of Object.entries(phases)) say(`    ${phase}: ${c.wall_s} s wall, ${c.node_cpu_s} s node+duckdb CPU, ${c.pg_cpu_s} s PostgreSQL CPU`);
 
     const exact = expected.rows === rows &&
-      rawRuns.every(({ result }) => result.validated.rows === expected.rows && result.validated.checksum === expected.checksum && result.exported.checksum === expected.checksum) &&
-      factoryRuns.runs.every(({ result }) => result.rows === expected.rows && result.checksum === expected.checksum);
+      rawRuns.all.every(({ result }) => result.validated.rows === expected.rows && result.validated.checksum === expected.checksum && result.exported.checksum === expected.checksum) &&
+      factoryRuns.runs.all.every(({ result }) => result.rows === expected.rows && result.checksum === expected.checksum);
     // The peer copies values without a proof; our checksum of its table says whether they are the same values.
-    const peerExact = [...peerRuns, ...peerSameFormatRuns].every(({ result }) => result.rows === peerExpected.rows && result.checksum === peerExpected.checksum);
+    const peerExact = [...peerRuns.all, ...peerSameFormatRuns.all].every(({ result }) => result.rows === peerExpected.rows && result.checksum === peerExpected.checksum);
     const factoryRowsS = rows / factory.seconds;
     const rawRowsS = rows / raw.seconds;
     const peerRowsS = rows / peer.result.seconds;
+    const peerSameFormatRowsS = rows / peerSameFormatRuns.median.result.seconds;
     const naiveRowsS = naiveRows / naiveS;
     const limitRowsS = rows / limitS;
     const line = {
@@ -262,15 +262,15 @@ export async function run(args: string[]): Promise<void> {
       concurrency,
       runs,
       factory_rows_s: Math.round(factoryRowsS),
-      factory_first_rows_s: Math.round(rows / factoryRuns.runs[0]!.seconds),
+      factory_first_rows_s: Math.round(rows / factoryRuns.runs.all[0]!.seconds),
       raw_rows_s: Math.round(rawRowsS),
       peer_rows_s: Math.round(peerRowsS),
-      peer_same_format_rows_s: Math.round(rows / peerSameFormat.result.seconds),
+      peer_same_format_rows_s: Math.round(peerSameFormatRowsS),
       naive_rows_s: Math.round(naiveRowsS),
       limit_rows_s: Math.round(limitRowsS),
       ratio_vs_raw: round(factoryRowsS / rawRowsS),
       ratio_vs_peer: round(factoryRowsS / peerRowsS),
-      ratio_vs_peer_same_format: round(factoryRowsS / (rows / peerSameFormat.result.seconds)),
+      ratio_vs_peer_same_format: round(factoryRowsS / peerSameFormatRowsS),
       ratio_vs_naive: round(factoryRowsS / naiveRowsS),
       ratio_vs_limit: round(factoryRowsS / limitRowsS),
       factory_cpu_s: round(factory.cpu.node_cpu_s + factory.cpu.pg_cpu_s),

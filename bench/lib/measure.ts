@@ -30,20 +30,18 @@ export function settleDisk(): void {
   execFileSync('sync');
 }
 
-/** `runs` runs of `one`, each after settleDisk, printing its seconds. */
-export async function repeatRuns<T>(runs: number, one: (run: number) => Promise<T>, seconds: (result: T) => number): Promise<T[]> {
-  const results: T[] = [];
+/**
+ * `runs` runs of `one`, each after settleDisk, printing its seconds; `median` is the run of median
+ * time (of an even count, the slower middle one): single runs on a shared machine vary.
+ */
+export async function repeatRuns<T>(runs: number, one: (run: number) => Promise<T>, seconds: (result: T) => number): Promise<{ all: T[]; median: T }> {
+  if (runs < 1) throw new Error(`repeatRuns: expected at least one run, got ${runs}`);
+  const all: T[] = [];
   for (let run = 1; run <= runs; run++) {
     settleDisk();
     const result = await one(run);
     say(`    run ${run}: ${round(seconds(result))} s`);
-    results.push(result);
+    all.push(result);
   }
-  return results;
-}
-
-/** The run of median time (of an even count, the slower middle one): single runs of a shared machine vary. */
-export function medianRun<T>(runs: T[], seconds: (run: T) => number): T {
-  if (runs.length === 0) throw new Error('medianRun: expected at least one run');
-  return [...runs].sort((a, b) => seconds(a) - seconds(b))[Math.floor(runs.length / 2)]!;
+  return { all, median: [...all].sort((a, b) => seconds(a) - seconds(b))[Math.floor(all.length / 2)]! };
 }

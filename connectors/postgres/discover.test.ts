@@ -1,6 +1,6 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scratchSchema, sourceUrl } from '../../test/support/postgres.js';
+import { describe, expect, it } from 'vitest';
+import { sourceUrl } from '../../test/support/postgres.js';
+import { scratchSchema } from '../../test/support/scratch-schema.js';
 import { enforcesKey } from '../../activities/source/index.js';
 import { createPostgresSource } from './source.js';
 
@@ -9,24 +9,15 @@ import { createPostgresSource } from './source.js';
 const schema = `src_keys_${process.pid}`;
 
 describe('PostgreSQL source discovery of unique keys', () => {
-  let client: pg.Client;
-  let drop: () => Promise<void>;
-
-  beforeAll(async () => {
-    ({ client, drop } = await scratchSchema(schema));
-  });
-
-  afterAll(async () => {
-    await drop?.();
-  });
+  const scratch = scratchSchema(schema);
 
   it('leaves out a unique index a failed CREATE INDEX CONCURRENTLY left invalid, so the backfill still counts duplicate keys', async () => {
-    await client.query(`CREATE TABLE ${schema}.stay ("CODE" varchar(8) NOT NULL, "ROOM" int NOT NULL)`);
-    await client.query(`INSERT INTO ${schema}.stay VALUES ('A', 1), ('A', 2), ('B', 3)`);
-    await client.query(`CREATE UNIQUE INDEX stay_room ON ${schema}.stay ("ROOM")`);
+    await scratch.client.query(`CREATE TABLE ${schema}.stay ("CODE" varchar(8) NOT NULL, "ROOM" int NOT NULL)`);
+    await scratch.client.query(`INSERT INTO ${schema}.stay VALUES ('A', 1), ('A', 2), ('B', 3)`);
+    await scratch.client.query(`CREATE UNIQUE INDEX stay_room ON ${schema}.stay ("ROOM")`);
     // The duplicate 'A' makes the build fail; PostgreSQL keeps the index, marked invalid.
-    await expect(client.query(`CREATE UNIQUE INDEX CONCURRENTLY stay_code ON ${schema}.stay ("CODE")`)).rejects.toThrow(/could not create unique index/);
-    const { rows } = await client.query(`SELECT indisvalid FROM pg_index WHERE indexrelid = '${schema}.stay_code'::regclass`);
+    await expect(scratch.client.query(`CREATE UNIQUE INDEX CONCURRENTLY stay_code ON ${schema}.stay ("CODE")`)).rejects.toThrow(/could not create unique index/);
+    const { rows } = await scratch.client.query(`SELECT indisvalid FROM pg_index WHERE indexrelid = '${schema}.stay_code'::regclass`);
     expect(rows).toEqual([{ indisvalid: false }]);
 
     const source = createPostgresSource({ url: sourceUrl, system: 'pg' });

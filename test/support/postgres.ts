@@ -41,21 +41,6 @@ export async function createScratchDatabase(baseUrl: string, name: string): Prom
 /** The stack's PostgreSQL source database, as the workers read it. */
 export const sourceUrl = process.env.FACTORY_SOURCE_URL ?? 'postgres://factory:factory@127.0.0.1:55432/factory_source';
 
-/** A schema of its own in the source database for one test file: created empty; drop() removes it. */
-export async function scratchSchema(name: string): Promise<{ client: pg.Client; drop: () => Promise<void> }> {
-  const client = new pg.Client({ connectionString: sourceUrl });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
-  await client.query(`CREATE SCHEMA ${name}`);
-  return {
-    client,
-    drop: async () => {
-      await client.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
-      await client.end();
-    },
-  };
-}
-
 /** Row count and content checksum of a source table, computed by PostgreSQL itself. */
 export async function sourceStats(client: pg.ClientBase, table: TableContract): Promise<{ rows: number; checksum: string }> {
   const { rows } = await client.query<{ row_count: string; checksum: string | null }>(
